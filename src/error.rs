@@ -1,0 +1,173 @@
+//! Typed errors of the core. Each carries its failure class, and the class carries the exit code
+//! that scripts rely on: the table here is the contract documented in README and the man pages.
+
+use std::fmt;
+
+/// One class per documented exit code. The numbers are stable: scripts branch on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorClass {
+    /// A bug in qtcp (exit 1).
+    Internal,
+    /// Bad flag, bad host/APN string, payload file missing (exit 2).
+    Usage,
+    /// No such device, permission denied, port held by another process (exit 3).
+    PortUnavailable,
+    /// No `OK` to `AT` after the sync attempts, or a response deadline passed (exit 4).
+    ModuleSilent,
+    /// SIM missing, PIN required, SIM not ready (exit 5).
+    Sim,
+    /// Not registered, GPRS not attached before the deadline (exit 6).
+    Network,
+    /// PDP context activation/deactivation failed, `+PDP DEACT` (exit 7).
+    PdpContext,
+    /// `CONNECT FAIL`, DNS failure, already connected when not allowed (exit 8).
+    Connect,
+    /// `CLOSED` while sending or receiving (exit 9).
+    ConnectionLost,
+    /// `SEND FAIL`, `ERROR` to `AT+QISEND` (exit 10).
+    SendRefused,
+    /// Unacknowledged bytes remain at the deadline (exit 11).
+    NotAcknowledged,
+    /// Unexpected or garbled response, `ERROR` not classed above (exit 12).
+    Protocol,
+    /// The device vanished mid-operation (exit 13).
+    Io,
+    /// `recv --timeout` ran out before `--bytes` were received (exit 14).
+    Timeout,
+    /// Interrupted by SIGINT/SIGTERM (exit 130).
+    Interrupted,
+}
+
+impl ErrorClass {
+    pub const ALL: [ErrorClass; 15] = [
+        ErrorClass::Internal,
+        ErrorClass::Usage,
+        ErrorClass::PortUnavailable,
+        ErrorClass::ModuleSilent,
+        ErrorClass::Sim,
+        ErrorClass::Network,
+        ErrorClass::PdpContext,
+        ErrorClass::Connect,
+        ErrorClass::ConnectionLost,
+        ErrorClass::SendRefused,
+        ErrorClass::NotAcknowledged,
+        ErrorClass::Protocol,
+        ErrorClass::Io,
+        ErrorClass::Timeout,
+        ErrorClass::Interrupted,
+    ];
+
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorClass::Internal => 1,
+            ErrorClass::Usage => 2,
+            ErrorClass::PortUnavailable => 3,
+            ErrorClass::ModuleSilent => 4,
+            ErrorClass::Sim => 5,
+            ErrorClass::Network => 6,
+            ErrorClass::PdpContext => 7,
+            ErrorClass::Connect => 8,
+            ErrorClass::ConnectionLost => 9,
+            ErrorClass::SendRefused => 10,
+            ErrorClass::NotAcknowledged => 11,
+            ErrorClass::Protocol => 12,
+            ErrorClass::Io => 13,
+            ErrorClass::Timeout => 14,
+            ErrorClass::Interrupted => 130,
+        }
+    }
+
+    /// The snake_case name used in JSON (`error.class`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorClass::Internal => "internal",
+            ErrorClass::Usage => "usage",
+            ErrorClass::PortUnavailable => "port_unavailable",
+            ErrorClass::ModuleSilent => "module_silent",
+            ErrorClass::Sim => "sim",
+            ErrorClass::Network => "network",
+            ErrorClass::PdpContext => "pdp_context",
+            ErrorClass::Connect => "connect",
+            ErrorClass::ConnectionLost => "connection_lost",
+            ErrorClass::SendRefused => "send_refused",
+            ErrorClass::NotAcknowledged => "not_acknowledged",
+            ErrorClass::Protocol => "protocol",
+            ErrorClass::Io => "io",
+            ErrorClass::Timeout => "timeout",
+            ErrorClass::Interrupted => "interrupted",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            ErrorClass::Internal => "internal error (a bug in qtcp)",
+            ErrorClass::Usage => "usage: bad flag, bad host/APN string, payload file missing",
+            ErrorClass::PortUnavailable => {
+                "port unavailable: no such device, permission denied, held by another process"
+            }
+            ErrorClass::ModuleSilent => "module silent: no answer to AT, or a response deadline passed",
+            ErrorClass::Sim => "SIM not ready: no SIM, PIN/PUK required",
+            ErrorClass::Network => "network: not registered or GPRS not attached in time",
+            ErrorClass::PdpContext => "PDP context: activation failed or +PDP DEACT",
+            ErrorClass::Connect => "connect failed: CONNECT FAIL, DNS failure, ALREADY CONNECT",
+            ErrorClass::ConnectionLost => "connection lost: CLOSED while sending or receiving",
+            ErrorClass::SendRefused => "send refused: SEND FAIL or ERROR to AT+QISEND",
+            ErrorClass::NotAcknowledged => "not acknowledged: unacknowledged bytes at the deadline",
+            ErrorClass::Protocol => "protocol: unexpected or garbled response, unclassed ERROR",
+            ErrorClass::Io => "I/O: the device vanished mid-operation",
+            ErrorClass::Timeout => "timeout: recv --timeout ran out before --bytes arrived",
+            ErrorClass::Interrupted => "interrupted: SIGINT/SIGTERM",
+        }
+    }
+}
+
+impl fmt::Display for ErrorClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An error of the core: a class (hence an exit code), a one-line message, and optional
+/// structured detail a command adds to its JSON (e.g. the acknowledged offset).
+#[derive(Debug, Clone)]
+pub struct Error {
+    pub class: ErrorClass,
+    pub message: String,
+    pub detail: Option<serde_json::Value>,
+}
+
+impl Error {
+    pub fn new(class: ErrorClass, message: impl Into<String>) -> Self {
+        Error { class, message: message.into(), detail: None }
+    }
+    pub fn with_detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+    pub fn exit_code(&self) -> u8 {
+        self.class.exit_code()
+    }
+    pub fn usage(m: impl Into<String>) -> Self {
+        Self::new(ErrorClass::Usage, m)
+    }
+    pub fn protocol(m: impl Into<String>) -> Self {
+        Self::new(ErrorClass::Protocol, m)
+    }
+    pub fn silent(m: impl Into<String>) -> Self {
+        Self::new(ErrorClass::ModuleSilent, m)
+    }
+    pub fn io(m: impl Into<String>) -> Self {
+        Self::new(ErrorClass::Io, m)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

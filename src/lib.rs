@@ -1,0 +1,21 @@
+//! qtcp: drive the built-in TCP/IP stack ("QI" AT command set) of Quectel GSM modules.
+//!
+//! Layers, data flowing down and results flowing up:
+//! - [`tokenizer`]: pure byte-stream tokenizer (no I/O, no clock);
+//! - [`transport`]: the serial device (or a TCP serial server), one reader thread, trace;
+//! - [`session`]: one AT command at a time with its own deadline, URCs kept aside;
+//! - [`proc`]: the recommended process, one module per step, returning typed outcomes;
+//! - [`cli`]: clap definitions and rendering (human text, JSON, progress bars);
+//! - [`sim`]: a simulator of the module on a pseudo-terminal, sharing no parsing with the client.
+
+pub mod cli;
+pub mod error;
+pub mod proc;
+pub mod session;
+pub mod sim;
+pub mod tokenizer;
+pub mod trace;
+pub mod transport;
+pub mod validate;
+
+pub use error::{Error, ErrorClass};
