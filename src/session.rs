@@ -1,1 +1,500 @@
-//! TODO
+//! One AT command at a time, each with its own deadline. The session writes a command, feeds
+//! what comes back through the tokenizer, and returns when the command's response is complete.
+//! URCs that arrive meanwhile are kept for whoever needs them; data pushed by the module in
+//! direct mode is kept as [`Inbound`] records. Nothing here waits without a deadline.
+
+use crate::error::{Error, ErrorClass, Result};
+use crate::tokenizer::{classify_urc, Final, PayloadKind, QiResult, Token, Tokenizer, Urc};
+use crate::transport::Transport;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Added to every deadline of the table: the table holds the module's own maximum response
+/// times; the host's scheduling and the serial line need a little on top.
+pub const SLACK: Duration = Duration::from_millis(1000);
+
+/// The module's maximum response time for a command line ([`crate`] spec §5), before slack.
+pub fn max_response_time(cmd: &str) -> Duration {
+    let c = cmd.to_ascii_uppercase();
+    let ms = if c.starts_with("AT+QIACT") {
+        150_000
+    } else if c.starts_with("AT+QIOPEN") {
+        75_000
+    } else if c.starts_with("AT+QIDEACT") {
+        40_000
+    } else if c.starts_with("AT+QIDNSGIP") {
+        14_000
+    } else if c.starts_with("AT+CGATT=") || c.starts_with("AT+COPS") {
+        75_000
+    } else if c.starts_with("AT+CFUN") {
+        15_000
+    } else if c.starts_with("AT+CPIN") {
+        5_000
+    } else if c.starts_with("AT+QIREGAPP") {
+        5_000
+    } else {
+        // AT, QISEND's prompt, QICLOSE, QISACK, QIRD and the rest: 300 ms per the table.
+        300
+    };
+    Duration::from_millis(ms)
+}
+
+/// How a command's response ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// Information lines, then `OK` / `ERROR` / `+CME ERROR` / `+CMS ERROR`.
+    Final,
+    /// `AT+QISTAT` in single mode: `OK` then a `STATE:` line (mux mode: lines then `OK`).
+    OkThenState,
+    /// `AT+QILOCIP`: one line and no `OK`, or `ERROR`.
+    Line,
+    /// `AT+QICLOSE`, `AT+QIDEACT`: a QI result (`CLOSE OK`, `DEACT OK`) or `ERROR`.
+    QiResult,
+    /// `AT+QIOPEN`: `OK` then `CONNECT OK`/`CONNECT FAIL`/`CONNECT`, or `ALREADY CONNECT`, or `ERROR`.
+    Open,
+    /// `AT+QISEND=…`: the `> ` prompt, or `ERROR`.
+    Prompt,
+    /// `AT+QIDNSGIP`: `OK` then a line with the address, or `ERROR`.
+    OkThenLine,
+}
+
+/// How a response ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Error,
+    CmeError(String),
+    CmsError(String),
+    Qi { index: Option<u8>, result: QiResult },
+    Prompt,
+    Line(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Response {
+    /// Information lines, in order (URCs removed).
+    pub lines: Vec<String>,
+    /// Counted payloads that belonged to the response (`+QIRD:` records).
+    pub payloads: Vec<(PayloadKind, Vec<u8>)>,
+    /// How it ended; `None` only inside the session.
+    pub outcome: Option<Outcome>,
+    /// `OpenThen…` shapes: whether the intermediate `OK` was seen.
+    pub saw_ok: bool,
+}
+
+impl Response {
+    pub fn outcome(&self) -> &Outcome {
+        self.outcome.as_ref().expect("complete response")
+    }
+    pub fn is_ok(&self) -> bool {
+        matches!(self.outcome, Some(Outcome::Ok))
+    }
+    /// The first line starting with `prefix`, with the prefix and surrounding spaces removed.
+    pub fn value(&self, prefix: &str) -> Option<&str> {
+        self.lines.iter().find_map(|l| l.strip_prefix(prefix).map(str::trim))
+    }
+}
+
+/// Data the module pushed on its own (direct mode, QINDI=0).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inbound {
+    pub kind: PayloadKind,
+    pub from: Option<String>,
+    pub data: Vec<u8>,
+}
+
+pub struct Session {
+    port: Transport,
+    tok: Tokenizer,
+    tokens: VecDeque<Token>,
+    urcs: VecDeque<Urc>,
+    inbound: VecDeque<Inbound>,
+    recv_from: Option<String>,
+    raw: Vec<u8>,
+    echo_seen: bool,
+    interrupt: Option<Arc<AtomicBool>>,
+    /// Multiplies every table deadline (`--cmd-timeout` scaling is done by the caller).
+    pub min_timeout: Duration,
+    /// Bytes per second of the serial line, to stretch deadlines of long responses.
+    pub line_rate: u32,
+    rebooted: bool,
+}
+
+impl Session {
+    pub fn new(port: Transport) -> Session {
+        Session {
+            port,
+            tok: Tokenizer::new(),
+            tokens: VecDeque::new(),
+            urcs: VecDeque::new(),
+            inbound: VecDeque::new(),
+            recv_from: None,
+            raw: Vec::new(),
+            echo_seen: false,
+            interrupt: None,
+            min_timeout: Duration::ZERO,
+            line_rate: 11_520,
+            rebooted: false,
+        }
+    }
+
+    pub fn port_name(&self) -> &str {
+        self.port.name()
+    }
+
+    /// A flag set by SIGINT/SIGTERM: long waits end early with [`ErrorClass::Interrupted`].
+    pub fn set_interrupt(&mut self, flag: Arc<AtomicBool>) {
+        self.interrupt = Some(flag);
+    }
+
+    pub fn interrupted(&self) -> bool {
+        self.interrupt.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// Whether the module echoed a command line (ATE1) in this session.
+    pub fn echo_seen(&self) -> bool {
+        self.echo_seen
+    }
+
+    /// Whether RDY (a reboot) was seen in this session.
+    pub fn rebooted(&self) -> bool {
+        self.rebooted
+    }
+
+    /// URCs collected so far, oldest first; taking them empties the queue.
+    pub fn take_urcs(&mut self) -> Vec<Urc> {
+        self.urcs.drain(..).collect()
+    }
+
+    pub fn urcs(&self) -> impl Iterator<Item = &Urc> {
+        self.urcs.iter()
+    }
+
+    pub fn take_inbound(&mut self) -> Option<Inbound> {
+        self.inbound.pop_front()
+    }
+
+    /// Bytes the module sent outside any framing (transparent data mode).
+    pub fn take_raw(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.raw)
+    }
+
+    pub fn set_data_mode(&mut self, on: bool) {
+        self.tok.set_data_mode(on);
+    }
+
+    /// Deadline for a command: the table's maximum response time plus slack plus the time the
+    /// serial line needs for `expected_bytes`.
+    pub fn deadline_for(&self, cmd: &str, expected_bytes: usize) -> Duration {
+        let line = Duration::from_secs_f64(expected_bytes as f64 / self.line_rate.max(1) as f64);
+        (max_response_time(cmd) + SLACK + line).max(self.min_timeout)
+    }
+
+    /// Write raw bytes (payload, `+++`): `secret` is redacted in the trace.
+    pub fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
+        self.port.write(bytes, None)
+    }
+
+    /// Run a command with the table's deadline.
+    pub fn cmd(&mut self, cmd: &str, expect: Expect) -> Result<Response> {
+        let t = self.deadline_for(cmd, 256);
+        self.command(cmd, expect, t, None)
+    }
+
+    /// Run a command with the table's deadline and expect `OK`; anything else is an error of
+    /// class `class`.
+    pub fn cmd_ok(&mut self, cmd: &str, class: ErrorClass) -> Result<Response> {
+        let r = self.cmd(cmd, Expect::Final)?;
+        if r.is_ok() {
+            Ok(r)
+        } else {
+            Err(Error::new(class, format!("{cmd}: the module answered {}", describe(r.outcome()))))
+        }
+    }
+
+    /// Write `cmd` + CR and wait for the response shape `expect` until `timeout`. `secret` (a
+    /// password inside the command) is redacted in the trace.
+    pub fn command(&mut self, cmd: &str, expect: Expect, timeout: Duration, secret: Option<&str>) -> Result<Response> {
+        let mut line = Vec::with_capacity(cmd.len() + 1);
+        line.extend_from_slice(cmd.as_bytes());
+        line.push(b'\r');
+        self.port.write(&line, secret.map(str::as_bytes))?;
+        self.await_response(cmd, expect, timeout)
+    }
+
+    /// Wait for the response to a command already written (or to the data after a prompt).
+    pub fn await_response(&mut self, cmd: &str, expect: Expect, timeout: Duration) -> Result<Response> {
+        let deadline = Instant::now() + timeout;
+        let info_prefix = info_prefix(cmd);
+        let mut r = Response::default();
+        loop {
+            let tok = match self.next_token(deadline)? {
+                Some(t) => t,
+                None => {
+                    return Err(Error::silent(format!(
+                        "no answer to {cmd} within {}",
+                        humantime::format_duration(round_ms(timeout))
+                    ))
+                    .with_detail(serde_json::json!({"command_in_flight": cmd})))
+                }
+            };
+            match tok {
+                Token::Echo(_) => self.echo_seen = true,
+                Token::Line(bytes) => {
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    let expected_info = info_prefix.as_deref().is_some_and(|p| text.starts_with(p));
+                    if !expected_info {
+                        if let Some(urc) = classify_urc(&bytes) {
+                            if matches!(urc, Urc::Rdy) {
+                                self.rebooted = true;
+                                self.urcs.push_back(urc);
+                                return Err(Error::silent(format!(
+                                    "the module rebooted (RDY) while {cmd} was in flight"
+                                ))
+                                .with_detail(serde_json::json!({"rebooted": true})));
+                            }
+                            self.urcs.push_back(urc);
+                            continue;
+                        }
+                    }
+                    match expect {
+                        Expect::Line => {
+                            r.outcome = Some(Outcome::Line(text));
+                            return Ok(r);
+                        }
+                        Expect::OkThenLine if r.saw_ok => {
+                            r.outcome = Some(Outcome::Line(text));
+                            return Ok(r);
+                        }
+                        Expect::OkThenState if r.saw_ok && text.starts_with("STATE:") => {
+                            r.lines.push(text);
+                            r.outcome = Some(Outcome::Ok);
+                            return Ok(r);
+                        }
+                        _ => r.lines.push(text),
+                    }
+                }
+                Token::Final(f) => {
+                    let outcome = match f {
+                        Final::Ok => Outcome::Ok,
+                        Final::Error => Outcome::Error,
+                        Final::CmeError(s) => Outcome::CmeError(s),
+                        Final::CmsError(s) => Outcome::CmsError(s),
+                    };
+                    let waits_after_ok = matches!(expect, Expect::Open | Expect::OkThenLine)
+                        || (expect == Expect::OkThenState && r.lines.is_empty());
+                    if outcome == Outcome::Ok && waits_after_ok && !r.saw_ok {
+                        r.saw_ok = true;
+                        continue;
+                    }
+                    if expect == Expect::Open && r.saw_ok && outcome == Outcome::Ok {
+                        // A second OK (e.g. after ALREADY CONNECT on some firmware): ignore.
+                        continue;
+                    }
+                    r.outcome = Some(outcome);
+                    return Ok(r);
+                }
+                Token::Qi { index, result } => {
+                    let ends = match expect {
+                        Expect::QiResult => true,
+                        Expect::Open => matches!(
+                            result,
+                            QiResult::ConnectOk | QiResult::ConnectFail | QiResult::Connect | QiResult::AlreadyConnect
+                        ),
+                        Expect::Final | Expect::Prompt => {
+                            matches!(result, QiResult::SendOk | QiResult::SendFail) && expect == Expect::Final && cmd.is_empty()
+                        }
+                        _ => false,
+                    };
+                    if ends {
+                        r.outcome = Some(Outcome::Qi { index, result });
+                        return Ok(r);
+                    }
+                    // A QI result that is not ours (e.g. a late CONNECT OK): keep it as a line.
+                    r.lines.push(format!("{result:?}"));
+                }
+                Token::Prompt => {
+                    if expect == Expect::Prompt {
+                        r.outcome = Some(Outcome::Prompt);
+                        return Ok(r);
+                    }
+                }
+                Token::RecvFrom(addr) => self.recv_from = Some(addr),
+                Token::Payload { kind, data } => match kind {
+                    PayloadKind::Qird { .. } => r.payloads.push((kind, data)),
+                    _ => {
+                        let from = self.recv_from.take();
+                        self.inbound.push_back(Inbound { kind, from, data });
+                    }
+                },
+                Token::Raw(bytes) => self.raw.extend_from_slice(&bytes),
+            }
+        }
+    }
+
+    /// After the `> ` prompt: write exactly `data` and wait for `SEND OK` / `SEND FAIL` / `ERROR`.
+    /// If `echoed`, the module echoes the payload (ATE1 with QISDE=1): those bytes are taken
+    /// by count so they can never be mistaken for a response.
+    pub fn send_payload(&mut self, data: &[u8], echoed: bool) -> Result<Outcome> {
+        if echoed {
+            self.tok.expect_raw(data.len());
+        }
+        self.port.write(data, None)?;
+        let t = Duration::from_millis(300) + SLACK + Duration::from_secs_f64(data.len() as f64 / self.line_rate.max(1) as f64);
+        let deadline = Instant::now() + t;
+        loop {
+            match self.next_token_uninterruptible(deadline)? {
+                None => return Err(Error::silent(format!("no SEND OK within {}", humantime::format_duration(round_ms(t))))),
+                Some(Token::Qi { result: r @ (QiResult::SendOk | QiResult::SendFail), index }) => {
+                    return Ok(Outcome::Qi { index, result: r })
+                }
+                Some(Token::Final(Final::Error)) => return Ok(Outcome::Error),
+                Some(Token::Line(bytes)) => {
+                    if let Some(urc) = classify_urc(&bytes) {
+                        if matches!(urc, Urc::Rdy) {
+                            self.rebooted = true;
+                            self.urcs.push_back(urc);
+                            return Err(Error::silent("the module rebooted (RDY) during QISEND"));
+                        }
+                        self.urcs.push_back(urc);
+                    }
+                }
+                Some(Token::Payload { kind, data }) => {
+                    let from = self.recv_from.take();
+                    self.inbound.push_back(Inbound { kind, from, data });
+                }
+                Some(Token::RecvFrom(a)) => self.recv_from = Some(a),
+                Some(_) => {}
+            }
+        }
+    }
+
+    /// Wait for anything unsolicited (URC, pushed data, raw bytes) until `deadline`. Returns
+    /// false when the deadline passed with nothing new.
+    pub fn pump(&mut self, deadline: Instant) -> Result<bool> {
+        let before = (self.urcs.len(), self.inbound.len(), self.raw.len());
+        match self.next_token(deadline)? {
+            None => Ok(false),
+            Some(tok) => {
+                match tok {
+                    Token::Line(bytes) => {
+                        if let Some(urc) = classify_urc(&bytes) {
+                            if matches!(urc, Urc::Rdy) {
+                                self.rebooted = true;
+                            }
+                            self.urcs.push_back(urc);
+                        }
+                    }
+                    Token::Payload { kind, data } => {
+                        let from = self.recv_from.take();
+                        self.inbound.push_back(Inbound { kind, from, data });
+                    }
+                    Token::RecvFrom(a) => self.recv_from = Some(a),
+                    Token::Raw(b) => self.raw.extend_from_slice(&b),
+                    Token::Qi { index, result } => {
+                        // CONNECT/CLOSED-like results outside a command are reported as URCs by
+                        // the caller's logic; keep CONNECT FAIL etc. visible.
+                        let _ = (index, result);
+                    }
+                    _ => {}
+                }
+                Ok((self.urcs.len(), self.inbound.len(), self.raw.len()) != before)
+            }
+        }
+    }
+
+    fn next_token(&mut self, deadline: Instant) -> Result<Option<Token>> {
+        loop {
+            if let Some(t) = self.tokens.pop_front() {
+                return Ok(Some(t));
+            }
+            if self.interrupted() {
+                return Err(Error::new(ErrorClass::Interrupted, "interrupted"));
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(None);
+            }
+            // Wake at least every 100 ms to notice an interrupt.
+            let step = deadline.min(now + Duration::from_millis(100));
+            if let Some(bytes) = self.port.read(step)? {
+                let mut out = Vec::new();
+                self.tok.feed(&bytes, &mut out);
+                self.tokens.extend(out);
+            }
+        }
+    }
+
+    fn next_token_uninterruptible(&mut self, deadline: Instant) -> Result<Option<Token>> {
+        loop {
+            if let Some(t) = self.tokens.pop_front() {
+                return Ok(Some(t));
+            }
+            if Instant::now() >= deadline {
+                return Ok(None);
+            }
+            if let Some(bytes) = self.port.read(deadline)? {
+                let mut out = Vec::new();
+                self.tok.feed(&bytes, &mut out);
+                self.tokens.extend(out);
+            }
+        }
+    }
+}
+
+/// For a read/test command (`AT+CREG?`, `AT+QIMUX?`), the prefix of its information line
+/// (`+CREG:`), so such lines are not mistaken for URCs of the same name.
+fn info_prefix(cmd: &str) -> Option<String> {
+    let upper = cmd.to_ascii_uppercase();
+    let rest = upper.strip_prefix("AT")?;
+    if !rest.starts_with('+') {
+        return None;
+    }
+    let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '+').collect();
+    Some(format!("{name}:"))
+}
+
+fn round_ms(d: Duration) -> Duration {
+    Duration::from_millis(d.as_millis() as u64)
+}
+
+/// A short human description of an outcome, for error messages.
+pub fn describe(o: &Outcome) -> String {
+    match o {
+        Outcome::Ok => "OK".into(),
+        Outcome::Error => "ERROR".into(),
+        Outcome::CmeError(s) => format!("+CME ERROR: {s}"),
+        Outcome::CmsError(s) => format!("+CMS ERROR: {s}"),
+        Outcome::Qi { index: Some(i), result } => format!("{i}, {}", qi_text(*result)),
+        Outcome::Qi { index: None, result } => qi_text(*result).into(),
+        Outcome::Prompt => "the > prompt".into(),
+        Outcome::Line(l) => format!("{l:?}"),
+    }
+}
+
+pub fn qi_text(r: QiResult) -> &'static str {
+    match r {
+        QiResult::CloseOk => "CLOSE OK",
+        QiResult::DeactOk => "DEACT OK",
+        QiResult::SendOk => "SEND OK",
+        QiResult::SendFail => "SEND FAIL",
+        QiResult::ConnectOk => "CONNECT OK",
+        QiResult::ConnectFail => "CONNECT FAIL",
+        QiResult::AlreadyConnect => "ALREADY CONNECT",
+        QiResult::Connect => "CONNECT",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn info_prefixes() {
+        assert_eq!(info_prefix("AT+CREG?").as_deref(), Some("+CREG:"));
+        assert_eq!(info_prefix("AT+QISACK=1").as_deref(), Some("+QISACK:"));
+        assert_eq!(info_prefix("ATI"), None);
+    }
+}

@@ -9,6 +9,12 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct SimArgs {}
 
+impl SimArgs {
+    pub fn parse_inline(_s: &str) -> Result<SimArgs, String> {
+        todo!()
+    }
+}
+
 /// A running simulator: the engine thread owns the pty master; this handle keeps a slave fd open
 /// so clients can open and close the port any number of times without a hang-up.
 pub struct Simulator {

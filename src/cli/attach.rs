@@ -1,0 +1,49 @@
+//! `qtcp attach`: SIM, registration, GPRS attach, APN, receive mode; `--activate` brings the
+//! context up and reports the local IP.
+
+use super::common::{duration, finish, key_values, to_value, PortArgs};
+use crate::proc::attach::{attach, validate, AttachOptions, RecvMode};
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+pub struct AttachCmd {
+    /// Access point name
+    #[arg(long)]
+    pub apn: String,
+    /// APN user name
+    #[arg(long, default_value = "")]
+    pub user: String,
+    /// APN password (redacted in traces)
+    #[arg(long, env = "QTCP_PASSWORD", default_value = "", hide_env_values = true)]
+    pub password: String,
+    /// How long to wait for CS registration and GPRS attach
+    #[arg(long, value_parser = duration, default_value = "60s", value_name = "DUR")]
+    pub register_timeout: Duration,
+    /// Receive mode: retrieve (QINDI=1, data waits in the module) or direct (QINDI=0)
+    #[arg(long, value_enum, default_value = "retrieve")]
+    pub recv: RecvMode,
+    /// Direct mode: prefix received data with IPD<len>, source address and protocol
+    #[arg(long)]
+    pub headers: bool,
+    /// Also activate the context (QIREGAPP, QIACT, QILOCIP) and report the local IP
+    #[arg(long)]
+    pub activate: bool,
+}
+
+pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {
+    let opts = AttachOptions {
+        apn: cmd.apn,
+        user: cmd.user,
+        password: cmd.password,
+        register_timeout: cmd.register_timeout,
+        recv: Some(cmd.recv),
+        headers: cmd.headers,
+        activate: cmd.activate,
+    };
+    // Validate before the port is even opened: a bad value sends nothing.
+    let result = validate(&opts)
+        .and_then(|_| port.open())
+        .and_then(|mut s| attach(&mut s, &opts).map(|r| to_value(&r)));
+    finish(port, "attach", result, key_values)
+}

@@ -1,0 +1,93 @@
+//! `qtcp push FILE HOST:PORT`: the one-off file push in one command: probe, attach (with
+//! `--apn`), connect, send with every byte acknowledged, close.
+
+use super::common::{finish, PortArgs};
+use super::connect::DestArgs;
+use super::send::{human_report, open_source, run_send, FlowArgs};
+use crate::error::Error;
+use crate::proc::attach::{attach, AttachOptions, RecvMode};
+use crate::proc::close::close;
+use crate::proc::connect::connect;
+use crate::proc::probe::{sync, SyncOptions};
+use crate::proc::send::SendReport;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+pub struct PushCmd {
+    /// The file to send
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub dest: DestArgs,
+    /// Access point name; without it the module's configured context is used
+    #[arg(long)]
+    pub apn: Option<String>,
+    /// APN user name
+    #[arg(long, default_value = "")]
+    pub user: String,
+    /// APN password (redacted in traces)
+    #[arg(long, env = "QTCP_PASSWORD", default_value = "", hide_env_values = true)]
+    pub password: String,
+    /// Reconnect and resume from the first unacknowledged byte after SEND FAIL, CLOSED or a stall
+    #[arg(long)]
+    pub reconnect: bool,
+    /// Leave the connection open at the end
+    #[arg(long)]
+    pub keep_open: bool,
+    #[command(flatten)]
+    pub flow: FlowArgs,
+}
+
+pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
+    let result = (|| -> Result<Value, Error> {
+        let copts = cmd.dest.options(false)?;
+        let attach_opts = cmd.apn.as_ref().map(|apn| AttachOptions {
+            apn: apn.clone(),
+            user: cmd.user.clone(),
+            password: cmd.password.clone(),
+            register_timeout: Duration::from_secs(60),
+            recv: Some(RecvMode::Retrieve),
+            headers: false,
+            activate: false,
+        });
+        if let Some(a) = &attach_opts {
+            crate::proc::attach::validate(a)?;
+        }
+        let (src, len) = open_source(Some(&cmd.file), None, 0)?;
+        let mut s = port.open()?;
+        sync(&mut s, &SyncOptions::default())?;
+        if let Some(a) = &attach_opts {
+            attach(&mut s, a)?;
+        }
+        let conn = connect(&mut s, &copts)?;
+        let mut o = cmd.flow.options();
+        o.wait_ack = !cmd.dest.udp;
+        o.udp = cmd.dest.udp;
+        o.id = cmd.dest.id;
+        o.total = len;
+        if cmd.reconnect {
+            o.reconnect = Some(copts.clone());
+        }
+        let sent = run_send(&mut s, port, &o, src)?;
+        let closed = if cmd.keep_open { None } else { Some(close(&mut s, cmd.dest.id, false)?) };
+        let mut v = sent;
+        v["file"] = cmd.file.display().to_string().into();
+        v["destination"] = copts.dest.to_string().into();
+        v["protocol"] = conn.protocol.into();
+        v["closed"] = closed.map(|c| c.closed).unwrap_or(false).into();
+        Ok(v)
+    })();
+    finish(port, "push", result, |v| {
+        let r: SendReport = serde_json::from_value(v.clone()).unwrap_or_default();
+        format!(
+            "{}: {}{}",
+            v["destination"].as_str().unwrap_or(""),
+            human_report(&r),
+            if r.complete { "every byte acknowledged by the server\n" } else { "" }
+        )
+    })
+}
+

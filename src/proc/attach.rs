@@ -1,0 +1,181 @@
+//! Attach (recommended process, chapter 2): SIM ready, CS registration and GPRS attach with a
+//! deadline, foreground context and APN, receive-mode settings; optionally activate the context
+//! (QIREGAPP, QIACT, QILOCIP). Reads the current state first and does only what is missing, so
+//! running it twice is harmless.
+
+use crate::error::{Error, ErrorClass, Result};
+use crate::proc::probe::{gprs_attached, reg_stat, registration, sim_state, sync, SyncOptions};
+use crate::proc::state::{qistat, IpState};
+use crate::session::{describe, Expect, Outcome, Session};
+use crate::validate;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecvMode {
+    /// Data waits in the module (QINDI=1) and is read with AT+QIRD: the right mode for scripts.
+    Retrieve,
+    /// Data is pushed to the serial port as it arrives (QINDI=0).
+    Direct,
+}
+
+#[derive(Debug, Clone)]
+pub struct AttachOptions {
+    pub apn: String,
+    pub user: String,
+    pub password: String,
+    pub register_timeout: Duration,
+    pub recv: Option<RecvMode>,
+    pub headers: bool,
+    pub activate: bool,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct AttachReport {
+    pub sim: String,
+    pub cs_registration: Option<u8>,
+    pub gprs_attached: bool,
+    pub apn: String,
+    pub recv_mode: Option<RecvMode>,
+    pub headers: bool,
+    pub ip_state: String,
+    pub local_ip: Option<String>,
+    /// What this run changed (empty when everything was already in place).
+    pub actions: Vec<String>,
+}
+
+pub fn validate(opts: &AttachOptions) -> Result<()> {
+    validate::apn(&opts.apn)?;
+    validate::user(&opts.user)?;
+    validate::password(&opts.password)
+}
+
+pub fn attach(s: &mut Session, opts: &AttachOptions) -> Result<AttachReport> {
+    validate(opts)?;
+    sync(s, &SyncOptions::default())?;
+    // Numeric +CME ERROR codes tell "no SIM" from "SIM PIN"; the setting is volatile.
+    let _ = s.cmd("AT+CMEE=1", Expect::Final)?;
+    let mut rep = AttachReport { apn: opts.apn.clone(), headers: opts.headers, ..Default::default() };
+
+    let (sim, ready) = sim_state(s)?;
+    rep.sim = sim.clone();
+    if !ready {
+        return Err(Error::new(ErrorClass::Sim, format!("SIM not ready: {sim}"))
+            .with_detail(serde_json::json!({"sim": sim})));
+    }
+
+    let deadline = Instant::now() + opts.register_timeout;
+    loop {
+        let creg = reg_stat(s, "AT+CREG?", "+CREG:")?;
+        let att = gprs_attached(s)?.unwrap_or(false);
+        rep.cs_registration = creg;
+        rep.gprs_attached = att;
+        if registration(creg).registered && att {
+            break;
+        }
+        if Instant::now() >= deadline {
+            let reg = registration(creg);
+            let msg = if reg.registered {
+                format!("GPRS not attached within {}", humantime::format_duration(opts.register_timeout))
+            } else {
+                format!(
+                    "not registered within {}: {}",
+                    humantime::format_duration(opts.register_timeout),
+                    reg.text
+                )
+            };
+            return Err(Error::new(ErrorClass::Network, msg)
+                .with_detail(serde_json::json!({"cs_registration": creg, "gprs_attached": att})));
+        }
+        s.pump(Instant::now() + Duration::from_millis(500))?;
+    }
+
+    s.cmd_ok("AT+QIFGCNT=0", ErrorClass::Protocol)?;
+    let cmd = format!("AT+QICSGP=1,\"{}\",\"{}\",\"{}\"", opts.apn, opts.user, opts.password);
+    let secret = (!opts.password.is_empty()).then_some(opts.password.as_str());
+    let t = s.deadline_for(&cmd, 0);
+    let r = s.command(&cmd, Expect::Final, t, secret)?;
+    if !r.is_ok() {
+        return Err(Error::new(ErrorClass::PdpContext, format!("AT+QICSGP: the module answered {}", describe(r.outcome()))));
+    }
+
+    if let Some(mode) = opts.recv {
+        let want = if mode == RecvMode::Retrieve { "1" } else { "0" };
+        let cur = s.cmd("AT+QINDI?", Expect::Final)?;
+        if cur.value("+QINDI:") != Some(want) {
+            s.cmd_ok(&format!("AT+QINDI={want}"), ErrorClass::Protocol)?;
+            rep.actions.push(format!("QINDI={want}"));
+        }
+        rep.recv_mode = Some(mode);
+    }
+    if opts.headers {
+        for c in ["AT+QIHEAD=1", "AT+QISHOWRA=1", "AT+QISHOWPT=1"] {
+            s.cmd_ok(c, ErrorClass::Protocol)?;
+        }
+        rep.actions.push("headers on".into());
+    }
+
+    let mut st = qistat(s)?;
+    if opts.activate {
+        if st.state == IpState::PdpDeact {
+            deact(s)?;
+            rep.actions.push("QIDEACT (context was lost)".into());
+            st = qistat(s)?;
+        }
+        rep.local_ip = Some(activate(s, st.state, &mut rep.actions)?);
+        st = qistat(s)?;
+    } else if st.state.context_active() {
+        // Reporting the address is free when the context is already up.
+        rep.local_ip = local_ip(s).ok();
+    }
+    rep.ip_state = st.text;
+    Ok(rep)
+}
+
+/// Bring the context up from `state`: QIREGAPP, QIACT (150 s), QILOCIP. Returns the local IP.
+pub fn activate(s: &mut Session, state: IpState, actions: &mut Vec<String>) -> Result<String> {
+    let mut state = state;
+    if state == IpState::IpInitial {
+        s.cmd_ok("AT+QIREGAPP", ErrorClass::PdpContext)?;
+        actions.push("QIREGAPP".into());
+        state = IpState::IpStart;
+    }
+    if matches!(state, IpState::IpConfig | IpState::IpInd) {
+        // Activation already under way (another process started it): wait for it to finish.
+        let deadline = Instant::now() + crate::session::max_response_time("AT+QIACT");
+        while matches!(state, IpState::IpConfig | IpState::IpInd) && Instant::now() < deadline {
+            s.pump(Instant::now() + Duration::from_millis(500))?;
+            state = qistat(s)?.state;
+        }
+    }
+    if state == IpState::IpStart {
+        let r = s.cmd("AT+QIACT", Expect::Final)?;
+        if !r.is_ok() {
+            // Every driver deactivates after a failed activation before retrying.
+            let _ = deact(s);
+            return Err(Error::new(
+                ErrorClass::PdpContext,
+                format!("context activation failed: AT+QIACT answered {}", describe(r.outcome())),
+            ));
+        }
+        actions.push("QIACT".into());
+    }
+    local_ip(s)
+}
+
+pub fn local_ip(s: &mut Session) -> Result<String> {
+    let r = s.cmd("AT+QILOCIP", Expect::Line)?;
+    match r.outcome() {
+        Outcome::Line(ip) => Ok(ip.trim().to_string()),
+        o => Err(Error::new(ErrorClass::PdpContext, format!("AT+QILOCIP answered {}", describe(o)))),
+    }
+}
+
+/// AT+QIDEACT (40 s): `DEACT OK`.
+pub fn deact(s: &mut Session) -> Result<()> {
+    let r = s.cmd("AT+QIDEACT", Expect::QiResult)?;
+    match r.outcome() {
+        Outcome::Qi { result: crate::tokenizer::QiResult::DeactOk, .. } => Ok(()),
+        o => Err(Error::new(ErrorClass::PdpContext, format!("AT+QIDEACT answered {}", describe(o)))),
+    }
+}

@@ -1,0 +1,48 @@
+//! Close (recommended process, chapter 7): QICLOSE, and optionally QIDEACT. Closing what is
+//! already closed is success with a note.
+
+use crate::error::{Error, ErrorClass, Result};
+use crate::proc::attach::deact;
+use crate::proc::state::{qimux, qistat, IpState};
+use crate::session::{describe, Expect, Outcome, Session};
+use crate::tokenizer::QiResult;
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct CloseReport {
+    pub closed: bool,
+    pub deactivated: bool,
+    pub note: Option<String>,
+    pub ip_state: String,
+}
+
+pub fn close(s: &mut Session, id: Option<u8>, deactivate: bool) -> Result<CloseReport> {
+    let mux = qimux(s)?;
+    if mux && id.is_none() {
+        return Err(Error::usage("the module is in multi-connection mode (QIMUX=1): pass --id 0..5"));
+    }
+    let mut rep = CloseReport::default();
+    let cmd = match (mux, id) {
+        (true, Some(i)) => format!("AT+QICLOSE={i}"),
+        _ => "AT+QICLOSE".to_string(),
+    };
+    let r = s.cmd(&cmd, Expect::QiResult)?;
+    match r.outcome() {
+        Outcome::Qi { result: QiResult::CloseOk, .. } => rep.closed = true,
+        Outcome::Error => {
+            let st = if mux { None } else { qistat(s).ok() };
+            match st.map(|s| s.state) {
+                Some(IpState::ConnectOk) | Some(IpState::Connecting) => {
+                    return Err(Error::protocol(format!("{cmd} answered ERROR while the connection is open")))
+                }
+                _ => rep.note = Some("no connection was open".into()),
+            }
+        }
+        o => return Err(Error::protocol(format!("{cmd}: unexpected {}", describe(o)))),
+    }
+    if deactivate {
+        deact(s).map_err(|e| Error::new(ErrorClass::PdpContext, e.message))?;
+        rep.deactivated = true;
+    }
+    rep.ip_state = if mux { String::new() } else { qistat(s).map(|st| st.text).unwrap_or_default() };
+    Ok(rep)
+}

@@ -1,0 +1,192 @@
+//! Open a TCP or UDP connection (recommended process, chapter 3), from whatever state the module
+//! is in, handling every outcome the document lists and leaving the module clean on failure.
+
+use crate::error::{Error, ErrorClass, Result};
+use crate::proc::attach::{deact, local_ip};
+use crate::proc::state::{qimux, qistat, IpState};
+use crate::session::{describe, Expect, Outcome, Session};
+use crate::tokenizer::QiResult;
+use crate::validate::Destination;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub dest: Destination,
+    pub udp: bool,
+    /// Connection index for QIMUX=1.
+    pub id: Option<u8>,
+    /// ALREADY CONNECT counts as success.
+    pub reuse: bool,
+    /// Deadline for CONNECT OK (the module's own limit is 75 s).
+    pub timeout: Duration,
+    /// Transparent mode: expect `CONNECT` instead of `CONNECT OK`.
+    pub transparent: bool,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ConnectReport {
+    pub host: String,
+    pub port: u16,
+    pub protocol: &'static str,
+    pub id: Option<u8>,
+    pub mux: bool,
+    pub reused: bool,
+    pub state_before: String,
+    /// What was done to bring the module to a state QIOPEN accepts.
+    pub actions: Vec<String>,
+}
+
+fn proto(o: &ConnectOptions) -> &'static str {
+    if o.udp {
+        "UDP"
+    } else {
+        "TCP"
+    }
+}
+
+pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
+    let mux = qimux(s)?;
+    if mux && o.id.is_none() {
+        return Err(Error::usage("the module is in multi-connection mode (QIMUX=1): pass --id 0..5"));
+    }
+    if !mux && o.id.is_some() {
+        return Err(Error::usage("--id needs multi-connection mode (QIMUX=1) on the module; it is in single mode"));
+    }
+    let mut rep = ConnectReport {
+        host: o.dest.host.clone(),
+        port: o.dest.port,
+        protocol: proto(o),
+        id: o.id,
+        mux,
+        ..Default::default()
+    };
+    let st = qistat(s)?;
+    rep.state_before = st.text.clone();
+    if !mux {
+        prepare_single(s, st.state, o, &mut rep)?;
+        if rep.reused {
+            return Ok(rep);
+        }
+    }
+    let dnsip = if o.dest.is_ip { 0 } else { 1 };
+    s.cmd_ok(&format!("AT+QIDNSIP={dnsip}"), ErrorClass::Protocol)?;
+    let cmd = match o.id {
+        Some(i) => format!("AT+QIOPEN={i},\"{}\",\"{}\",{}", proto(o), o.dest.host, o.dest.port),
+        None => format!("AT+QIOPEN=\"{}\",\"{}\",{}", proto(o), o.dest.host, o.dest.port),
+    };
+    let r = match s.command(&cmd, Expect::Open, o.timeout + crate::session::SLACK, None) {
+        Ok(r) => r,
+        Err(e) if e.class == ErrorClass::ModuleSilent && !s.rebooted() => {
+            // No answer within the deadline: treat as CONNECT FAIL and clean up the same way.
+            cleanup_failed(s, mux, o.id, &mut rep);
+            return Err(Error::new(
+                ErrorClass::Connect,
+                format!("no CONNECT OK from {} within {}", o.dest, humantime::format_duration(o.timeout)),
+            ));
+        }
+        Err(e) => return Err(e),
+    };
+    match r.outcome() {
+        Outcome::Qi { result: QiResult::ConnectOk, .. } if !o.transparent => Ok(rep),
+        Outcome::Qi { result: QiResult::Connect, .. } if o.transparent => Ok(rep),
+        Outcome::Qi { result: QiResult::ConnectOk | QiResult::Connect, .. } => Err(Error::protocol(format!(
+            "{cmd}: unexpected {} (is QIMODE set as expected?)",
+            describe(r.outcome())
+        ))),
+        Outcome::Qi { result: QiResult::AlreadyConnect, .. } => already(o, rep),
+        Outcome::Qi { result: QiResult::ConnectFail, .. } => {
+            cleanup_failed(s, mux, o.id, &mut rep);
+            let why = if o.dest.is_ip { "connection refused or timed out" } else { "DNS failure, refused or timed out" };
+            Err(Error::new(ErrorClass::Connect, format!("CONNECT FAIL to {} ({why})", o.dest)))
+        }
+        Outcome::Error if r.saw_ok => {
+            // OK then ERROR: some firmware reports a failed name lookup this way.
+            cleanup_failed(s, mux, o.id, &mut rep);
+            Err(Error::new(ErrorClass::Connect, format!("connect to {} failed (OK then ERROR: DNS failure?)", o.dest)))
+        }
+        Outcome::Error => {
+            // Chapter 3: check QIMUX and QISTAT and say which one was wrong.
+            let st = qistat(s).map(|st| st.text).unwrap_or_default();
+            let why = if qimux(s).unwrap_or(false) != mux {
+                "the multi-connection setting (QIMUX) changed under us".to_string()
+            } else {
+                format!("the module refused AT+QIOPEN in state {st:?}")
+            };
+            Err(Error::new(ErrorClass::Connect, format!("connect to {} failed: {why}", o.dest)))
+        }
+        other => Err(Error::protocol(format!("{cmd}: unexpected {}", describe(other)))),
+    }
+}
+
+fn already(o: &ConnectOptions, mut rep: ConnectReport) -> Result<ConnectReport> {
+    if o.reuse {
+        rep.reused = true;
+        Ok(rep)
+    } else {
+        Err(Error::new(
+            ErrorClass::Connect,
+            "ALREADY CONNECT: a connection is open; close it first (qtcp close) or pass --reuse",
+        ))
+    }
+}
+
+/// Single mode: bring the module to IP INITIAL / IP STATUS / IP CLOSE, the states QIOPEN accepts.
+fn prepare_single(s: &mut Session, state: IpState, o: &ConnectOptions, rep: &mut ConnectReport) -> Result<()> {
+    match state {
+        IpState::IpInitial | IpState::IpStatus | IpState::IpClose => Ok(()),
+        IpState::IpGprsact => {
+            local_ip(s)?;
+            rep.actions.push("QILOCIP".into());
+            Ok(())
+        }
+        IpState::ConnectOk => {
+            if o.reuse {
+                rep.reused = true;
+                Ok(())
+            } else {
+                Err(Error::new(
+                    ErrorClass::Connect,
+                    "ALREADY CONNECT: a connection is open; close it first (qtcp close) or pass --reuse",
+                ))
+            }
+        }
+        IpState::Connecting => {
+            close_quiet(s, None);
+            rep.actions.push("QICLOSE (a connect was pending)".into());
+            Ok(())
+        }
+        IpState::IpStart | IpState::IpConfig | IpState::IpInd | IpState::PdpDeact | IpState::Other => {
+            deact(s)?;
+            rep.actions.push(format!("QIDEACT (state was {:?})", state));
+            Ok(())
+        }
+    }
+}
+
+/// After CONNECT FAIL or a timeout (chapter 3): QICLOSE if still connecting (the context stays
+/// up), otherwise QIDEACT; either way the next command finds a state it can work from.
+fn cleanup_failed(s: &mut Session, mux: bool, id: Option<u8>, rep: &mut ConnectReport) {
+    if mux {
+        close_quiet(s, id);
+        return;
+    }
+    match qistat(s).map(|st| st.state) {
+        Ok(IpState::Connecting) => {
+            close_quiet(s, None);
+            rep.actions.push("QICLOSE".into());
+        }
+        Ok(IpState::IpClose) | Ok(IpState::IpInitial) => {}
+        _ => {
+            let _ = deact(s);
+            rep.actions.push("QIDEACT".into());
+        }
+    }
+}
+
+pub fn close_quiet(s: &mut Session, id: Option<u8>) {
+    let cmd = match id {
+        Some(i) => format!("AT+QICLOSE={i}"),
+        None => "AT+QICLOSE".into(),
+    };
+    let _ = s.cmd(&cmd, Expect::QiResult);
+}

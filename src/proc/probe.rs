@@ -1,0 +1,193 @@
+//! Synchronise and identify (recommended process, chapter 2 and 9.1): up to 15 `AT`, 500 ms
+//! apart, until `OK`; then who the module is and where it stands.
+
+use crate::error::{Error, ErrorClass, Result};
+use crate::proc::state::{qimux, qistat};
+use crate::session::{Expect, Outcome, Session};
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    pub attempts: u32,
+    pub interval: Duration,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions { attempts: 15, interval: Duration::from_millis(500) }
+    }
+}
+
+/// Send `AT` until the module answers `OK`; returns the number of attempts used.
+pub fn sync(s: &mut Session, opts: &SyncOptions) -> Result<u32> {
+    for attempt in 1..=opts.attempts.max(1) {
+        match s.command("AT", Expect::Final, opts.interval, None) {
+            Ok(r) if r.is_ok() => return Ok(attempt),
+            Ok(_) => {}
+            Err(e) if e.class == ErrorClass::ModuleSilent => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Error::silent(format!(
+        "the module did not answer AT after {} attempts {} apart (check power, wiring, baud rate)",
+        opts.attempts,
+        humantime::format_duration(opts.interval)
+    )))
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Signal {
+    pub rssi: u8,
+    pub ber: u8,
+    /// dBm from rssi (−113 + 2·rssi); None when unknown (99).
+    pub dbm: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Registration {
+    /// The `<stat>` value (0..5) of +CREG/+CGREG.
+    pub stat: Option<u8>,
+    pub registered: bool,
+    pub text: &'static str,
+}
+
+pub fn registration(stat: Option<u8>) -> Registration {
+    let text = match stat {
+        Some(0) => "not registered",
+        Some(1) => "registered (home)",
+        Some(2) => "searching",
+        Some(3) => "denied",
+        Some(5) => "registered (roaming)",
+        Some(_) => "unknown",
+        None => "unknown",
+    };
+    Registration { stat, registered: matches!(stat, Some(1) | Some(5)), text }
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ModuleInfo {
+    pub sync_attempts: u32,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub revision: Option<String>,
+    pub imei: Option<String>,
+    pub echo: bool,
+    /// `READY`, `SIM PIN`, `NOT INSERTED`, `BUSY`, ... as reported.
+    pub sim: String,
+    pub sim_ready: bool,
+    pub signal: Option<Signal>,
+    pub cs_registration: Registration,
+    pub ps_registration: Registration,
+    pub gprs_attached: Option<bool>,
+    pub mux: Option<bool>,
+    pub ip_state: Option<String>,
+    pub baud_saved: Option<u32>,
+}
+
+/// The SIM state from AT+CPIN?: (text, ready).
+pub fn sim_state(s: &mut Session) -> Result<(String, bool)> {
+    let r = s.cmd("AT+CPIN?", Expect::Final)?;
+    Ok(match r.outcome() {
+        Outcome::Ok => {
+            let v = r.value("+CPIN:").unwrap_or("UNKNOWN").to_string();
+            let ready = v == "READY";
+            (v, ready)
+        }
+        Outcome::CmeError(code) => (
+            match code.as_str() {
+                "10" | "SIM not inserted" => "NOT INSERTED".to_string(),
+                "11" | "SIM PIN required" => "SIM PIN".to_string(),
+                "12" | "SIM PUK required" => "SIM PUK".to_string(),
+                "13" | "SIM failure" => "SIM FAILURE".to_string(),
+                "14" | "SIM busy" => "BUSY".to_string(),
+                other => format!("+CME ERROR: {other}"),
+            },
+            false,
+        ),
+        _ => ("ERROR".to_string(), false),
+    })
+}
+
+/// `+CREG: <n>,<stat>[,...]` read form → stat.
+pub fn reg_stat(s: &mut Session, cmd: &str, prefix: &str) -> Result<Option<u8>> {
+    let r = s.cmd(cmd, Expect::Final)?;
+    if !r.is_ok() {
+        return Ok(None);
+    }
+    Ok(r.value(prefix).and_then(|v| v.split(',').nth(1)).and_then(|f| f.trim().parse().ok()))
+}
+
+pub fn gprs_attached(s: &mut Session) -> Result<Option<bool>> {
+    let r = s.cmd("AT+CGATT?", Expect::Final)?;
+    if !r.is_ok() {
+        return Ok(None);
+    }
+    Ok(r.value("+CGATT:").map(|v| v.trim() == "1"))
+}
+
+pub fn signal(s: &mut Session) -> Result<Option<Signal>> {
+    let r = s.cmd("AT+CSQ", Expect::Final)?;
+    let Some(v) = r.value("+CSQ:").filter(|_| r.is_ok()) else { return Ok(None) };
+    let mut f = v.split(',').map(|x| x.trim().parse::<u8>().ok());
+    let rssi = f.next().flatten().unwrap_or(99);
+    let ber = f.next().flatten().unwrap_or(99);
+    let dbm = (rssi <= 31).then(|| -113 + 2 * rssi as i32);
+    Ok(Some(Signal { rssi, ber, dbm }))
+}
+
+fn text_cmd(s: &mut Session, cmd: &str) -> Result<Vec<String>> {
+    let r = s.cmd(cmd, Expect::Final)?;
+    Ok(if r.is_ok() { r.lines } else { Vec::new() })
+}
+
+/// Synchronise, then read everything `qtcp probe` reports. SIM and network problems are fields,
+/// not errors; `save_baud` fixes the rate with `AT+IPR=<baud>&W`.
+pub fn probe(s: &mut Session, sync_opts: &SyncOptions, save_baud: Option<u32>) -> Result<ModuleInfo> {
+    let mut info = ModuleInfo { sync_attempts: sync(s, sync_opts)?, ..Default::default() };
+    info.echo = s.echo_seen();
+    if let Some(baud) = save_baud {
+        s.cmd_ok(&format!("AT+IPR={baud}&W"), ErrorClass::Protocol)?;
+        info.baud_saved = Some(baud);
+    }
+    let ati = text_cmd(s, "ATI")?;
+    info.manufacturer = ati.first().cloned();
+    info.model = ati.get(1).cloned();
+    let rev = text_cmd(s, "AT+CGMR")?;
+    info.revision = rev
+        .iter()
+        .chain(ati.iter())
+        .find_map(|l| l.strip_prefix("Revision:").map(|v| v.trim().to_string()))
+        .or_else(|| rev.first().cloned());
+    info.imei = text_cmd(s, "AT+GSN")?.into_iter().find(|l| l.bytes().all(|b| b.is_ascii_digit()) && !l.is_empty());
+    let (sim, ready) = sim_state(s)?;
+    info.sim = sim;
+    info.sim_ready = ready;
+    info.signal = signal(s)?;
+    info.cs_registration = registration(reg_stat(s, "AT+CREG?", "+CREG:")?);
+    info.ps_registration = registration(reg_stat(s, "AT+CGREG?", "+CGREG:")?);
+    info.gprs_attached = gprs_attached(s)?;
+    info.mux = qimux(s).ok();
+    if info.mux != Some(true) {
+        info.ip_state = qistat(s).ok().map(|st| st.text);
+    } else {
+        info.ip_state = qistat(s).ok().map(|st| if st.text.is_empty() { "multi-connection".into() } else { st.text });
+    }
+    Ok(info)
+}
+
+/// `--expect ready`: SIM ready, registered, attached, else the matching error.
+pub fn expect_ready(info: &ModuleInfo) -> Result<()> {
+    if !info.sim_ready {
+        return Err(Error::new(ErrorClass::Sim, format!("SIM not ready: {}", info.sim)));
+    }
+    if !info.cs_registration.registered {
+        return Err(Error::new(
+            ErrorClass::Network,
+            format!("not registered on the network: {}", info.cs_registration.text),
+        ));
+    }
+    if info.gprs_attached != Some(true) {
+        return Err(Error::new(ErrorClass::Network, "GPRS not attached"));
+    }
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Receive (chapter 5).

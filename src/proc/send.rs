@@ -1,0 +1,516 @@
+//! Send with acknowledgement flow control (recommended process, chapters 4 and 6).
+//!
+//! Always fixed-length QISEND (binary-safe) in chunks of at most 1460 bytes. The bytes the
+//! module holds unacknowledged are kept under a window: our count of them is an upper bound
+//! (bytes sent minus the last acknowledged count seen), so a window no larger than the module's
+//! send buffer can never overflow it. The window starts at the document's 3000 and grows one
+//! chunk at a time up to the send buffer while the link keeps acknowledging (unless the user fixed
+//! it with `--window`). QISACK is polled only when the window is full, first soon, then at the
+//! pace the observed acknowledgement rate predicts, backing off towards the document's 5 s when
+//! nothing moves. The stall rule is the document's: no progress for `ack_timeout` means the
+//! connection is dead. Unacknowledged bytes stay in memory (at most the send buffer plus a chunk),
+//! so a reconnect resends from the first unacknowledged byte whatever the source (stdin too).
+
+use crate::error::{Error, ErrorClass, Result};
+use crate::proc::connect::{close_quiet, connect, ConnectOptions};
+use crate::proc::state::{qisack, Sack};
+use crate::session::{describe, Expect, Outcome, Session};
+use crate::tokenizer::{QiResult, Urc};
+use std::collections::VecDeque;
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+pub const MAX_CHUNK: usize = 1460;
+pub const RECOMMENDED_WINDOW: usize = 3000;
+pub const DEFAULT_SEND_BUFFER: usize = 7300;
+
+#[derive(Debug, Clone)]
+pub struct SendOptions {
+    /// Fixed window (`--window`); None adapts from 3000 up to `send_buffer`.
+    pub window: Option<usize>,
+    pub send_buffer: usize,
+    pub chunk: usize,
+    pub ack_timeout: Duration,
+    pub wait_ack: bool,
+    /// Reopen this destination after SEND FAIL, CLOSED or a stall.
+    pub reconnect: Option<ConnectOptions>,
+    pub max_reconnects: u32,
+    /// Connection index (QIMUX=1).
+    pub id: Option<u8>,
+    /// UDP: no acknowledgements exist, so no flow control on them.
+    pub udp: bool,
+    /// Shortest and longest QISACK poll interval; the document's rule is a fixed 5 s.
+    pub poll_min: Duration,
+    pub poll_max: Duration,
+    /// Source offset of the first byte (`--offset`), for reporting.
+    pub offset: u64,
+    /// Total source length when known (progress, ETA).
+    pub total: Option<u64>,
+}
+
+impl Default for SendOptions {
+    fn default() -> Self {
+        SendOptions {
+            window: None,
+            send_buffer: DEFAULT_SEND_BUFFER,
+            chunk: MAX_CHUNK,
+            ack_timeout: Duration::from_secs(120),
+            wait_ack: false,
+            reconnect: None,
+            max_reconnects: 5,
+            id: None,
+            udp: false,
+            poll_min: Duration::from_millis(10),
+            poll_max: Duration::from_secs(5),
+            offset: 0,
+            total: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Reconnect {
+    /// Source offset sending resumed from (the first unacknowledged byte).
+    pub resume_offset: u64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct SendReport {
+    /// Source offset of the first byte sent.
+    pub offset: u64,
+    /// Source offset up to which bytes were handed to the module (SEND OK).
+    pub sent_offset: u64,
+    /// Source offset up to which the peer acknowledged (None for UDP).
+    pub acked_offset: Option<u64>,
+    pub bytes_sent: u64,
+    pub bytes_acked: Option<u64>,
+    pub bytes_unacked: Option<u64>,
+    /// Payload bytes written to the module, resends included.
+    pub bytes_written: u64,
+    pub chunks: u64,
+    pub polls: u64,
+    pub reconnects: Vec<Reconnect>,
+    pub window_final: usize,
+    pub complete: bool,
+    pub duration_s: f64,
+    /// Acknowledged (TCP) or sent (UDP) bytes per second.
+    pub goodput_bps: f64,
+}
+
+/// What a progress bar needs.
+#[derive(Debug, Clone, Copy)]
+pub struct SendProgress {
+    pub sent: u64,
+    pub acked: u64,
+    pub total: Option<u64>,
+}
+
+pub trait SendEvents {
+    fn progress(&mut self, _p: SendProgress) {}
+    fn reconnecting(&mut self, _r: &Reconnect) {}
+}
+
+pub struct NoEvents;
+impl SendEvents for NoEvents {}
+
+struct Flow {
+    /// Module counters at the start of the current connection (earlier data of another process).
+    base: Sack,
+    /// Our bytes handed to the module on this connection.
+    conn_sent: u64,
+    /// Our bytes acknowledged on this connection.
+    conn_acked: u64,
+    /// Source offset where this connection's data starts.
+    conn_start: u64,
+    last_sack: Sack,
+}
+
+impl Flow {
+    fn unacked_bound(&self) -> u64 {
+        // Everything the module holds: older unacknowledged bytes plus ours.
+        (self.base.sent + self.conn_sent).saturating_sub(self.last_sack.acked.max(self.base.acked))
+    }
+}
+
+enum Stop {
+    Lost(ErrorClass, String),
+}
+
+pub fn send<R: Read>(s: &mut Session, mut src: R, o: &SendOptions, ev: &mut dyn SendEvents) -> Result<SendReport> {
+    let started = Instant::now();
+    let mut rep = SendReport { offset: o.offset, ..Default::default() };
+    // Payload echo would come back with ATE1 and QISDE=1: switch it off; if the firmware does
+    // not know QISDE, take the echo by count instead.
+    let echoed = match s.cmd("AT+QISDE=0", Expect::Final) {
+        Ok(r) if r.is_ok() => false,
+        Ok(_) => s.echo_seen(),
+        Err(e) => return Err(e),
+    };
+    let fixed_window = o.window.map(|w| w.clamp(1, o.send_buffer));
+    let mut window = fixed_window.unwrap_or(RECOMMENDED_WINDOW.min(o.send_buffer));
+    let chunk_max = o.chunk.clamp(1, MAX_CHUNK);
+
+    // Unacknowledged (or not yet sent) bytes: buffer[0] is at source offset `buf_start`.
+    let mut buffer: VecDeque<u8> = VecDeque::with_capacity(o.send_buffer + chunk_max);
+    let mut buf_start = o.offset;
+    let mut next = o.offset; // source offset of the next byte to hand to the module
+    let mut eof = false;
+
+    let mut flow = new_flow(s, o, o.offset)?;
+    let mut last_progress = Instant::now();
+    let mut poll_delay = o.poll_min;
+    let mut ack_rate: Option<f64> = None; // bytes/s, smoothed
+    let mut last_ack_sample = (Instant::now(), 0u64);
+    let mut chunk = Vec::with_capacity(chunk_max);
+
+    let result: std::result::Result<(), Stop> = 'outer: loop {
+        // Fill the buffer up to one chunk beyond what is unsent.
+        let unsent = (buf_start + buffer.len() as u64 - next) as usize;
+        if !eof && unsent < chunk_max {
+            let mut tmp = [0u8; MAX_CHUNK];
+            let want = chunk_max - unsent;
+            match read_some(&mut src, &mut tmp[..want]) {
+                Ok(0) => eof = true,
+                Ok(n) => buffer.extend(&tmp[..n]),
+                Err(e) => return Err(Error::usage(format!("reading the data: {e}"))),
+            }
+            continue;
+        }
+        let unsent = (buf_start + buffer.len() as u64 - next) as usize;
+        if unsent == 0 && eof {
+            break Ok(());
+        }
+        if s.interrupted() {
+            break Err(Stop::Lost(ErrorClass::Interrupted, "interrupted".into()));
+        }
+        if let Some(stop) = check_urcs(s, o.id) {
+            match try_reconnect(s, o, &mut rep, &mut flow, &mut buffer, &mut buf_start, &mut next, stop, ev)? {
+                Some(stop) => break 'outer Err(stop),
+                None => {
+                    last_progress = Instant::now();
+                    continue;
+                }
+            }
+        }
+
+        let held = if o.udp { 0 } else { flow.unacked_bound() as usize };
+        let room = window.saturating_sub(held);
+        let want = unsent.min(chunk_max);
+        if room >= want {
+            // Send one chunk.
+            chunk.clear();
+            let from = (next - buf_start) as usize;
+            chunk.extend(buffer.range(from..from + want));
+            match qisend(s, o.id, &chunk, echoed)? {
+                Ok(()) => {
+                    next += want as u64;
+                    flow.conn_sent += want as u64;
+                    rep.chunks += 1;
+                    rep.bytes_written += want as u64;
+                    if o.udp {
+                        // Nothing will acknowledge UDP: forget the bytes once sent.
+                        buffer.drain(..want.min(buffer.len()));
+                        buf_start += want as u64;
+                    }
+                    ev.progress(SendProgress { sent: next, acked: acked_offset(&flow), total: o.total });
+                }
+                Err(stop) => {
+                    match try_reconnect(s, o, &mut rep, &mut flow, &mut buffer, &mut buf_start, &mut next, stop, ev)? {
+                        Some(stop) => break 'outer Err(stop),
+                        None => {
+                            last_progress = Instant::now();
+                            continue;
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+
+        // Window full: wait a little, then ask how far the peer has acknowledged.
+        let needed = (held + want).saturating_sub(window) as f64;
+        let predicted = ack_rate.map(|r| Duration::from_secs_f64((needed / r.max(1.0)).min(60.0)));
+        let delay = predicted.unwrap_or(poll_delay).clamp(o.poll_min, poll_delay.max(o.poll_min));
+        s.pump(Instant::now() + delay)?;
+        match poll(s, o, &mut flow, &mut rep)? {
+            Some(progress) if progress > 0 => {
+                let now = Instant::now();
+                let dt = now.duration_since(last_ack_sample.0).as_secs_f64().max(1e-3);
+                let inst = (flow.conn_acked - last_ack_sample.1) as f64 / dt;
+                ack_rate = Some(ack_rate.map_or(inst, |r| 0.7 * r + 0.3 * inst));
+                last_ack_sample = (now, flow.conn_acked);
+                last_progress = now;
+                poll_delay = o.poll_min.max(Duration::from_millis(20));
+                trim(&mut buffer, &mut buf_start, o.offset, &flow);
+                if fixed_window.is_none() && window < o.send_buffer {
+                    // The window, not the link, was the limit: let it grow (exact accounting
+                    // keeps it within the module's buffer).
+                    window = (window + chunk_max).min(o.send_buffer);
+                }
+                ev.progress(SendProgress { sent: next, acked: acked_offset(&flow), total: o.total });
+            }
+            Some(_) => {
+                poll_delay = (poll_delay * 2).min(o.poll_max);
+                if last_progress.elapsed() >= o.ack_timeout {
+                    let stop = Stop::Lost(
+                        ErrorClass::NotAcknowledged,
+                        format!("no acknowledgement for {}", humantime::format_duration(o.ack_timeout)),
+                    );
+                    match try_reconnect(s, o, &mut rep, &mut flow, &mut buffer, &mut buf_start, &mut next, stop, ev)? {
+                        Some(stop) => break 'outer Err(stop),
+                        None => last_progress = Instant::now(),
+                    }
+                }
+            }
+            None => {
+                // QISACK answered ERROR: the connection is gone.
+                let stop = check_urcs(s, o.id)
+                    .unwrap_or_else(|| Stop::Lost(ErrorClass::ConnectionLost, "the connection is gone (QISACK answered ERROR)".into()));
+                match try_reconnect(s, o, &mut rep, &mut flow, &mut buffer, &mut buf_start, &mut next, stop, ev)? {
+                    Some(stop) => break 'outer Err(stop),
+                    None => last_progress = Instant::now(),
+                }
+            }
+        }
+    };
+
+    let mut result = result;
+    // Everything handed over: wait for the last acknowledgements if asked.
+    if result.is_ok() && !o.udp {
+        if o.wait_ack {
+            loop {
+                match poll(s, o, &mut flow, &mut rep)? {
+                    None => {
+                        result = Err(check_urcs(s, o.id).unwrap_or_else(|| {
+                            Stop::Lost(ErrorClass::ConnectionLost, "the connection is gone (QISACK answered ERROR)".into())
+                        }));
+                        break;
+                    }
+                    Some(p) => {
+                        if p > 0 {
+                            last_progress = Instant::now();
+                            poll_delay = o.poll_min.max(Duration::from_millis(20));
+                            ev.progress(SendProgress { sent: next, acked: acked_offset(&flow), total: o.total });
+                        } else {
+                            poll_delay = (poll_delay * 2).min(o.poll_max);
+                        }
+                    }
+                }
+                if flow.conn_acked >= flow.conn_sent {
+                    break;
+                }
+                if s.interrupted() {
+                    result = Err(Stop::Lost(ErrorClass::Interrupted, "interrupted".into()));
+                    break;
+                }
+                if last_progress.elapsed() >= o.ack_timeout {
+                    result = Err(Stop::Lost(
+                        ErrorClass::NotAcknowledged,
+                        format!(
+                            "{} bytes still unacknowledged after {} without progress",
+                            flow.conn_sent - flow.conn_acked,
+                            humantime::format_duration(o.ack_timeout)
+                        ),
+                    ));
+                    break;
+                }
+                let needed = (flow.conn_sent - flow.conn_acked) as f64;
+                let predicted = ack_rate.map(|r| Duration::from_secs_f64((needed / r.max(1.0)).min(60.0)));
+                let delay = predicted.unwrap_or(poll_delay).clamp(o.poll_min, poll_delay.max(o.poll_min));
+                s.pump(Instant::now() + delay)?;
+            }
+        } else {
+            // One last look so the report is current.
+            let _ = poll(s, o, &mut flow, &mut rep)?;
+        }
+    }
+
+    rep.sent_offset = next;
+    rep.bytes_sent = next - o.offset;
+    if o.udp {
+        rep.acked_offset = None;
+    } else {
+        let acked = acked_offset(&flow);
+        rep.acked_offset = Some(acked);
+        rep.bytes_acked = Some(acked - o.offset);
+        rep.bytes_unacked = Some(next - acked);
+    }
+    rep.window_final = window;
+    rep.duration_s = started.elapsed().as_secs_f64();
+    let good = if o.udp { rep.bytes_sent } else { rep.bytes_acked.unwrap_or(0) };
+    rep.goodput_bps = good as f64 / rep.duration_s.max(1e-6);
+    match result {
+        Ok(()) => {
+            rep.complete = o.udp || !o.wait_ack || rep.bytes_unacked == Some(0);
+            Ok(rep)
+        }
+        Err(Stop::Lost(class, msg)) => {
+            let resume = rep.acked_offset.unwrap_or(rep.sent_offset);
+            let detail = serde_json::to_value(&rep).unwrap_or_default();
+            Err(Error::new(class, format!("{msg}; acknowledged up to offset {resume} (resume with --offset {resume})"))
+                .with_detail(detail))
+        }
+    }
+}
+
+fn acked_offset(f: &Flow) -> u64 {
+    f.conn_start + f.conn_acked
+}
+
+fn read_some<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match r.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+fn new_flow(s: &mut Session, o: &SendOptions, start: u64) -> Result<Flow> {
+    let base = if o.udp {
+        Sack::default()
+    } else {
+        match qisack(s, o.id)? {
+            Some(b) => b,
+            None => {
+                return Err(Error::new(ErrorClass::ConnectionLost, "no open connection to send on (QISACK answered ERROR); run qtcp connect first")
+                    .with_detail(serde_json::json!({"acked_offset": start})))
+            }
+        }
+    };
+    Ok(Flow { base, conn_sent: 0, conn_acked: 0, conn_start: start, last_sack: base })
+}
+
+/// Drop acknowledged bytes from the front of the buffer.
+fn trim(buffer: &mut VecDeque<u8>, buf_start: &mut u64, _origin: u64, f: &Flow) {
+    let acked = acked_offset(f);
+    if acked > *buf_start {
+        let n = ((acked - *buf_start) as usize).min(buffer.len());
+        buffer.drain(..n);
+        *buf_start += n as u64;
+    }
+}
+
+/// Poll QISACK; `Some(newly acknowledged bytes of ours)`, `None` when the connection is gone.
+fn poll(s: &mut Session, o: &SendOptions, f: &mut Flow, rep: &mut SendReport) -> Result<Option<u64>> {
+    rep.polls += 1;
+    let Some(sack) = qisack(s, o.id)? else { return Ok(None) };
+    f.last_sack = sack;
+    let ours = sack.acked.saturating_sub(f.base.sent).min(f.conn_sent);
+    let progress = ours.saturating_sub(f.conn_acked);
+    f.conn_acked = f.conn_acked.max(ours);
+    Ok(Some(progress))
+}
+
+/// URCs that end the connection.
+fn check_urcs(s: &mut Session, id: Option<u8>) -> Option<Stop> {
+    let mut stop = None;
+    for u in s.urcs() {
+        match u {
+            Urc::Closed { index } if id.is_none() || *index == id || index.is_none() => {
+                stop = Some(Stop::Lost(ErrorClass::ConnectionLost, "the peer closed the connection (CLOSED)".into()));
+            }
+            Urc::PdpDeact => {
+                stop = Some(Stop::Lost(ErrorClass::PdpContext, "the network deactivated the context (+PDP DEACT)".into()));
+                break;
+            }
+            Urc::Rdy => {
+                stop = Some(Stop::Lost(ErrorClass::ConnectionLost, "the module rebooted (RDY)".into()));
+                break;
+            }
+            _ => {}
+        }
+    }
+    if stop.is_some() {
+        s.take_urcs();
+    }
+    stop
+}
+
+/// One QISEND: command, prompt, exactly the chunk, SEND OK. `Ok(Err(stop))` when the module
+/// refused it in a way that ends the connection.
+fn qisend(s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> Result<std::result::Result<(), Stop>> {
+    let cmd = match id {
+        Some(i) => format!("AT+QISEND={i},{}", chunk.len()),
+        None => format!("AT+QISEND={}", chunk.len()),
+    };
+    let r = match s.cmd(&cmd, Expect::Prompt) {
+        Ok(r) => r,
+        Err(e) if e.class == ErrorClass::ModuleSilent && s.rebooted() => {
+            return Ok(Err(Stop::Lost(ErrorClass::ConnectionLost, "the module rebooted (RDY)".into())))
+        }
+        Err(e) => return Err(e),
+    };
+    match r.outcome() {
+        Outcome::Prompt => {}
+        Outcome::Error => {
+            let stop = check_urcs(s, id).unwrap_or_else(|| {
+                Stop::Lost(ErrorClass::SendRefused, "the module refused AT+QISEND (ERROR): is the connection open?".into())
+            });
+            return Ok(Err(stop));
+        }
+        o => return Err(Error::protocol(format!("{cmd}: unexpected {}", describe(o)))),
+    }
+    // From here the module counts bytes: the chunk is always completed, even when interrupted.
+    match s.send_payload(chunk, echoed) {
+        Ok(Outcome::Qi { result: QiResult::SendOk, .. }) => Ok(Ok(())),
+        Ok(Outcome::Qi { result: QiResult::SendFail, .. }) => Ok(Err(Stop::Lost(
+            ErrorClass::SendRefused,
+            "SEND FAIL: the module's send buffer is full or the connection is failing".into(),
+        ))),
+        Ok(o) => {
+            let stop = check_urcs(s, id)
+                .unwrap_or_else(|| Stop::Lost(ErrorClass::SendRefused, format!("the module answered {} to the data", describe(&o))));
+            Ok(Err(stop))
+        }
+        Err(e) if s.rebooted() => {
+            let _ = e;
+            Ok(Err(Stop::Lost(ErrorClass::ConnectionLost, "the module rebooted (RDY)".into())))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// With `--reconnect`: close, reopen the same destination and rewind to the first
+/// unacknowledged byte. Returns the stop to report when reconnecting is not allowed or fails.
+#[allow(clippy::too_many_arguments)]
+fn try_reconnect(
+    s: &mut Session,
+    o: &SendOptions,
+    rep: &mut SendReport,
+    flow: &mut Flow,
+    buffer: &mut VecDeque<u8>,
+    buf_start: &mut u64,
+    next: &mut u64,
+    stop: Stop,
+    ev: &mut dyn SendEvents,
+) -> Result<Option<Stop>> {
+    let Stop::Lost(class, reason) = &stop;
+    let Some(copts) = &o.reconnect else { return Ok(Some(stop)) };
+    if *class == ErrorClass::Interrupted || rep.reconnects.len() as u32 >= o.max_reconnects {
+        return Ok(Some(stop));
+    }
+    // One last QISACK may still tell how far the peer got (not after a close: counters reset).
+    if *class == ErrorClass::NotAcknowledged || *class == ErrorClass::SendRefused {
+        let _ = poll(s, o, flow, rep);
+    }
+    trim(buffer, buf_start, o.offset, flow);
+    let resume = acked_offset(flow);
+    let r = Reconnect { resume_offset: resume, reason: reason.clone() };
+    ev.reconnecting(&r);
+    rep.reconnects.push(r);
+    close_quiet(s, o.id);
+    s.take_urcs();
+    if let Err(e) = connect(s, copts) {
+        let _ = e;
+        // Try once more from a clean context (chapter 3: QIDEACT, then open again).
+        let _ = crate::proc::attach::deact(s);
+        if let Err(e) = connect(s, copts) {
+            return Ok(Some(Stop::Lost(class.to_owned(), format!("{reason}; reconnect failed: {}", e.message))));
+        }
+    }
+    *next = resume;
+    *flow = new_flow(s, o, resume)?;
+    Ok(None)
+}

@@ -1,0 +1,1 @@
+//! Transparent mode (chapter 8).
