@@ -30,9 +30,7 @@ pub fn max_response_time(cmd: &str) -> Duration {
         75_000
     } else if c.starts_with("AT+CFUN") {
         15_000
-    } else if c.starts_with("AT+CPIN") {
-        5_000
-    } else if c.starts_with("AT+QIREGAPP") {
+    } else if c.starts_with("AT+CPIN") || c.starts_with("AT+QIREGAPP") {
         5_000
     } else {
         // AT, QISEND's prompt, QICLOSE, QISACK, QIRD and the rest: 300 ms per the table.
