@@ -106,7 +106,9 @@ impl ErrorClass {
             ErrorClass::PortUnavailable => {
                 "port unavailable: no such device, permission denied, held by another process"
             }
-            ErrorClass::ModuleSilent => "module silent: no answer to AT, or a response deadline passed",
+            ErrorClass::ModuleSilent => {
+                "module silent: no answer to AT, or a response deadline passed"
+            }
             ErrorClass::Sim => "SIM not ready: no SIM, PIN/PUK required",
             ErrorClass::Network => "network: not registered or GPRS not attached in time",
             ErrorClass::PdpContext => "PDP context: activation failed or +PDP DEACT",
@@ -139,7 +141,11 @@ pub struct Error {
 
 impl Error {
     pub fn new(class: ErrorClass, message: impl Into<String>) -> Self {
-        Error { class, message: message.into(), detail: None }
+        Error {
+            class,
+            message: message.into(),
+            detail: None,
+        }
     }
     pub fn with_detail(mut self, detail: serde_json::Value) -> Self {
         self.detail = Some(detail);

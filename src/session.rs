@@ -91,7 +91,9 @@ impl Response {
     }
     /// The first line starting with `prefix`, with the prefix and surrounding spaces removed.
     pub fn value(&self, prefix: &str) -> Option<&str> {
-        self.lines.iter().find_map(|l| l.strip_prefix(prefix).map(str::trim))
+        self.lines
+            .iter()
+            .find_map(|l| l.strip_prefix(prefix).map(str::trim))
     }
 }
 
@@ -148,7 +150,9 @@ impl Session {
     }
 
     pub fn interrupted(&self) -> bool {
-        self.interrupt.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
+        self.interrupt
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
     }
 
     /// Whether the module echoed a command line (ATE1) in this session.
@@ -208,13 +212,22 @@ impl Session {
         if r.is_ok() {
             Ok(r)
         } else {
-            Err(Error::new(class, format!("{cmd}: the module answered {}", describe(r.outcome()))))
+            Err(Error::new(
+                class,
+                format!("{cmd}: the module answered {}", describe(r.outcome())),
+            ))
         }
     }
 
     /// Write `cmd` + CR and wait for the response shape `expect` until `timeout`. `secret` (a
     /// password inside the command) is redacted in the trace.
-    pub fn command(&mut self, cmd: &str, expect: Expect, timeout: Duration, secret: Option<&str>) -> Result<Response> {
+    pub fn command(
+        &mut self,
+        cmd: &str,
+        expect: Expect,
+        timeout: Duration,
+        secret: Option<&str>,
+    ) -> Result<Response> {
         let mut line = Vec::with_capacity(cmd.len() + 1);
         line.extend_from_slice(cmd.as_bytes());
         line.push(b'\r');
@@ -223,7 +236,12 @@ impl Session {
     }
 
     /// Wait for the response to a command already written (or to the data after a prompt).
-    pub fn await_response(&mut self, cmd: &str, expect: Expect, timeout: Duration) -> Result<Response> {
+    pub fn await_response(
+        &mut self,
+        cmd: &str,
+        expect: Expect,
+        timeout: Duration,
+    ) -> Result<Response> {
         let deadline = Instant::now() + timeout;
         let info_prefix = info_prefix(cmd);
         let mut r = Response::default();
@@ -299,10 +317,15 @@ impl Session {
                         Expect::QiResult => true,
                         Expect::Open => matches!(
                             result,
-                            QiResult::ConnectOk | QiResult::ConnectFail | QiResult::Connect | QiResult::AlreadyConnect
+                            QiResult::ConnectOk
+                                | QiResult::ConnectFail
+                                | QiResult::Connect
+                                | QiResult::AlreadyConnect
                         ),
                         Expect::Final | Expect::Prompt => {
-                            matches!(result, QiResult::SendOk | QiResult::SendFail) && expect == Expect::Final && cmd.is_empty()
+                            matches!(result, QiResult::SendOk | QiResult::SendFail)
+                                && expect == Expect::Final
+                                && cmd.is_empty()
                         }
                         _ => false,
                     };
@@ -340,14 +363,22 @@ impl Session {
             self.tok.expect_raw(data.len());
         }
         self.port.write(data, None)?;
-        let t = Duration::from_millis(300) + SLACK + Duration::from_secs_f64(data.len() as f64 / self.line_rate.max(1) as f64);
+        let t = Duration::from_millis(300)
+            + SLACK
+            + Duration::from_secs_f64(data.len() as f64 / self.line_rate.max(1) as f64);
         let deadline = Instant::now() + t;
         loop {
             match self.next_token_uninterruptible(deadline)? {
-                None => return Err(Error::silent(format!("no SEND OK within {}", humantime::format_duration(round_ms(t))))),
-                Some(Token::Qi { result: r @ (QiResult::SendOk | QiResult::SendFail), index }) => {
-                    return Ok(Outcome::Qi { index, result: r })
+                None => {
+                    return Err(Error::silent(format!(
+                        "no SEND OK within {}",
+                        humantime::format_duration(round_ms(t))
+                    )))
                 }
+                Some(Token::Qi {
+                    result: r @ (QiResult::SendOk | QiResult::SendFail),
+                    index,
+                }) => return Ok(Outcome::Qi { index, result: r }),
                 Some(Token::Final(Final::Error)) => return Ok(Outcome::Error),
                 Some(Token::Line(bytes)) => {
                     if let Some(urc) = classify_urc(&bytes) {
@@ -450,7 +481,10 @@ fn info_prefix(cmd: &str) -> Option<String> {
     if !rest.starts_with('+') {
         return None;
     }
-    let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '+').collect();
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '+')
+        .collect();
     Some(format!("{name}:"))
 }
 
@@ -465,8 +499,14 @@ pub fn describe(o: &Outcome) -> String {
         Outcome::Error => "ERROR".into(),
         Outcome::CmeError(s) => format!("+CME ERROR: {s}"),
         Outcome::CmsError(s) => format!("+CMS ERROR: {s}"),
-        Outcome::Qi { index: Some(i), result } => format!("{i}, {}", qi_text(*result)),
-        Outcome::Qi { index: None, result } => qi_text(*result).into(),
+        Outcome::Qi {
+            index: Some(i),
+            result,
+        } => format!("{i}, {}", qi_text(*result)),
+        Outcome::Qi {
+            index: None,
+            result,
+        } => qi_text(*result).into(),
         Outcome::Prompt => "the > prompt".into(),
         Outcome::Line(l) => format!("{l:?}"),
     }

@@ -82,11 +82,19 @@ impl Tracer {
             Some(p) => Some(BufWriter::new(File::create(p)?)),
             None => None,
         };
-        Ok(Tracer { start: Instant::now(), file, verbose })
+        Ok(Tracer {
+            start: Instant::now(),
+            file,
+            verbose,
+        })
     }
 
     pub fn disabled() -> Tracer {
-        Tracer { start: Instant::now(), file: None, verbose: false }
+        Tracer {
+            start: Instant::now(),
+            file: None,
+            verbose: false,
+        }
     }
 
     pub fn is_enabled(&self) -> bool {
@@ -149,6 +157,9 @@ mod tests {
 
     #[test]
     fn redacts_secret() {
-        assert_eq!(redact(b"AT+QICSGP=1,\"a\",\"u\",\"pw\"\r", b"pw"), b"AT+QICSGP=1,\"a\",\"u\",\"***\"\r");
+        assert_eq!(
+            redact(b"AT+QICSGP=1,\"a\",\"u\",\"pw\"\r", b"pw"),
+            b"AT+QICSGP=1,\"a\",\"u\",\"***\"\r"
+        );
     }
 }

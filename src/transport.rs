@@ -64,7 +64,10 @@ impl Transport {
                 let args = SimArgs::parse_inline(args)
                     .map_err(|e| Error::usage(format!("--port sim: {e}")))?;
                 let sim = Simulator::start(&args).map_err(|e| {
-                    Error::new(ErrorClass::PortUnavailable, format!("cannot start the simulator: {e}"))
+                    Error::new(
+                        ErrorClass::PortUnavailable,
+                        format!("cannot start the simulator: {e}"),
+                    )
                 })?;
                 let path = sim.port().to_string_lossy().into_owned();
                 Self::open_device(&path, "sim".into(), baud, tracer, Some(sim))
@@ -133,7 +136,8 @@ impl Transport {
                     }
                     match reader.read(&mut buf) {
                         Ok(0) => {
-                            let _ = tx.send(Rx::Closed("the serial server closed the connection".into()));
+                            let _ = tx
+                                .send(Rx::Closed("the serial server closed the connection".into()));
                             break;
                         }
                         Ok(n) => {
@@ -141,7 +145,13 @@ impl Transport {
                                 break;
                             }
                         }
-                        Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => {}
+                        Err(e)
+                            if matches!(
+                                e.kind(),
+                                io::ErrorKind::WouldBlock
+                                    | io::ErrorKind::TimedOut
+                                    | io::ErrorKind::Interrupted
+                            ) => {}
                         Err(e) => {
                             let _ = tx.send(Rx::Closed(e.to_string()));
                             break;
@@ -230,7 +240,13 @@ fn read_loop(mut port: serialport::TTYPort, tx: mpsc::Sender<Rx>, stop: Arc<Atom
                     break;
                 }
             }
-            Err(e) if matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::TimedOut
+                        | io::ErrorKind::Interrupted
+                        | io::ErrorKind::WouldBlock
+                ) => {}
             Err(e) => {
                 let _ = tx.send(Rx::Closed(format!("the device vanished ({e})")));
                 break;
@@ -243,7 +259,10 @@ fn port_error(path: &str, e: serialport::Error) -> Error {
     use serialport::ErrorKind as K;
     let msg = match e.kind() {
         K::NoDevice if e.description.contains("lock") => {
-            format!("{path}: port busy: another process holds it ({})", e.description)
+            format!(
+                "{path}: port busy: another process holds it ({})",
+                e.description
+            )
         }
         K::NoDevice => format!("{path}: no such device ({})", e.description),
         K::Io(io::ErrorKind::NotFound) => format!("{path}: no such device"),

@@ -18,9 +18,15 @@ fn plain_string(what: &str, value: &str, max: usize, allow_empty: bool) -> Resul
         return Err(Error::usage(format!("{what} must not be empty")));
     }
     if value.len() > max {
-        return Err(Error::usage(format!("{what} is {} bytes long; the module takes at most {max}", value.len())));
+        return Err(Error::usage(format!(
+            "{what} is {} bytes long; the module takes at most {max}",
+            value.len()
+        )));
     }
-    if let Some(b) = value.bytes().find(|&b| b == b'"' || b < 0x20 || b == 0x7f || b >= 0x80) {
+    if let Some(b) = value
+        .bytes()
+        .find(|&b| b == b'"' || b < 0x20 || b == 0x7f || b >= 0x80)
+    {
         return Err(Error::usage(format!(
             "{what} contains {}: quotes, control bytes and non-ASCII cannot go into an AT command",
             describe(b)
@@ -72,17 +78,28 @@ pub fn host(value: &str) -> Result<bool> {
         return Ok(true);
     }
     if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return Err(Error::usage(format!("the host {value:?} is not a valid IPv4 address")));
+        return Err(Error::usage(format!(
+            "the host {value:?} is not a valid IPv4 address"
+        )));
     }
     for label in value.trim_end_matches('.').split('.') {
         if label.is_empty() || label.len() > 63 {
-            return Err(Error::usage(format!("the host {value:?} is not a valid host name")));
+            return Err(Error::usage(format!(
+                "the host {value:?} is not a valid host name"
+            )));
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(Error::usage(format!("the host {value:?} is not a valid host name")));
+            return Err(Error::usage(format!(
+                "the host {value:?} is not a valid host name"
+            )));
         }
-        if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-            return Err(Error::usage(format!("the host {value:?} is not a valid host name")));
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(Error::usage(format!(
+                "the host {value:?} is not a valid host name"
+            )));
         }
     }
     Ok(false)
@@ -94,12 +111,16 @@ pub fn destination(value: &str) -> Result<Destination> {
         .rsplit_once(':')
         .ok_or_else(|| Error::usage(format!("{value:?}: expected HOST:PORT")))?;
     let is_ip = host(h)?;
-    let port: u16 = p
-        .parse()
-        .ok()
-        .filter(|&p| p != 0)
-        .ok_or_else(|| Error::usage(format!("{value:?}: the port must be a number from 1 to 65535")))?;
-    Ok(Destination { host: h.to_string(), port, is_ip })
+    let port: u16 = p.parse().ok().filter(|&p| p != 0).ok_or_else(|| {
+        Error::usage(format!(
+            "{value:?}: the port must be a number from 1 to 65535"
+        ))
+    })?;
+    Ok(Destination {
+        host: h.to_string(),
+        port,
+        is_ip,
+    })
 }
 
 #[cfg(test)]
@@ -108,7 +129,15 @@ mod tests {
 
     #[test]
     fn table() {
-        let bad_apn = ["a\"b", "a\rb", "a\nb", "a\x1ab", "x\x00", "é", &"a".repeat(101)];
+        let bad_apn = [
+            "a\"b",
+            "a\rb",
+            "a\nb",
+            "a\x1ab",
+            "x\x00",
+            "é",
+            &"a".repeat(101),
+        ];
         for v in bad_apn {
             assert!(apn(v).is_err(), "{v:?}");
             assert!(user(v).is_err(), "{v:?}");
@@ -119,8 +148,17 @@ mod tests {
         assert!(destination("1.2.3.4:80").unwrap().is_ip);
         assert!(!destination("updates.example.com:443").unwrap().is_ip);
         for bad in [
-            "1.2.3.4", "1.2.3.4:0", "1.2.3.4:65536", "1.2.3.4:x", ":80", "a\"b:80", "a b:80",
-            "1.2.3.999:80", "-a.com:80", "a..b:80", "a\r\nAT+QPOWD=1:80",
+            "1.2.3.4",
+            "1.2.3.4:0",
+            "1.2.3.4:65536",
+            "1.2.3.4:x",
+            ":80",
+            "a\"b:80",
+            "a b:80",
+            "1.2.3.999:80",
+            "-a.com:80",
+            "a..b:80",
+            "a\r\nAT+QPOWD=1:80",
         ] {
             assert!(destination(bad).is_err(), "{bad:?}");
         }

@@ -15,6 +15,8 @@ pub struct CloseCmd {
 }
 
 pub fn run(port: &PortArgs, cmd: CloseCmd) -> ExitCode {
-    let result = port.open().and_then(|mut s| close(&mut s, cmd.id, cmd.deact).map(|r| to_value(&r)));
+    let result = port
+        .open()
+        .and_then(|mut s| close(&mut s, cmd.id, cmd.deact).map(|r| to_value(&r)));
     finish(port, "close", result, key_values)
 }

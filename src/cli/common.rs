@@ -33,7 +33,13 @@ pub struct PortArgs {
     pub port: Option<String>,
 
     /// Baud rate of the serial line
-    #[arg(short, long, env = "QTCP_BAUD", global = true, default_value_t = 115200)]
+    #[arg(
+        short,
+        long,
+        env = "QTCP_BAUD",
+        global = true,
+        default_value_t = 115200
+    )]
     pub baud: u32,
 
     /// Write every byte in both directions to FILE as JSON Lines (passwords redacted)
@@ -119,7 +125,12 @@ fn object(v: Value) -> Map<String, Value> {
 }
 
 /// Render a one-shot command's result and return its exit code.
-pub fn finish(args: &PortArgs, command: &str, result: Result<Value, Error>, human: impl FnOnce(&Value) -> String) -> ExitCode {
+pub fn finish(
+    args: &PortArgs,
+    command: &str,
+    result: Result<Value, Error>,
+    human: impl FnOnce(&Value) -> String,
+) -> ExitCode {
     match result {
         Ok(v) => {
             if args.json {
@@ -165,7 +176,11 @@ pub fn key_values(v: &Value) -> String {
         match v {
             Value::Object(m) => {
                 for (k, v) in m {
-                    let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
                     walk(&key, v, out);
                 }
             }

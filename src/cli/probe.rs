@@ -28,7 +28,10 @@ pub struct ProbeCmd {
 
 pub fn run(port: &PortArgs, cmd: ProbeCmd) -> ExitCode {
     let result = port.open().and_then(|mut s| {
-        let opts = SyncOptions { attempts: cmd.sync_attempts, interval: Duration::from_millis(500) };
+        let opts = SyncOptions {
+            attempts: cmd.sync_attempts,
+            interval: Duration::from_millis(500),
+        };
         let info = probe(&mut s, &opts, cmd.save_baud.then_some(port.baud))?;
         let mut v = to_value(&info);
         v["port"] = s.port_name().into();

@@ -29,7 +29,12 @@ pub struct PushCmd {
     #[arg(long, default_value = "")]
     pub user: String,
     /// APN password (redacted in traces)
-    #[arg(long, env = "QTCP_PASSWORD", default_value = "", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "QTCP_PASSWORD",
+        default_value = "",
+        hide_env_values = true
+    )]
     pub password: String,
     /// Reconnect and resume from the first unacknowledged byte after SEND FAIL, CLOSED or a stall
     #[arg(long)]
@@ -72,7 +77,11 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
             o.reconnect = Some(copts.clone());
         }
         let sent = run_send(&mut s, port, &o, src)?;
-        let closed = if cmd.keep_open { None } else { Some(close(&mut s, cmd.dest.id, false)?) };
+        let closed = if cmd.keep_open {
+            None
+        } else {
+            Some(close(&mut s, cmd.dest.id, false)?)
+        };
         let mut v = sent;
         v["file"] = cmd.file.display().to_string().into();
         v["destination"] = copts.dest.to_string().into();
@@ -86,8 +95,11 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
             "{}: {}{}",
             v["destination"].as_str().unwrap_or(""),
             human_report(&r),
-            if r.complete { "every byte acknowledged by the server\n" } else { "" }
+            if r.complete {
+                "every byte acknowledged by the server\n"
+            } else {
+                ""
+            }
         )
     })
 }
-

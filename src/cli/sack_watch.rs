@@ -28,12 +28,19 @@ pub fn run(port: &PortArgs, cmd: SackWatchCmd) -> ExitCode {
         Err(e) => return fail(port.json, "sack-watch", &e),
     };
     if let Some(hb) = &cmd.heartbeat {
-        let o = SendOptions { id: cmd.id, ..Default::default() };
+        let o = SendOptions {
+            id: cmd.id,
+            ..Default::default()
+        };
         if let Err(e) = send(&mut s, hb.as_bytes(), &o, &mut NoEvents) {
             return fail(port.json, "sack-watch", &e);
         }
     }
-    let o = WatchOptions { interval: cmd.interval, max_polls: cmd.max_polls, id: cmd.id };
+    let o = WatchOptions {
+        interval: cmd.interval,
+        max_polls: cmd.max_polls,
+        id: cmd.id,
+    };
     let json = port.json;
     let mut on_sample = |smp: &crate::proc::sack::Sample| {
         if json {

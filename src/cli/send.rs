@@ -84,23 +84,42 @@ pub struct SendCmd {
 }
 
 /// A data source and its length when known.
-pub fn open_source(file: Option<&PathBuf>, data: Option<&str>, offset: u64) -> Result<(Box<dyn Read>, Option<u64>), Error> {
+pub fn open_source(
+    file: Option<&PathBuf>,
+    data: Option<&str>,
+    offset: u64,
+) -> Result<(Box<dyn Read>, Option<u64>), Error> {
     if let Some(path) = file {
-        let mut f = File::open(path).map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
+        let mut f =
+            File::open(path).map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
         let len = f.metadata().map(|m| m.len()).ok();
         if let Some(l) = len {
             if offset > l {
-                return Err(Error::usage(format!("--offset {offset} is beyond the end of {} ({l} bytes)", path.display())));
+                return Err(Error::usage(format!(
+                    "--offset {offset} is beyond the end of {} ({l} bytes)",
+                    path.display()
+                )));
             }
         }
-        f.seek(SeekFrom::Start(offset)).map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
-        Ok((Box::new(std::io::BufReader::with_capacity(64 * 1024, f)), len))
+        f.seek(SeekFrom::Start(offset))
+            .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
+        Ok((
+            Box::new(std::io::BufReader::with_capacity(64 * 1024, f)),
+            len,
+        ))
     } else if let Some(d) = data {
         let len = d.len() as u64;
         if offset > len {
-            return Err(Error::usage(format!("--offset {offset} is beyond the end of --data ({len} bytes)")));
+            return Err(Error::usage(format!(
+                "--offset {offset} is beyond the end of --data ({len} bytes)"
+            )));
         }
-        Ok((Box::new(std::io::Cursor::new(d.as_bytes()[offset as usize..].to_vec())), Some(len)))
+        Ok((
+            Box::new(std::io::Cursor::new(
+                d.as_bytes()[offset as usize..].to_vec(),
+            )),
+            Some(len),
+        ))
     } else {
         let mut stdin: Box<dyn Read> = Box::new(std::io::stdin());
         std::io::copy(&mut (&mut stdin).take(offset), &mut std::io::sink())
@@ -141,10 +160,16 @@ impl Bar {
 impl SendEvents for Bar {
     fn progress(&mut self, p: SendProgress) {
         self.bar.set_position(p.sent);
-        self.bar.set_message(indicatif::HumanBytes(p.acked).to_string());
+        self.bar
+            .set_message(indicatif::HumanBytes(p.acked).to_string());
     }
     fn reconnecting(&mut self, r: &Reconnect) {
-        self.bar.suspend(|| eprintln!("reconnecting ({}), resuming at offset {}", r.reason, r.resume_offset));
+        self.bar.suspend(|| {
+            eprintln!(
+                "reconnecting ({}), resuming at offset {}",
+                r.reason, r.resume_offset
+            )
+        });
     }
 }
 
@@ -154,20 +179,31 @@ pub fn human_report(r: &SendReport) -> String {
         r.bytes_sent,
         r.chunks,
         match r.bytes_acked {
-            Some(a) => format!("{a} acknowledged, {} unacknowledged", r.bytes_unacked.unwrap_or(0)),
+            Some(a) => format!(
+                "{a} acknowledged, {} unacknowledged",
+                r.bytes_unacked.unwrap_or(0)
+            ),
             None => "UDP: no acknowledgements".into(),
         },
         r.duration_s,
         r.goodput_bps
     );
     for rc in &r.reconnects {
-        s.push_str(&format!("\nreconnected ({}), resumed at offset {}", rc.reason, rc.resume_offset));
+        s.push_str(&format!(
+            "\nreconnected ({}), resumed at offset {}",
+            rc.reason, rc.resume_offset
+        ));
     }
     s.push('\n');
     s
 }
 
-pub fn run_send(s: &mut Session, port: &PortArgs, o: &SendOptions, src: Box<dyn Read>) -> Result<Value, Error> {
+pub fn run_send(
+    s: &mut Session,
+    port: &PortArgs,
+    o: &SendOptions,
+    src: Box<dyn Read>,
+) -> Result<Value, Error> {
     let mut bar = Bar::new(port.progress_visible(), o.total);
     let r = send(s, src, o, &mut bar);
     bar.finish();
@@ -183,7 +219,12 @@ pub fn run(port: &PortArgs, cmd: SendCmd) -> ExitCode {
         o.offset = cmd.offset;
         o.max_reconnects = cmd.max_reconnects;
         if let Some(dest) = &cmd.reconnect {
-            let d = DestArgs { dest: dest.clone(), udp: cmd.udp, id: cmd.id, timeout: Duration::from_secs(75) };
+            let d = DestArgs {
+                dest: dest.clone(),
+                udp: cmd.udp,
+                id: cmd.id,
+                timeout: Duration::from_secs(75),
+            };
             o.reconnect = Some(d.options(false)?);
         }
         let (src, len) = open_source(cmd.file.as_ref(), cmd.data.as_deref(), cmd.offset)?;
@@ -192,7 +233,8 @@ pub fn run(port: &PortArgs, cmd: SendCmd) -> ExitCode {
         run_send(&mut s, port, &o, src)
     })();
     finish(port, "send", result, |v| {
-        serde_json::from_value::<SendReport>(v.clone()).map(|r| human_report(&r)).unwrap_or_default()
+        serde_json::from_value::<SendReport>(v.clone())
+            .map(|r| human_report(&r))
+            .unwrap_or_default()
     })
 }
-

@@ -55,7 +55,11 @@ pub fn attach(s: &mut Session, opts: &AttachOptions) -> Result<AttachReport> {
     sync(s, &SyncOptions::default())?;
     // Numeric +CME ERROR codes tell "no SIM" from "SIM PIN"; the setting is volatile.
     let _ = s.cmd("AT+CMEE=1", Expect::Final)?;
-    let mut rep = AttachReport { apn: opts.apn.clone(), headers: opts.headers, ..Default::default() };
+    let mut rep = AttachReport {
+        apn: opts.apn.clone(),
+        headers: opts.headers,
+        ..Default::default()
+    };
 
     let (sim, ready) = sim_state(s)?;
     rep.sim = sim.clone();
@@ -76,7 +80,10 @@ pub fn attach(s: &mut Session, opts: &AttachOptions) -> Result<AttachReport> {
         if Instant::now() >= deadline {
             let reg = registration(creg);
             let msg = if reg.registered {
-                format!("GPRS not attached within {}", humantime::format_duration(opts.register_timeout))
+                format!(
+                    "GPRS not attached within {}",
+                    humantime::format_duration(opts.register_timeout)
+                )
             } else {
                 format!(
                     "not registered within {}: {}",
@@ -91,12 +98,18 @@ pub fn attach(s: &mut Session, opts: &AttachOptions) -> Result<AttachReport> {
     }
 
     s.cmd_ok("AT+QIFGCNT=0", ErrorClass::Protocol)?;
-    let cmd = format!("AT+QICSGP=1,\"{}\",\"{}\",\"{}\"", opts.apn, opts.user, opts.password);
+    let cmd = format!(
+        "AT+QICSGP=1,\"{}\",\"{}\",\"{}\"",
+        opts.apn, opts.user, opts.password
+    );
     let secret = (!opts.password.is_empty()).then_some(opts.password.as_str());
     let t = s.deadline_for(&cmd, 0);
     let r = s.command(&cmd, Expect::Final, t, secret)?;
     if !r.is_ok() {
-        return Err(Error::new(ErrorClass::PdpContext, format!("AT+QICSGP: the module answered {}", describe(r.outcome()))));
+        return Err(Error::new(
+            ErrorClass::PdpContext,
+            format!("AT+QICSGP: the module answered {}", describe(r.outcome())),
+        ));
     }
 
     if let Some(mode) = opts.recv {
@@ -155,7 +168,10 @@ pub fn activate(s: &mut Session, state: IpState, actions: &mut Vec<String>) -> R
             let _ = deact(s);
             return Err(Error::new(
                 ErrorClass::PdpContext,
-                format!("context activation failed: AT+QIACT answered {}", describe(r.outcome())),
+                format!(
+                    "context activation failed: AT+QIACT answered {}",
+                    describe(r.outcome())
+                ),
             ));
         }
         actions.push("QIACT".into());
@@ -167,7 +183,10 @@ pub fn local_ip(s: &mut Session) -> Result<String> {
     let r = s.cmd("AT+QILOCIP", Expect::Line)?;
     match r.outcome() {
         Outcome::Line(ip) => Ok(ip.trim().to_string()),
-        o => Err(Error::new(ErrorClass::PdpContext, format!("AT+QILOCIP answered {}", describe(o)))),
+        o => Err(Error::new(
+            ErrorClass::PdpContext,
+            format!("AT+QILOCIP answered {}", describe(o)),
+        )),
     }
 }
 
@@ -175,7 +194,13 @@ pub fn local_ip(s: &mut Session) -> Result<String> {
 pub fn deact(s: &mut Session) -> Result<()> {
     let r = s.cmd("AT+QIDEACT", Expect::QiResult)?;
     match r.outcome() {
-        Outcome::Qi { result: crate::tokenizer::QiResult::DeactOk, .. } => Ok(()),
-        o => Err(Error::new(ErrorClass::PdpContext, format!("AT+QIDEACT answered {}", describe(o)))),
+        Outcome::Qi {
+            result: crate::tokenizer::QiResult::DeactOk,
+            ..
+        } => Ok(()),
+        o => Err(Error::new(
+            ErrorClass::PdpContext,
+            format!("AT+QIDEACT answered {}", describe(o)),
+        )),
     }
 }

@@ -18,7 +18,9 @@ pub struct CloseReport {
 pub fn close(s: &mut Session, id: Option<u8>, deactivate: bool) -> Result<CloseReport> {
     let mux = qimux(s)?;
     if mux && id.is_none() {
-        return Err(Error::usage("the module is in multi-connection mode (QIMUX=1): pass --id 0..5"));
+        return Err(Error::usage(
+            "the module is in multi-connection mode (QIMUX=1): pass --id 0..5",
+        ));
     }
     let mut rep = CloseReport::default();
     let cmd = match (mux, id) {
@@ -27,22 +29,36 @@ pub fn close(s: &mut Session, id: Option<u8>, deactivate: bool) -> Result<CloseR
     };
     let r = s.cmd(&cmd, Expect::QiResult)?;
     match r.outcome() {
-        Outcome::Qi { result: QiResult::CloseOk, .. } => rep.closed = true,
+        Outcome::Qi {
+            result: QiResult::CloseOk,
+            ..
+        } => rep.closed = true,
         Outcome::Error => {
             let st = if mux { None } else { qistat(s).ok() };
             match st.map(|s| s.state) {
                 Some(IpState::ConnectOk) | Some(IpState::Connecting) => {
-                    return Err(Error::protocol(format!("{cmd} answered ERROR while the connection is open")))
+                    return Err(Error::protocol(format!(
+                        "{cmd} answered ERROR while the connection is open"
+                    )))
                 }
                 _ => rep.note = Some("no connection was open".into()),
             }
         }
-        o => return Err(Error::protocol(format!("{cmd}: unexpected {}", describe(o)))),
+        o => {
+            return Err(Error::protocol(format!(
+                "{cmd}: unexpected {}",
+                describe(o)
+            )))
+        }
     }
     if deactivate {
         deact(s).map_err(|e| Error::new(ErrorClass::PdpContext, e.message))?;
         rep.deactivated = true;
     }
-    rep.ip_state = if mux { String::new() } else { qistat(s).map(|st| st.text).unwrap_or_default() };
+    rep.ip_state = if mux {
+        String::new()
+    } else {
+        qistat(s).map(|st| st.text).unwrap_or_default()
+    };
     Ok(rep)
 }

@@ -47,10 +47,14 @@ fn proto(o: &ConnectOptions) -> &'static str {
 pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
     let mux = qimux(s)?;
     if mux && o.id.is_none() {
-        return Err(Error::usage("the module is in multi-connection mode (QIMUX=1): pass --id 0..5"));
+        return Err(Error::usage(
+            "the module is in multi-connection mode (QIMUX=1): pass --id 0..5",
+        ));
     }
     if !mux && o.id.is_some() {
-        return Err(Error::usage("--id needs multi-connection mode (QIMUX=1) on the module; it is in single mode"));
+        return Err(Error::usage(
+            "--id needs multi-connection mode (QIMUX=1) on the module; it is in single mode",
+        ));
     }
     let mut rep = ConnectReport {
         host: o.dest.host.clone(),
@@ -71,8 +75,18 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
     let dnsip = if o.dest.is_ip { 0 } else { 1 };
     s.cmd_ok(&format!("AT+QIDNSIP={dnsip}"), ErrorClass::Protocol)?;
     let cmd = match o.id {
-        Some(i) => format!("AT+QIOPEN={i},\"{}\",\"{}\",{}", proto(o), o.dest.host, o.dest.port),
-        None => format!("AT+QIOPEN=\"{}\",\"{}\",{}", proto(o), o.dest.host, o.dest.port),
+        Some(i) => format!(
+            "AT+QIOPEN={i},\"{}\",\"{}\",{}",
+            proto(o),
+            o.dest.host,
+            o.dest.port
+        ),
+        None => format!(
+            "AT+QIOPEN=\"{}\",\"{}\",{}",
+            proto(o),
+            o.dest.host,
+            o.dest.port
+        ),
     };
     let r = match s.command(&cmd, Expect::Open, o.timeout + crate::session::SLACK, None) {
         Ok(r) => r,
@@ -81,28 +95,57 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
             cleanup_failed(s, mux, o.id, &mut rep);
             return Err(Error::new(
                 ErrorClass::Connect,
-                format!("no CONNECT OK from {} within {}", o.dest, humantime::format_duration(o.timeout)),
+                format!(
+                    "no CONNECT OK from {} within {}",
+                    o.dest,
+                    humantime::format_duration(o.timeout)
+                ),
             ));
         }
         Err(e) => return Err(e),
     };
     match r.outcome() {
-        Outcome::Qi { result: QiResult::ConnectOk, .. } if !o.transparent => Ok(rep),
-        Outcome::Qi { result: QiResult::Connect, .. } if o.transparent => Ok(rep),
-        Outcome::Qi { result: QiResult::ConnectOk | QiResult::Connect, .. } => Err(Error::protocol(format!(
+        Outcome::Qi {
+            result: QiResult::ConnectOk,
+            ..
+        } if !o.transparent => Ok(rep),
+        Outcome::Qi {
+            result: QiResult::Connect,
+            ..
+        } if o.transparent => Ok(rep),
+        Outcome::Qi {
+            result: QiResult::ConnectOk | QiResult::Connect,
+            ..
+        } => Err(Error::protocol(format!(
             "{cmd}: unexpected {} (is QIMODE set as expected?)",
             describe(r.outcome())
         ))),
-        Outcome::Qi { result: QiResult::AlreadyConnect, .. } => already(o, rep),
-        Outcome::Qi { result: QiResult::ConnectFail, .. } => {
+        Outcome::Qi {
+            result: QiResult::AlreadyConnect,
+            ..
+        } => already(o, rep),
+        Outcome::Qi {
+            result: QiResult::ConnectFail,
+            ..
+        } => {
             cleanup_failed(s, mux, o.id, &mut rep);
-            let why = if o.dest.is_ip { "connection refused or timed out" } else { "DNS failure, refused or timed out" };
-            Err(Error::new(ErrorClass::Connect, format!("CONNECT FAIL to {} ({why})", o.dest)))
+            let why = if o.dest.is_ip {
+                "connection refused or timed out"
+            } else {
+                "DNS failure, refused or timed out"
+            };
+            Err(Error::new(
+                ErrorClass::Connect,
+                format!("CONNECT FAIL to {} ({why})", o.dest),
+            ))
         }
         Outcome::Error if r.saw_ok => {
             // OK then ERROR: some firmware reports a failed name lookup this way.
             cleanup_failed(s, mux, o.id, &mut rep);
-            Err(Error::new(ErrorClass::Connect, format!("connect to {} failed (OK then ERROR: DNS failure?)", o.dest)))
+            Err(Error::new(
+                ErrorClass::Connect,
+                format!("connect to {} failed (OK then ERROR: DNS failure?)", o.dest),
+            ))
         }
         Outcome::Error => {
             // Chapter 3: check QIMUX and QISTAT and say which one was wrong.
@@ -112,9 +155,15 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
             } else {
                 format!("the module refused AT+QIOPEN in state {st:?}")
             };
-            Err(Error::new(ErrorClass::Connect, format!("connect to {} failed: {why}", o.dest)))
+            Err(Error::new(
+                ErrorClass::Connect,
+                format!("connect to {} failed: {why}", o.dest),
+            ))
         }
-        other => Err(Error::protocol(format!("{cmd}: unexpected {}", describe(other)))),
+        other => Err(Error::protocol(format!(
+            "{cmd}: unexpected {}",
+            describe(other)
+        ))),
     }
 }
 
@@ -131,7 +180,12 @@ fn already(o: &ConnectOptions, mut rep: ConnectReport) -> Result<ConnectReport> 
 }
 
 /// Single mode: bring the module to IP INITIAL / IP STATUS / IP CLOSE, the states QIOPEN accepts.
-fn prepare_single(s: &mut Session, state: IpState, o: &ConnectOptions, rep: &mut ConnectReport) -> Result<()> {
+fn prepare_single(
+    s: &mut Session,
+    state: IpState,
+    o: &ConnectOptions,
+    rep: &mut ConnectReport,
+) -> Result<()> {
     match state {
         IpState::IpInitial | IpState::IpStatus | IpState::IpClose => Ok(()),
         IpState::IpGprsact => {
@@ -155,7 +209,11 @@ fn prepare_single(s: &mut Session, state: IpState, o: &ConnectOptions, rep: &mut
             rep.actions.push("QICLOSE (a connect was pending)".into());
             Ok(())
         }
-        IpState::IpStart | IpState::IpConfig | IpState::IpInd | IpState::PdpDeact | IpState::Other => {
+        IpState::IpStart
+        | IpState::IpConfig
+        | IpState::IpInd
+        | IpState::PdpDeact
+        | IpState::Other => {
             deact(s)?;
             rep.actions.push(format!("QIDEACT (state was {:?})", state));
             Ok(())

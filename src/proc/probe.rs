@@ -14,7 +14,10 @@ pub struct SyncOptions {
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        SyncOptions { attempts: 15, interval: Duration::from_millis(500) }
+        SyncOptions {
+            attempts: 15,
+            interval: Duration::from_millis(500),
+        }
     }
 }
 
@@ -61,7 +64,11 @@ pub fn registration(stat: Option<u8>) -> Registration {
         Some(_) => "unknown",
         None => "unknown",
     };
-    Registration { stat, registered: matches!(stat, Some(1) | Some(5)), text }
+    Registration {
+        stat,
+        registered: matches!(stat, Some(1) | Some(5)),
+        text,
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -114,7 +121,9 @@ pub fn reg_stat(s: &mut Session, cmd: &str, prefix: &str) -> Result<Option<u8>> 
     if !r.is_ok() {
         return Ok(None);
     }
-    Ok(r.value(prefix).and_then(|v| v.split(',').nth(1)).and_then(|f| f.trim().parse().ok()))
+    Ok(r.value(prefix)
+        .and_then(|v| v.split(',').nth(1))
+        .and_then(|f| f.trim().parse().ok()))
 }
 
 pub fn gprs_attached(s: &mut Session) -> Result<Option<bool>> {
@@ -127,7 +136,9 @@ pub fn gprs_attached(s: &mut Session) -> Result<Option<bool>> {
 
 pub fn signal(s: &mut Session) -> Result<Option<Signal>> {
     let r = s.cmd("AT+CSQ", Expect::Final)?;
-    let Some(v) = r.value("+CSQ:").filter(|_| r.is_ok()) else { return Ok(None) };
+    let Some(v) = r.value("+CSQ:").filter(|_| r.is_ok()) else {
+        return Ok(None);
+    };
     let mut f = v.split(',').map(|x| x.trim().parse::<u8>().ok());
     let rssi = f.next().flatten().unwrap_or(99);
     let ber = f.next().flatten().unwrap_or(99);
@@ -142,8 +153,15 @@ fn text_cmd(s: &mut Session, cmd: &str) -> Result<Vec<String>> {
 
 /// Synchronise, then read everything `qtcp probe` reports. SIM and network problems are fields,
 /// not errors; `save_baud` fixes the rate with `AT+IPR=<baud>&W`.
-pub fn probe(s: &mut Session, sync_opts: &SyncOptions, save_baud: Option<u32>) -> Result<ModuleInfo> {
-    let mut info = ModuleInfo { sync_attempts: sync(s, sync_opts)?, ..Default::default() };
+pub fn probe(
+    s: &mut Session,
+    sync_opts: &SyncOptions,
+    save_baud: Option<u32>,
+) -> Result<ModuleInfo> {
+    let mut info = ModuleInfo {
+        sync_attempts: sync(s, sync_opts)?,
+        ..Default::default()
+    };
     info.echo = s.echo_seen();
     if let Some(baud) = save_baud {
         s.cmd_ok(&format!("AT+IPR={baud}&W"), ErrorClass::Protocol)?;
@@ -158,7 +176,9 @@ pub fn probe(s: &mut Session, sync_opts: &SyncOptions, save_baud: Option<u32>) -
         .chain(ati.iter())
         .find_map(|l| l.strip_prefix("Revision:").map(|v| v.trim().to_string()))
         .or_else(|| rev.first().cloned());
-    info.imei = text_cmd(s, "AT+GSN")?.into_iter().find(|l| l.bytes().all(|b| b.is_ascii_digit()) && !l.is_empty());
+    info.imei = text_cmd(s, "AT+GSN")?
+        .into_iter()
+        .find(|l| l.bytes().all(|b| b.is_ascii_digit()) && !l.is_empty());
     let (sim, ready) = sim_state(s)?;
     info.sim = sim;
     info.sim_ready = ready;
@@ -170,7 +190,13 @@ pub fn probe(s: &mut Session, sync_opts: &SyncOptions, save_baud: Option<u32>) -
     if info.mux != Some(true) {
         info.ip_state = qistat(s).ok().map(|st| st.text);
     } else {
-        info.ip_state = qistat(s).ok().map(|st| if st.text.is_empty() { "multi-connection".into() } else { st.text });
+        info.ip_state = qistat(s).ok().map(|st| {
+            if st.text.is_empty() {
+                "multi-connection".into()
+            } else {
+                st.text
+            }
+        });
     }
     Ok(info)
 }
@@ -178,12 +204,18 @@ pub fn probe(s: &mut Session, sync_opts: &SyncOptions, save_baud: Option<u32>) -
 /// `--expect ready`: SIM ready, registered, attached, else the matching error.
 pub fn expect_ready(info: &ModuleInfo) -> Result<()> {
     if !info.sim_ready {
-        return Err(Error::new(ErrorClass::Sim, format!("SIM not ready: {}", info.sim)));
+        return Err(Error::new(
+            ErrorClass::Sim,
+            format!("SIM not ready: {}", info.sim),
+        ));
     }
     if !info.cs_registration.registered {
         return Err(Error::new(
             ErrorClass::Network,
-            format!("not registered on the network: {}", info.cs_registration.text),
+            format!(
+                "not registered on the network: {}",
+                info.cs_registration.text
+            ),
         ));
     }
     if info.gprs_attached != Some(true) {

@@ -28,7 +28,11 @@ pub struct WatchReport {
     pub all_acknowledged: bool,
 }
 
-pub fn watch(s: &mut Session, o: &WatchOptions, on_sample: &mut dyn FnMut(&Sample)) -> Result<WatchReport> {
+pub fn watch(
+    s: &mut Session,
+    o: &WatchOptions,
+    on_sample: &mut dyn FnMut(&Sample),
+) -> Result<WatchReport> {
     let start = Instant::now();
     let mut last = None;
     for poll in 1..=o.max_polls.max(1) {
@@ -37,19 +41,38 @@ pub fn watch(s: &mut Session, o: &WatchOptions, on_sample: &mut dyn FnMut(&Sampl
             while s.pump(Instant::now())? {}
         }
         let Some(sack) = qisack(s, o.id)? else {
-            return Err(Error::new(ErrorClass::ConnectionLost, "no open connection (QISACK answered ERROR)"));
+            return Err(Error::new(
+                ErrorClass::ConnectionLost,
+                "no open connection (QISACK answered ERROR)",
+            ));
         };
-        let sample = Sample { poll, t_s: start.elapsed().as_secs_f64(), sack };
+        let sample = Sample {
+            poll,
+            t_s: start.elapsed().as_secs_f64(),
+            sack,
+        };
         on_sample(&sample);
         last = Some(sack);
         if sack.unacked == 0 {
-            return Ok(WatchReport { polls: poll, last, all_acknowledged: true });
+            return Ok(WatchReport {
+                polls: poll,
+                last,
+                all_acknowledged: true,
+            });
         }
     }
-    let rep = WatchReport { polls: o.max_polls, last, all_acknowledged: false };
+    let rep = WatchReport {
+        polls: o.max_polls,
+        last,
+        all_acknowledged: false,
+    };
     Err(Error::new(
         ErrorClass::NotAcknowledged,
-        format!("{} bytes still unacknowledged after {} polls", last.map_or(0, |l| l.unacked), o.max_polls),
+        format!(
+            "{} bytes still unacknowledged after {} polls",
+            last.map_or(0, |l| l.unacked),
+            o.max_polls
+        ),
     )
     .with_detail(serde_json::to_value(&rep).unwrap_or_default()))
 }

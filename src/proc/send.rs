@@ -137,9 +137,17 @@ enum Stop {
     Lost(ErrorClass, String),
 }
 
-pub fn send<R: Read>(s: &mut Session, mut src: R, o: &SendOptions, ev: &mut dyn SendEvents) -> Result<SendReport> {
+pub fn send<R: Read>(
+    s: &mut Session,
+    mut src: R,
+    o: &SendOptions,
+    ev: &mut dyn SendEvents,
+) -> Result<SendReport> {
     let started = Instant::now();
-    let mut rep = SendReport { offset: o.offset, ..Default::default() };
+    let mut rep = SendReport {
+        offset: o.offset,
+        ..Default::default()
+    };
     // Payload echo would come back with ATE1 and QISDE=1: switch it off; if the firmware does
     // not know QISDE, take the echo by count instead.
     let echoed = match s.cmd("AT+QISDE=0", Expect::Final) {
@@ -185,7 +193,17 @@ pub fn send<R: Read>(s: &mut Session, mut src: R, o: &SendOptions, ev: &mut dyn 
             break Err(Stop::Lost(ErrorClass::Interrupted, "interrupted".into()));
         }
         if let Some(stop) = check_urcs(s, o.id) {
-            match try_reconnect(s, o, &mut rep, &mut flow, &mut buffer, &mut buf_start, &mut next, stop, ev)? {
+            match try_reconnect(
+                s,
+                o,
+                &mut rep,
+                &mut flow,
+                &mut buffer,
+                &mut buf_start,
+                &mut next,
+                stop,
+                ev,
+            )? {
                 Some(stop) => break 'outer Err(stop),
                 None => {
                     last_progress = Instant::now();
@@ -194,7 +212,11 @@ pub fn send<R: Read>(s: &mut Session, mut src: R, o: &SendOptions, ev: &mut dyn 
             }
         }
 
-        let held = if o.udp { 0 } else { flow.unacked_bound() as usize };
+        let held = if o.udp {
+            0
+        } else {
+            flow.unacked_bound() as usize
+        };
         let room = window.saturating_sub(held);
         let want = unsent.min(chunk_max);
         if room >= want {
@@ -213,10 +235,24 @@ pub fn send<R: Read>(s: &mut Session, mut src: R, o: &SendOptions, ev: &mut dyn 
                         buffer.drain(..want.min(buffer.len()));
                         buf_start += want as u64;
                     }
-                    ev.progress(SendProgress { sent: next, acked: acked_offset(&flow), total: o.total });
+                    ev.progress(SendProgress {
+                        sent: next,
+                        acked: acked_offset(&flow),
+                        total: o.total,
+                    });
                 }
                 Err(stop) => {
-                    match try_reconnect(s, o, &mut rep, &mut flow, &mut buffer, &mut buf_start, &mut next, stop, ev)? {
+                    match try_reconnect(
+                        s,
+                        o,
+                        &mut rep,
+                        &mut flow,
+                        &mut buffer,
+                        &mut buf_start,
+                        &mut next,
+                        stop,
+                        ev,
+                    )? {
                         Some(stop) => break 'outer Err(stop),
                         None => {
                             last_progress = Instant::now();
@@ -231,12 +267,17 @@ pub fn send<R: Read>(s: &mut Session, mut src: R, o: &SendOptions, ev: &mut dyn 
         // Window full: wait a little, then ask how far the peer has acknowledged.
         let needed = (held + want).saturating_sub(window) as f64;
         let predicted = ack_rate.map(|r| Duration::from_secs_f64((needed / r.max(1.0)).min(60.0)));
-        let delay = predicted.unwrap_or(poll_delay).clamp(o.poll_min, poll_delay.max(o.poll_min));
+        let delay = predicted
+            .unwrap_or(poll_delay)
+            .clamp(o.poll_min, poll_delay.max(o.poll_min));
         s.pump(Instant::now() + delay)?;
         match poll(s, o, &mut flow, &mut rep)? {
             Some(progress) if progress > 0 => {
                 let now = Instant::now();
-                let dt = now.duration_since(last_ack_sample.0).as_secs_f64().max(1e-3);
+                let dt = now
+                    .duration_since(last_ack_sample.0)
+                    .as_secs_f64()
+                    .max(1e-3);
                 let inst = (flow.conn_acked - last_ack_sample.1) as f64 / dt;
                 ack_rate = Some(ack_rate.map_or(inst, |r| 0.7 * r + 0.3 * inst));
                 last_ack_sample = (now, flow.conn_acked);
@@ -248,16 +289,33 @@ pub fn send<R: Read>(s: &mut Session, mut src: R, o: &SendOptions, ev: &mut dyn 
                     // keeps it within the module's buffer).
                     window = (window + chunk_max).min(o.send_buffer);
                 }
-                ev.progress(SendProgress { sent: next, acked: acked_offset(&flow), total: o.total });
+                ev.progress(SendProgress {
+                    sent: next,
+                    acked: acked_offset(&flow),
+                    total: o.total,
+                });
             }
             Some(_) => {
                 poll_delay = (poll_delay * 2).min(o.poll_max);
                 if last_progress.elapsed() >= o.ack_timeout {
                     let stop = Stop::Lost(
                         ErrorClass::NotAcknowledged,
-                        format!("no acknowledgement for {}", humantime::format_duration(o.ack_timeout)),
+                        format!(
+                            "no acknowledgement for {}",
+                            humantime::format_duration(o.ack_timeout)
+                        ),
                     );
-                    match try_reconnect(s, o, &mut rep, &mut flow, &mut buffer, &mut buf_start, &mut next, stop, ev)? {
+                    match try_reconnect(
+                        s,
+                        o,
+                        &mut rep,
+                        &mut flow,
+                        &mut buffer,
+                        &mut buf_start,
+                        &mut next,
+                        stop,
+                        ev,
+                    )? {
                         Some(stop) => break 'outer Err(stop),
                         None => last_progress = Instant::now(),
                     }
@@ -265,9 +323,23 @@ pub fn send<R: Read>(s: &mut Session, mut src: R, o: &SendOptions, ev: &mut dyn 
             }
             None => {
                 // QISACK answered ERROR: the connection is gone.
-                let stop = check_urcs(s, o.id)
-                    .unwrap_or_else(|| Stop::Lost(ErrorClass::ConnectionLost, "the connection is gone (QISACK answered ERROR)".into()));
-                match try_reconnect(s, o, &mut rep, &mut flow, &mut buffer, &mut buf_start, &mut next, stop, ev)? {
+                let stop = check_urcs(s, o.id).unwrap_or_else(|| {
+                    Stop::Lost(
+                        ErrorClass::ConnectionLost,
+                        "the connection is gone (QISACK answered ERROR)".into(),
+                    )
+                });
+                match try_reconnect(
+                    s,
+                    o,
+                    &mut rep,
+                    &mut flow,
+                    &mut buffer,
+                    &mut buf_start,
+                    &mut next,
+                    stop,
+                    ev,
+                )? {
                     Some(stop) => break 'outer Err(stop),
                     None => last_progress = Instant::now(),
                 }
@@ -283,7 +355,10 @@ pub fn send<R: Read>(s: &mut Session, mut src: R, o: &SendOptions, ev: &mut dyn 
                 match poll(s, o, &mut flow, &mut rep)? {
                     None => {
                         result = Err(check_urcs(s, o.id).unwrap_or_else(|| {
-                            Stop::Lost(ErrorClass::ConnectionLost, "the connection is gone (QISACK answered ERROR)".into())
+                            Stop::Lost(
+                                ErrorClass::ConnectionLost,
+                                "the connection is gone (QISACK answered ERROR)".into(),
+                            )
                         }));
                         break;
                     }
@@ -291,7 +366,11 @@ pub fn send<R: Read>(s: &mut Session, mut src: R, o: &SendOptions, ev: &mut dyn 
                         if p > 0 {
                             last_progress = Instant::now();
                             poll_delay = o.poll_min.max(Duration::from_millis(20));
-                            ev.progress(SendProgress { sent: next, acked: acked_offset(&flow), total: o.total });
+                            ev.progress(SendProgress {
+                                sent: next,
+                                acked: acked_offset(&flow),
+                                total: o.total,
+                            });
                         } else {
                             poll_delay = (poll_delay * 2).min(o.poll_max);
                         }
@@ -316,8 +395,11 @@ pub fn send<R: Read>(s: &mut Session, mut src: R, o: &SendOptions, ev: &mut dyn 
                     break;
                 }
                 let needed = (flow.conn_sent - flow.conn_acked) as f64;
-                let predicted = ack_rate.map(|r| Duration::from_secs_f64((needed / r.max(1.0)).min(60.0)));
-                let delay = predicted.unwrap_or(poll_delay).clamp(o.poll_min, poll_delay.max(o.poll_min));
+                let predicted =
+                    ack_rate.map(|r| Duration::from_secs_f64((needed / r.max(1.0)).min(60.0)));
+                let delay = predicted
+                    .unwrap_or(poll_delay)
+                    .clamp(o.poll_min, poll_delay.max(o.poll_min));
                 s.pump(Instant::now() + delay)?;
             }
         } else {
@@ -338,7 +420,11 @@ pub fn send<R: Read>(s: &mut Session, mut src: R, o: &SendOptions, ev: &mut dyn 
     }
     rep.window_final = window;
     rep.duration_s = started.elapsed().as_secs_f64();
-    let good = if o.udp { rep.bytes_sent } else { rep.bytes_acked.unwrap_or(0) };
+    let good = if o.udp {
+        rep.bytes_sent
+    } else {
+        rep.bytes_acked.unwrap_or(0)
+    };
     rep.goodput_bps = good as f64 / rep.duration_s.max(1e-6);
     match result {
         Ok(()) => {
@@ -348,8 +434,13 @@ pub fn send<R: Read>(s: &mut Session, mut src: R, o: &SendOptions, ev: &mut dyn 
         Err(Stop::Lost(class, msg)) => {
             let resume = rep.acked_offset.unwrap_or(rep.sent_offset);
             let detail = serde_json::to_value(&rep).unwrap_or_default();
-            Err(Error::new(class, format!("{msg}; acknowledged up to offset {resume} (resume with --offset {resume})"))
-                .with_detail(detail))
+            Err(Error::new(
+                class,
+                format!(
+                    "{msg}; acknowledged up to offset {resume} (resume with --offset {resume})"
+                ),
+            )
+            .with_detail(detail))
         }
     }
 }
@@ -368,18 +459,26 @@ fn read_some<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 fn new_flow(s: &mut Session, o: &SendOptions, start: u64) -> Result<Flow> {
-    let base = if o.udp {
-        Sack::default()
-    } else {
-        match qisack(s, o.id)? {
-            Some(b) => b,
-            None => {
-                return Err(Error::new(ErrorClass::ConnectionLost, "no open connection to send on (QISACK answered ERROR); run qtcp connect first")
-                    .with_detail(serde_json::json!({"acked_offset": start})))
+    let base =
+        if o.udp {
+            Sack::default()
+        } else {
+            match qisack(s, o.id)? {
+                Some(b) => b,
+                None => return Err(Error::new(
+                    ErrorClass::ConnectionLost,
+                    "no open connection to send on (QISACK answered ERROR); run qtcp connect first",
+                )
+                .with_detail(serde_json::json!({"acked_offset": start}))),
             }
-        }
-    };
-    Ok(Flow { base, conn_sent: 0, conn_acked: 0, conn_start: start, last_sack: base })
+        };
+    Ok(Flow {
+        base,
+        conn_sent: 0,
+        conn_acked: 0,
+        conn_start: start,
+        last_sack: base,
+    })
 }
 
 /// Drop acknowledged bytes from the front of the buffer.
@@ -393,9 +492,16 @@ fn trim(buffer: &mut VecDeque<u8>, buf_start: &mut u64, _origin: u64, f: &Flow) 
 }
 
 /// Poll QISACK; `Some(newly acknowledged bytes of ours)`, `None` when the connection is gone.
-fn poll(s: &mut Session, o: &SendOptions, f: &mut Flow, rep: &mut SendReport) -> Result<Option<u64>> {
+fn poll(
+    s: &mut Session,
+    o: &SendOptions,
+    f: &mut Flow,
+    rep: &mut SendReport,
+) -> Result<Option<u64>> {
     rep.polls += 1;
-    let Some(sack) = qisack(s, o.id)? else { return Ok(None) };
+    let Some(sack) = qisack(s, o.id)? else {
+        return Ok(None);
+    };
     f.last_sack = sack;
     let ours = sack.acked.saturating_sub(f.base.sent).min(f.conn_sent);
     let progress = ours.saturating_sub(f.conn_acked);
@@ -409,14 +515,23 @@ fn check_urcs(s: &mut Session, id: Option<u8>) -> Option<Stop> {
     for u in s.urcs() {
         match u {
             Urc::Closed { index } if id.is_none() || *index == id || index.is_none() => {
-                stop = Some(Stop::Lost(ErrorClass::ConnectionLost, "the peer closed the connection (CLOSED)".into()));
+                stop = Some(Stop::Lost(
+                    ErrorClass::ConnectionLost,
+                    "the peer closed the connection (CLOSED)".into(),
+                ));
             }
             Urc::PdpDeact => {
-                stop = Some(Stop::Lost(ErrorClass::PdpContext, "the network deactivated the context (+PDP DEACT)".into()));
+                stop = Some(Stop::Lost(
+                    ErrorClass::PdpContext,
+                    "the network deactivated the context (+PDP DEACT)".into(),
+                ));
                 break;
             }
             Urc::Rdy => {
-                stop = Some(Stop::Lost(ErrorClass::ConnectionLost, "the module rebooted (RDY)".into()));
+                stop = Some(Stop::Lost(
+                    ErrorClass::ConnectionLost,
+                    "the module rebooted (RDY)".into(),
+                ));
                 break;
             }
             _ => {}
@@ -430,7 +545,12 @@ fn check_urcs(s: &mut Session, id: Option<u8>) -> Option<Stop> {
 
 /// One QISEND: command, prompt, exactly the chunk, SEND OK. `Ok(Err(stop))` when the module
 /// refused it in a way that ends the connection.
-fn qisend(s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> Result<std::result::Result<(), Stop>> {
+fn qisend(
+    s: &mut Session,
+    id: Option<u8>,
+    chunk: &[u8],
+    echoed: bool,
+) -> Result<std::result::Result<(), Stop>> {
     let cmd = match id {
         Some(i) => format!("AT+QISEND={i},{}", chunk.len()),
         None => format!("AT+QISEND={}", chunk.len()),
@@ -438,7 +558,10 @@ fn qisend(s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> Result
     let r = match s.cmd(&cmd, Expect::Prompt) {
         Ok(r) => r,
         Err(e) if e.class == ErrorClass::ModuleSilent && s.rebooted() => {
-            return Ok(Err(Stop::Lost(ErrorClass::ConnectionLost, "the module rebooted (RDY)".into())))
+            return Ok(Err(Stop::Lost(
+                ErrorClass::ConnectionLost,
+                "the module rebooted (RDY)".into(),
+            )))
         }
         Err(e) => return Err(e),
     };
@@ -446,27 +569,48 @@ fn qisend(s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> Result
         Outcome::Prompt => {}
         Outcome::Error => {
             let stop = check_urcs(s, id).unwrap_or_else(|| {
-                Stop::Lost(ErrorClass::SendRefused, "the module refused AT+QISEND (ERROR): is the connection open?".into())
+                Stop::Lost(
+                    ErrorClass::SendRefused,
+                    "the module refused AT+QISEND (ERROR): is the connection open?".into(),
+                )
             });
             return Ok(Err(stop));
         }
-        o => return Err(Error::protocol(format!("{cmd}: unexpected {}", describe(o)))),
+        o => {
+            return Err(Error::protocol(format!(
+                "{cmd}: unexpected {}",
+                describe(o)
+            )))
+        }
     }
     // From here the module counts bytes: the chunk is always completed, even when interrupted.
     match s.send_payload(chunk, echoed) {
-        Ok(Outcome::Qi { result: QiResult::SendOk, .. }) => Ok(Ok(())),
-        Ok(Outcome::Qi { result: QiResult::SendFail, .. }) => Ok(Err(Stop::Lost(
+        Ok(Outcome::Qi {
+            result: QiResult::SendOk,
+            ..
+        }) => Ok(Ok(())),
+        Ok(Outcome::Qi {
+            result: QiResult::SendFail,
+            ..
+        }) => Ok(Err(Stop::Lost(
             ErrorClass::SendRefused,
             "SEND FAIL: the module's send buffer is full or the connection is failing".into(),
         ))),
         Ok(o) => {
-            let stop = check_urcs(s, id)
-                .unwrap_or_else(|| Stop::Lost(ErrorClass::SendRefused, format!("the module answered {} to the data", describe(&o))));
+            let stop = check_urcs(s, id).unwrap_or_else(|| {
+                Stop::Lost(
+                    ErrorClass::SendRefused,
+                    format!("the module answered {} to the data", describe(&o)),
+                )
+            });
             Ok(Err(stop))
         }
         Err(e) if s.rebooted() => {
             let _ = e;
-            Ok(Err(Stop::Lost(ErrorClass::ConnectionLost, "the module rebooted (RDY)".into())))
+            Ok(Err(Stop::Lost(
+                ErrorClass::ConnectionLost,
+                "the module rebooted (RDY)".into(),
+            )))
         }
         Err(e) => Err(e),
     }
@@ -487,7 +631,9 @@ fn try_reconnect(
     ev: &mut dyn SendEvents,
 ) -> Result<Option<Stop>> {
     let Stop::Lost(class, reason) = &stop;
-    let Some(copts) = &o.reconnect else { return Ok(Some(stop)) };
+    let Some(copts) = &o.reconnect else {
+        return Ok(Some(stop));
+    };
     if *class == ErrorClass::Interrupted || rep.reconnects.len() as u32 >= o.max_reconnects {
         return Ok(Some(stop));
     }
@@ -497,7 +643,10 @@ fn try_reconnect(
     }
     trim(buffer, buf_start, o.offset, flow);
     let resume = acked_offset(flow);
-    let r = Reconnect { resume_offset: resume, reason: reason.clone() };
+    let r = Reconnect {
+        resume_offset: resume,
+        reason: reason.clone(),
+    };
     ev.reconnecting(&r);
     rep.reconnects.push(r);
     close_quiet(s, o.id);
@@ -507,7 +656,10 @@ fn try_reconnect(
         // Try once more from a clean context (chapter 3: QIDEACT, then open again).
         let _ = crate::proc::attach::deact(s);
         if let Err(e) = connect(s, copts) {
-            return Ok(Some(Stop::Lost(class.to_owned(), format!("{reason}; reconnect failed: {}", e.message))));
+            return Ok(Some(Stop::Lost(
+                class.to_owned(),
+                format!("{reason}; reconnect failed: {}", e.message),
+            )));
         }
     }
     *next = resume;

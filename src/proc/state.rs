@@ -42,7 +42,11 @@ impl IpState {
     pub fn context_active(self) -> bool {
         matches!(
             self,
-            IpState::IpGprsact | IpState::IpStatus | IpState::Connecting | IpState::IpClose | IpState::ConnectOk
+            IpState::IpGprsact
+                | IpState::IpStatus
+                | IpState::Connecting
+                | IpState::IpClose
+                | IpState::ConnectOk
         )
     }
 }
@@ -58,11 +62,23 @@ pub struct Stat {
 pub fn qistat(s: &mut Session) -> Result<Stat> {
     let r = s.cmd("AT+QISTAT", Expect::OkThenState)?;
     if !r.is_ok() {
-        return Err(Error::protocol(format!("AT+QISTAT: the module answered {}", describe(r.outcome()))));
+        return Err(Error::protocol(format!(
+            "AT+QISTAT: the module answered {}",
+            describe(r.outcome())
+        )));
     }
     let text = r.value("STATE:").unwrap_or("").to_string();
-    let connections = r.lines.iter().filter(|l| l.starts_with("+QISTAT:")).cloned().collect();
-    Ok(Stat { state: IpState::parse(&text), text, connections })
+    let connections = r
+        .lines
+        .iter()
+        .filter(|l| l.starts_with("+QISTAT:"))
+        .cloned()
+        .collect();
+    Ok(Stat {
+        state: IpState::parse(&text),
+        text,
+        connections,
+    })
 }
 
 /// Whether the module is in multi-connection mode (AT+QIMUX?).
@@ -84,7 +100,11 @@ pub fn parse_sack(v: &str) -> Option<Sack> {
     let sent = it.next()?.ok()?;
     let acked = it.next()?.ok()?;
     let unacked = it.next()?.ok()?;
-    Some(Sack { sent, acked, unacked })
+    Some(Sack {
+        sent,
+        acked,
+        unacked,
+    })
 }
 
 /// AT+QISACK (`=<i>` in mux mode). `Ok(None)` when the module answers ERROR (no connection).
@@ -97,8 +117,12 @@ pub fn qisack(s: &mut Session, id: Option<u8>) -> Result<Option<Sack>> {
     if !r.is_ok() {
         return Ok(None);
     }
-    let v = r.value("+QISACK:").ok_or_else(|| Error::protocol(format!("{cmd}: no +QISACK line")))?;
-    parse_sack(v).map(Some).ok_or_else(|| Error::protocol(format!("{cmd}: cannot parse {v:?}")))
+    let v = r
+        .value("+QISACK:")
+        .ok_or_else(|| Error::protocol(format!("{cmd}: no +QISACK line")))?;
+    parse_sack(v)
+        .map(Some)
+        .ok_or_else(|| Error::protocol(format!("{cmd}: cannot parse {v:?}")))
 }
 
 #[cfg(test)]
@@ -107,8 +131,22 @@ mod tests {
 
     #[test]
     fn sack_forms() {
-        assert_eq!(parse_sack("5, 5, 0"), Some(Sack { sent: 5, acked: 5, unacked: 0 }));
-        assert_eq!(parse_sack("1484,1448,36"), Some(Sack { sent: 1484, acked: 1448, unacked: 36 }));
+        assert_eq!(
+            parse_sack("5, 5, 0"),
+            Some(Sack {
+                sent: 5,
+                acked: 5,
+                unacked: 0
+            })
+        );
+        assert_eq!(
+            parse_sack("1484,1448,36"),
+            Some(Sack {
+                sent: 1484,
+                acked: 1448,
+                unacked: 36
+            })
+        );
         assert_eq!(parse_sack("1, x, 0"), None);
     }
 }
