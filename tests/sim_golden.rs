@@ -151,3 +151,56 @@ fn tcp_echo_builtin() {
     p.expect(b"pong");
     sim.shutdown();
 }
+
+#[test]
+fn mux_retrieve_mode_and_qistate() {
+    let (l, port) = listener();
+    let (sim, mut p) = start(&format!(
+        "--delays fast --echo off --map 1.2.3.4:80=127.0.0.1:{port}"
+    ));
+    p.cmd("AT+QIMUX=1\r", b"\r\nOK\r\n");
+    p.cmd("AT+QINDI=1\r", b"\r\nOK\r\n");
+    p.cmd("AT+QIREGAPP\r", b"\r\nOK\r\n");
+    p.cmd("AT+QIACT\r", b"\r\nOK\r\n");
+    p.cmd("AT+QIOPEN=3,\"TCP\",\"1.2.3.4\",\"80\"\r", b"\r\nOK\r\n");
+    let mut s = accept(&l);
+    p.expect(b"\r\n3, CONNECT OK\r\n");
+    s.write_all(b"data").unwrap();
+    p.expect(b"\r\n+QIRDI: 0,1,3\r\n");
+    p.cmd("AT+QIRD=0,1,0,1500\r", b"\r\nERROR\r\n");
+    p.cmd(
+        "AT+QIRD=0,1,3,1500\r",
+        b"\r\n+QIRD: 1.2.3.4:80,TCP,4\r\ndata\r\nOK\r\n",
+    );
+    p.cmd(
+        "AT+QISTATE\r",
+        b"\r\nOK\r\n\r\nSTATE: IP GPRSACT\r\n\
+\r\n+QISTATE: 0, \"\", \"\", , \"INITIAL\"\r\n\
+\r\n+QISTATE: 1, \"\", \"\", , \"INITIAL\"\r\n\
+\r\n+QISTATE: 2, \"\", \"\", , \"INITIAL\"\r\n\
+\r\n+QISTATE: 3, \"TCP\", \"1.2.3.4\", 80, \"CONNECTED\"\r\n\
+\r\n+QISTATE: 4, \"\", \"\", , \"INITIAL\"\r\n\
+\r\n+QISTATE: 5, \"\", \"\", , \"INITIAL\"\r\n\r\nOK\r\n",
+    );
+    p.cmd("AT+QICLOSE\r", b"\r\nERROR\r\n");
+    p.cmd("AT+QISEND\r", b"\r\nERROR\r\n");
+    sim.shutdown();
+}
+
+#[test]
+fn urc_held_during_qisend_data_phase() {
+    let (l, port) = listener();
+    let (sim, mut p) = start(&format!("--delays fast --map 1.2.3.4:80=127.0.0.1:{port}"));
+    activate(&mut p);
+    p.cmd("AT+QINDI=1\r", b"\r\nOK\r\n");
+    p.cmd("AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r", b"\r\nOK\r\n");
+    let mut s = accept(&l);
+    p.expect(b"\r\nCONNECT OK\r\n");
+    p.cmd("AT+QISEND=4\r", b"\r\n> ");
+    p.send(b"ab");
+    s.write_all(b"in").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    p.send(b"cd");
+    p.expect(b"\r\nSEND OK\r\n\r\n+QIRDI: 0,1,0\r\n");
+    sim.shutdown();
+}

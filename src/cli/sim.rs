@@ -25,11 +25,14 @@ pub fn run(cmd: SimCmd) -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    let line = serde_json::json!({
-        "port": sim.port().display().to_string(),
-        "link": sim.link().map(|l| l.display().to_string()),
-        "pid": std::process::id(),
-    });
+    // keys in the documented order: port, link, pid
+    let line = format!(
+        "{{\"port\":{},\"link\":{},\"pid\":{}}}",
+        serde_json::Value::from(sim.port().display().to_string()),
+        sim.link()
+            .map_or(serde_json::Value::Null, |l| l.display().to_string().into()),
+        std::process::id()
+    );
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{line}");

@@ -2653,7 +2653,12 @@ impl Engine {
                 }
             }
             v.extend_from_slice(&chunk);
-            self.urc_bytes(v);
+            // no noise in front of pushed payload: raw push has no framing to resync on
+            if self.power == Power::On && self.can_emit_urc() {
+                self.emit(v);
+            } else if self.power == Power::On {
+                self.held_urcs.push_back(v);
+            }
             return;
         }
         s.rx_len += chunk.len();
