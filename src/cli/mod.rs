@@ -109,8 +109,20 @@ pub fn examples(subcommand: Option<&str>) -> Vec<(&'static str, &'static str)> {
 
 /// Environment variables qtcp reads: (name, meaning).
 pub const ENVIRONMENT: &[(&str, &str)] = &[
-    ("QTCP_PORT", "The port, as for --port (a device path, tcp://HOST:PORT, sim or sim:ARGS)."),
-    ("QTCP_BAUD", "The baud rate, as for --baud (default 115200)."),
-    ("QTCP_TRACE", "Write the wire trace to this file, as for --trace."),
-    ("QTCP_PASSWORD", "The APN password, as for --password (keeps it out of the process list)."),
+    (
+        "QTCP_PORT",
+        "The port, as for --port (a device path, tcp://HOST:PORT, sim or sim:ARGS).",
+    ),
+    (
+        "QTCP_BAUD",
+        "The baud rate, as for --baud (default 115200).",
+    ),
+    (
+        "QTCP_TRACE",
+        "Write the wire trace to this file, as for --trace.",
+    ),
+    (
+        "QTCP_PASSWORD",
+        "The APN password, as for --password (keeps it out of the process list).",
+    ),
 ];
