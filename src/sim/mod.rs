@@ -32,12 +32,6 @@ pub enum Ev {
     Stop,
 }
 
-impl SimArgs {
-    pub fn parse_inline(_s: &str) -> Result<SimArgs, String> {
-        todo!()
-    }
-}
-
 /// A running simulator: the engine thread owns the pty master; this handle keeps a slave fd open
 /// so clients can open and close the port any number of times without a hang-up.
 pub struct Simulator {
