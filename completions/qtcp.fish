@@ -24,7 +24,7 @@ function __fish_qtcp_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c qtcp -n "__fish_qtcp_needs_command" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_needs_command" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_needs_command" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_needs_command" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_needs_command" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
@@ -45,7 +45,7 @@ complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "help" -d 'Print this mess
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l expect -d 'What counts as success' -r -f -a "answer\t'Exit 0 whenever the module answers (SIM and network are reported as fields)'
 ready\t'Also require SIM ready (else 5), CS registration and GPRS attach (else 6)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l sync-attempts -d 'Synchronisation attempts (AT, 500 ms apart)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
@@ -61,7 +61,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l password -d 'APN pa
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l register-timeout -d 'How long to wait for CS registration and GPRS attach' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l recv -d 'Receive mode: retrieve (QINDI=1, data waits in the module) or direct (QINDI=0)' -r -f -a "retrieve\t'Data waits in the module (QINDI=1) and is read with AT+QIRD: the right mode for scripts'
 direct\t'Data is pushed to the serial port as it arrives (QINDI=0)'"
-complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
@@ -74,7 +74,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s h -l help -d 'Print
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l id -d 'Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l timeout -d 'How long to wait for CONNECT OK (the module gives up at 75 s)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
@@ -97,7 +97,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l ack-timeout -d 'No ac
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l poll-max -d 'Longest interval between QISACK polls (the document polls every 5 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l poll-min -d 'Shortest interval between QISACK polls; with --poll-max 5s --poll-min 5s --window 3000 this is the document\'s literal rule' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l chunk -d 'Largest QISEND chunk (at most 1460)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
@@ -112,7 +112,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l interval -d 'Ti
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l max-polls -d 'Give up after this many polls (24 × 5 s = the document\'s 2 minutes)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l heartbeat -d 'Send this heartbeat first (the document\'s keep-alive)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l id -d 'Connection index (QIMUX=1)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
@@ -122,7 +122,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s q -l quiet -d '
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s h -l help -d 'Print help'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l id -d 'Connection index (QIMUX=1)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
@@ -143,7 +143,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l ack-timeout -d 'No ac
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l poll-max -d 'Longest interval between QISACK polls (the document polls every 5 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l poll-min -d 'Shortest interval between QISACK polls; with --poll-max 5s --poll-min 5s --window 3000 this is the document\'s literal rule' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l chunk -d 'Largest QISEND chunk (at most 1460)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
@@ -193,7 +193,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-after -d 'Silenc
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l seed -d 'Seed of the random generator (noise)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l host-log -d 'Append one JSON line per host command line / data phase to FILE' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l fault -d 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR, vanish-after=DUR' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
