@@ -77,7 +77,7 @@ _qtcp() {
 
     case "${cmd}" in
         qtcp)
-            opts="-p -b -v -q -h -V --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version probe attach connect send sack-watch close push sim help"
+            opts="-p -b -v -q -h -V --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version probe attach connect send sack-watch close push sim help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -107,6 +107,14 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -115,7 +123,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__attach)
-            opts="-p -b -v -q -h -V --apn --user --password --register-timeout --recv --headers --activate --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-p -b -v -q -h -V --apn --user --password --register-timeout --recv --headers --activate --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -165,6 +173,14 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -173,7 +189,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__close)
-            opts="-p -b -v -q -h -V --id --deact --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-p -b -v -q -h -V --id --deact --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -207,6 +223,14 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -215,7 +239,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__connect)
-            opts="-p -b -v -q -h -V --udp --id --timeout --reuse --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-p -b -v -q -h -V --udp --id --timeout --reuse --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -250,6 +274,14 @@ _qtcp() {
                     return 0
                     ;;
                 --cmd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -401,7 +433,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__probe)
-            opts="-p -b -v -q -h -V --expect --save-baud --sync-attempts --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-p -b -v -q -h -V --expect --save-baud --sync-attempts --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -439,6 +471,14 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -447,7 +487,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__push)
-            opts="-p -b -v -q -h -V --udp --id --timeout --apn --user --password --reconnect --keep-open --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-p -b -v -q -h -V --udp --id --timeout --apn --user --password --reconnect --keep-open --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -521,6 +561,14 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -529,7 +577,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__sack__subcmd__watch)
-            opts="-p -b -v -q -h -V --interval --max-polls --heartbeat --id --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-p -b -v -q -h -V --interval --max-polls --heartbeat --id --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -575,6 +623,14 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -583,7 +639,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__send)
-            opts="-f -d -p -b -v -q -h -V --file --data --offset --wait-ack --reconnect --max-reconnects --udp --id --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-f -d -p -b -v -q -h -V --file --data --offset --wait-ack --reconnect --max-reconnects --udp --id --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -669,6 +725,14 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -677,7 +741,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__sim)
-            opts="-p -b -v -q -h -V --link --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --connect-timeout --send-buffer --uplink --downlink --rtt --line-baud --close-urc --already-connect --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qisend-max --guard-before --guard-after --seed --host-log --fault --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-p -b -v -q -h -V --link --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --connect-timeout --send-buffer --uplink --downlink --rtt --line-baud --close-urc --already-connect --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qisend-max --guard-before --guard-after --seed --host-log --fault --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -824,6 +888,14 @@ _qtcp() {
                     return 0
                     ;;
                 --cmd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_qtcp_global_optspecs
-    string join \n p/port= b/baud= trace= v/verbose json q/quiet cmd-timeout= h/help V/version
+    string join \n p/port= b/baud= trace= v/verbose json q/quiet cmd-timeout= reset-cmd= state-dir= h/help V/version
 end
 
 function __fish_qtcp_needs_command
@@ -28,6 +28,8 @@ complete -c qtcp -n "__fish_qtcp_needs_command" -s p -l port -d 'Serial device (
 complete -c qtcp -n "__fish_qtcp_needs_command" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_needs_command" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_needs_command" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_needs_command" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_needs_command" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_needs_command" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_needs_command" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
 complete -c qtcp -n "__fish_qtcp_needs_command" -s q -l quiet -d 'No progress bar'
@@ -49,6 +51,8 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s p -l port -d 'Serial
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l save-baud -d 'After synchronising, fix and save the baud rate with AT+IPR=<baud>&W'
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
@@ -65,6 +69,8 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s p -l port -d 'Seria
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l headers -d 'Direct mode: prefix received data with IPD<len>, source address and protocol'
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l activate -d 'Also activate the context (QIREGAPP, QIACT, QILOCIP) and report the local IP'
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
@@ -78,6 +84,8 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s p -l port -d 'Seri
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l udp -d 'UDP instead of TCP'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reuse -d 'An open connection (ALREADY CONNECT) counts as success'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
@@ -101,6 +109,8 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s p -l port -d 'Serial 
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l wait-ack -d 'Finish only when every byte is acknowledged (exit 11 otherwise)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l udp -d 'The connection is UDP (no acknowledgements)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
@@ -116,6 +126,8 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s p -l port -d 'S
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s q -l quiet -d 'No progress bar'
@@ -126,6 +138,8 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s p -l port -d 'Serial
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l deact -d 'Also deactivate the PDP context (QIDEACT, up to 40 s)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
@@ -147,6 +161,8 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s p -l port -d 'Serial 
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l udp -d 'UDP instead of TCP'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l reconnect -d 'Reconnect and resume from the first unacknowledged byte after SEND FAIL, CLOSED or a stall'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l keep-open -d 'Leave the connection open at the end'
@@ -197,6 +213,8 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s p -l port -d 'Serial d
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l boot -d 'Emit the power-on URC sequence when the simulator starts (default: already booted)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l no-implicit-activation -d 'QIOPEN (and QIACT) in IP INITIAL answer ERROR instead of activating implicitly'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'

@@ -58,6 +58,16 @@ pub struct PortArgs {
     /// times plus 1 s)
     #[arg(long, global = true, value_parser = duration, value_name = "DUR")]
     pub cmd_timeout: Option<Duration>,
+
+    /// Command that power-cycles the module (run with sh -c) when it fails to synchronise;
+    /// consecutive resets back off as the recommended process says (3 quick, then 10 min,
+    /// 30 min, 1 h), remembered per port in --state-dir
+    #[arg(long, env = "QTCP_RESET_CMD", global = true, value_name = "CMD")]
+    pub reset_cmd: Option<String>,
+
+    /// Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]
+    #[arg(long, env = "QTCP_STATE_DIR", global = true, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
 }
 
 impl PortArgs {
@@ -127,6 +137,17 @@ impl PortArgs {
             s.min_timeout = t;
         }
         s.set_interrupt(interrupt_flag());
+        if let Some(cmd) = &self.reset_cmd {
+            let dir = self
+                .state_dir
+                .clone()
+                .unwrap_or_else(crate::recovery::default_state_dir);
+            s.reset = Some(crate::recovery::ResetPolicy {
+                command: cmd.clone(),
+                state_file: crate::recovery::state_file(&dir, port),
+                timeout: Duration::from_secs(60),
+            });
+        }
         Ok(s)
     }
 
