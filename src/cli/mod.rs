@@ -10,6 +10,7 @@ pub mod common;
 pub mod connect;
 pub mod probe;
 pub mod push;
+pub mod recv;
 pub mod sack_watch;
 pub mod send;
 pub mod sim;
@@ -48,6 +49,8 @@ pub enum Command {
     Connect(connect::ConnectCmd),
     /// Send data on the open connection with acknowledgement flow control
     Send(send::SendCmd),
+    /// Receive data from the open connection (retrieve or direct mode) to stdout, a file or JSON
+    Recv(recv::RecvCmd),
     /// Poll QISACK until every byte sent is acknowledged
     SackWatch(sack_watch::SackWatchCmd),
     /// Close the connection (and with --deact the PDP context)
@@ -77,6 +80,7 @@ pub fn main() -> ExitCode {
         Command::Attach(c) => attach::run(p, c),
         Command::Connect(c) => connect::run(p, c),
         Command::Send(c) => send::run(p, c),
+        Command::Recv(c) => recv::run(p, c),
         Command::SackWatch(c) => sack_watch::run(p, c),
         Command::Close(c) => close::run(p, c),
         Command::Push(c) => push::run(p, c),
