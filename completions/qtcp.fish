@@ -1,0 +1,175 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_qtcp_global_optspecs
+    string join \n p/port= b/baud= trace= v/verbose json q/quiet cmd-timeout= h/help V/version
+end
+
+function __fish_qtcp_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_qtcp_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_qtcp_using_subcommand
+    set -l cmd (__fish_qtcp_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c qtcp -n "__fish_qtcp_needs_command" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_needs_command" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_needs_command" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_needs_command" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_needs_command" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_needs_command" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_needs_command" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c qtcp -n "__fish_qtcp_needs_command" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "probe" -d 'Synchronise with the module and report identity, SIM, signal, registration, TCP/IP state'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "attach" -d 'Check SIM and registration, set the APN and receive mode; --activate brings the context up'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "connect" -d 'Open a TCP or UDP connection and leave it open'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "send" -d 'Send data on the open connection with acknowledgement flow control'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "sack-watch" -d 'Poll QISACK until every byte sent is acknowledged'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "close" -d 'Close the connection (and with --deact the PDP context)'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "push" -d 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "sim" -d 'Run a simulated module on a pseudo-terminal (real sockets behind it)'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l expect -d 'What counts as success' -r -f -a "answer\t'Exit 0 whenever the module answers (SIM and network are reported as fields)'
+ready\t'Also require SIM ready (else 5), CS registration and GPRS attach (else 6)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l sync-attempts -d 'Synchronisation attempts (AT, 500 ms apart)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l save-baud -d 'After synchronising, fix and save the baud rate with AT+IPR=<baud>&W'
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l apn -d 'Access point name' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l user -d 'APN user name' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l password -d 'APN password (redacted in traces)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l register-timeout -d 'How long to wait for CS registration and GPRS attach' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l recv -d 'Receive mode: retrieve (QINDI=1, data waits in the module) or direct (QINDI=0)' -r -f -a "retrieve\t'Data waits in the module (QINDI=1) and is read with AT+QIRD: the right mode for scripts'
+direct\t'Data is pushed to the serial port as it arrives (QINDI=0)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l headers -d 'Direct mode: prefix received data with IPD<len>, source address and protocol'
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l activate -d 'Also activate the context (QIREGAPP, QIACT, QILOCIP) and report the local IP'
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l id -d 'Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l timeout -d 'How long to wait for CONNECT OK (the module gives up at 75 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l udp -d 'UDP instead of TCP'
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reuse -d 'An open connection (ALREADY CONNECT) counts as success'
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s h -l help -d 'Print help'
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s f -l file -d 'Send the contents of FILE (binary-safe)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s d -l data -d 'Send TEXT' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l offset -d 'Skip the first N bytes of the data (resume after a failure at acknowledged offset N)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l reconnect -d 'After SEND FAIL, CLOSED or a stall, reopen HOST:PORT and resend from the first unacknowledged byte' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l max-reconnects -d 'Most reconnects before giving up' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l id -d 'Connection index (QIMUX=1)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l window -d 'Fixed window of unacknowledged bytes [default: adaptive, from 3000 up to --send-buffer]' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l send-buffer -d 'The module\'s socket send buffer (7300 on M95-family firmware)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l ack-timeout -d 'No acknowledgement progress for this long means the connection is dead' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l poll-max -d 'Longest interval between QISACK polls (the document polls every 5 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l poll-min -d 'Shortest interval between QISACK polls; with --poll-max 5s --poll-min 5s --window 3000 this is the document\'s literal rule' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l chunk -d 'Largest QISEND chunk (at most 1460)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l wait-ack -d 'Finish only when every byte is acknowledged (exit 11 otherwise)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l udp -d 'The connection is UDP (no acknowledgements)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s h -l help -d 'Print help'
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l interval -d 'Time between polls' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l max-polls -d 'Give up after this many polls (24 × 5 s = the document\'s 2 minutes)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l heartbeat -d 'Send this heartbeat first (the document\'s keep-alive)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l id -d 'Connection index (QIMUX=1)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s h -l help -d 'Print help'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l id -d 'Connection index (QIMUX=1)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l deact -d 'Also deactivate the PDP context (QIDEACT, up to 40 s)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s h -l help -d 'Print help'
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l id -d 'Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l timeout -d 'How long to wait for CONNECT OK (the module gives up at 75 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l apn -d 'Access point name; without it the module\'s configured context is used' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l user -d 'APN user name' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l password -d 'APN password (redacted in traces)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l window -d 'Fixed window of unacknowledged bytes [default: adaptive, from 3000 up to --send-buffer]' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l send-buffer -d 'The module\'s socket send buffer (7300 on M95-family firmware)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l ack-timeout -d 'No acknowledgement progress for this long means the connection is dead' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l poll-max -d 'Longest interval between QISACK polls (the document polls every 5 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l poll-min -d 'Shortest interval between QISACK polls; with --poll-max 5s --poll-min 5s --window 3000 this is the document\'s literal rule' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l chunk -d 'Largest QISEND chunk (at most 1460)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l udp -d 'UDP instead of TCP'
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l reconnect -d 'Reconnect and resume from the first unacknowledged byte after SEND FAIL, CLOSED or a stall'
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l keep-open -d 'Leave the connection open at the end'
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s h -l help -d 'Print help'
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s h -l help -d 'Print help'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "probe" -d 'Synchronise with the module and report identity, SIM, signal, registration, TCP/IP state'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "attach" -d 'Check SIM and registration, set the APN and receive mode; --activate brings the context up'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "connect" -d 'Open a TCP or UDP connection and leave it open'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "send" -d 'Send data on the open connection with acknowledgement flow control'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "sack-watch" -d 'Poll QISACK until every byte sent is acknowledged'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "close" -d 'Close the connection (and with --deact the PDP context)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "push" -d 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "sim" -d 'Run a simulated module on a pseudo-terminal (real sockets behind it)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

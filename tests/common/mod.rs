@@ -1,0 +1,246 @@
+//! Shared harness for end-to-end tests: a `qtcp sim` process per test, the real `qtcp` binary
+//! with a hard deadline, and loopback servers that record what they receive. Every test owns
+//! its simulator, its pty and its ports, so tests run in parallel.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_qtcp");
+
+/// A `qtcp sim` process; killed (SIGTERM) on drop.
+pub struct Sim {
+    child: Child,
+    pub port: String,
+    pub dir: tempfile::TempDir,
+}
+
+impl Sim {
+    pub fn start(args: &[&str]) -> Sim {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(BIN)
+            .arg("sim")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn qtcp sim");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("sim ready line");
+        let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("sim printed {line:?}: {e}"));
+        let port = v["port"].as_str().expect("port").to_string();
+        Sim { child, port, dir }
+    }
+
+    /// A path inside the test's own temporary directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Run `qtcp --port <sim> ARGS` with a deadline.
+    pub fn qtcp(&self, args: &[&str]) -> Run {
+        let mut full = vec!["--port", self.port.as_str()];
+        full.extend_from_slice(args);
+        qtcp(&full, None, Duration::from_secs(60))
+    }
+
+    pub fn qtcp_stdin(&self, args: &[&str], stdin: &[u8]) -> Run {
+        let mut full = vec!["--port", self.port.as_str()];
+        full.extend_from_slice(args);
+        qtcp(&full, Some(stdin), Duration::from_secs(60))
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The result of one qtcp run.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {:?}\nstderr: {}", String::from_utf8_lossy(&self.stdout), self.stderr))
+    }
+    pub fn lines(&self) -> Vec<Value> {
+        String::from_utf8_lossy(&self.stdout).lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect()
+    }
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.code,
+            code,
+            "exit code; stdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&self.stdout),
+            self.stderr
+        );
+        self
+    }
+}
+
+/// Run the binary with a hard deadline (killed past it: a hang fails the test, it never hangs it).
+pub fn qtcp(args: &[&str], stdin: Option<&[u8]>, deadline: Duration) -> Run {
+    let start = Instant::now();
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn qtcp");
+    let writer = stdin.map(|data| {
+        let mut w = child.stdin.take().unwrap();
+        let data = data.to_vec();
+        std::thread::spawn(move || {
+            let _ = w.write_all(&data);
+        })
+    });
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let t_out = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out.read_to_end(&mut v);
+        v
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut v = String::new();
+        let _ = err.read_to_string(&mut v);
+        v
+    });
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if start.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("qtcp {args:?} did not finish within {deadline:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: t_out.join().unwrap(),
+        stderr: t_err.join().unwrap(),
+        elapsed: start.elapsed(),
+    }
+}
+
+/// A loopback TCP server that records every byte of every connection it accepts; `close_after`
+/// closes each connection after that many bytes.
+pub struct Sink {
+    pub addr: String,
+    pub conns: Arc<Mutex<Vec<Vec<u8>>>>,
+    _t: JoinHandle<()>,
+}
+
+impl Sink {
+    pub fn start() -> Sink {
+        Self::start_with(None)
+    }
+
+    pub fn start_with(close_after: Option<usize>) -> Sink {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap().to_string();
+        let conns = Arc::new(Mutex::new(Vec::new()));
+        let c2 = conns.clone();
+        let t = std::thread::spawn(move || {
+            for (i, s) in l.incoming().enumerate() {
+                let Ok(mut s) = s else { break };
+                c2.lock().unwrap().push(Vec::new());
+                let c3 = c2.clone();
+                let limit = if i == 0 { close_after } else { None };
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 8192];
+                    loop {
+                        match s.read(&mut buf) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => {
+                                let mut g = c3.lock().unwrap();
+                                let v = &mut g[i];
+                                v.extend_from_slice(&buf[..n]);
+                                if limit.is_some_and(|l| v.len() >= l) {
+                                    drop(g);
+                                    let _ = s.shutdown(std::net::Shutdown::Both);
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        Sink { addr, conns, _t: t }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    /// Wait until the connections hold `n` bytes in all (or the deadline passes).
+    pub fn wait_total(&self, n: usize, within: Duration) -> usize {
+        let end = Instant::now() + within;
+        loop {
+            let total: usize = self.conns.lock().unwrap().iter().map(Vec::len).sum();
+            if total >= n || Instant::now() > end {
+                return total;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    pub fn received(&self) -> Vec<Vec<u8>> {
+        self.conns.lock().unwrap().clone()
+    }
+}
+
+/// Deterministic pseudo-random bytes (xorshift), so failures reproduce.
+pub fn random_bytes(n: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+pub fn write_file(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, data).unwrap();
+    p
+}
+
+pub fn connect_tcp(addr: &str) -> TcpStream {
+    TcpStream::connect(addr).unwrap()
+}
