@@ -14,6 +14,7 @@ pub mod recv;
 pub mod sack_watch;
 pub mod send;
 pub mod sim;
+pub mod transparent;
 
 /// The exit-code table, rendered for `--help` and the man pages.
 pub fn exit_status_text() -> String {
@@ -58,6 +59,8 @@ pub enum Command {
     Close(close::CloseCmd),
     /// Push one file: probe, attach, connect, send with every byte acknowledged, close
     Push(push::PushCmd),
+    /// Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact
+    Transparent(transparent::TransparentCmd),
     /// Run a simulated module on a pseudo-terminal (real sockets behind it)
     Sim(sim::SimCmd),
 }
@@ -85,6 +88,7 @@ pub fn main() -> ExitCode {
         Command::SackWatch(c) => sack_watch::run(p, c),
         Command::Close(c) => close::run(p, c),
         Command::Push(c) => push::run(p, c),
+        Command::Transparent(c) => transparent::run(p, c),
         Command::Sim(c) => sim::run(c),
     }
 }
@@ -113,8 +117,20 @@ pub fn examples(subcommand: Option<&str>) -> Vec<(&'static str, &'static str)> {
 
 /// Environment variables qtcp reads: (name, meaning).
 pub const ENVIRONMENT: &[(&str, &str)] = &[
-    ("QTCP_PORT", "The port, as for --port (a device path, tcp://HOST:PORT, sim or sim:ARGS)."),
-    ("QTCP_BAUD", "The baud rate, as for --baud (default 115200)."),
-    ("QTCP_TRACE", "Write the wire trace to this file, as for --trace."),
-    ("QTCP_PASSWORD", "The APN password, as for --password (keeps it out of the process list)."),
+    (
+        "QTCP_PORT",
+        "The port, as for --port (a device path, tcp://HOST:PORT, sim or sim:ARGS).",
+    ),
+    (
+        "QTCP_BAUD",
+        "The baud rate, as for --baud (default 115200).",
+    ),
+    (
+        "QTCP_TRACE",
+        "Write the wire trace to this file, as for --trace.",
+    ),
+    (
+        "QTCP_PASSWORD",
+        "The APN password, as for --password (keeps it out of the process list).",
+    ),
 ];
