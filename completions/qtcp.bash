@@ -677,12 +677,132 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__sim)
-            opts="-p -b -v -q -h -V --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-p -b -v -q -h -V --link --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --connect-timeout --send-buffer --uplink --downlink --rtt --line-baud --close-urc --already-connect --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qisend-max --guard-before --guard-after --seed --host-log --fault --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --link)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --echo)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cmee)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ipr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delays)
+                    COMPREPLY=($(compgen -W "default fast" -- "${cur}"))
+                    return 0
+                    ;;
+                --qiact-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qiopen-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qideact-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rdy-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --call-ready-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --send-buffer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --uplink)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --downlink)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rtt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --line-baud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --close-urc)
+                    COMPREPLY=($(compgen -W "plain indexed" -- "${cur}"))
+                    return 0
+                    ;;
+                --already-connect)
+                    COMPREPLY=($(compgen -W "plain with-error mux-connect-fail" -- "${cur}"))
+                    return 0
+                    ;;
+                --qideact-in-initial)
+                    COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
+                    return 0
+                    ;;
+                --qiact-fail-state)
+                    COMPREPLY=($(compgen -W "pdp-deact ip-initial" -- "${cur}"))
+                    return 0
+                    ;;
+                --qirdi)
+                    COMPREPLY=($(compgen -W "per-packet once" -- "${cur}"))
+                    return 0
+                    ;;
+                --qird-max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qisend-max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --guard-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --guard-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

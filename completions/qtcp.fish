@@ -155,14 +155,54 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l json -d 'Print one JS
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s q -l quiet -d 'No progress bar'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s h -l help -d 'Print help'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l link -d 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l echo -d 'Initial echo (ATE) setting' -r -f -a "on\t''
+off\t''"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmee -d 'Initial AT+CMEE setting (0, 1 or 2)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l ipr -d 'Stored AT+IPR value (boot URCs RDY/+CFUN/+CPIN are shown only when it is not 0)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l map -d 'Resolve NAME (domain name, IP or IP:PORT) to HOST:PORT for QIOPEN/QIDNSGIP (repeatable)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l delays -d 'Delay table: default (spec §5) or fast (a few ms each)' -r -f -a "default\t'Spec §5: QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms, RDY 500 ms, Call Ready 2 s'
+fast\t'A few milliseconds each (for tests)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qiact-delay -d 'Override the QIACT delay' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qiopen-delay -d 'Override the QIOPEN delay (before the real connect starts)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qideact-delay -d 'Override the QIDEACT delay' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l dns-delay -d 'Override the DNS lookup delay' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l rdy-delay -d 'Override the boot delay until RDY' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l call-ready-delay -d 'Override the boot delay until Call Ready' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l connect-timeout -d 'Real TCP connect timeout (the module answers CONNECT FAIL after it)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l send-buffer -d 'Per-socket send buffer: a QISEND that would make unacknowledged bytes exceed it fails' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l uplink -d 'Rate at which the radio drains the send buffer (4000, 4KB/s, 1MB/s; default unlimited)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l downlink -d 'Rate at which server data reaches the module (default unlimited)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l rtt -d 'Round-trip time: a byte that leaves the module at t is acknowledged at t + rtt' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l line-baud -d 'Serial line speed: bytes in both directions paced at N/10 bytes per second' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l close-urc -d 'Single-mode peer-close URC: plain (`CLOSED`) or indexed (`0, CLOSED`)' -r -f -a "plain\t'`CLOSED`'
+indexed\t'`0, CLOSED`'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l already-connect -d 'Answer to QIOPEN on an open connection' -r -f -a "plain\t'`ALREADY CONNECT`'
+with-error\t'`ALREADY CONNECT` then `ERROR`'
+mux-connect-fail\t'mux mode: `OK` then `<i>, CONNECT FAIL` (single mode: plain)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qideact-in-initial -d 'QIDEACT in IP INITIAL answers `DEACT OK` (ok) or `ERROR`' -r -f -a "ok\t''
+error\t''"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qiact-fail-state -d 'State after a failed QIACT' -r -f -a "pdp-deact\t''
+ip-initial\t''"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qirdi -d '+QIRDI rule: once (empty -> non-empty) or per-packet' -r -f -a "per-packet\t'One URC per packet received'
+once\t'One URC when the buffer goes from empty to non-empty'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qird-max -d 'Most bytes one AT+QIRD returns' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qisend-max -d 'Largest QISEND length' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-before -d 'Silence required before `+++`' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-after -d 'Silence required after `+++`' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l seed -d 'Seed of the random generator (noise)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l host-log -d 'Append one JSON line per host command line / data phase to FILE' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l fault -d 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR, vanish-after=DUR' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l boot -d 'Emit the power-on URC sequence when the simulator starts (default: already booted)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l no-implicit-activation -d 'QIOPEN (and QIACT) in IP INITIAL answer ERROR instead of activating implicitly'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s q -l quiet -d 'No progress bar'
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s h -l help -d 'Print help'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "probe" -d 'Synchronise with the module and report identity, SIM, signal, registration, TCP/IP state'
 complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "attach" -d 'Check SIM and registration, set the APN and receive mode; --activate brings the context up'

@@ -76,13 +76,21 @@ fn attach_sim_pin_is_5() {
 #[test]
 fn attach_no_sim_is_5() {
     let sim = Sim::start(&[FAST, "--fault", "sim=absent"]);
-    sim.qtcp(&["--json", "attach", "--apn", "CMNET"]).assert_code(5);
+    sim.qtcp(&["--json", "attach", "--apn", "CMNET"])
+        .assert_code(5);
 }
 
 #[test]
 fn attach_never_registers_is_6_within_deadline() {
     let sim = Sim::start(&[FAST, "--fault", "no-register"]);
-    let r = sim.qtcp(&["--json", "attach", "--apn", "CMNET", "--register-timeout", "2s"]);
+    let r = sim.qtcp(&[
+        "--json",
+        "attach",
+        "--apn",
+        "CMNET",
+        "--register-timeout",
+        "2s",
+    ]);
     r.assert_code(6);
     assert!(r.elapsed < Duration::from_secs(20));
     assert_eq!(r.json()["error"]["class"], "network");
@@ -99,12 +107,25 @@ fn attach_qiact_failure_is_7() {
 #[test]
 fn attach_activate_twice_is_harmless() {
     let sim = Sim::start(&[FAST]);
-    let v = sim.qtcp(&["--json", "attach", "--apn", "CMNET", "--activate"]).assert_code(0).json();
+    let v = sim
+        .qtcp(&["--json", "attach", "--apn", "CMNET", "--activate"])
+        .assert_code(0)
+        .json();
     let ip = v["local_ip"].as_str().unwrap().to_string();
     assert_eq!(v["ip_state"], "IP STATUS");
-    let v2 = sim.qtcp(&["--json", "attach", "--apn", "CMNET", "--activate"]).assert_code(0).json();
+    let v2 = sim
+        .qtcp(&["--json", "attach", "--apn", "CMNET", "--activate"])
+        .assert_code(0)
+        .json();
     assert_eq!(v2["local_ip"].as_str().unwrap(), ip);
-    assert!(!v2["actions"].as_array().unwrap().iter().any(|a| a == "QIACT"), "{v2}");
+    assert!(
+        !v2["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "QIACT"),
+        "{v2}"
+    );
 }
 
 #[test]
@@ -118,7 +139,11 @@ fn silent_module_is_4_within_deadline() {
 
 #[test]
 fn missing_device_is_3() {
-    let r = qtcp(&["--json", "--port", "/dev/does-not-exist-qtcp", "probe"], None, Duration::from_secs(10));
+    let r = qtcp(
+        &["--json", "--port", "/dev/does-not-exist-qtcp", "probe"],
+        None,
+        Duration::from_secs(10),
+    );
     r.assert_code(3);
     assert_eq!(r.json()["error"]["class"], "port_unavailable");
 }
@@ -127,10 +152,15 @@ fn missing_device_is_3() {
 fn port_held_by_another_process_is_3() {
     let sim = Sim::start(&[FAST]);
     // Hold the port exclusively, as a running qtcp would.
-    let _held = serialport::new(&sim.port, 115200).open_native().expect("first open");
+    let _held = serialport::new(&sim.port, 115200)
+        .open_native()
+        .expect("first open");
     let r = sim.qtcp(&["--json", "probe"]);
     r.assert_code(3);
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("busy"));
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("busy"));
     assert!(r.elapsed < Duration::from_secs(5));
 }
 
@@ -158,10 +188,26 @@ fn no_port_is_usage_error() {
 
 #[test]
 fn in_process_sim_probe_and_attach() {
-    let r = qtcp(&["--json", "--port", "sim", "probe"], None, Duration::from_secs(30));
+    let r = qtcp(
+        &["--json", "--port", "sim", "probe"],
+        None,
+        Duration::from_secs(30),
+    );
     r.assert_code(0);
     assert_eq!(r.json()["port"], "sim");
-    let r = qtcp(&["--json", "--port", "sim", "attach", "--apn", "CMNET", "--activate"], None, Duration::from_secs(30));
+    let r = qtcp(
+        &[
+            "--json",
+            "--port",
+            "sim",
+            "attach",
+            "--apn",
+            "CMNET",
+            "--activate",
+        ],
+        None,
+        Duration::from_secs(30),
+    );
     r.assert_code(0);
     assert!(r.json()["local_ip"].is_string());
 }
@@ -170,10 +216,23 @@ fn in_process_sim_probe_and_attach() {
 fn trace_records_both_directions_and_redacts_password() {
     let sim = Sim::start(&[FAST]);
     let trace = sim.path("t.jsonl");
-    sim.qtcp(&["--trace", trace.to_str().unwrap(), "attach", "--apn", "CMNET", "--user", "u", "--password", "s3cr3t"])
-        .assert_code(0);
+    sim.qtcp(&[
+        "--trace",
+        trace.to_str().unwrap(),
+        "attach",
+        "--apn",
+        "CMNET",
+        "--user",
+        "u",
+        "--password",
+        "s3cr3t",
+    ])
+    .assert_code(0);
     let text = std::fs::read_to_string(&trace).unwrap();
     assert!(!text.contains("s3cr3t"));
     assert!(text.contains("\"dir\":\"tx\"") && text.contains("\"dir\":\"rx\""));
-    assert!(text.contains("AT+QICSGP=1,\\\"CMNET\\\",\\\"u\\\",\\\"***\\\""), "{text}");
+    assert!(
+        text.contains("AT+QICSGP=1,\\\"CMNET\\\",\\\"u\\\",\\\"***\\\""),
+        "{text}"
+    );
 }

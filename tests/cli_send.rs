@@ -23,7 +23,16 @@ fn send_one_mib_random_file_every_byte_acknowledged() {
     let data = random_bytes(1 << 20, 1);
     let file = write_file(sim.dir.path(), "data.bin", &data);
     connect(&sim, &sink.addr);
-    let v = sim.qtcp(&["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack"]).assert_code(0).json();
+    let v = sim
+        .qtcp(&[
+            "--json",
+            "send",
+            "--file",
+            file.to_str().unwrap(),
+            "--wait-ack",
+        ])
+        .assert_code(0)
+        .json();
     assert_eq!(v["bytes_sent"], 1 << 20);
     assert_eq!(v["bytes_acked"], 1 << 20);
     assert_eq!(v["bytes_unacked"], 0);
@@ -41,8 +50,10 @@ fn send_every_byte_value_from_data_and_stdin() {
     let sink = Sink::start();
     let data: Vec<u8> = (0..=255u8).cycle().take(256 * 8).collect();
     connect(&sim, &sink.addr);
-    sim.qtcp_stdin(&["--json", "send", "--wait-ack"], &data).assert_code(0);
-    sim.qtcp(&["--json", "send", "--data", "tail\x1a\x1b\x08", "--wait-ack"]).assert_code(0);
+    sim.qtcp_stdin(&["--json", "send", "--wait-ack"], &data)
+        .assert_code(0);
+    sim.qtcp(&["--json", "send", "--data", "tail\x1a\x1b\x08", "--wait-ack"])
+        .assert_code(0);
     let mut expect = data.clone();
     expect.extend_from_slice(b"tail\x1a\x1b\x08");
     sink.wait_total(expect.len(), Duration::from_secs(10));
@@ -56,9 +67,21 @@ fn slow_uplink_many_buffers_no_send_fail() {
     let data = random_bytes(60_000, 2);
     let file = write_file(sim.dir.path(), "d", &data);
     connect(&sim, &sink.addr);
-    let v = sim.qtcp(&["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack"]).assert_code(0).json();
+    let v = sim
+        .qtcp(&[
+            "--json",
+            "send",
+            "--file",
+            file.to_str().unwrap(),
+            "--wait-ack",
+        ])
+        .assert_code(0)
+        .json();
     assert_eq!(v["bytes_acked"], 60_000);
-    assert!(v["polls"].as_u64().unwrap() > 0, "the window must have filled: {v}");
+    assert!(
+        v["polls"].as_u64().unwrap() > 0,
+        "the window must have filled: {v}"
+    );
     assert!(v["window_final"].as_u64().unwrap() <= 7300);
     sink.wait_total(data.len(), Duration::from_secs(10));
     assert_eq!(sha(&sink.received()[0]), sha(&data));
@@ -71,7 +94,13 @@ fn peer_close_without_reconnect_is_9_with_true_offset() {
     let data = random_bytes(300_000, 3);
     let file = write_file(sim.dir.path(), "d", &data);
     connect(&sim, &sink.addr);
-    let r = sim.qtcp(&["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack"]);
+    let r = sim.qtcp(&[
+        "--json",
+        "send",
+        "--file",
+        file.to_str().unwrap(),
+        "--wait-ack",
+    ]);
     r.assert_code(9);
     let v = r.json();
     assert_eq!(v["error"]["class"], "connection_lost");
@@ -88,7 +117,15 @@ fn peer_close_with_reconnect_covers_the_whole_file() {
     let data = random_bytes(300_000, 4);
     let file = write_file(sim.dir.path(), "d", &data);
     connect(&sim, &sink.addr);
-    let r = sim.qtcp(&["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack", "--reconnect", &sink.addr]);
+    let r = sim.qtcp(&[
+        "--json",
+        "send",
+        "--file",
+        file.to_str().unwrap(),
+        "--wait-ack",
+        "--reconnect",
+        &sink.addr,
+    ]);
     r.assert_code(0);
     let v = r.json();
     let rc = v["reconnects"].as_array().unwrap();
@@ -108,7 +145,15 @@ fn ack_stall_is_11_with_acked_offset() {
     let data = random_bytes(50_000, 5);
     let file = write_file(sim.dir.path(), "d", &data);
     connect(&sim, &sink.addr);
-    let r = sim.qtcp(&["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack", "--ack-timeout", "1s"]);
+    let r = sim.qtcp(&[
+        "--json",
+        "send",
+        "--file",
+        file.to_str().unwrap(),
+        "--wait-ack",
+        "--ack-timeout",
+        "1s",
+    ]);
     r.assert_code(11);
     let v = r.json();
     assert_eq!(v["error"]["class"], "not_acknowledged");
@@ -123,7 +168,8 @@ fn connect_fail_then_success_on_retry() {
     r.assert_code(8);
     assert_eq!(r.json()["error"]["class"], "connect");
     connect(&sim, &sink.addr);
-    sim.qtcp(&["--json", "send", "--data", "hello", "--wait-ack"]).assert_code(0);
+    sim.qtcp(&["--json", "send", "--data", "hello", "--wait-ack"])
+        .assert_code(0);
     sink.wait_total(5, Duration::from_secs(5));
     assert_eq!(sink.received()[0], b"hello");
 }
@@ -134,7 +180,8 @@ fn connect_by_name_through_map() {
     let map = format!("updates.example.com={}", sink.addr);
     let sim = Sim::start(&[FAST, "--map", &map]);
     connect(&sim, "updates.example.com:443");
-    sim.qtcp(&["--json", "send", "--data", "via name", "--wait-ack"]).assert_code(0);
+    sim.qtcp(&["--json", "send", "--data", "via name", "--wait-ack"])
+        .assert_code(0);
     sink.wait_total(8, Duration::from_secs(5));
     assert_eq!(sink.received()[0], b"via name");
 }
@@ -153,8 +200,14 @@ fn already_connect_is_8_or_reuse() {
     connect(&sim, &sink.addr);
     let r = sim.qtcp(&["--json", "connect", &sink.addr]);
     r.assert_code(8);
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("ALREADY CONNECT"));
-    let v = sim.qtcp(&["--json", "connect", &sink.addr, "--reuse"]).assert_code(0).json();
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("ALREADY CONNECT"));
+    let v = sim
+        .qtcp(&["--json", "connect", &sink.addr, "--reuse"])
+        .assert_code(0)
+        .json();
     assert_eq!(v["reused"], true);
 }
 
@@ -162,10 +215,15 @@ fn already_connect_is_8_or_reuse() {
 fn udp_send() {
     let sim = Sim::start(&[FAST]);
     let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     let addr = sock.local_addr().unwrap().to_string();
-    sim.qtcp(&["--json", "connect", "--udp", &addr]).assert_code(0);
-    let v = sim.qtcp(&["--json", "send", "--udp", "--data", "datagram"]).assert_code(0).json();
+    sim.qtcp(&["--json", "connect", "--udp", &addr])
+        .assert_code(0);
+    let v = sim
+        .qtcp(&["--json", "send", "--udp", "--data", "datagram"])
+        .assert_code(0)
+        .json();
     assert_eq!(v["bytes_sent"], 8);
     assert!(v["acked_offset"].is_null());
     let mut buf = [0u8; 64];
@@ -179,7 +237,10 @@ fn close_twice_is_success_with_note() {
     let sink = Sink::start();
     connect(&sim, &sink.addr);
     sim.qtcp(&["--json", "close"]).assert_code(0);
-    let v = sim.qtcp(&["--json", "close", "--deact"]).assert_code(0).json();
+    let v = sim
+        .qtcp(&["--json", "close", "--deact"])
+        .assert_code(0)
+        .json();
     assert_eq!(v["closed"], false);
     assert!(v["note"].is_string());
     assert_eq!(v["deactivated"], true);
@@ -191,7 +252,14 @@ fn sack_watch_reports_samples_and_summary() {
     let sim = Sim::start(&[FAST]);
     let sink = Sink::start();
     connect(&sim, &sink.addr);
-    let r = sim.qtcp(&["--json", "sack-watch", "--interval", "50ms", "--heartbeat", "Heart01"]);
+    let r = sim.qtcp(&[
+        "--json",
+        "sack-watch",
+        "--interval",
+        "50ms",
+        "--heartbeat",
+        "Heart01",
+    ]);
     r.assert_code(0);
     let lines = r.lines();
     assert_eq!(lines.last().unwrap()["type"], "summary");
@@ -204,9 +272,21 @@ fn sack_watch_runs_out_of_polls_is_11() {
     let sim = Sim::start(&[FAST, "--fault", "ack-stall-after-bytes=0"]);
     let sink = Sink::start();
     connect(&sim, &sink.addr);
-    let r = sim.qtcp(&["--json", "sack-watch", "--interval", "20ms", "--max-polls", "3", "--heartbeat", "x"]);
+    let r = sim.qtcp(&[
+        "--json",
+        "sack-watch",
+        "--interval",
+        "20ms",
+        "--max-polls",
+        "3",
+        "--heartbeat",
+        "x",
+    ]);
     r.assert_code(11);
-    assert_eq!(r.lines().iter().filter(|l| l["type"] == "sample").count(), 3);
+    assert_eq!(
+        r.lines().iter().filter(|l| l["type"] == "sample").count(),
+        3
+    );
 }
 
 #[test]
@@ -215,7 +295,16 @@ fn push_through_in_process_sim_to_the_documents_echo_server() {
     let data = random_bytes(20_000, 6);
     let file = write_file(dir.path(), "f", &data);
     let r = qtcp(
-        &["--json", "--port", "sim", "push", file.to_str().unwrap(), "220.180.239.212:8063", "--apn", "CMNET"],
+        &[
+            "--json",
+            "--port",
+            "sim",
+            "push",
+            file.to_str().unwrap(),
+            "220.180.239.212:8063",
+            "--apn",
+            "CMNET",
+        ],
         None,
         Duration::from_secs(60),
     );
@@ -228,6 +317,17 @@ fn push_through_in_process_sim_to_the_documents_echo_server() {
 
 #[test]
 fn push_bad_destination_is_2() {
-    let r = qtcp(&["--json", "--port", "sim", "push", "Cargo.toml", "bad host:80"], None, Duration::from_secs(20));
+    let r = qtcp(
+        &[
+            "--json",
+            "--port",
+            "sim",
+            "push",
+            "Cargo.toml",
+            "bad host:80",
+        ],
+        None,
+        Duration::from_secs(20),
+    );
     r.assert_code(2);
 }

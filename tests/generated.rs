@@ -24,9 +24,13 @@ fn man_page(cmd: &clap::Command, sub: Option<&str>) -> Vec<u8> {
 
     let mut r = Roff::new();
     r.control("SH", ["EXIT STATUS"]);
-    r.control("TP", []).text([bold("0")]).text([roman("success")]);
+    r.control("TP", [])
+        .text([bold("0")])
+        .text([roman("success")]);
     for c in qtcp::ErrorClass::ALL {
-        r.control("TP", []).text([bold(c.exit_code().to_string())]).text([roman(c.description())]);
+        r.control("TP", [])
+            .text([bold(c.exit_code().to_string())])
+            .text([roman(c.description())]);
     }
     r.control("PP", []).text([roman(
         "With several ports, the exit status is the highest class seen. With --json, failures also print {\"ok\": false, \"error\": {\"class\", \"exit_code\", \"message\"}} on stdout.",
@@ -39,9 +43,11 @@ fn man_page(cmd: &clap::Command, sub: Option<&str>) -> Vec<u8> {
     r.control("TP", []).text([bold("/dev/ttyUSB*, /dev/serial/by-id/*")]).text([roman(
         "Serial devices of modules. qtcp locks the port exclusively (TIOCEXCL and flock) while it runs; keep ModemManager away with the udev property ID_MM_DEVICE_IGNORE=1.",
     )]);
-    r.control("TP", []).text([bold("$XDG_STATE_HOME/qtcp/")]).text([roman(
-        "Per-port state of the recovery policy (reset back-off).",
-    )]);
+    r.control("TP", [])
+        .text([bold("$XDG_STATE_HOME/qtcp/")])
+        .text([roman(
+            "Per-port state of the recovery policy (reset back-off).",
+        )]);
     let examples = qtcp::cli::examples(sub);
     if !examples.is_empty() {
         r.control("SH", ["EXAMPLES"]);
@@ -98,7 +104,10 @@ fn completions_and_man_pages_are_current() {
             stale.push(rel);
         }
     }
-    assert!(stale.is_empty(), "stale generated files {stale:?}: run `{REGENERATE}` and commit them");
+    assert!(
+        stale.is_empty(),
+        "stale generated files {stale:?}: run `{REGENERATE}` and commit them"
+    );
 }
 
 #[test]

@@ -1,29 +1,149 @@
 //! `qtcp sim`: a simulator of an M95-family module on a pseudo-terminal, whose TCP/IP stack is
 //! real sockets on this machine. It parses what the host sends with its own parser (it shares
 //! nothing with the client's tokenizer), so each side checks the other.
+//!
+//! Threads: a pty reader (host bytes -> engine channel, paced), the engine thread (owns the
+//! [`engine::Engine`] state machine and the sockets, sleeps until the next timer), a pty writer
+//! (paced, fragmented) and per-socket reader/writer threads.
 
+pub mod args;
+pub mod engine;
+pub mod net;
+pub mod pty;
+
+pub use args::SimArgs;
+
+use engine::{Action, Engine, NetEvent};
+use serialport::{SerialPort, TTYPort};
+use std::fs::OpenOptions;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
-/// Every knob of the simulator; the `qtcp sim` subcommand flattens this, and `--port sim:ARGS`
-/// parses ARGS with it for the in-process simulator.
-#[derive(clap::Args, Debug, Clone, Default)]
-pub struct SimArgs {}
-
-impl SimArgs {
-    pub fn parse_inline(_s: &str) -> Result<SimArgs, String> {
-        todo!()
-    }
+/// Events for the engine thread.
+pub enum Ev {
+    Host(Instant, Vec<u8>),
+    Net(NetEvent),
+    Stream(usize, u64, Option<net::Stream>),
+    Stop,
 }
 
 /// A running simulator: the engine thread owns the pty master; this handle keeps a slave fd open
 /// so clients can open and close the port any number of times without a hang-up.
 pub struct Simulator {
     port: PathBuf,
+    link: Option<PathBuf>,
+    stop: Arc<AtomicBool>,
+    reader_stop: Arc<AtomicBool>,
+    ev_tx: Sender<Ev>,
+    threads: Vec<JoinHandle<()>>,
+    _slave: Arc<Mutex<Option<TTYPort>>>,
 }
 
 impl Simulator {
-    pub fn start(_args: &SimArgs) -> std::io::Result<Simulator> {
-        todo!()
+    pub fn start(args: &SimArgs) -> std::io::Result<Simulator> {
+        let (master, slave) = pty::open_pair()?;
+        let port = PathBuf::from(
+            slave
+                .name()
+                .ok_or_else(|| std::io::Error::other("pty slave has no name"))?,
+        );
+        let log = match &args.host_log {
+            Some(p) => Some(OpenOptions::new().create(true).append(true).open(p)?),
+            None => None,
+        };
+        if let Some(l) = &args.link {
+            if let Ok(md) = std::fs::symlink_metadata(l) {
+                if md.file_type().is_symlink() {
+                    std::fs::remove_file(l)?;
+                } else {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::AlreadyExists,
+                        format!("{} exists and is not a symlink", l.display()),
+                    ));
+                }
+            }
+            std::os::unix::fs::symlink(&port, l)?;
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let (ev_tx, ev_rx) = channel::<Ev>();
+        let (w_tx, w_rx) = channel::<pty::WMsg>();
+        let fragment = args.faults.iter().find_map(|f| match f {
+            args::Fault::Fragment(n, d) => Some((*n, *d)),
+            _ => None,
+        });
+        let reader_stop = Arc::new(AtomicBool::new(false));
+        let mut threads = Vec::new();
+        threads.push(pty::spawn_reader(
+            &master,
+            ev_tx.clone(),
+            reader_stop.clone(),
+            args.line_baud,
+        )?);
+        threads.push(pty::spawn_writer(
+            master,
+            w_rx,
+            stop.clone(),
+            args.line_baud,
+            fragment,
+        )?);
+        let slave = Arc::new(Mutex::new(Some(slave)));
+        let slave2 = slave.clone();
+        let args2 = args.clone();
+        let reader_stop2 = reader_stop.clone();
+        let tx2 = ev_tx.clone();
+        let start = Instant::now();
+        let engine_thread = std::thread::Builder::new()
+            .name("sim-engine".into())
+            .spawn(move || {
+                let mut engine = Engine::new(&args2, start);
+                let mut net = net::Net::new(tx2);
+                let mut log = log;
+                let mut w_tx = Some(w_tx);
+                loop {
+                    run_actions(
+                        engine.take_actions(),
+                        &mut net,
+                        &mut log,
+                        &mut w_tx,
+                        &slave2,
+                        &reader_stop2,
+                    );
+                    let now = Instant::now();
+                    let wait = engine
+                        .next_deadline()
+                        .map(|d| d.saturating_duration_since(now))
+                        .unwrap_or(Duration::from_secs(1));
+                    match ev_rx.recv_timeout(wait) {
+                        Ok(Ev::Host(t, b)) => engine.host_bytes(t.max(now), &b),
+                        Ok(Ev::Net(e)) => engine.net_event(Instant::now(), e),
+                        Ok(Ev::Stream(slot, gen, s)) => {
+                            let ok = match s {
+                                Some(s) => net.register(slot, gen, s),
+                                None => false,
+                            };
+                            engine.net_event(Instant::now(), NetEvent::Connected { slot, gen, ok });
+                        }
+                        Ok(Ev::Stop) | Err(RecvTimeoutError::Disconnected) => break,
+                        Err(RecvTimeoutError::Timeout) => engine.tick(Instant::now()),
+                    }
+                }
+                net.shutdown();
+            })?;
+        threads.push(engine_thread);
+        Ok(Simulator {
+            port,
+            link: args.link.clone(),
+            stop,
+            reader_stop,
+            ev_tx,
+            threads,
+            _slave: slave,
+        })
     }
 
     /// The slave device path (`/dev/pts/N`) clients open.
@@ -31,6 +151,76 @@ impl Simulator {
         &self.port
     }
 
-    /// Stop the engine and close the pty.
-    pub fn shutdown(self) {}
+    /// The `--link` symlink, if any.
+    pub fn link(&self) -> Option<&Path> {
+        self.link.as_deref()
+    }
+
+    /// Stop the engine, close sockets and the pty, remove the `--link` symlink.
+    pub fn shutdown(mut self) {
+        self.stop_all();
+    }
+
+    fn stop_all(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.reader_stop.store(true, Ordering::Relaxed);
+        let _ = self.ev_tx.send(Ev::Stop);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+        if let Some(l) = self.link.take() {
+            if std::fs::symlink_metadata(&l).is_ok_and(|m| m.file_type().is_symlink()) {
+                let _ = std::fs::remove_file(&l);
+            }
+        }
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.stop_all();
+    }
+}
+
+fn run_actions(
+    actions: Vec<Action>,
+    net: &mut net::Net,
+    log: &mut Option<std::fs::File>,
+    w_tx: &mut Option<Sender<pty::WMsg>>,
+    slave: &Arc<Mutex<Option<TTYPort>>>,
+    reader_stop: &Arc<AtomicBool>,
+) {
+    for a in actions {
+        match a {
+            Action::Host(b) => {
+                if let Some(w) = w_tx {
+                    let _ = w.send(pty::WMsg::Data(b));
+                }
+            }
+            Action::Connect {
+                slot,
+                gen,
+                target,
+                udp,
+                timeout,
+            } => net.connect(slot, gen, target, udp, timeout),
+            Action::Send { slot, gen, data } => net.send(slot, gen, data),
+            Action::Close { slot, gen } => net.close(slot, gen),
+            Action::Log(line) => {
+                if let Some(f) = log {
+                    let _ = writeln!(f, "{line}");
+                    let _ = f.flush();
+                }
+            }
+            Action::Vanish => {
+                reader_stop.store(true, Ordering::Relaxed);
+                if let Some(w) = w_tx.take() {
+                    let _ = w.send(pty::WMsg::Vanish);
+                }
+                if let Ok(mut s) = slave.lock() {
+                    s.take();
+                }
+            }
+        }
+    }
 }

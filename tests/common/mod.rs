@@ -33,8 +33,11 @@ impl Sim {
             .spawn()
             .expect("spawn qtcp sim");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("sim ready line");
-        let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("sim printed {line:?}: {e}"));
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .expect("sim ready line");
+        let v: Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("sim printed {line:?}: {e}"));
         let port = v["port"].as_str().expect("port").to_string();
         Sim { child, port, dir }
     }
@@ -84,11 +87,19 @@ pub struct Run {
 
 impl Run {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {:?}\nstderr: {}", String::from_utf8_lossy(&self.stdout), self.stderr))
+        serde_json::from_slice(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not one JSON object ({e}): {:?}\nstderr: {}",
+                String::from_utf8_lossy(&self.stdout),
+                self.stderr
+            )
+        })
     }
     pub fn lines(&self) -> Vec<Value> {
-        String::from_utf8_lossy(&self.stdout).lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect()
+        String::from_utf8_lossy(&self.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON line"))
+            .collect()
     }
     #[track_caller]
     pub fn assert_code(&self, code: i32) -> &Run {
@@ -108,7 +119,11 @@ pub fn qtcp(args: &[&str], stdin: Option<&[u8]>, deadline: Duration) -> Run {
     let start = Instant::now();
     let mut child = Command::new(BIN)
         .args(args)
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

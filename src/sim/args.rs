@@ -1,0 +1,473 @@
+//! The simulator's flags (clap) and their parsed forms: rates, durations, faults, name maps.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// `on` / `off`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnOff {
+    #[default]
+    On,
+    Off,
+}
+
+/// Delay table preset.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DelayPreset {
+    /// Spec §5: QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms, RDY 500 ms, Call Ready 2 s.
+    #[default]
+    Default,
+    /// A few milliseconds each (for tests).
+    Fast,
+}
+
+/// Single-mode peer-close URC.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CloseUrc {
+    /// `CLOSED`
+    #[default]
+    Plain,
+    /// `0, CLOSED`
+    Indexed,
+}
+
+/// Answer to QIOPEN on an open connection.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AlreadyConnect {
+    /// `ALREADY CONNECT`
+    #[default]
+    Plain,
+    /// `ALREADY CONNECT` then `ERROR`
+    WithError,
+    /// mux mode: `OK` then `<i>, CONNECT FAIL` (single mode: plain)
+    MuxConnectFail,
+}
+
+/// QIDEACT answer in IP INITIAL.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OkError {
+    #[default]
+    Ok,
+    Error,
+}
+
+/// State after a failed QIACT.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QiactFailState {
+    #[default]
+    PdpDeact,
+    IpInitial,
+}
+
+/// +QIRDI repetition rule.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QirdiMode {
+    /// One URC per packet received.
+    PerPacket,
+    /// One URC when the buffer goes from empty to non-empty.
+    #[default]
+    Once,
+}
+
+/// SIM fault kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimFault {
+    Absent,
+    Pin,
+    Busy,
+}
+
+/// One `--fault` spec.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    PeerCloseAfterBytes(u64),
+    PdpDeactAfter(Duration),
+    PdpDeactAfterBytes(u64),
+    AckStallAfterBytes(u64),
+    ConnectFail(u32),
+    DnsFail,
+    Sim(SimFault),
+    NoRegister,
+    NoAttach,
+    QiactFail,
+    Silent(String),
+    SyncAfter(u32),
+    RebootAfter(Duration),
+    RebootAfterBytes(u64),
+    Noise(f64),
+    Fragment(usize, Duration),
+    VanishAfter(Duration),
+}
+
+/// Parse a `--fault` value.
+pub fn parse_fault(s: &str) -> Result<Fault, String> {
+    let (k, v) = match s.split_once('=') {
+        Some((k, v)) => (k.trim(), Some(v.trim())),
+        None => (s.trim(), None),
+    };
+    let need = || v.ok_or_else(|| format!("fault `{k}` needs a value (`{k}=...`)"));
+    let num = |x: &str| -> Result<u64, String> {
+        x.parse::<u64>()
+            .map_err(|_| format!("fault `{k}`: `{x}` is not a non-negative integer"))
+    };
+    let dur = |x: &str| parse_duration(x).map_err(|e| format!("fault `{k}`: {e}"));
+    Ok(match k {
+        "peer-close-after-bytes" => Fault::PeerCloseAfterBytes(num(need()?)?),
+        "pdp-deact-after" => Fault::PdpDeactAfter(dur(need()?)?),
+        "pdp-deact-after-bytes" => Fault::PdpDeactAfterBytes(num(need()?)?),
+        "ack-stall-after-bytes" => Fault::AckStallAfterBytes(num(need()?)?),
+        "connect-fail" => Fault::ConnectFail(match v {
+            None => 1,
+            Some(x) => num(x)?.min(u32::MAX as u64) as u32,
+        }),
+        "dns-fail" => Fault::DnsFail,
+        "sim" => Fault::Sim(match need()? {
+            "absent" => SimFault::Absent,
+            "pin" => SimFault::Pin,
+            "busy" => SimFault::Busy,
+            x => {
+                return Err(format!(
+                    "fault `sim`: `{x}` is not one of absent, pin, busy"
+                ))
+            }
+        }),
+        "no-register" => Fault::NoRegister,
+        "no-attach" => Fault::NoAttach,
+        "qiact-fail" => Fault::QiactFail,
+        "silent" => {
+            let p = need()?;
+            if p.is_empty() {
+                return Err("fault `silent` needs a prefix (or `*`)".into());
+            }
+            Fault::Silent(p.to_string())
+        }
+        "sync-after" => Fault::SyncAfter(num(need()?)?.min(u32::MAX as u64) as u32),
+        "reboot-after" => Fault::RebootAfter(dur(need()?)?),
+        "reboot-after-bytes" => Fault::RebootAfterBytes(num(need()?)?),
+        "noise" => {
+            let p: f64 = need()?
+                .parse()
+                .map_err(|_| "fault `noise`: not a number".to_string())?;
+            if !(0.0..=1.0).contains(&p) {
+                return Err("fault `noise`: probability must be within 0..1".into());
+            }
+            Fault::Noise(p)
+        }
+        "fragment" => {
+            let x = need()?;
+            let (a, b) = x
+                .split_once('/')
+                .ok_or_else(|| "fault `fragment`: expected SIZE/DUR, e.g. 3/5ms".to_string())?;
+            let size = num(a)? as usize;
+            if size == 0 {
+                return Err("fault `fragment`: SIZE must be at least 1".into());
+            }
+            Fault::Fragment(size, dur(b)?)
+        }
+        "vanish-after" => Fault::VanishAfter(dur(need()?)?),
+        _ => {
+            return Err(format!(
+                "unknown fault `{k}` (known: peer-close-after-bytes, pdp-deact-after, \
+                 pdp-deact-after-bytes, ack-stall-after-bytes, connect-fail, dns-fail, sim, \
+                 no-register, no-attach, qiact-fail, silent, sync-after, reboot-after, \
+                 reboot-after-bytes, noise, fragment, vanish-after)"
+            ))
+        }
+    })
+}
+
+/// Parse a duration with humantime (`300ms`, `1.5s`); a bare `0` is zero.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    if s == "0" {
+        return Ok(Duration::ZERO);
+    }
+    humantime::parse_duration(s).map_err(|e| format!("bad duration `{s}`: {e}"))
+}
+
+/// Parse a rate in bytes per second: `4000`, `4KB/s`, `20kB/s`, `1MB/s`, `500B/s`
+/// (KB = 1000 bytes, MB = 1 000 000 bytes). `unlimited` or `0` means no limit.
+pub fn parse_rate(s: &str) -> Result<Rate, String> {
+    let t = s.trim();
+    let low = t.to_ascii_lowercase();
+    if low == "unlimited" || low == "0" || low == "none" {
+        return Ok(Rate(None));
+    }
+    let body = low.strip_suffix("/s").unwrap_or(&low);
+    let (num, mult) = if let Some(n) = body.strip_suffix("kb") {
+        (n, 1000.0)
+    } else if let Some(n) = body.strip_suffix("mb") {
+        (n, 1_000_000.0)
+    } else if let Some(n) = body.strip_suffix('b') {
+        (n, 1.0)
+    } else {
+        (body, 1.0)
+    };
+    let v: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad rate `{s}` (examples: 4000, 4KB/s, 1MB/s)"))?;
+    if !v.is_finite() || v < 0.0 {
+        return Err(format!("bad rate `{s}`"));
+    }
+    let r = v * mult;
+    Ok(Rate(if r == 0.0 { None } else { Some(r) }))
+}
+
+/// Bytes per second; `None` = unlimited.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Rate(pub Option<f64>);
+
+/// `NAME=HOST:PORT`
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapEntry {
+    pub name: String,
+    pub target: String,
+}
+
+pub fn parse_map(s: &str) -> Result<MapEntry, String> {
+    let (n, t) = s
+        .split_once('=')
+        .ok_or_else(|| format!("bad --map `{s}`: expected NAME=HOST:PORT"))?;
+    let (h, p) = t
+        .rsplit_once(':')
+        .ok_or_else(|| format!("bad --map `{s}`: target must be HOST:PORT"))?;
+    if h.is_empty() || p.parse::<u16>().is_err() || n.is_empty() {
+        return Err(format!("bad --map `{s}`: expected NAME=HOST:PORT"));
+    }
+    Ok(MapEntry {
+        name: n.to_ascii_lowercase(),
+        target: t.to_string(),
+    })
+}
+
+/// Every knob of the simulator; the `qtcp sim` subcommand flattens this, and `--port sim:ARGS`
+/// parses ARGS with it for the in-process simulator.
+#[derive(clap::Args, Debug, Clone)]
+pub struct SimArgs {
+    /// Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)
+    #[arg(long, value_name = "PATH")]
+    pub link: Option<PathBuf>,
+
+    /// Initial echo (ATE) setting
+    #[arg(long, value_enum, default_value = "on", value_name = "on|off")]
+    pub echo: OnOff,
+
+    /// Initial AT+CMEE setting (0, 1 or 2)
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub cmee: u8,
+
+    /// Stored AT+IPR value (boot URCs RDY/+CFUN/+CPIN are shown only when it is not 0)
+    #[arg(long, default_value_t = 115200)]
+    pub ipr: u32,
+
+    /// Emit the power-on URC sequence when the simulator starts (default: already booted)
+    #[arg(long)]
+    pub boot: bool,
+
+    /// Resolve NAME (domain name, IP or IP:PORT) to HOST:PORT for QIOPEN/QIDNSGIP (repeatable)
+    #[arg(long = "map", value_name = "NAME=HOST:PORT", value_parser = parse_map)]
+    pub map: Vec<MapEntry>,
+
+    /// Delay table: default (spec §5) or fast (a few ms each)
+    #[arg(long, value_enum, default_value = "default")]
+    pub delays: DelayPreset,
+
+    /// Override the QIACT delay
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub qiact_delay: Option<Duration>,
+    /// Override the QIOPEN delay (before the real connect starts)
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub qiopen_delay: Option<Duration>,
+    /// Override the QIDEACT delay
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub qideact_delay: Option<Duration>,
+    /// Override the DNS lookup delay
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub dns_delay: Option<Duration>,
+    /// Override the boot delay until RDY
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub rdy_delay: Option<Duration>,
+    /// Override the boot delay until Call Ready
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub call_ready_delay: Option<Duration>,
+    /// Real TCP connect timeout (the module answers CONNECT FAIL after it)
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "75s")]
+    pub connect_timeout: Duration,
+
+    /// Per-socket send buffer: a QISEND that would make unacknowledged bytes exceed it fails
+    #[arg(long, default_value_t = 7300)]
+    pub send_buffer: u64,
+    /// Rate at which the radio drains the send buffer (4000, 4KB/s, 1MB/s; default unlimited)
+    #[arg(long, value_parser = parse_rate, default_value = "unlimited", value_name = "RATE")]
+    pub uplink: Rate,
+    /// Rate at which server data reaches the module (default unlimited)
+    #[arg(long, value_parser = parse_rate, default_value = "unlimited", value_name = "RATE")]
+    pub downlink: Rate,
+    /// Round-trip time: a byte that leaves the module at t is acknowledged at t + rtt
+    #[arg(long, value_parser = parse_duration, default_value = "0", value_name = "DUR")]
+    pub rtt: Duration,
+    /// Serial line speed: bytes in both directions paced at N/10 bytes per second
+    #[arg(long, value_name = "N")]
+    pub line_baud: Option<u32>,
+
+    /// Single-mode peer-close URC: plain (`CLOSED`) or indexed (`0, CLOSED`)
+    #[arg(long, value_enum, default_value = "plain")]
+    pub close_urc: CloseUrc,
+    /// Answer to QIOPEN on an open connection
+    #[arg(long, value_enum, default_value = "plain")]
+    pub already_connect: AlreadyConnect,
+    /// QIDEACT in IP INITIAL answers `DEACT OK` (ok) or `ERROR`
+    #[arg(long, value_enum, default_value = "ok")]
+    pub qideact_in_initial: OkError,
+    /// QIOPEN (and QIACT) in IP INITIAL answer ERROR instead of activating implicitly
+    #[arg(long)]
+    pub no_implicit_activation: bool,
+    /// State after a failed QIACT
+    #[arg(long, value_enum, default_value = "pdp-deact")]
+    pub qiact_fail_state: QiactFailState,
+    /// +QIRDI rule: once (empty -> non-empty) or per-packet
+    #[arg(long, value_enum, default_value = "once")]
+    pub qirdi: QirdiMode,
+    /// Most bytes one AT+QIRD returns
+    #[arg(long, default_value_t = 1500)]
+    pub qird_max: usize,
+    /// Largest QISEND length
+    #[arg(long, default_value_t = 1460)]
+    pub qisend_max: usize,
+
+    /// Silence required before `+++`
+    #[arg(long, value_parser = parse_duration, default_value = "1s", value_name = "DUR")]
+    pub guard_before: Duration,
+    /// Silence required after `+++`
+    #[arg(long, value_parser = parse_duration, default_value = "500ms", value_name = "DUR")]
+    pub guard_after: Duration,
+
+    /// Seed of the random generator (noise)
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Append one JSON line per host command line / data phase to FILE
+    #[arg(long, value_name = "FILE")]
+    pub host_log: Option<PathBuf>,
+
+    /// Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR,
+    /// pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail,
+    /// sim=absent|pin|busy, no-register, no-attach, qiact-fail, silent=PREFIX|*,
+    /// sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR,
+    /// vanish-after=DUR
+    #[arg(long = "fault", value_name = "SPEC", value_parser = parse_fault)]
+    pub faults: Vec<Fault>,
+}
+
+#[derive(clap::Parser, Debug)]
+#[command(name = "sim", no_binary_name = true)]
+struct Inline {
+    #[command(flatten)]
+    args: SimArgs,
+}
+
+impl SimArgs {
+    /// Parse a whitespace-separated flag string (`--uplink 4KB/s --rtt 600ms`).
+    pub fn parse_inline(s: &str) -> Result<SimArgs, String> {
+        use clap::Parser;
+        Inline::try_parse_from(s.split_whitespace())
+            .map(|i| i.args)
+            .map_err(|e| e.to_string().trim_end().to_string())
+    }
+}
+
+impl Default for SimArgs {
+    fn default() -> Self {
+        SimArgs::parse_inline("").expect("defaults parse")
+    }
+}
+
+/// Delays resolved from the preset and the overrides.
+#[derive(Debug, Clone, Copy)]
+pub struct Delays {
+    pub qiact: Duration,
+    pub qiopen: Duration,
+    pub qideact: Duration,
+    pub dns: Duration,
+    pub rdy: Duration,
+    pub call_ready: Duration,
+    pub cgatt: Duration,
+}
+
+impl SimArgs {
+    pub fn delays(&self) -> Delays {
+        let ms = Duration::from_millis;
+        let base = match self.delays {
+            DelayPreset::Default => Delays {
+                qiact: ms(1000),
+                qiopen: ms(300),
+                qideact: ms(300),
+                dns: ms(200),
+                rdy: ms(500),
+                call_ready: ms(2000),
+                cgatt: ms(300),
+            },
+            DelayPreset::Fast => Delays {
+                qiact: ms(3),
+                qiopen: ms(2),
+                qideact: ms(2),
+                dns: ms(2),
+                rdy: ms(5),
+                call_ready: ms(15),
+                cgatt: ms(2),
+            },
+        };
+        Delays {
+            qiact: self.qiact_delay.unwrap_or(base.qiact),
+            qiopen: self.qiopen_delay.unwrap_or(base.qiopen),
+            qideact: self.qideact_delay.unwrap_or(base.qideact),
+            dns: self.dns_delay.unwrap_or(base.dns),
+            rdy: self.rdy_delay.unwrap_or(base.rdy),
+            call_ready: self.call_ready_delay.unwrap_or(base.call_ready),
+            cgatt: base.cgatt,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates() {
+        assert_eq!(parse_rate("4KB/s").unwrap(), Rate(Some(4000.0)));
+        assert_eq!(parse_rate("20KB/s").unwrap(), Rate(Some(20000.0)));
+        assert_eq!(parse_rate("4000").unwrap(), Rate(Some(4000.0)));
+        assert_eq!(parse_rate("1MB/s").unwrap(), Rate(Some(1e6)));
+        assert_eq!(parse_rate("unlimited").unwrap(), Rate(None));
+        assert!(parse_rate("fast").is_err());
+    }
+
+    #[test]
+    fn faults() {
+        assert_eq!(
+            parse_fault("fragment=3/5ms").unwrap(),
+            Fault::Fragment(3, Duration::from_millis(5))
+        );
+        assert_eq!(
+            parse_fault("silent=AT+QIACT").unwrap(),
+            Fault::Silent("AT+QIACT".into())
+        );
+        assert_eq!(parse_fault("sim=busy").unwrap(), Fault::Sim(SimFault::Busy));
+        assert!(parse_fault("bogus").is_err());
+        assert!(parse_fault("noise=2").is_err());
+    }
+
+    #[test]
+    fn inline() {
+        let a = SimArgs::parse_inline("--uplink 4KB/s --rtt 600ms --fault dns-fail").unwrap();
+        assert_eq!(a.uplink, Rate(Some(4000.0)));
+        assert_eq!(a.rtt, Duration::from_millis(600));
+        assert_eq!(a.faults, vec![Fault::DnsFail]);
+        let d = SimArgs::default();
+        assert_eq!(d.send_buffer, 7300);
+        assert_eq!(d.echo, OnOff::On);
+        assert!(SimArgs::parse_inline("--nope").is_err());
+    }
+}

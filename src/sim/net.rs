@@ -1,0 +1,287 @@
+//! Real sockets behind the simulated TCP/IP stack: one connect thread per QIOPEN, one reader and
+//! one writer thread per connection, and the built-in echo service.
+
+use super::engine::{NetEvent, Target};
+use super::Ev;
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+/// A connected socket handed from a connect thread to the engine thread.
+pub enum Stream {
+    Tcp(TcpStream),
+    Udp(UdpSocket),
+}
+
+struct Conn {
+    writer: Sender<Vec<u8>>,
+    closed: Arc<AtomicBool>,
+    tcp: Option<TcpStream>,
+}
+
+/// The network side, owned by the engine thread.
+pub struct Net {
+    tx: Sender<Ev>,
+    conns: HashMap<(usize, u64), Conn>,
+    echo: Option<(SocketAddr, SocketAddr)>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Net {
+    pub fn new(tx: Sender<Ev>) -> Net {
+        Net {
+            tx,
+            conns: HashMap::new(),
+            echo: None,
+            stop: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    fn echo_addrs(&mut self) -> std::io::Result<(SocketAddr, SocketAddr)> {
+        if let Some(a) = self.echo {
+            return Ok(a);
+        }
+        let l = TcpListener::bind("127.0.0.1:0")?;
+        l.set_nonblocking(true)?;
+        let u = UdpSocket::bind("127.0.0.1:0")?;
+        u.set_read_timeout(Some(Duration::from_millis(100)))?;
+        let addrs = (l.local_addr()?, u.local_addr()?);
+        let stop = self.stop.clone();
+        thread::Builder::new()
+            .name("sim-echo-tcp".into())
+            .spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    match l.accept() {
+                        Ok((mut s, _)) => {
+                            let _ = s.set_nonblocking(false);
+                            let stop = stop.clone();
+                            let _ = s.set_read_timeout(Some(Duration::from_millis(200)));
+                            thread::spawn(move || {
+                                let mut buf = [0u8; 4096];
+                                while !stop.load(Ordering::Relaxed) {
+                                    match s.read(&mut buf) {
+                                        Ok(0) => break,
+                                        Ok(n) => {
+                                            if s.write_all(&buf[..n]).is_err() {
+                                                break;
+                                            }
+                                        }
+                                        Err(e)
+                                            if matches!(
+                                                e.kind(),
+                                                std::io::ErrorKind::WouldBlock
+                                                    | std::io::ErrorKind::TimedOut
+                                                    | std::io::ErrorKind::Interrupted
+                                            ) => {}
+                                        Err(_) => break,
+                                    }
+                                }
+                            });
+                        }
+                        Err(_) => thread::sleep(Duration::from_millis(20)),
+                    }
+                }
+            })?;
+        let stop = self.stop.clone();
+        thread::Builder::new()
+            .name("sim-echo-udp".into())
+            .spawn(move || {
+                let mut buf = [0u8; 65536];
+                while !stop.load(Ordering::Relaxed) {
+                    if let Ok((n, from)) = u.recv_from(&mut buf) {
+                        let _ = u.send_to(&buf[..n], from);
+                    }
+                }
+            })?;
+        self.echo = Some(addrs);
+        Ok(addrs)
+    }
+
+    /// Start a connect in the background; the result comes back as `Ev::Stream`.
+    pub fn connect(&mut self, slot: usize, gen: u64, target: Target, udp: bool, timeout: Duration) {
+        let tx = self.tx.clone();
+        let addr: Result<String, ()> = match target {
+            Target::HostPort(s) => Ok(s),
+            Target::Echo => match self.echo_addrs() {
+                Ok((t, u)) => Ok(if udp { u } else { t }.to_string()),
+                Err(_) => Err(()),
+            },
+        };
+        let _ = thread::Builder::new()
+            .name("sim-connect".into())
+            .spawn(move || {
+                let res = addr.ok().and_then(|a| open(&a, udp, timeout).ok());
+                let _ = tx.send(Ev::Stream(slot, gen, res));
+            });
+    }
+
+    /// Register a connected stream; returns whether it is usable.
+    pub fn register(&mut self, slot: usize, gen: u64, stream: Stream) -> bool {
+        let closed = Arc::new(AtomicBool::new(false));
+        let (wtx, wrx) = channel::<Vec<u8>>();
+        let tx = self.tx.clone();
+        match stream {
+            Stream::Tcp(s) => {
+                let (Ok(r), Ok(w), Ok(keep)) = (s.try_clone(), s.try_clone(), s.try_clone()) else {
+                    return false;
+                };
+                let _ = s.set_nodelay(true);
+                let c2 = closed.clone();
+                let _ = thread::Builder::new()
+                    .name("sim-sock-rd".into())
+                    .spawn(move || tcp_reader(r, slot, gen, tx, c2));
+                let _ = thread::Builder::new()
+                    .name("sim-sock-wr".into())
+                    .spawn(move || {
+                        let mut w = w;
+                        for d in wrx {
+                            if w.write_all(&d).is_err() {
+                                break;
+                            }
+                        }
+                        let _ = w.shutdown(Shutdown::Both);
+                    });
+                self.conns.insert(
+                    (slot, gen),
+                    Conn {
+                        writer: wtx,
+                        closed,
+                        tcp: Some(keep),
+                    },
+                );
+            }
+            Stream::Udp(u) => {
+                let Ok(r) = u.try_clone() else {
+                    return false;
+                };
+                let _ = r.set_read_timeout(Some(Duration::from_millis(100)));
+                let c2 = closed.clone();
+                let _ = thread::Builder::new()
+                    .name("sim-udp-rd".into())
+                    .spawn(move || {
+                        let mut buf = vec![0u8; 65536];
+                        while !c2.load(Ordering::Relaxed) {
+                            match r.recv(&mut buf) {
+                                Ok(n) => {
+                                    let ev = NetEvent::Data {
+                                        slot,
+                                        gen,
+                                        data: buf[..n].to_vec(),
+                                    };
+                                    if tx.send(Ev::Net(ev)).is_err() {
+                                        break;
+                                    }
+                                }
+                                Err(e)
+                                    if matches!(
+                                        e.kind(),
+                                        std::io::ErrorKind::WouldBlock
+                                            | std::io::ErrorKind::TimedOut
+                                            | std::io::ErrorKind::Interrupted
+                                    ) => {}
+                                // ICMP port unreachable and the like: keep the socket
+                                Err(_) => thread::sleep(Duration::from_millis(20)),
+                            }
+                        }
+                    });
+                let c3 = closed.clone();
+                let _ = thread::Builder::new()
+                    .name("sim-udp-wr".into())
+                    .spawn(move || {
+                        for d in wrx {
+                            if c3.load(Ordering::Relaxed) {
+                                break;
+                            }
+                            let _ = u.send(&d);
+                        }
+                        c3.store(true, Ordering::Relaxed);
+                    });
+                self.conns.insert(
+                    (slot, gen),
+                    Conn {
+                        writer: wtx,
+                        closed,
+                        tcp: None,
+                    },
+                );
+            }
+        }
+        true
+    }
+
+    pub fn send(&mut self, slot: usize, gen: u64, data: Vec<u8>) {
+        if let Some(c) = self.conns.get(&(slot, gen)) {
+            let _ = c.writer.send(data);
+        }
+    }
+
+    /// Close after the queued data is written (the writer thread shuts the socket down).
+    pub fn close(&mut self, slot: usize, gen: u64) {
+        if let Some(c) = self.conns.remove(&(slot, gen)) {
+            c.closed.store(true, Ordering::Relaxed);
+            drop(c.writer);
+        }
+    }
+
+    /// Tear everything down now.
+    pub fn shutdown(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        for (_, c) in self.conns.drain() {
+            c.closed.store(true, Ordering::Relaxed);
+            if let Some(t) = c.tcp {
+                let _ = t.shutdown(Shutdown::Both);
+            }
+        }
+    }
+}
+
+fn open(addr: &str, udp: bool, timeout: Duration) -> std::io::Result<Stream> {
+    let addrs: Vec<SocketAddr> = addr.to_socket_addrs()?.collect();
+    let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, "no address");
+    for a in addrs {
+        if udp {
+            let bind = if a.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
+            let u = UdpSocket::bind(bind)?;
+            match u.connect(a) {
+                Ok(()) => return Ok(Stream::Udp(u)),
+                Err(e) => last = e,
+            }
+        } else {
+            match TcpStream::connect_timeout(&a, timeout.max(Duration::from_millis(1))) {
+                Ok(s) => return Ok(Stream::Tcp(s)),
+                Err(e) => last = e,
+            }
+        }
+    }
+    Err(last)
+}
+
+fn tcp_reader(mut r: TcpStream, slot: usize, gen: u64, tx: Sender<Ev>, closed: Arc<AtomicBool>) {
+    let mut buf = vec![0u8; 16384];
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                if closed.load(Ordering::Relaxed) {
+                    break;
+                }
+                let ev = NetEvent::Data {
+                    slot,
+                    gen,
+                    data: buf[..n].to_vec(),
+                };
+                if tx.send(Ev::Net(ev)).is_err() {
+                    return;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    let _ = tx.send(Ev::Net(NetEvent::Eof { slot, gen }));
+}
