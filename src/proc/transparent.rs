@@ -405,19 +405,22 @@ impl Bridge<'_> {
         all.extend_from_slice(&post);
         let (data, markers) = split_report(&all);
         self.output(data);
-        // End the "+++" the module may hold as a command line; drain the answer.
+        if markers.is_empty() {
+            // Nothing says the module left data mode: anything more we write may go to the
+            // server, so write nothing.
+            return Err(Error::protocol(format!(
+                "no OK to +++ within {} (is --guard at least the module's guard time?); the module may still be in data mode",
+                humantime::format_duration(self.o.guard + Duration::from_millis(1500))
+            )));
+        }
+        // The module is in command mode: end the "+++" it may hold as a command line and drain
+        // the answer.
         let _ = self.s.write_raw(b"\r");
         let end = Instant::now() + Duration::from_millis(300);
         while Instant::now() < end {
             self.s.pump(end)?;
         }
         self.s.take_urcs();
-        if markers.is_empty() {
-            return Err(Error::protocol(format!(
-                "no OK to +++ within {} (is --guard at least the module's guard time?); the module may still be in data mode",
-                humantime::format_duration(self.o.guard + Duration::from_millis(1500))
-            )));
-        }
         self.record(markers.clone(), "module");
         Ok(Escape::Lost(markers))
     }
