@@ -106,9 +106,7 @@ impl ErrorClass {
             ErrorClass::PortUnavailable => {
                 "port unavailable: no such device, permission denied, held by another process"
             }
-            ErrorClass::ModuleSilent => {
-                "module silent: no answer to AT, or a response deadline passed"
-            }
+            ErrorClass::ModuleSilent => "module silent: no answer to AT, or a response deadline passed",
             ErrorClass::Sim => "SIM not ready: no SIM, PIN/PUK required",
             ErrorClass::Network => "network: not registered or GPRS not attached in time",
             ErrorClass::PdpContext => "PDP context: activation failed or +PDP DEACT",

@@ -156,9 +156,7 @@ impl Session {
     }
 
     pub fn interrupted(&self) -> bool {
-        self.interrupt
-            .as_ref()
-            .is_some_and(|f| f.load(Ordering::Relaxed))
+        self.interrupt.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
     }
 
     /// Whether the module echoed a command line (ATE1) in this session.
@@ -247,12 +245,7 @@ impl Session {
     }
 
     /// Wait for the response to a command already written (or to the data after a prompt).
-    pub fn await_response(
-        &mut self,
-        cmd: &str,
-        expect: Expect,
-        timeout: Duration,
-    ) -> Result<Response> {
+    pub fn await_response(&mut self, cmd: &str, expect: Expect, timeout: Duration) -> Result<Response> {
         let deadline = Instant::now() + timeout;
         let info_prefix = info_prefix(cmd);
         let mut r = Response::default();
@@ -514,10 +507,7 @@ pub fn describe(o: &Outcome) -> String {
             index: Some(i),
             result,
         } => format!("{i}, {}", qi_text(*result)),
-        Outcome::Qi {
-            index: None,
-            result,
-        } => qi_text(*result).into(),
+        Outcome::Qi { index: None, result } => qi_text(*result).into(),
         Outcome::Prompt => "the > prompt".into(),
         Outcome::Line(l) => format!("{l:?}"),
     }

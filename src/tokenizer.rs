@@ -576,10 +576,7 @@ fn classify_line(line: Vec<u8>) -> Classified {
         return t(Token::Final(Final::CmsError(lossy_trim(rest))));
     }
     if let Some(result) = qi_result(&line) {
-        return t(Token::Qi {
-            index: None,
-            result,
-        });
+        return t(Token::Qi { index: None, result });
     }
     if let Some((index, rest)) = split_index(&line) {
         if let Some(

@@ -74,6 +74,7 @@ pub struct Tracer {
     start: Instant,
     file: Option<BufWriter<File>>,
     verbose: bool,
+    secrets: Vec<Vec<u8>>,
 }
 
 impl Tracer {
@@ -86,6 +87,7 @@ impl Tracer {
             start: Instant::now(),
             file,
             verbose,
+            secrets: Vec::new(),
         })
     }
 
@@ -94,6 +96,7 @@ impl Tracer {
             start: Instant::now(),
             file: None,
             verbose: false,
+            secrets: Vec::new(),
         }
     }
 
@@ -101,19 +104,30 @@ impl Tracer {
         self.file.is_some() || self.verbose
     }
 
-    /// Record bytes; `secret` (if any) is replaced by `***` in what is written.
+    /// From now on, `secret` is replaced by `***` wherever it appears, in both directions (the
+    /// module echoes command lines).
+    pub fn add_secret(&mut self, secret: &[u8]) {
+        if !secret.is_empty() && !self.secrets.iter().any(|s| s == secret) {
+            self.secrets.push(secret.to_vec());
+        }
+    }
+
+    /// Record bytes; `secret` (if any) and every registered secret are replaced by `***`.
     pub fn record(&mut self, dir: Dir, bytes: &[u8], secret: Option<&[u8]>) {
         if !self.is_enabled() {
             return;
         }
-        let redacted;
-        let bytes = match secret {
-            Some(s) if !s.is_empty() => {
-                redacted = redact(bytes, s);
-                &redacted[..]
+        if let Some(s) = secret {
+            self.add_secret(s);
+        }
+        let mut owned = None;
+        for s in &self.secrets {
+            let cur: &[u8] = owned.as_deref().unwrap_or(bytes);
+            if cur.windows(s.len()).any(|w| w == &s[..]) {
+                owned = Some(redact(cur, s));
             }
-            _ => bytes,
-        };
+        }
+        let bytes = owned.as_deref().unwrap_or(bytes);
         let t = self.start.elapsed().as_secs_f64();
         let text = escape(bytes);
         if let Some(f) = self.file.as_mut() {

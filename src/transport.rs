@@ -61,8 +61,8 @@ impl Transport {
         match spec {
             PortSpec::Device(path) => Self::open_device(path, path.clone(), baud, tracer, None),
             PortSpec::Sim(args) => {
-                let args = SimArgs::parse_inline(args)
-                    .map_err(|e| Error::usage(format!("--port sim: {e}")))?;
+                let args =
+                    SimArgs::parse_inline(args).map_err(|e| Error::usage(format!("--port sim: {e}")))?;
                 let sim = Simulator::start(&args).map_err(|e| {
                     Error::new(
                         ErrorClass::PortUnavailable,
@@ -136,8 +136,7 @@ impl Transport {
                     }
                     match reader.read(&mut buf) {
                         Ok(0) => {
-                            let _ = tx
-                                .send(Rx::Closed("the serial server closed the connection".into()));
+                            let _ = tx.send(Rx::Closed("the serial server closed the connection".into()));
                             break;
                         }
                         Ok(n) => {
@@ -243,9 +242,7 @@ fn read_loop(mut port: serialport::TTYPort, tx: mpsc::Sender<Rx>, stop: Arc<Atom
             Err(e)
                 if matches!(
                     e.kind(),
-                    io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                        | io::ErrorKind::WouldBlock
+                    io::ErrorKind::TimedOut | io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock
                 ) => {}
             Err(e) => {
                 let _ = tx.send(Rx::Closed(format!("the device vanished ({e})")));
@@ -259,10 +256,7 @@ fn port_error(path: &str, e: serialport::Error) -> Error {
     use serialport::ErrorKind as K;
     let msg = match e.kind() {
         K::NoDevice if e.description.contains("lock") => {
-            format!(
-                "{path}: port busy: another process holds it ({})",
-                e.description
-            )
+            format!("{path}: port busy: another process holds it ({})", e.description)
         }
         K::NoDevice => format!("{path}: no such device ({})", e.description),
         K::Io(io::ErrorKind::NotFound) => format!("{path}: no such device"),

@@ -111,11 +111,11 @@ pub fn destination(value: &str) -> Result<Destination> {
         .rsplit_once(':')
         .ok_or_else(|| Error::usage(format!("{value:?}: expected HOST:PORT")))?;
     let is_ip = host(h)?;
-    let port: u16 = p.parse().ok().filter(|&p| p != 0).ok_or_else(|| {
-        Error::usage(format!(
-            "{value:?}: the port must be a number from 1 to 65535"
-        ))
-    })?;
+    let port: u16 = p
+        .parse()
+        .ok()
+        .filter(|&p| p != 0)
+        .ok_or_else(|| Error::usage(format!("{value:?}: the port must be a number from 1 to 65535")))?;
     Ok(Destination {
         host: h.to_string(),
         port,
@@ -129,15 +129,7 @@ mod tests {
 
     #[test]
     fn table() {
-        let bad_apn = [
-            "a\"b",
-            "a\rb",
-            "a\nb",
-            "a\x1ab",
-            "x\x00",
-            "é",
-            &"a".repeat(101),
-        ];
+        let bad_apn = ["a\"b", "a\rb", "a\nb", "a\x1ab", "x\x00", "é", &"a".repeat(101)];
         for v in bad_apn {
             assert!(apn(v).is_err(), "{v:?}");
             assert!(user(v).is_err(), "{v:?}");

@@ -76,21 +76,13 @@ fn attach_sim_pin_is_5() {
 #[test]
 fn attach_no_sim_is_5() {
     let sim = Sim::start(&[FAST, "--fault", "sim=absent"]);
-    sim.qtcp(&["--json", "attach", "--apn", "CMNET"])
-        .assert_code(5);
+    sim.qtcp(&["--json", "attach", "--apn", "CMNET"]).assert_code(5);
 }
 
 #[test]
 fn attach_never_registers_is_6_within_deadline() {
     let sim = Sim::start(&[FAST, "--fault", "no-register"]);
-    let r = sim.qtcp(&[
-        "--json",
-        "attach",
-        "--apn",
-        "CMNET",
-        "--register-timeout",
-        "2s",
-    ]);
+    let r = sim.qtcp(&["--json", "attach", "--apn", "CMNET", "--register-timeout", "2s"]);
     r.assert_code(6);
     assert!(r.elapsed < Duration::from_secs(20));
     assert_eq!(r.json()["error"]["class"], "network");
@@ -119,11 +111,7 @@ fn attach_activate_twice_is_harmless() {
         .json();
     assert_eq!(v2["local_ip"].as_str().unwrap(), ip);
     assert!(
-        !v2["actions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|a| a == "QIACT"),
+        !v2["actions"].as_array().unwrap().iter().any(|a| a == "QIACT"),
         "{v2}"
     );
 }
@@ -157,10 +145,7 @@ fn port_held_by_another_process_is_3() {
         .expect("first open");
     let r = sim.qtcp(&["--json", "probe"]);
     r.assert_code(3);
-    assert!(r.json()["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("busy"));
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("busy"));
     assert!(r.elapsed < Duration::from_secs(5));
 }
 

@@ -24,13 +24,7 @@ fn send_one_mib_random_file_every_byte_acknowledged() {
     let file = write_file(sim.dir.path(), "data.bin", &data);
     connect(&sim, &sink.addr);
     let v = sim
-        .qtcp(&[
-            "--json",
-            "send",
-            "--file",
-            file.to_str().unwrap(),
-            "--wait-ack",
-        ])
+        .qtcp(&["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack"])
         .assert_code(0)
         .json();
     assert_eq!(v["bytes_sent"], 1 << 20);
@@ -68,13 +62,7 @@ fn slow_uplink_many_buffers_no_send_fail() {
     let file = write_file(sim.dir.path(), "d", &data);
     connect(&sim, &sink.addr);
     let v = sim
-        .qtcp(&[
-            "--json",
-            "send",
-            "--file",
-            file.to_str().unwrap(),
-            "--wait-ack",
-        ])
+        .qtcp(&["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack"])
         .assert_code(0)
         .json();
     assert_eq!(v["bytes_acked"], 60_000);
@@ -89,18 +77,18 @@ fn slow_uplink_many_buffers_no_send_fail() {
 
 #[test]
 fn peer_close_without_reconnect_is_9_with_true_offset() {
-    let sim = Sim::start(&[FAST, "--uplink", "200KB/s"]);
-    let sink = Sink::start_with(Some(100_000));
+    let sim = Sim::start(&[
+        FAST,
+        "--uplink",
+        "200KB/s",
+        "--fault",
+        "peer-close-after-bytes=100000",
+    ]);
+    let sink = Sink::start();
     let data = random_bytes(300_000, 3);
     let file = write_file(sim.dir.path(), "d", &data);
     connect(&sim, &sink.addr);
-    let r = sim.qtcp(&[
-        "--json",
-        "send",
-        "--file",
-        file.to_str().unwrap(),
-        "--wait-ack",
-    ]);
+    let r = sim.qtcp(&["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack"]);
     r.assert_code(9);
     let v = r.json();
     assert_eq!(v["error"]["class"], "connection_lost");
@@ -112,8 +100,14 @@ fn peer_close_without_reconnect_is_9_with_true_offset() {
 
 #[test]
 fn peer_close_with_reconnect_covers_the_whole_file() {
-    let sim = Sim::start(&[FAST, "--uplink", "200KB/s"]);
-    let sink = Sink::start_with(Some(100_000));
+    let sim = Sim::start(&[
+        FAST,
+        "--uplink",
+        "200KB/s",
+        "--fault",
+        "peer-close-after-bytes=100000",
+    ]);
+    let sink = Sink::start();
     let data = random_bytes(300_000, 4);
     let file = write_file(sim.dir.path(), "d", &data);
     connect(&sim, &sink.addr);
@@ -215,11 +209,9 @@ fn already_connect_is_8_or_reuse() {
 fn udp_send() {
     let sim = Sim::start(&[FAST]);
     let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    sock.set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let addr = sock.local_addr().unwrap().to_string();
-    sim.qtcp(&["--json", "connect", "--udp", &addr])
-        .assert_code(0);
+    sim.qtcp(&["--json", "connect", "--udp", &addr]).assert_code(0);
     let v = sim
         .qtcp(&["--json", "send", "--udp", "--data", "datagram"])
         .assert_code(0)
@@ -237,10 +229,7 @@ fn close_twice_is_success_with_note() {
     let sink = Sink::start();
     connect(&sim, &sink.addr);
     sim.qtcp(&["--json", "close"]).assert_code(0);
-    let v = sim
-        .qtcp(&["--json", "close", "--deact"])
-        .assert_code(0)
-        .json();
+    let v = sim.qtcp(&["--json", "close", "--deact"]).assert_code(0).json();
     assert_eq!(v["closed"], false);
     assert!(v["note"].is_string());
     assert_eq!(v["deactivated"], true);
@@ -269,9 +258,12 @@ fn sack_watch_reports_samples_and_summary() {
 
 #[test]
 fn sack_watch_runs_out_of_polls_is_11() {
-    let sim = Sim::start(&[FAST, "--fault", "ack-stall-after-bytes=0"]);
+    let sim = Sim::start(&[FAST, "--fault", "ack-stall-after-bytes=5"]);
     let sink = Sink::start();
     connect(&sim, &sink.addr);
+    // The first ten bytes get through and trip the stall; the heartbeat is never acknowledged.
+    sim.qtcp(&["--json", "send", "--data", "0123456789"])
+        .assert_code(0);
     let r = sim.qtcp(&[
         "--json",
         "sack-watch",
@@ -283,10 +275,7 @@ fn sack_watch_runs_out_of_polls_is_11() {
         "x",
     ]);
     r.assert_code(11);
-    assert_eq!(
-        r.lines().iter().filter(|l| l["type"] == "sample").count(),
-        3
-    );
+    assert_eq!(r.lines().iter().filter(|l| l["type"] == "sample").count(), 3);
 }
 
 #[test]
@@ -318,14 +307,7 @@ fn push_through_in_process_sim_to_the_documents_echo_server() {
 #[test]
 fn push_bad_destination_is_2() {
     let r = qtcp(
-        &[
-            "--json",
-            "--port",
-            "sim",
-            "push",
-            "Cargo.toml",
-            "bad host:80",
-        ],
+        &["--json", "--port", "sim", "push", "Cargo.toml", "bad host:80"],
         None,
         Duration::from_secs(20),
     );

@@ -24,9 +24,7 @@ fn man_page(cmd: &clap::Command, sub: Option<&str>) -> Vec<u8> {
 
     let mut r = Roff::new();
     r.control("SH", ["EXIT STATUS"]);
-    r.control("TP", [])
-        .text([bold("0")])
-        .text([roman("success")]);
+    r.control("TP", []).text([bold("0")]).text([roman("success")]);
     for c in qtcp::ErrorClass::ALL {
         r.control("TP", [])
             .text([bold(c.exit_code().to_string())])
@@ -45,9 +43,7 @@ fn man_page(cmd: &clap::Command, sub: Option<&str>) -> Vec<u8> {
     )]);
     r.control("TP", [])
         .text([bold("$XDG_STATE_HOME/qtcp/")])
-        .text([roman(
-            "Per-port state of the recovery policy (reset back-off).",
-        )]);
+        .text([roman("Per-port state of the recovery policy (reset back-off).")]);
     let examples = qtcp::cli::examples(sub);
     if !examples.is_empty() {
         r.control("SH", ["EXAMPLES"]);

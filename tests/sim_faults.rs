@@ -223,8 +223,7 @@ fn sync_after() {
     sim.shutdown();
 }
 
-const BOOT: &[u8] =
-    b"\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n\r\nCall Ready\r\n\r\nSMS Ready\r\n";
+const BOOT: &[u8] = b"\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n\r\nCall Ready\r\n\r\nSMS Ready\r\n";
 
 #[test]
 fn reboot_after_time() {
@@ -238,10 +237,7 @@ fn reboot_after_time() {
     assert_eq!(show(&got), show(BOOT));
     assert!(sock_read_to_eof(&mut s).is_empty());
     // settings reset: echo back on (ATE0 was not saved)
-    p.cmd(
-        "AT+QISTAT\r",
-        b"AT+QISTAT\r\r\nOK\r\n\r\nSTATE: IP INITIAL\r\n",
-    );
+    p.cmd("AT+QISTAT\r", b"AT+QISTAT\r\r\nOK\r\n\r\nSTATE: IP INITIAL\r\n");
     sim.shutdown();
 }
 
@@ -282,11 +278,7 @@ fn fragment() {
     let t = Instant::now();
     p.cmd("AT+CSQ\r", b"\r\n+CSQ: 21,0\r\n\r\nOK\r\n");
     // 20 bytes in 7 pieces: 6 pauses
-    assert!(
-        t.elapsed() >= Duration::from_millis(110),
-        "{:?}",
-        t.elapsed()
-    );
+    assert!(t.elapsed() >= Duration::from_millis(110), "{:?}", t.elapsed());
     sim.shutdown();
 }
 
@@ -321,10 +313,7 @@ fn host_log() {
     p.cmd("AT+QISEND=3\r", b"\r\n> ");
     p.cmd("abc", b"\r\nSEND OK\r\n");
     let text = std::fs::read_to_string(&log).unwrap();
-    let lines: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let cmds: Vec<&str> = lines.iter().filter_map(|v| v["line"].as_str()).collect();
     assert_eq!(
         cmds,

@@ -70,10 +70,7 @@ fn single_mode_golden_echo_on() {
     assert_eq!(sock_read(&mut s, 2), b"ok");
     s.shutdown(std::net::Shutdown::Both).unwrap();
     p.expect(b"\r\nCLOSED\r\n");
-    p.cmd(
-        "AT+QISTAT\r",
-        b"AT+QISTAT\r\r\nOK\r\n\r\nSTATE: IP CLOSE\r\n",
-    );
+    p.cmd("AT+QISTAT\r", b"AT+QISTAT\r\r\nOK\r\n\r\nSTATE: IP CLOSE\r\n");
     sim.shutdown();
 }
 
@@ -101,10 +98,7 @@ fn mux_mode_golden() {
         "AT+QISTAT\r",
         b"\r\n+QISTAT: 0, \"\", \"\",\r\n\r\n+QISTAT: 1, \"\", \"\",\r\n\r\n+QISTAT: 2, \"TCP\", \"1.2.3.4\", 80,\r\n\r\n+QISTAT: 3, \"\", \"\",\r\n\r\n+QISTAT: 4, \"\", \"\",\r\n\r\n+QISTAT: 5, \"\", \"\",\r\n\r\nOK\r\n",
     );
-    p.cmd(
-        "AT+QIOPEN=2,\"TCP\",\"1.2.3.4\",80\r",
-        b"\r\nALREADY CONNECT\r\n",
-    );
+    p.cmd("AT+QIOPEN=2,\"TCP\",\"1.2.3.4\",80\r", b"\r\nALREADY CONNECT\r\n");
     p.cmd("AT+QICLOSE=2\r", b"\r\n2, CLOSE OK\r\n");
     p.cmd("AT+QICLOSE=2\r", b"\r\nERROR\r\n");
     // peer close on another index
@@ -121,10 +115,7 @@ fn mux_mode_golden() {
 fn udp_echo_builtin() {
     let (sim, mut p) = start("--delays fast");
     activate(&mut p);
-    p.cmd(
-        "AT+QIOPEN=\"UDP\",\"220.180.239.212\",\"8062\"\r",
-        b"\r\nOK\r\n",
-    );
+    p.cmd("AT+QIOPEN=\"UDP\",\"220.180.239.212\",\"8062\"\r", b"\r\nOK\r\n");
     p.expect(b"\r\nCONNECT OK\r\n");
     p.cmd("AT+QINDI=1\r", b"\r\nOK\r\n");
     p.cmd("AT+QISEND=4\r", b"\r\n> ");
@@ -141,10 +132,7 @@ fn udp_echo_builtin() {
 fn tcp_echo_builtin() {
     let (sim, mut p) = start("--delays fast");
     activate(&mut p);
-    p.cmd(
-        "AT+QIOPEN=\"TCP\",\"220.180.239.212\",\"8063\"\r",
-        b"\r\nOK\r\n",
-    );
+    p.cmd("AT+QIOPEN=\"TCP\",\"220.180.239.212\",\"8063\"\r", b"\r\nOK\r\n");
     p.expect(b"\r\nCONNECT OK\r\n");
     p.cmd("AT+QISEND=4\r", b"\r\n> ");
     p.cmd("pong", b"\r\nSEND OK\r\n");

@@ -28,10 +28,7 @@ fn close_urc_indexed() {
 #[test]
 fn already_connect_variants() {
     let (sim, mut p, _s) = connected("");
-    p.cmd(
-        "AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r",
-        b"\r\nALREADY CONNECT\r\n",
-    );
+    p.cmd("AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r", b"\r\nALREADY CONNECT\r\n");
     sim.shutdown();
     let (sim, mut p, _s) = connected("--already-connect with-error");
     p.cmd(
@@ -82,8 +79,7 @@ fn implicit_activation() {
 
 #[test]
 fn qiact_fail_state_ip_initial() {
-    let (sim, mut p) =
-        start("--echo off --delays fast --fault qiact-fail --qiact-fail-state ip-initial");
+    let (sim, mut p) = start("--echo off --delays fast --fault qiact-fail --qiact-fail-state ip-initial");
     p.cmd("AT+QIREGAPP\r", b"\r\nOK\r\n");
     p.cmd("AT+QIACT\r", b"\r\nERROR\r\n");
     p.cmd("AT+QISTAT\r", b"\r\nOK\r\n\r\nSTATE: IP INITIAL\r\n");

@@ -44,10 +44,7 @@ fn prints_json_and_removes_link_on_sigterm() {
         std::thread::sleep(Duration::from_millis(10));
     };
     assert_eq!(status.code(), Some(0));
-    assert!(
-        std::fs::symlink_metadata(&link).is_err(),
-        "link not removed"
-    );
+    assert!(std::fs::symlink_metadata(&link).is_err(), "link not removed");
 }
 
 #[test]

@@ -8,8 +8,7 @@
 
 use proptest::prelude::*;
 use qtcp::tokenizer::{
-    classify_urc, parse_qirdi, Final, PayloadKind, QiResult, Token, Tokenizer, Urc, MAX_LINE,
-    MAX_PAYLOAD,
+    classify_urc, parse_qirdi, Final, PayloadKind, QiResult, Token, Tokenizer, Urc, MAX_LINE, MAX_PAYLOAD,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -28,10 +27,7 @@ fn error() -> Token {
     Token::Final(Final::Error)
 }
 fn qi(result: QiResult) -> Token {
-    Token::Qi {
-        index: None,
-        result,
-    }
+    Token::Qi { index: None, result }
 }
 fn qi_at(index: u8, result: QiResult) -> Token {
     Token::Qi {
@@ -124,8 +120,7 @@ fn tr(name: &'static str, bytes: impl Into<Vec<u8>>, tokens: Vec<Token>) -> Tran
 
 /// The 100- and 49-byte bodies of OT#14's two QIRD reads (an HTTP response).
 fn ot14_bodies() -> (Vec<u8>, Vec<u8>) {
-    let mut first =
-        b"HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/plain\r\n\r\n".to_vec();
+    let mut first = b"HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/plain\r\n\r\n".to_vec();
     first.resize(100, b'x');
     let mut second = b"OK\r\nCLOSED\r\n0, CLOSED\r\nERROR\r\n".to_vec();
     second.resize(49, b'\n');
@@ -721,10 +716,7 @@ fn overlong_line_is_cut_and_the_rest_dropped() {
     // A line of exactly MAX_LINE bytes is an ordinary line.
     let mut exact = vec![b'y'; MAX_LINE];
     exact.extend_from_slice(b"\r\n");
-    assert_eq!(
-        run([exact.as_slice()]).0,
-        vec![Token::Line(vec![b'y'; MAX_LINE])]
-    );
+    assert_eq!(run([exact.as_slice()]).0, vec![Token::Line(vec![b'y'; MAX_LINE])]);
     // Memory stays bounded while the over-long line goes on.
     let mut t = Tokenizer::new();
     let mut out = Vec::new();
@@ -765,10 +757,7 @@ fn expect_raw_spans_chunks_and_emits_pieces() {
     assert_eq!(t.raw_remaining(), 0);
     assert_eq!(
         merge_raw(out),
-        vec![
-            Token::Raw(b"\r\nOK\r\n\x00\xff> ".to_vec()),
-            qi(QiResult::SendOk)
-        ]
+        vec![Token::Raw(b"\r\nOK\r\n\x00\xff> ".to_vec()), qi(QiResult::SendOk)]
     );
     assert_eq!(t.pending(), 0);
 }
@@ -854,10 +843,7 @@ fn data_mode_on_connect_switches_within_the_chunk() {
     let mut t = Tokenizer::new();
     t.set_data_mode_on_connect(true);
     let mut out = Vec::new();
-    t.feed(
-        b"\r\nOK\r\n\r\nCONNECT\r\nHTTP/1.1 200 OK\r\n\r\n",
-        &mut out,
-    );
+    t.feed(b"\r\nOK\r\n\r\nCONNECT\r\nHTTP/1.1 200 OK\r\n\r\n", &mut out);
     assert!(t.data_mode());
     assert_eq!(
         out,
@@ -900,10 +886,7 @@ fn classify_urc_cases() {
     );
     assert_eq!(u(b"+CREG:5"), Some(Urc::Creg("5".into())));
     assert_eq!(u(b"+CGREG: 0 "), Some(Urc::Cgreg("0".into())));
-    assert_eq!(
-        u(b"+CPIN: NOT INSERTED"),
-        Some(Urc::Cpin("NOT INSERTED".into()))
-    );
+    assert_eq!(u(b"+CPIN: NOT INSERTED"), Some(Urc::Cpin("NOT INSERTED".into())));
     assert_eq!(u(b"+CFUN: 1"), Some(Urc::Cfun("1".into())));
     assert_eq!(u(b"RDY"), Some(Urc::Rdy));
     assert_eq!(u(b"Call Ready"), Some(Urc::CallReady));
@@ -934,10 +917,7 @@ fn classify_urc_cases() {
     }
     assert_eq!(parse_qirdi(b" 0,1,0"), Some(vec![0, 1, 0]));
     // Lines of a transcript, through the helper.
-    assert_eq!(
-        line("2, CLOSED").urc(),
-        Some(Urc::Closed { index: Some(2) })
-    );
+    assert_eq!(line("2, CLOSED").urc(), Some(Urc::Closed { index: Some(2) }));
     assert_eq!(ok().urc(), None);
 }
 
@@ -1011,9 +991,7 @@ fn frame(records: &[Record]) -> Vec<u8> {
     for r in records {
         match r {
             Record::Qird(d) => {
-                out.extend_from_slice(
-                    format!("\r\n+QIRD: 1.2.3.4:80,TCP,{}\r\n", d.len()).as_bytes(),
-                );
+                out.extend_from_slice(format!("\r\n+QIRD: 1.2.3.4:80,TCP,{}\r\n", d.len()).as_bytes());
                 out.extend_from_slice(d);
                 out.extend_from_slice(b"\r\nOK\r\n");
             }

@@ -15,12 +15,7 @@ pub struct AttachCmd {
     #[arg(long, default_value = "")]
     pub user: String,
     /// APN password (redacted in traces)
-    #[arg(
-        long,
-        env = "QTCP_PASSWORD",
-        default_value = "",
-        hide_env_values = true
-    )]
+    #[arg(long, env = "QTCP_PASSWORD", default_value = "", hide_env_values = true)]
     pub password: String,
     /// How long to wait for CS registration and GPRS attach
     #[arg(long, value_parser = duration, default_value = "60s", value_name = "DUR")]

@@ -33,13 +33,7 @@ pub struct PortArgs {
     pub port: Option<String>,
 
     /// Baud rate of the serial line
-    #[arg(
-        short,
-        long,
-        env = "QTCP_BAUD",
-        global = true,
-        default_value_t = 115200
-    )]
+    #[arg(short, long, env = "QTCP_BAUD", global = true, default_value_t = 115200)]
     pub baud: u32,
 
     /// Write every byte in both directions to FILE as JSON Lines (passwords redacted)
@@ -67,7 +61,9 @@ pub struct PortArgs {
 impl PortArgs {
     pub fn open(&self) -> Result<Session, Error> {
         let Some(port) = self.port.as_deref() else {
-            return Err(Error::usage("no port: pass --port PATH (or set QTCP_PORT); --port sim runs the built-in simulator"));
+            return Err(Error::usage(
+                "no port: pass --port PATH (or set QTCP_PORT); --port sim runs the built-in simulator",
+            ));
         };
         let tracer = Tracer::new(self.trace.as_deref(), self.verbose)
             .map_err(|e| Error::usage(format!("--trace: {e}")))?;

@@ -96,18 +96,66 @@ pub fn main() -> ExitCode {
 /// Examples shown in the man pages (and kept true by the README tests): (what, command).
 pub fn examples(subcommand: Option<&str>) -> Vec<(&'static str, &'static str)> {
     let all: &[(&str, &str, &str)] = &[
-        ("push", "Push a file through the built-in simulator to the Quectel document's echo server", "qtcp --port sim push README.md 220.180.239.212:8063"),
-        ("push", "Push a file through a real module, resuming after connection losses", "qtcp --port /dev/ttyUSB0 push firmware.bin updates.example.com:9000 --apn CMNET --reconnect"),
-        ("probe", "Report the module's identity, SIM, signal and registration as JSON", "qtcp --port /dev/ttyUSB0 --json probe"),
-        ("probe", "Gate a script on a module that is ready for data", "qtcp --port /dev/ttyUSB0 probe --expect ready"),
-        ("attach", "Set the APN and activate the context", "qtcp --port /dev/ttyUSB0 attach --apn CMNET --activate"),
-        ("connect", "Open a TCP connection", "qtcp --port /dev/ttyUSB0 connect 220.180.239.212:8063"),
-        ("send", "Send a file and wait until every byte is acknowledged", "qtcp --port /dev/ttyUSB0 send --file data.bin --wait-ack"),
-        ("send", "Resume a send from the acknowledged offset a failed run reported", "qtcp --port /dev/ttyUSB0 send --file data.bin --offset 43800 --wait-ack"),
-        ("sack-watch", "Keep a connection alive: heartbeat, then poll until acknowledged", "qtcp --port /dev/ttyUSB0 --json sack-watch --heartbeat Heart01"),
-        ("close", "Close the connection and deactivate the context", "qtcp --port /dev/ttyUSB0 close --deact"),
-        ("sim", "Run the simulator with a symlink to its port, then talk to it", "qtcp sim --link ./ttyQ &"),
-        ("sim", "A GPRS-like link", "qtcp sim --uplink 4KB/s --rtt 600ms --line-baud 115200"),
+        (
+            "push",
+            "Push a file through the built-in simulator to the Quectel document's echo server",
+            "qtcp --port sim push README.md 220.180.239.212:8063",
+        ),
+        (
+            "push",
+            "Push a file through a real module, resuming after connection losses",
+            "qtcp --port /dev/ttyUSB0 push firmware.bin updates.example.com:9000 --apn CMNET --reconnect",
+        ),
+        (
+            "probe",
+            "Report the module's identity, SIM, signal and registration as JSON",
+            "qtcp --port /dev/ttyUSB0 --json probe",
+        ),
+        (
+            "probe",
+            "Gate a script on a module that is ready for data",
+            "qtcp --port /dev/ttyUSB0 probe --expect ready",
+        ),
+        (
+            "attach",
+            "Set the APN and activate the context",
+            "qtcp --port /dev/ttyUSB0 attach --apn CMNET --activate",
+        ),
+        (
+            "connect",
+            "Open a TCP connection",
+            "qtcp --port /dev/ttyUSB0 connect 220.180.239.212:8063",
+        ),
+        (
+            "send",
+            "Send a file and wait until every byte is acknowledged",
+            "qtcp --port /dev/ttyUSB0 send --file data.bin --wait-ack",
+        ),
+        (
+            "send",
+            "Resume a send from the acknowledged offset a failed run reported",
+            "qtcp --port /dev/ttyUSB0 send --file data.bin --offset 43800 --wait-ack",
+        ),
+        (
+            "sack-watch",
+            "Keep a connection alive: heartbeat, then poll until acknowledged",
+            "qtcp --port /dev/ttyUSB0 --json sack-watch --heartbeat Heart01",
+        ),
+        (
+            "close",
+            "Close the connection and deactivate the context",
+            "qtcp --port /dev/ttyUSB0 close --deact",
+        ),
+        (
+            "sim",
+            "Run the simulator with a symlink to its port, then talk to it",
+            "qtcp sim --link ./ttyQ &",
+        ),
+        (
+            "sim",
+            "A GPRS-like link",
+            "qtcp sim --uplink 4KB/s --rtt 600ms --line-baud 115200",
+        ),
     ];
     all.iter()
         .filter(|(c, _, _)| subcommand.is_none_or(|s| s == *c))
@@ -121,14 +169,8 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "QTCP_PORT",
         "The port, as for --port (a device path, tcp://HOST:PORT, sim or sim:ARGS).",
     ),
-    (
-        "QTCP_BAUD",
-        "The baud rate, as for --baud (default 115200).",
-    ),
-    (
-        "QTCP_TRACE",
-        "Write the wire trace to this file, as for --trace.",
-    ),
+    ("QTCP_BAUD", "The baud rate, as for --baud (default 115200)."),
+    ("QTCP_TRACE", "Write the wire trace to this file, as for --trace."),
     (
         "QTCP_PASSWORD",
         "The APN password, as for --password (keeps it out of the process list).",

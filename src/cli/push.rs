@@ -29,12 +29,7 @@ pub struct PushCmd {
     #[arg(long, default_value = "")]
     pub user: String,
     /// APN password (redacted in traces)
-    #[arg(
-        long,
-        env = "QTCP_PASSWORD",
-        default_value = "",
-        hide_env_values = true
-    )]
+    #[arg(long, env = "QTCP_PASSWORD", default_value = "", hide_env_values = true)]
     pub password: String,
     /// Reconnect and resume from the first unacknowledged byte after SEND FAIL, CLOSED or a stall
     #[arg(long)]

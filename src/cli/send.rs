@@ -90,8 +90,7 @@ pub fn open_source(
     offset: u64,
 ) -> Result<(Box<dyn Read>, Option<u64>), Error> {
     if let Some(path) = file {
-        let mut f =
-            File::open(path).map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
+        let mut f = File::open(path).map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
         let len = f.metadata().map(|m| m.len()).ok();
         if let Some(l) = len {
             if offset > l {
@@ -103,10 +102,7 @@ pub fn open_source(
         }
         f.seek(SeekFrom::Start(offset))
             .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
-        Ok((
-            Box::new(std::io::BufReader::with_capacity(64 * 1024, f)),
-            len,
-        ))
+        Ok((Box::new(std::io::BufReader::with_capacity(64 * 1024, f)), len))
     } else if let Some(d) = data {
         let len = d.len() as u64;
         if offset > len {
@@ -115,9 +111,7 @@ pub fn open_source(
             )));
         }
         Ok((
-            Box::new(std::io::Cursor::new(
-                d.as_bytes()[offset as usize..].to_vec(),
-            )),
+            Box::new(std::io::Cursor::new(d.as_bytes()[offset as usize..].to_vec())),
             Some(len),
         ))
     } else {
@@ -160,8 +154,7 @@ impl Bar {
 impl SendEvents for Bar {
     fn progress(&mut self, p: SendProgress) {
         self.bar.set_position(p.sent);
-        self.bar
-            .set_message(indicatif::HumanBytes(p.acked).to_string());
+        self.bar.set_message(indicatif::HumanBytes(p.acked).to_string());
     }
     fn reconnecting(&mut self, r: &Reconnect) {
         self.bar.suspend(|| {

@@ -104,7 +104,16 @@ pub fn attach(s: &mut Session, opts: &AttachOptions) -> Result<AttachReport> {
     );
     let secret = (!opts.password.is_empty()).then_some(opts.password.as_str());
     let t = s.deadline_for(&cmd, 0);
-    let r = s.command(&cmd, Expect::Final, t, secret)?;
+    // With echo on, the module would send the password back: switch echo off around it.
+    let echo_off = secret.is_some() && s.echo_seen();
+    if echo_off {
+        s.cmd_ok("ATE0", ErrorClass::Protocol)?;
+    }
+    let r = s.command(&cmd, Expect::Final, t, secret);
+    if echo_off {
+        s.cmd_ok("ATE1", ErrorClass::Protocol)?;
+    }
+    let r = r?;
     if !r.is_ok() {
         return Err(Error::new(
             ErrorClass::PdpContext,

@@ -44,12 +44,7 @@ pub fn close(s: &mut Session, id: Option<u8>, deactivate: bool) -> Result<CloseR
                 _ => rep.note = Some("no connection was open".into()),
             }
         }
-        o => {
-            return Err(Error::protocol(format!(
-                "{cmd}: unexpected {}",
-                describe(o)
-            )))
-        }
+        o => return Err(Error::protocol(format!("{cmd}: unexpected {}", describe(o)))),
     }
     if deactivate {
         deact(s).map_err(|e| Error::new(ErrorClass::PdpContext, e.message))?;

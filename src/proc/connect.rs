@@ -81,12 +81,7 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
             o.dest.host,
             o.dest.port
         ),
-        None => format!(
-            "AT+QIOPEN=\"{}\",\"{}\",{}",
-            proto(o),
-            o.dest.host,
-            o.dest.port
-        ),
+        None => format!("AT+QIOPEN=\"{}\",\"{}\",{}", proto(o), o.dest.host, o.dest.port),
     };
     let r = match s.command(&cmd, Expect::Open, o.timeout + crate::session::SLACK, None) {
         Ok(r) => r,
@@ -160,10 +155,7 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
                 format!("connect to {} failed: {why}", o.dest),
             ))
         }
-        other => Err(Error::protocol(format!(
-            "{cmd}: unexpected {}",
-            describe(other)
-        ))),
+        other => Err(Error::protocol(format!("{cmd}: unexpected {}", describe(other)))),
     }
 }
 
@@ -209,11 +201,7 @@ fn prepare_single(
             rep.actions.push("QICLOSE (a connect was pending)".into());
             Ok(())
         }
-        IpState::IpStart
-        | IpState::IpConfig
-        | IpState::IpInd
-        | IpState::PdpDeact
-        | IpState::Other => {
+        IpState::IpStart | IpState::IpConfig | IpState::IpInd | IpState::PdpDeact | IpState::Other => {
             deact(s)?;
             rep.actions.push(format!("QIDEACT (state was {:?})", state));
             Ok(())

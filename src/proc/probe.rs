@@ -153,11 +153,7 @@ fn text_cmd(s: &mut Session, cmd: &str) -> Result<Vec<String>> {
 
 /// Synchronise, then read everything `qtcp probe` reports. SIM and network problems are fields,
 /// not errors; `save_baud` fixes the rate with `AT+IPR=<baud>&W`.
-pub fn probe(
-    s: &mut Session,
-    sync_opts: &SyncOptions,
-    save_baud: Option<u32>,
-) -> Result<ModuleInfo> {
+pub fn probe(s: &mut Session, sync_opts: &SyncOptions, save_baud: Option<u32>) -> Result<ModuleInfo> {
     let mut info = ModuleInfo {
         sync_attempts: sync(s, sync_opts)?,
         ..Default::default()
@@ -212,10 +208,7 @@ pub fn expect_ready(info: &ModuleInfo) -> Result<()> {
     if !info.cs_registration.registered {
         return Err(Error::new(
             ErrorClass::Network,
-            format!(
-                "not registered on the network: {}",
-                info.cs_registration.text
-            ),
+            format!("not registered on the network: {}", info.cs_registration.text),
         ));
     }
     if info.gprs_attached != Some(true) {

@@ -28,11 +28,7 @@ pub struct WatchReport {
     pub all_acknowledged: bool,
 }
 
-pub fn watch(
-    s: &mut Session,
-    o: &WatchOptions,
-    on_sample: &mut dyn FnMut(&Sample),
-) -> Result<WatchReport> {
+pub fn watch(s: &mut Session, o: &WatchOptions, on_sample: &mut dyn FnMut(&Sample)) -> Result<WatchReport> {
     let start = Instant::now();
     let mut last = None;
     for poll in 1..=o.max_polls.max(1) {

@@ -212,11 +212,7 @@ pub fn send<R: Read>(
             }
         }
 
-        let held = if o.udp {
-            0
-        } else {
-            flow.unacked_bound() as usize
-        };
+        let held = if o.udp { 0 } else { flow.unacked_bound() as usize };
         let room = window.saturating_sub(held);
         let want = unsent.min(chunk_max);
         if room >= want {
@@ -274,11 +270,8 @@ pub fn send<R: Read>(
         match poll(s, o, &mut flow, &mut rep)? {
             Some(progress) if progress > 0 => {
                 let now = Instant::now();
-                let dt = now
-                    .duration_since(last_ack_sample.0)
-                    .as_secs_f64()
-                    .max(1e-3);
-                let inst = (flow.conn_acked - last_ack_sample.1) as f64 / dt;
+                let dt = now.duration_since(last_ack_sample.0).as_secs_f64().max(1e-3);
+                let inst = flow.conn_acked.saturating_sub(last_ack_sample.1) as f64 / dt;
                 ack_rate = Some(ack_rate.map_or(inst, |r| 0.7 * r + 0.3 * inst));
                 last_ack_sample = (now, flow.conn_acked);
                 last_progress = now;
@@ -395,8 +388,7 @@ pub fn send<R: Read>(
                     break;
                 }
                 let needed = (flow.conn_sent - flow.conn_acked) as f64;
-                let predicted =
-                    ack_rate.map(|r| Duration::from_secs_f64((needed / r.max(1.0)).min(60.0)));
+                let predicted = ack_rate.map(|r| Duration::from_secs_f64((needed / r.max(1.0)).min(60.0)));
                 let delay = predicted
                     .unwrap_or(poll_delay)
                     .clamp(o.poll_min, poll_delay.max(o.poll_min));
@@ -436,9 +428,7 @@ pub fn send<R: Read>(
             let detail = serde_json::to_value(&rep).unwrap_or_default();
             Err(Error::new(
                 class,
-                format!(
-                    "{msg}; acknowledged up to offset {resume} (resume with --offset {resume})"
-                ),
+                format!("{msg}; acknowledged up to offset {resume} (resume with --offset {resume})"),
             )
             .with_detail(detail))
         }
@@ -459,19 +449,20 @@ fn read_some<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 fn new_flow(s: &mut Session, o: &SendOptions, start: u64) -> Result<Flow> {
-    let base =
-        if o.udp {
-            Sack::default()
-        } else {
-            match qisack(s, o.id)? {
-                Some(b) => b,
-                None => return Err(Error::new(
+    let base = if o.udp {
+        Sack::default()
+    } else {
+        match qisack(s, o.id)? {
+            Some(b) => b,
+            None => {
+                return Err(Error::new(
                     ErrorClass::ConnectionLost,
                     "no open connection to send on (QISACK answered ERROR); run qtcp connect first",
                 )
-                .with_detail(serde_json::json!({"acked_offset": start}))),
+                .with_detail(serde_json::json!({"acked_offset": start})))
             }
-        };
+        }
+    };
     Ok(Flow {
         base,
         conn_sent: 0,
@@ -492,12 +483,7 @@ fn trim(buffer: &mut VecDeque<u8>, buf_start: &mut u64, _origin: u64, f: &Flow) 
 }
 
 /// Poll QISACK; `Some(newly acknowledged bytes of ours)`, `None` when the connection is gone.
-fn poll(
-    s: &mut Session,
-    o: &SendOptions,
-    f: &mut Flow,
-    rep: &mut SendReport,
-) -> Result<Option<u64>> {
+fn poll(s: &mut Session, o: &SendOptions, f: &mut Flow, rep: &mut SendReport) -> Result<Option<u64>> {
     rep.polls += 1;
     let Some(sack) = qisack(s, o.id)? else {
         return Ok(None);
@@ -576,12 +562,7 @@ fn qisend(
             });
             return Ok(Err(stop));
         }
-        o => {
-            return Err(Error::protocol(format!(
-                "{cmd}: unexpected {}",
-                describe(o)
-            )))
-        }
+        o => return Err(Error::protocol(format!("{cmd}: unexpected {}", describe(o)))),
     }
     // From here the module counts bytes: the chunk is always completed, even when interrupted.
     match s.send_payload(chunk, echoed) {

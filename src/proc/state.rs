@@ -100,11 +100,7 @@ pub fn parse_sack(v: &str) -> Option<Sack> {
     let sent = it.next()?.ok()?;
     let acked = it.next()?.ok()?;
     let unacked = it.next()?.ok()?;
-    Some(Sack {
-        sent,
-        acked,
-        unacked,
-    })
+    Some(Sack { sent, acked, unacked })
 }
 
 /// AT+QISACK (`=<i>` in mux mode). `Ok(None)` when the module answers ERROR (no connection).

@@ -125,11 +125,7 @@ pub fn parse_fault(s: &str) -> Result<Fault, String> {
             "absent" => SimFault::Absent,
             "pin" => SimFault::Pin,
             "busy" => SimFault::Busy,
-            x => {
-                return Err(format!(
-                    "fault `sim`: `{x}` is not one of absent, pin, busy"
-                ))
-            }
+            x => return Err(format!("fault `sim`: `{x}` is not one of absent, pin, busy")),
         }),
         "no-register" => Fault::NoRegister,
         "no-attach" => Fault::NoAttach,

@@ -3,8 +3,7 @@
 //! testable without a pty (and fuzzed by a property test).
 
 use super::args::{
-    AlreadyConnect, CloseUrc, Delays, Fault, OkError, OnOff, QiactFailState, QirdiMode, SimArgs,
-    SimFault,
+    AlreadyConnect, CloseUrc, Delays, Fault, OkError, OnOff, QiactFailState, QirdiMode, SimArgs, SimFault,
 };
 use std::collections::VecDeque;
 use std::net::Ipv4Addr;
@@ -49,20 +48,9 @@ pub enum Action {
 /// Socket events from the network layer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NetEvent {
-    Connected {
-        slot: usize,
-        gen: u64,
-        ok: bool,
-    },
-    Data {
-        slot: usize,
-        gen: u64,
-        data: Vec<u8>,
-    },
-    Eof {
-        slot: usize,
-        gen: u64,
-    },
+    Connected { slot: usize, gen: u64, ok: bool },
+    Data { slot: usize, gen: u64, data: Vec<u8> },
+    Eof { slot: usize, gen: u64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -413,9 +401,7 @@ impl Engine {
             match f {
                 Fault::SyncAfter(n) => e.sync_left = e.sync_left.saturating_add(*n),
                 Fault::Silent(p) => e.silent.push(p.to_ascii_uppercase()),
-                Fault::ConnectFail(n) => {
-                    e.connect_fail_left = e.connect_fail_left.saturating_add(*n)
-                }
+                Fault::ConnectFail(n) => e.connect_fail_left = e.connect_fail_left.saturating_add(*n),
                 Fault::PdpDeactAfter(d) => e.timers.push((now + *d, Timer::PdpDeactFault)),
                 Fault::RebootAfter(d) => e.timers.push((now + *d, Timer::RebootFault)),
                 Fault::VanishAfter(d) => e.timers.push((now + *d, Timer::VanishFault)),
@@ -1018,7 +1004,9 @@ impl Engine {
                     R::Ok
                 }
                 Kind::Test => {
-                    self.info("+IPR: (),(0,300,600,1200,2400,4800,9600,14400,19200,28800,38400,57600,115200)");
+                    self.info(
+                        "+IPR: (),(0,300,600,1200,2400,4800,9600,14400,19200,28800,38400,57600,115200)",
+                    );
                     R::Ok
                 }
                 Kind::Write(_) => match one_int(&kind) {
@@ -1061,11 +1049,7 @@ impl Engine {
             },
             "+CREG" | "+CGREG" => {
                 let is_c = name == "+CREG";
-                let stat = if is_c {
-                    self.creg_stat()
-                } else {
-                    self.cgreg_stat()
-                };
+                let stat = if is_c { self.creg_stat() } else { self.cgreg_stat() };
                 let label = &name[1..];
                 match &kind {
                     Kind::Read => {
@@ -1141,8 +1125,8 @@ impl Engine {
                 self.info(&format!("+QINISTAT: {v}"));
                 R::Ok
             }
-            "+CMGF" | "+CNMI" | "+CSCS" | "+CLIP" | "+COLP" | "+CRC" | "+QSCLK" | "+CBC"
-            | "+QNITZ" | "+CTZU" => R::Ok,
+            "+CMGF" | "+CNMI" | "+CSCS" | "+CLIP" | "+COLP" | "+CRC" | "+QSCLK" | "+CBC" | "+QNITZ"
+            | "+CTZU" => R::Ok,
             n if n.starts_with("+QI") => self.dispatch_qi(n, kind),
             _ => R::Err,
         }
@@ -1289,10 +1273,7 @@ impl Engine {
             "+QICSGP" => match &kind {
                 Kind::Read => {
                     let (a, u, p) = self.apn.clone();
-                    self.info(&format!(
-                        "+QICSGP: {},\"{a}\",\"{u}\",\"{p}\"",
-                        self.csgp_mode
-                    ));
+                    self.info(&format!("+QICSGP: {},\"{a}\",\"{u}\",\"{p}\"", self.csgp_mode));
                     R::Ok
                 }
                 Kind::Test => {
@@ -1351,8 +1332,7 @@ impl Engine {
                     }
                     self.ctx = Ctx::Activating;
                     self.busy = true;
-                    self.timers
-                        .push((self.now + self.delays.qiact, Timer::QiactDone));
+                    self.timers.push((self.now + self.delays.qiact, Timer::QiactDone));
                     R::Done
                 }
                 Kind::Test => R::Ok,
@@ -1785,8 +1765,7 @@ impl Engine {
         self.timers
             .push((self.now + delay, Timer::OpenStart { slot, gen }));
         self.pending_targets.retain(|(s, _, _)| *s != slot);
-        self.pending_targets
-            .push((slot, gen, resolved.map(|r| r.1)));
+        self.pending_targets.push((slot, gen, resolved.map(|r| r.1)));
         R::Ok
     }
 
@@ -2038,9 +2017,7 @@ impl Engine {
         if let Mode::SendVar { buf, overflow, .. } = &mut self.mode {
             match b {
                 0x1a => {
-                    if let Mode::SendVar { gen, buf, .. } =
-                        std::mem::replace(&mut self.mode, Mode::Command)
-                    {
+                    if let Mode::SendVar { gen, buf, .. } = std::mem::replace(&mut self.mode, Mode::Command) {
                         if echo {
                             self.emit(vec![b]);
                         }
@@ -2468,8 +2445,7 @@ impl Engine {
         }
         self.power = Power::Booting;
         self.net_up = false;
-        self.timers
-            .push((self.now + self.delays.rdy, Timer::BootRdy));
+        self.timers.push((self.now + self.delays.rdy, Timer::BootRdy));
         self.timers
             .push((self.now + self.delays.call_ready, Timer::BootCallReady));
     }
@@ -2637,9 +2613,7 @@ impl Engine {
         if push {
             let mut v = Vec::new();
             if self.mux {
-                v.extend_from_slice(
-                    format!("\r\n+RECEIVE: {slot}, {}\r\n", chunk.len()).as_bytes(),
-                );
+                v.extend_from_slice(format!("\r\n+RECEIVE: {slot}, {}\r\n", chunk.len()).as_bytes());
             } else {
                 if self.qishowra {
                     v.extend_from_slice(format!("RECV FROM:{}:{}\r\n", s.ip, s.port).as_bytes());
@@ -2727,8 +2701,7 @@ fn parse_commands(s: &str) -> Option<Vec<(String, Kind)>> {
                     if ch == '"' {
                         inq = !inq;
                     } else if !inq
-                        && (ch == ';'
-                            || (ch == '&' && i + 1 < b.len() && b[i + 1].is_ascii_alphabetic()))
+                        && (ch == ';' || (ch == '&' && i + 1 < b.len() && b[i + 1].is_ascii_alphabetic()))
                     {
                         break;
                     }

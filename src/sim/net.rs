@@ -112,12 +112,10 @@ impl Net {
                 Err(_) => Err(()),
             },
         };
-        let _ = thread::Builder::new()
-            .name("sim-connect".into())
-            .spawn(move || {
-                let res = addr.ok().and_then(|a| open(&a, udp, timeout).ok());
-                let _ = tx.send(Ev::Stream(slot, gen, res));
-            });
+        let _ = thread::Builder::new().name("sim-connect".into()).spawn(move || {
+            let res = addr.ok().and_then(|a| open(&a, udp, timeout).ok());
+            let _ = tx.send(Ev::Stream(slot, gen, res));
+        });
     }
 
     /// Register a connected stream; returns whether it is usable.
@@ -135,17 +133,15 @@ impl Net {
                 let _ = thread::Builder::new()
                     .name("sim-sock-rd".into())
                     .spawn(move || tcp_reader(r, slot, gen, tx, c2));
-                let _ = thread::Builder::new()
-                    .name("sim-sock-wr".into())
-                    .spawn(move || {
-                        let mut w = w;
-                        for d in wrx {
-                            if w.write_all(&d).is_err() {
-                                break;
-                            }
+                let _ = thread::Builder::new().name("sim-sock-wr".into()).spawn(move || {
+                    let mut w = w;
+                    for d in wrx {
+                        if w.write_all(&d).is_err() {
+                            break;
                         }
-                        let _ = w.shutdown(Shutdown::Both);
-                    });
+                    }
+                    let _ = w.shutdown(Shutdown::Both);
+                });
                 self.conns.insert(
                     (slot, gen),
                     Conn {
@@ -161,46 +157,42 @@ impl Net {
                 };
                 let _ = r.set_read_timeout(Some(Duration::from_millis(100)));
                 let c2 = closed.clone();
-                let _ = thread::Builder::new()
-                    .name("sim-udp-rd".into())
-                    .spawn(move || {
-                        let mut buf = vec![0u8; 65536];
-                        while !c2.load(Ordering::Relaxed) {
-                            match r.recv(&mut buf) {
-                                Ok(n) => {
-                                    let ev = NetEvent::Data {
-                                        slot,
-                                        gen,
-                                        data: buf[..n].to_vec(),
-                                    };
-                                    if tx.send(Ev::Net(ev)).is_err() {
-                                        break;
-                                    }
+                let _ = thread::Builder::new().name("sim-udp-rd".into()).spawn(move || {
+                    let mut buf = vec![0u8; 65536];
+                    while !c2.load(Ordering::Relaxed) {
+                        match r.recv(&mut buf) {
+                            Ok(n) => {
+                                let ev = NetEvent::Data {
+                                    slot,
+                                    gen,
+                                    data: buf[..n].to_vec(),
+                                };
+                                if tx.send(Ev::Net(ev)).is_err() {
+                                    break;
                                 }
-                                Err(e)
-                                    if matches!(
-                                        e.kind(),
-                                        std::io::ErrorKind::WouldBlock
-                                            | std::io::ErrorKind::TimedOut
-                                            | std::io::ErrorKind::Interrupted
-                                    ) => {}
-                                // ICMP port unreachable and the like: keep the socket
-                                Err(_) => thread::sleep(Duration::from_millis(20)),
                             }
+                            Err(e)
+                                if matches!(
+                                    e.kind(),
+                                    std::io::ErrorKind::WouldBlock
+                                        | std::io::ErrorKind::TimedOut
+                                        | std::io::ErrorKind::Interrupted
+                                ) => {}
+                            // ICMP port unreachable and the like: keep the socket
+                            Err(_) => thread::sleep(Duration::from_millis(20)),
                         }
-                    });
+                    }
+                });
                 let c3 = closed.clone();
-                let _ = thread::Builder::new()
-                    .name("sim-udp-wr".into())
-                    .spawn(move || {
-                        for d in wrx {
-                            if c3.load(Ordering::Relaxed) {
-                                break;
-                            }
-                            let _ = u.send(&d);
+                let _ = thread::Builder::new().name("sim-udp-wr".into()).spawn(move || {
+                    for d in wrx {
+                        if c3.load(Ordering::Relaxed) {
+                            break;
                         }
-                        c3.store(true, Ordering::Relaxed);
-                    });
+                        let _ = u.send(&d);
+                    }
+                    c3.store(true, Ordering::Relaxed);
+                });
                 self.conns.insert(
                     (slot, gen),
                     Conn {

@@ -95,52 +95,47 @@ pub fn spawn_reader(
     set_cloexec(rd.as_raw_fd());
     rd.set_timeout(Duration::from_millis(50))
         .map_err(std::io::Error::other)?;
-    thread::Builder::new()
-        .name("sim-pty-rd".into())
-        .spawn(move || {
-            let mut bucket = baud.map(|b| Bucket::new(b as f64 / 10.0));
-            let mut buf = vec![0u8; 4096];
-            while !stop.load(Ordering::Relaxed) {
-                let lim = match bucket.as_mut() {
-                    Some(b) => b.take(buf.len(), &stop),
-                    None => buf.len(),
-                };
-                if lim == 0 {
-                    break;
+    thread::Builder::new().name("sim-pty-rd".into()).spawn(move || {
+        let mut bucket = baud.map(|b| Bucket::new(b as f64 / 10.0));
+        let mut buf = vec![0u8; 4096];
+        while !stop.load(Ordering::Relaxed) {
+            let lim = match bucket.as_mut() {
+                Some(b) => b.take(buf.len(), &stop),
+                None => buf.len(),
+            };
+            if lim == 0 {
+                break;
+            }
+            match rd.read(&mut buf[..lim]) {
+                Ok(0) => {
+                    if let Some(b) = bucket.as_mut() {
+                        b.refund(lim);
+                    }
+                    thread::sleep(Duration::from_millis(20));
                 }
-                match rd.read(&mut buf[..lim]) {
-                    Ok(0) => {
-                        if let Some(b) = bucket.as_mut() {
-                            b.refund(lim);
-                        }
-                        thread::sleep(Duration::from_millis(20));
+                Ok(n) => {
+                    if let Some(b) = bucket.as_mut() {
+                        b.refund(lim - n);
                     }
-                    Ok(n) => {
-                        if let Some(b) = bucket.as_mut() {
-                            b.refund(lim - n);
-                        }
-                        if tx
-                            .send(Ev::Host(Instant::now(), buf[..n].to_vec()))
-                            .is_err()
-                        {
-                            break;
-                        }
+                    if tx.send(Ev::Host(Instant::now(), buf[..n].to_vec())).is_err() {
+                        break;
                     }
-                    Err(e) => {
-                        if let Some(b) = bucket.as_mut() {
-                            b.refund(lim);
-                        }
-                        match e.kind() {
-                            std::io::ErrorKind::TimedOut
-                            | std::io::ErrorKind::Interrupted
-                            | std::io::ErrorKind::WouldBlock => {}
-                            // all slave fds closed (cannot happen while we hold one): back off
-                            _ => thread::sleep(Duration::from_millis(20)),
-                        }
+                }
+                Err(e) => {
+                    if let Some(b) = bucket.as_mut() {
+                        b.refund(lim);
+                    }
+                    match e.kind() {
+                        std::io::ErrorKind::TimedOut
+                        | std::io::ErrorKind::Interrupted
+                        | std::io::ErrorKind::WouldBlock => {}
+                        // all slave fds closed (cannot happen while we hold one): back off
+                        _ => thread::sleep(Duration::from_millis(20)),
                     }
                 }
             }
-        })
+        }
+    })
 }
 
 pub fn spawn_writer(
@@ -150,57 +145,55 @@ pub fn spawn_writer(
     baud: Option<u32>,
     fragment: Option<(usize, Duration)>,
 ) -> std::io::Result<thread::JoinHandle<()>> {
-    thread::Builder::new()
-        .name("sim-pty-wr".into())
-        .spawn(move || {
-            let mut master = master;
-            let _ = master.set_timeout(Duration::from_millis(100));
-            let mut bucket = baud.map(|b| Bucket::new(b as f64 / 10.0));
-            let piece = fragment.map_or(usize::MAX, |f| f.0.max(1));
-            for msg in rx {
-                let data = match msg {
-                    WMsg::Data(d) => d,
-                    WMsg::Vanish => return,
-                };
-                let mut off = 0;
-                while off < data.len() {
-                    if stop.load(Ordering::Relaxed) {
+    thread::Builder::new().name("sim-pty-wr".into()).spawn(move || {
+        let mut master = master;
+        let _ = master.set_timeout(Duration::from_millis(100));
+        let mut bucket = baud.map(|b| Bucket::new(b as f64 / 10.0));
+        let piece = fragment.map_or(usize::MAX, |f| f.0.max(1));
+        for msg in rx {
+            let data = match msg {
+                WMsg::Data(d) => d,
+                WMsg::Vanish => return,
+            };
+            let mut off = 0;
+            while off < data.len() {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let mut n = (data.len() - off).min(piece);
+                if let Some(b) = bucket.as_mut() {
+                    n = b.take(n, &stop);
+                    if n == 0 {
                         return;
                     }
-                    let mut n = (data.len() - off).min(piece);
-                    if let Some(b) = bucket.as_mut() {
-                        n = b.take(n, &stop);
-                        if n == 0 {
-                            return;
-                        }
-                    }
-                    let mut done = 0;
-                    while done < n {
-                        match master.write(&data[off + done..off + n]) {
-                            Ok(k) => done += k,
-                            Err(e) => match e.kind() {
-                                std::io::ErrorKind::TimedOut
-                                | std::io::ErrorKind::Interrupted
-                                | std::io::ErrorKind::WouldBlock => {
-                                    if stop.load(Ordering::Relaxed) {
-                                        return;
-                                    }
+                }
+                let mut done = 0;
+                while done < n {
+                    match master.write(&data[off + done..off + n]) {
+                        Ok(k) => done += k,
+                        Err(e) => match e.kind() {
+                            std::io::ErrorKind::TimedOut
+                            | std::io::ErrorKind::Interrupted
+                            | std::io::ErrorKind::WouldBlock => {
+                                if stop.load(Ordering::Relaxed) {
+                                    return;
                                 }
-                                _ => {
-                                    // nobody can read: drop this output
-                                    done = n;
-                                }
-                            },
-                        }
-                    }
-                    off += n;
-                    if let Some((_, d)) = fragment {
-                        if off < data.len() && !d.is_zero() {
-                            thread::sleep(d);
-                        }
+                            }
+                            _ => {
+                                // nobody can read: drop this output
+                                done = n;
+                            }
+                        },
                     }
                 }
-                let _ = master.flush();
+                off += n;
+                if let Some((_, d)) = fragment {
+                    if off < data.len() && !d.is_zero() {
+                        thread::sleep(d);
+                    }
+                }
             }
-        })
+            let _ = master.flush();
+        }
+    })
 }

@@ -36,8 +36,7 @@ impl Sim {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .expect("sim ready line");
-        let v: Value =
-            serde_json::from_str(&line).unwrap_or_else(|e| panic!("sim printed {line:?}: {e}"));
+        let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("sim printed {line:?}: {e}"));
         let port = v["port"].as_str().expect("port").to_string();
         Sim { child, port, dir }
     }
