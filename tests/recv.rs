@@ -321,18 +321,13 @@ fn udp_datagrams_are_records() {
     udp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
     let addr = udp.local_addr().unwrap().to_string();
     attach(&sim, &["--recv", "retrieve"]);
-    sim.qtcp(&["--json", "connect", "--udp", &addr])
-        .assert_code(0);
+    sim.qtcp(&["--json", "connect", "--udp", &addr]).assert_code(0);
     sim.qtcp(&["--json", "send", "--udp", "--data", "hello"])
         .assert_code(0);
     let mut buf = [0u8; 2048];
     let (n, peer) = udp.recv_from(&mut buf).unwrap();
     assert_eq!(&buf[..n], b"hello");
-    let grams = [
-        random_bytes(100, 55),
-        random_bytes(1, 56),
-        random_bytes(1200, 57),
-    ];
+    let grams = [random_bytes(100, 55), random_bytes(1, 56), random_bytes(1200, 57)];
     for g in &grams {
         udp.send_to(g, peer).unwrap();
     }

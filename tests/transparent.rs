@@ -408,13 +408,7 @@ fn leaving_the_connection_open_then_resuming_it() {
 fn short_guard_is_not_an_escape() {
     // qtcp's guard shorter than the simulator's: "+++" is data (the echo server gets it) and
     // there is no OK: exit 12, and qtcp writes nothing more.
-    let sim = Sim::start(&[
-        "--delays=fast",
-        "--guard-before",
-        "3s",
-        "--guard-after",
-        "200ms",
-    ]);
+    let sim = Sim::start(&["--delays=fast", "--guard-before", "3s", "--guard-after", "200ms"]);
     let echo = Echo::start();
     let (code, out, summary, err) = run_transparent(
         &sim,

@@ -112,9 +112,7 @@ impl RecvSink for Sink {
             if self.file.is_some() {
                 self.write_bytes(c.data)?;
             } else {
-                v["bytes"] = base64::engine::general_purpose::STANDARD
-                    .encode(c.data)
-                    .into();
+                v["bytes"] = base64::engine::general_purpose::STANDARD.encode(c.data).into();
             }
             let mut o = std::io::stdout().lock();
             writeln!(o, "{v}").and_then(|_| o.flush())
@@ -127,9 +125,7 @@ impl RecvSink for Sink {
         match e {
             RecvEvent::Ready { mode, actions } => {
                 if self.json {
-                    json_line(
-                        &json!({"type": "event", "event": "ready", "mode": mode, "actions": actions}),
-                    );
+                    json_line(&json!({"type": "event", "event": "ready", "mode": mode, "actions": actions}));
                 }
             }
             RecvEvent::Urc { name, text } => {
@@ -167,9 +163,7 @@ pub fn run(port: &PortArgs, cmd: RecvCmd) -> ExitCode {
     };
     let result = (|| -> Result<RecvReport, Error> {
         let file = match &cmd.out {
-            Some(p) => {
-                Some(File::create(p).map_err(|e| Error::usage(format!("{}: {e}", p.display())))?)
-            }
+            Some(p) => Some(File::create(p).map_err(|e| Error::usage(format!("{}: {e}", p.display())))?),
             None => None,
         };
         let mut sink = Sink {
@@ -204,7 +198,8 @@ pub fn run(port: &PortArgs, cmd: RecvCmd) -> ExitCode {
                 v["type"] = "summary".into();
                 v["ok"] = false.into();
                 v["exit_code"] = e.exit_code().into();
-                v["error"] = json!({"class": e.class.name(), "exit_code": e.exit_code(), "message": e.message});
+                v["error"] =
+                    json!({"class": e.class.name(), "exit_code": e.exit_code(), "message": e.message});
                 json_line(&v);
             } else if let (Some(r), false) = (&rep, port.quiet) {
                 eprintln!("{}", human_summary(r));

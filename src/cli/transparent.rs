@@ -197,10 +197,7 @@ impl TransparentIo for Io {
                         c.markers.join(", ")
                     )
                 } else {
-                    format!(
-                        "{} was the module's report (no OK to +++)",
-                        c.markers.join(", ")
-                    )
+                    format!("{} was the module's report (no OK to +++)", c.markers.join(", "))
                 },
             ),
             TransparentEvent::Escaping { reason } => (
@@ -280,7 +277,8 @@ pub fn run(port: &PortArgs, cmd: TransparentCmd) -> ExitCode {
                 v["type"] = "summary".into();
                 v["ok"] = false.into();
                 v["exit_code"] = e.exit_code().into();
-                v["error"] = json!({"class": e.class.name(), "exit_code": e.exit_code(), "message": e.message});
+                v["error"] =
+                    json!({"class": e.class.name(), "exit_code": e.exit_code(), "message": e.message});
                 eprintln!("{v}");
             } else {
                 if let (Some(r), false) = (&rep, quiet) {

@@ -156,10 +156,7 @@ pub fn urc_event(u: &Urc) -> (&'static str, String) {
             "qirdi",
             format!(
                 "+QIRDI: {}",
-                v.iter()
-                    .map(|n| n.to_string())
-                    .collect::<Vec<_>>()
-                    .join(",")
+                v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")
             ),
         ),
         Urc::Closed { index: Some(i) } => ("closed", format!("{i}, CLOSED")),
@@ -191,9 +188,7 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn interrupted(&self) -> bool {
-        self.user_flag
-            .as_ref()
-            .is_some_and(|f| f.load(Ordering::Relaxed))
+        self.user_flag.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
     }
 
     fn remaining(&self) -> Option<u64> {
@@ -239,9 +234,7 @@ impl Run<'_> {
                     }
                     continue;
                 }
-                Urc::Closed { index }
-                    if index.is_none() || *index == self.o.id || self.o.id.is_none() =>
-                {
+                Urc::Closed { index } if index.is_none() || *index == self.o.id || self.o.id.is_none() => {
                     self.rep.closed = true;
                 }
                 Urc::PdpDeact => self.pdp = true,
@@ -484,17 +477,13 @@ fn qird(s: &mut Session, run: &mut Run, sid: u8) -> Result<Read> {
             }
             Ok(Read::Gone)
         }
-        o => Err(Error::protocol(format!(
-            "{cmd}: unexpected {}",
-            describe(o)
-        ))),
+        o => Err(Error::protocol(format!("{cmd}: unexpected {}", describe(o)))),
     }
 }
 
 /// A marker error turned into [`StopReason::OutputClosed`] by the loops.
 fn output_closed() -> Error {
-    Error::new(ErrorClass::Io, "output closed")
-        .with_detail(serde_json::json!({"output_closed": true}))
+    Error::new(ErrorClass::Io, "output closed").with_detail(serde_json::json!({"output_closed": true}))
 }
 
 fn is_output_closed(e: &Error) -> bool {

@@ -31,11 +31,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The module's reports that can appear in the data stream (single mode).
-pub const MARKERS: &[&[u8]] = &[
-    b"\r\nCLOSED\r\n",
-    b"\r\n0, CLOSED\r\n",
-    b"\r\n+PDP DEACT\r\n",
-];
+pub const MARKERS: &[&[u8]] = &[b"\r\nCLOSED\r\n", b"\r\n0, CLOSED\r\n", b"\r\n+PDP DEACT\r\n"];
 
 /// The answer to a recognised `+++`.
 const ESC_OK: &[u8] = b"\r\nOK\r\n";
@@ -226,9 +222,7 @@ impl Holdback {
     /// An incomplete prefix held for [`PREFIX_HOLD`] without news is data: release it.
     pub fn tick(&mut self, now: Instant) -> Vec<u8> {
         match self.last_push {
-            Some(t) if self.complete() == 0 && now >= t + PREFIX_HOLD => {
-                std::mem::take(&mut self.pending)
-            }
+            Some(t) if self.complete() == 0 && now >= t + PREFIX_HOLD => std::mem::take(&mut self.pending),
             _ => Vec::new(),
         }
     }
@@ -272,12 +266,7 @@ enum Escape {
 
 impl Bridge<'_> {
     fn interrupted(&mut self) -> bool {
-        if !self.interrupted
-            && self
-                .user_flag
-                .as_ref()
-                .is_some_and(|f| f.load(Ordering::Relaxed))
-        {
+        if !self.interrupted && self.user_flag.as_ref().is_some_and(|f| f.load(Ordering::Relaxed)) {
             self.interrupted = true;
         }
         self.interrupted
@@ -378,8 +367,7 @@ impl Bridge<'_> {
                 break;
             }
             self.take_input();
-            self.s
-                .pump((now + Duration::from_millis(20)).min(deadline))?;
+            self.s.pump((now + Duration::from_millis(20)).min(deadline))?;
             let raw = self.s.take_raw();
             if !raw.is_empty() {
                 post.extend_from_slice(&raw);
@@ -705,8 +693,7 @@ fn bridge(b: &mut Bridge, started: Instant) -> Result<EndReason> {
                 }
                 Escape::Ok => {
                     // An interrupt during the check also ends the session.
-                    let end =
-                        end.or_else(|| b.end_reason(started).filter(|r| *r != EndReason::Eof));
+                    let end = end.or_else(|| b.end_reason(started).filter(|r| *r != EndReason::Eof));
                     match end {
                         None => {
                             // The words were data: back to data mode.
@@ -761,10 +748,10 @@ fn finish_open(b: &mut Bridge) -> Result<()> {
             result: QiResult::CloseOk,
             ..
         } => b.rep.actions.push("QICLOSE".into()),
-        o => b.rep.actions.push(format!(
-            "QICLOSE answered {} (already closed?)",
-            describe(o)
-        )),
+        o => b
+            .rep
+            .actions
+            .push(format!("QICLOSE answered {} (already closed?)", describe(o))),
     }
     b.s.take_urcs();
     b.rep.connection_open = false;
