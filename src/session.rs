@@ -120,6 +120,10 @@ pub struct Session {
     /// Bytes per second of the serial line, to stretch deadlines of long responses.
     pub line_rate: u32,
     rebooted: bool,
+    /// Chapter 9's recovery: how to reset a hung module, if the user gave a way.
+    pub reset: Option<crate::recovery::ResetPolicy>,
+    /// Resets done in this session.
+    pub resets: u32,
 }
 
 impl Session {
@@ -137,6 +141,8 @@ impl Session {
             min_timeout: Duration::ZERO,
             line_rate: 11_520,
             rebooted: false,
+            reset: None,
+            resets: 0,
         }
     }
 
