@@ -42,9 +42,11 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Check SIM and registration, set the APN and receive mode; --activate brings the context up')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open a TCP or UDP connection and leave it open')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send data on the open connection with acknowledgement flow control')
+            [CompletionResult]::new('recv', 'recv', [CompletionResultType]::ParameterValue, 'Receive data from the open connection (retrieve or direct mode) to stdout, a file or JSON')
             [CompletionResult]::new('sack-watch', 'sack-watch', [CompletionResultType]::ParameterValue, 'Poll QISACK until every byte sent is acknowledged')
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close the connection (and with --deact the PDP context)')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push one file: probe, attach, connect, send with every byte acknowledged, close')
+            [CompletionResult]::new('transparent', 'transparent', [CompletionResultType]::ParameterValue, 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated module on a pseudo-terminal (real sockets behind it)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -159,6 +161,36 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'qtcp;recv' {
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Receive mode; auto asks the module (AT+QINDI?)')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Connection index (QIMUX=1): the socket read with AT+QIRD')
+            [CompletionResult]::new('--chunk', '--chunk', [CompletionResultType]::ParameterName, 'Largest AT+QIRD read')
+            [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Stop after N bytes')
+            [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'Stop after this long without data')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop after this long overall')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the data to FILE instead of stdout')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the data to FILE instead of stdout')
+            [CompletionResult]::new('--poll', '--poll', [CompletionResultType]::ParameterName, 'Read (retrieve) or check the connection (direct) at least this often without a URC')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Baud rate of the serial line')
+            [CompletionResult]::new('--baud', '--baud', [CompletionResultType]::ParameterName, 'Baud rate of the serial line')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)')
+            [CompletionResult]::new('--cmd-timeout', '--cmd-timeout', [CompletionResultType]::ParameterName, 'Shortest deadline for any command (the table''s values are the module''s maximum response times plus 1 s)')
+            [CompletionResult]::new('--reset-cmd', '--reset-cmd', [CompletionResultType]::ParameterName, 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]')
+            [CompletionResult]::new('--headers', '--headers', [CompletionResultType]::ParameterName, 'Direct mode: switch on IPD<len> framing (QIHEAD=1, QISHOWRA=1, QISHOWPT=1) and use it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a readable transcript of the conversation on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a readable transcript of the conversation on stderr')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object (JSON Lines for streams) on stdout instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'qtcp;sack-watch' {
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between polls')
             [CompletionResult]::new('--max-polls', '--max-polls', [CompletionResultType]::ParameterName, 'Give up after this many polls (24 × 5 s = the document''s 2 minutes)')
@@ -239,6 +271,34 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'qtcp;transparent' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for CONNECT (the module gives up at 75 s)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'The module sends a partial packet after this long without input (QITCFG WaitTm, 100 ms units, 100ms..1s)')
+            [CompletionResult]::new('--packet-size', '--packet-size', [CompletionResultType]::ParameterName, 'The module sends at once when this many bytes collected (QITCFG SendSz)')
+            [CompletionResult]::new('--guard', '--guard', [CompletionResultType]::ParameterName, 'Silence before and after +++ (the module needs 1 s before, 0.5-1 s after)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'End the session after this long')
+            [CompletionResult]::new('--linger', '--linger', [CompletionResultType]::ParameterName, 'After stdin EOF, keep receiving until nothing arrived for this long')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Baud rate of the serial line')
+            [CompletionResult]::new('--baud', '--baud', [CompletionResultType]::ParameterName, 'Baud rate of the serial line')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)')
+            [CompletionResult]::new('--cmd-timeout', '--cmd-timeout', [CompletionResultType]::ParameterName, 'Shortest deadline for any command (the table''s values are the module''s maximum response times plus 1 s)')
+            [CompletionResult]::new('--reset-cmd', '--reset-cmd', [CompletionResultType]::ParameterName, 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'UDP instead of TCP')
+            [CompletionResult]::new('--close', '--close', [CompletionResultType]::ParameterName, 'After leaving data mode, close the connection and restore QIMODE=0')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a readable transcript of the conversation on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a readable transcript of the conversation on stderr')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object (JSON Lines for streams) on stdout instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'qtcp;sim' {
             [CompletionResult]::new('--link', '--link', [CompletionResultType]::ParameterName, 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)')
             [CompletionResult]::new('--echo', '--echo', [CompletionResultType]::ParameterName, 'Initial echo (ATE) setting')
@@ -296,9 +356,11 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Check SIM and registration, set the APN and receive mode; --activate brings the context up')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open a TCP or UDP connection and leave it open')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send data on the open connection with acknowledgement flow control')
+            [CompletionResult]::new('recv', 'recv', [CompletionResultType]::ParameterValue, 'Receive data from the open connection (retrieve or direct mode) to stdout, a file or JSON')
             [CompletionResult]::new('sack-watch', 'sack-watch', [CompletionResultType]::ParameterValue, 'Poll QISACK until every byte sent is acknowledged')
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close the connection (and with --deact the PDP context)')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push one file: probe, attach, connect, send with every byte acknowledged, close')
+            [CompletionResult]::new('transparent', 'transparent', [CompletionResultType]::ParameterValue, 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated module on a pseudo-terminal (real sockets behind it)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -315,6 +377,9 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
         'qtcp;help;send' {
             break
         }
+        'qtcp;help;recv' {
+            break
+        }
         'qtcp;help;sack-watch' {
             break
         }
@@ -322,6 +387,9 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             break
         }
         'qtcp;help;push' {
+            break
+        }
+        'qtcp;help;transparent' {
             break
         }
         'qtcp;help;sim' {

@@ -34,6 +34,9 @@ _qtcp() {
             qtcp,push)
                 cmd="qtcp__subcmd__push"
                 ;;
+            qtcp,recv)
+                cmd="qtcp__subcmd__recv"
+                ;;
             qtcp,sack-watch)
                 cmd="qtcp__subcmd__sack__subcmd__watch"
                 ;;
@@ -42,6 +45,9 @@ _qtcp() {
                 ;;
             qtcp,sim)
                 cmd="qtcp__subcmd__sim"
+                ;;
+            qtcp,transparent)
+                cmd="qtcp__subcmd__transparent"
                 ;;
             qtcp__subcmd__help,attach)
                 cmd="qtcp__subcmd__help__subcmd__attach"
@@ -61,6 +67,9 @@ _qtcp() {
             qtcp__subcmd__help,push)
                 cmd="qtcp__subcmd__help__subcmd__push"
                 ;;
+            qtcp__subcmd__help,recv)
+                cmd="qtcp__subcmd__help__subcmd__recv"
+                ;;
             qtcp__subcmd__help,sack-watch)
                 cmd="qtcp__subcmd__help__subcmd__sack__subcmd__watch"
                 ;;
@@ -70,6 +79,9 @@ _qtcp() {
             qtcp__subcmd__help,sim)
                 cmd="qtcp__subcmd__help__subcmd__sim"
                 ;;
+            qtcp__subcmd__help,transparent)
+                cmd="qtcp__subcmd__help__subcmd__transparent"
+                ;;
             *)
                 ;;
         esac
@@ -77,7 +89,7 @@ _qtcp() {
 
     case "${cmd}" in
         qtcp)
-            opts="-p -b -v -q -h -V --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version probe attach connect send sack-watch close push sim help"
+            opts="-p -b -v -q -h -V --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version probe attach connect send recv sack-watch close push transparent sim help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -293,7 +305,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__help)
-            opts="probe attach connect send sack-watch close push sim help"
+            opts="probe attach connect send recv sack-watch close push transparent sim help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -390,6 +402,20 @@ _qtcp() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        qtcp__subcmd__help__subcmd__recv)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         qtcp__subcmd__help__subcmd__sack__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -419,6 +445,20 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__help__subcmd__sim)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        qtcp__subcmd__help__subcmd__transparent)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -534,6 +574,88 @@ _qtcp() {
                     return 0
                     ;;
                 --chunk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cmd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        qtcp__subcmd__recv)
+            opts="-o -p -b -v -q -h -V --mode --id --chunk --headers --bytes --idle --timeout --out --poll --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mode)
+                    COMPREPLY=($(compgen -W "auto retrieve direct" -- "${cur}"))
+                    return 0
+                    ;;
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -864,6 +986,76 @@ _qtcp() {
                     return 0
                     ;;
                 --fault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cmd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        qtcp__subcmd__transparent)
+            opts="-p -b -v -q -h -V --udp --timeout --wait --packet-size --guard --close --duration --linger --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --packet-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --guard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --linger)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

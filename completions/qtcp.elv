@@ -39,9 +39,11 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand attach 'Check SIM and registration, set the APN and receive mode; --activate brings the context up'
             cand connect 'Open a TCP or UDP connection and leave it open'
             cand send 'Send data on the open connection with acknowledgement flow control'
+            cand recv 'Receive data from the open connection (retrieve or direct mode) to stdout, a file or JSON'
             cand sack-watch 'Poll QISACK until every byte sent is acknowledged'
             cand close 'Close the connection (and with --deact the PDP context)'
             cand push 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
+            cand transparent 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
             cand sim 'Run a simulated module on a pseudo-terminal (real sockets behind it)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -151,6 +153,35 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'qtcp;recv'= {
+            cand --mode 'Receive mode; auto asks the module (AT+QINDI?)'
+            cand --id 'Connection index (QIMUX=1): the socket read with AT+QIRD'
+            cand --chunk 'Largest AT+QIRD read'
+            cand --bytes 'Stop after N bytes'
+            cand --idle 'Stop after this long without data'
+            cand --timeout 'Stop after this long overall'
+            cand -o 'Write the data to FILE instead of stdout'
+            cand --out 'Write the data to FILE instead of stdout'
+            cand --poll 'Read (retrieve) or check the connection (direct) at least this often without a URC'
+            cand -p 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently'
+            cand --port 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently'
+            cand -b 'Baud rate of the serial line'
+            cand --baud 'Baud rate of the serial line'
+            cand --trace 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)'
+            cand --cmd-timeout 'Shortest deadline for any command (the table''s values are the module''s maximum response times plus 1 s)'
+            cand --reset-cmd 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir'
+            cand --state-dir 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]'
+            cand --headers 'Direct mode: switch on IPD<len> framing (QIHEAD=1, QISHOWRA=1, QISHOWPT=1) and use it'
+            cand -v 'Print a readable transcript of the conversation on stderr'
+            cand --verbose 'Print a readable transcript of the conversation on stderr'
+            cand --json 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+            cand -q 'No progress bar'
+            cand --quiet 'No progress bar'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'qtcp;sack-watch'= {
             cand --interval 'Time between polls'
             cand --max-polls 'Give up after this many polls (24 × 5 s = the document''s 2 minutes)'
@@ -228,6 +259,33 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'qtcp;transparent'= {
+            cand --timeout 'How long to wait for CONNECT (the module gives up at 75 s)'
+            cand --wait 'The module sends a partial packet after this long without input (QITCFG WaitTm, 100 ms units, 100ms..1s)'
+            cand --packet-size 'The module sends at once when this many bytes collected (QITCFG SendSz)'
+            cand --guard 'Silence before and after +++ (the module needs 1 s before, 0.5-1 s after)'
+            cand --duration 'End the session after this long'
+            cand --linger 'After stdin EOF, keep receiving until nothing arrived for this long'
+            cand -p 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently'
+            cand --port 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently'
+            cand -b 'Baud rate of the serial line'
+            cand --baud 'Baud rate of the serial line'
+            cand --trace 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)'
+            cand --cmd-timeout 'Shortest deadline for any command (the table''s values are the module''s maximum response times plus 1 s)'
+            cand --reset-cmd 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir'
+            cand --state-dir 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]'
+            cand --udp 'UDP instead of TCP'
+            cand --close 'After leaving data mode, close the connection and restore QIMODE=0'
+            cand -v 'Print a readable transcript of the conversation on stderr'
+            cand --verbose 'Print a readable transcript of the conversation on stderr'
+            cand --json 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+            cand -q 'No progress bar'
+            cand --quiet 'No progress bar'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'qtcp;sim'= {
             cand --link 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)'
             cand --echo 'Initial echo (ATE) setting'
@@ -284,9 +342,11 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand attach 'Check SIM and registration, set the APN and receive mode; --activate brings the context up'
             cand connect 'Open a TCP or UDP connection and leave it open'
             cand send 'Send data on the open connection with acknowledgement flow control'
+            cand recv 'Receive data from the open connection (retrieve or direct mode) to stdout, a file or JSON'
             cand sack-watch 'Poll QISACK until every byte sent is acknowledged'
             cand close 'Close the connection (and with --deact the PDP context)'
             cand push 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
+            cand transparent 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
             cand sim 'Run a simulated module on a pseudo-terminal (real sockets behind it)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -298,11 +358,15 @@ set edit:completion:arg-completer[qtcp] = {|@words|
         }
         &'qtcp;help;send'= {
         }
+        &'qtcp;help;recv'= {
+        }
         &'qtcp;help;sack-watch'= {
         }
         &'qtcp;help;close'= {
         }
         &'qtcp;help;push'= {
+        }
+        &'qtcp;help;transparent'= {
         }
         &'qtcp;help;sim'= {
         }

@@ -39,9 +39,11 @@ complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "probe" -d 'Synchronise wi
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "attach" -d 'Check SIM and registration, set the APN and receive mode; --activate brings the context up'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "connect" -d 'Open a TCP or UDP connection and leave it open'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "send" -d 'Send data on the open connection with acknowledgement flow control'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "recv" -d 'Receive data from the open connection (retrieve or direct mode) to stdout, a file or JSON'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "sack-watch" -d 'Poll QISACK until every byte sent is acknowledged'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "close" -d 'Close the connection (and with --deact the PDP context)'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "push" -d 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "transparent" -d 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "sim" -d 'Run a simulated module on a pseudo-terminal (real sockets behind it)'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l expect -d 'What counts as success' -r -f -a "answer\t'Exit 0 whenever the module answers (SIM and network are reported as fields)'
@@ -118,6 +120,28 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l json -d 'Print one JS
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s q -l quiet -d 'No progress bar'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s h -l help -d 'Print help'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l mode -d 'Receive mode; auto asks the module (AT+QINDI?)' -r -f -a "auto\t'Ask the module (AT+QINDI?): 1 or 2 is retrieve, 0 is direct'
+retrieve\t'Data waits in the module; read with AT+QIRD (QINDI=1/2)'
+direct\t'Data is pushed by the module as it arrives (QINDI=0)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l id -d 'Connection index (QIMUX=1): the socket read with AT+QIRD' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l chunk -d 'Largest AT+QIRD read' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l bytes -d 'Stop after N bytes' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l idle -d 'Stop after this long without data' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l timeout -d 'Stop after this long overall' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s o -l out -d 'Write the data to FILE instead of stdout' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l poll -d 'Read (retrieve) or check the connection (direct) at least this often without a URC' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l headers -d 'Direct mode: switch on IPD<len> framing (QIHEAD=1, QISHOWRA=1, QISHOWPT=1) and use it'
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l interval -d 'Time between polls' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l max-polls -d 'Give up after this many polls (24 × 5 s = the document\'s 2 minutes)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l heartbeat -d 'Send this heartbeat first (the document\'s keep-alive)' -r
@@ -171,6 +195,25 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l json -d 'Print one JS
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s q -l quiet -d 'No progress bar'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s h -l help -d 'Print help'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l timeout -d 'How long to wait for CONNECT (the module gives up at 75 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l wait -d 'The module sends a partial packet after this long without input (QITCFG WaitTm, 100 ms units, 100ms..1s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l packet-size -d 'The module sends at once when this many bytes collected (QITCFG SendSz)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l guard -d 'Silence before and after +++ (the module needs 1 s before, 0.5-1 s after)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l duration -d 'End the session after this long' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l linger -d 'After stdin EOF, keep receiving until nothing arrived for this long' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l udp -d 'UDP instead of TCP'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l close -d 'After leaving data mode, close the connection and restore QIMODE=0'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l link -d 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l echo -d 'Initial echo (ATE) setting' -r -f -a "on\t''
 off\t''"
@@ -222,12 +265,14 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l json -d 'Print one JSO
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s q -l quiet -d 'No progress bar'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s V -l version -d 'Print version'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "probe" -d 'Synchronise with the module and report identity, SIM, signal, registration, TCP/IP state'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "attach" -d 'Check SIM and registration, set the APN and receive mode; --activate brings the context up'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "connect" -d 'Open a TCP or UDP connection and leave it open'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "send" -d 'Send data on the open connection with acknowledgement flow control'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "sack-watch" -d 'Poll QISACK until every byte sent is acknowledged'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "close" -d 'Close the connection (and with --deact the PDP context)'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "push" -d 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "sim" -d 'Run a simulated module on a pseudo-terminal (real sockets behind it)'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "probe" -d 'Synchronise with the module and report identity, SIM, signal, registration, TCP/IP state'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "attach" -d 'Check SIM and registration, set the APN and receive mode; --activate brings the context up'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "connect" -d 'Open a TCP or UDP connection and leave it open'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "send" -d 'Send data on the open connection with acknowledgement flow control'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "recv" -d 'Receive data from the open connection (retrieve or direct mode) to stdout, a file or JSON'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "sack-watch" -d 'Poll QISACK until every byte sent is acknowledged'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "close" -d 'Close the connection (and with --deact the PDP context)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "push" -d 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "transparent" -d 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "sim" -d 'Run a simulated module on a pseudo-terminal (real sockets behind it)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

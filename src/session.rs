@@ -155,6 +155,12 @@ impl Session {
         self.interrupt = Some(flag);
     }
 
+    /// The interrupt flag, if any: a procedure that must finish a command whatever happens
+    /// (a QIRD response carries data) swaps in a fresh flag and watches this one itself.
+    pub fn interrupt_flag(&self) -> Option<Arc<AtomicBool>> {
+        self.interrupt.clone()
+    }
+
     pub fn interrupted(&self) -> bool {
         self.interrupt.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
     }
@@ -189,6 +195,11 @@ impl Session {
 
     pub fn set_data_mode(&mut self, on: bool) {
         self.tok.set_data_mode(on);
+    }
+
+    /// See [`Tokenizer::set_data_mode_on_connect`]: a bare `CONNECT` switches data mode on.
+    pub fn set_data_mode_on_connect(&mut self, on: bool) {
+        self.tok.set_data_mode_on_connect(on);
     }
 
     /// Deadline for a command: the table's maximum response time plus slack plus the time the
