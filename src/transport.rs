@@ -278,11 +278,15 @@ fn holder(path: &str) -> Option<(u32, String)> {
     let target = std::fs::canonicalize(path).ok()?;
     let me = std::process::id();
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
         if pid == me {
             continue;
         }
-        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else { continue };
+        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else {
+            continue;
+        };
         for fd in fds.flatten() {
             if std::fs::read_link(fd.path()).is_ok_and(|l| l == target) {
                 let name = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();

@@ -147,6 +147,21 @@ pub fn examples(subcommand: Option<&str>) -> Vec<(&'static str, &'static str)> {
             "qtcp --port /dev/ttyUSB0 close --deact",
         ),
         (
+            "recv",
+            "Receive what the server sends into a file (retrieve mode)",
+            "qtcp --port /dev/ttyUSB0 recv --out data.bin",
+        ),
+        (
+            "recv",
+            "Receive exactly 1000 bytes as JSON Lines, giving up after 30 s",
+            "qtcp --port /dev/ttyUSB0 --json recv --bytes 1000 --timeout 30s",
+        ),
+        (
+            "transparent",
+            "Bridge stdin/stdout to a server in transparent mode, then close",
+            "qtcp --port /dev/ttyUSB0 transparent 220.180.239.212:8063 --close",
+        ),
+        (
             "sim",
             "Run the simulator with a symlink to its port, then talk to it",
             "qtcp sim --link ./ttyQ &",
