@@ -264,6 +264,18 @@ fn round_trip_random_binary_with_an_echo_server() {
     assert_eq!(sha(&out), sha(&data));
     assert_eq!(sha(&echo.got.lock().unwrap()), sha(&data));
     assert_eq!(summary["reason"], "eof");
+    // Every JSON line on stderr matches schemas/transparent.json.
+    let schema: Value = serde_json::from_slice(
+        &std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/transparent.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for line in err.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok()) {
+        assert!(
+            validator.is_valid(&line),
+            "does not match schemas/transparent.json: {line}"
+        );
+    }
     assert_eq!(summary["bytes_out"], 200_000);
     assert_eq!(summary["bytes_in"], 200_000);
     assert_eq!(summary["connection_open"], false);

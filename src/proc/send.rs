@@ -554,12 +554,25 @@ fn qisend(
     match r.outcome() {
         Outcome::Prompt => {}
         Outcome::Error => {
-            let stop = check_urcs(s, id).unwrap_or_else(|| {
-                Stop::Lost(
+            if let Some(stop) = check_urcs(s, id) {
+                return Ok(Err(stop));
+            }
+            // ERROR to QISEND: a connection that is gone is "connection lost", not "refused".
+            let state = if id.is_none() {
+                crate::proc::state::qistat(s).ok()
+            } else {
+                None
+            };
+            let stop = match state {
+                Some(st) if st.state != crate::proc::state::IpState::ConnectOk => Stop::Lost(
+                    ErrorClass::ConnectionLost,
+                    format!("no open connection (the module is in state {:?})", st.text),
+                ),
+                _ => Stop::Lost(
                     ErrorClass::SendRefused,
-                    "the module refused AT+QISEND (ERROR): is the connection open?".into(),
-                )
-            });
+                    "the module refused AT+QISEND (ERROR)".into(),
+                ),
+            };
             return Ok(Err(stop));
         }
         o => return Err(Error::protocol(format!("{cmd}: unexpected {}", describe(o)))),
