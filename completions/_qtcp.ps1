@@ -225,6 +225,8 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
         }
         'qtcp;sim' {
             [CompletionResult]::new('--link', '--link', [CompletionResultType]::ParameterName, 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, like a module behind a serial server (ser2net raw mode): one client at a time (a second concurrent connection is closed at once), clients may disconnect and reconnect (state persists); the ready line gives "port":"tcp://HOST:PORT" and "listen":"HOST:PORT"')
+            [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Answer like a recorded module: replay a `--trace` FILE (repeatable: files are replayed in order, as one conversation); the engine flags are then ignored (see the long help)')
             [CompletionResult]::new('--echo', '--echo', [CompletionResultType]::ParameterName, 'Initial echo (ATE) setting')
             [CompletionResult]::new('--cmee', '--cmee', [CompletionResultType]::ParameterName, 'Initial AT+CMEE setting (0, 1 or 2)')
             [CompletionResult]::new('--ipr', '--ipr', [CompletionResultType]::ParameterName, 'Stored AT+IPR value (boot URCs RDY/+CFUN/+CPIN are shown only when it is not 0)')
@@ -260,6 +262,7 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('--baud', '--baud', [CompletionResultType]::ParameterName, 'Baud rate of the serial line')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)')
             [CompletionResult]::new('--cmd-timeout', '--cmd-timeout', [CompletionResultType]::ParameterName, 'Shortest deadline for any command (the table''s values are the module''s maximum response times plus 1 s)')
+            [CompletionResult]::new('--replay-timing', '--replay-timing', [CompletionResultType]::ParameterName, 'With --replay: reproduce the recorded delays between a command and each answer (default: answer at once)')
             [CompletionResult]::new('--boot', '--boot', [CompletionResultType]::ParameterName, 'Emit the power-on URC sequence when the simulator starts (default: already booted)')
             [CompletionResult]::new('--no-implicit-activation', '--no-implicit-activation', [CompletionResultType]::ParameterName, 'QIOPEN (and QIACT) in IP INITIAL answer ERROR instead of activating implicitly')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a readable transcript of the conversation on stderr')

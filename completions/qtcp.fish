@@ -156,6 +156,8 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s q -l quiet -d 'No pro
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s h -l help -d 'Print help'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l link -d 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l listen -d 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, like a module behind a serial server (ser2net raw mode): one client at a time (a second concurrent connection is closed at once), clients may disconnect and reconnect (state persists); the ready line gives "port":"tcp://HOST:PORT" and "listen":"HOST:PORT"' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l replay -d 'Answer like a recorded module: replay a `--trace` FILE (repeatable: files are replayed in order, as one conversation); the engine flags are then ignored (see the long help)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l echo -d 'Initial echo (ATE) setting' -r -f -a "on\t''
 off\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmee -d 'Initial AT+CMEE setting (0, 1 or 2)' -r
@@ -197,6 +199,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s p -l port -d 'Serial d
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l replay-timing -d 'With --replay: reproduce the recorded delays between a command and each answer (default: answer at once)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l boot -d 'Emit the power-on URC sequence when the simulator starts (default: already booted)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l no-implicit-activation -d 'QIOPEN (and QIACT) in IP INITIAL answer ERROR instead of activating implicitly'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
