@@ -108,6 +108,17 @@ type Step = Vec<String>;
 
 /// Run `steps` against a fresh simulator with `sim_flags`, one trace file per step.
 fn record(dir: &Path, sim_flags: &[&str], steps: &[Step]) -> (Vec<(i32, Value)>, Vec<PathBuf>) {
+    record_then(dir, sim_flags, steps, || {})
+}
+
+/// [`record`], running `before_stop` before the simulator stops (its sockets are torn down then,
+/// queued bytes with them).
+fn record_then(
+    dir: &Path,
+    sim_flags: &[&str],
+    steps: &[Step],
+    before_stop: impl FnOnce(),
+) -> (Vec<(i32, Value)>, Vec<PathBuf>) {
     let sim = SimProc::start(&s(sim_flags));
     let mut results = Vec::new();
     let mut traces = Vec::new();
@@ -119,6 +130,7 @@ fn record(dir: &Path, sim_flags: &[&str], steps: &[Step]) -> (Vec<(i32, Value)>,
         results.push((r.code, r.json()));
         traces.push(trace);
     }
+    before_stop();
     let (code, summary, _) = sim.stop();
     assert_eq!(code, 0);
     assert!(summary.is_none());
@@ -179,9 +191,10 @@ fn probe_attach_connect_send_replayed_give_the_same_results() {
     let data = random_bytes(10_000, 11);
     let file = write_file(dir.path(), "data.bin", &data);
     let steps = script(&sink.addr, &file);
-    let (recorded, traces) = record(dir.path(), &[FAST], &steps);
+    let (recorded, traces) = record_then(dir.path(), &[FAST], &steps, || {
+        sink.wait_total(data.len(), Duration::from_secs(10));
+    });
     assert!(recorded.iter().all(|(c, _)| *c == 0), "{recorded:?}");
-    sink.wait_total(data.len(), Duration::from_secs(10));
     assert_eq!(sink.received()[0], data);
     // the password never reaches the trace
     for t in &traces {
@@ -307,7 +320,12 @@ fn extra_sync_is_answered_and_not_a_mismatch() {
     assert_eq!(summary["replay"]["extra_sync"], 1, "{summary}");
     assert_eq!(summary["replay"]["complete"], true);
     // probe survives ERROR to its queries, but it did not learn what the first one did
-    assert_ne!(normalize(&replayed[1].1), normalize(&replayed[0].1), "{:?}", replayed[1]);
+    assert_ne!(
+        normalize(&replayed[1].1),
+        normalize(&replayed[0].1),
+        "{:?}",
+        replayed[1]
+    );
     assert!(!summary["replay"]["mismatches"].as_array().unwrap().is_empty());
     assert_eq!(summary["replay"]["mismatches"][0]["at"], "end of recording");
     assert_eq!(code, 12);
@@ -385,4 +403,16 @@ fn long_help_documents_replay_and_listen() {
     ] {
         assert!(out.contains(needle), "{needle} missing from qtcp sim --help");
     }
+}
+
+#[test]
+fn unanswered_sync_attempts_replay_as_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let steps = vec![s(&["probe"])];
+    let (recorded, traces) = record(dir.path(), &[FAST, "--fault", "sync-after=2"], &steps);
+    assert_eq!(recorded[0].1["sync_attempts"], 3, "{:?}", recorded[0]);
+    let (replayed, code, summary, _) = replay(&traces, &[], &steps);
+    assert_same(&recorded, &replayed);
+    assert_eq!(code, 0);
+    assert_eq!(summary["replay"]["complete"], true);
 }
