@@ -214,7 +214,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
         }
         &'qtcp;sim'= {
             cand --link 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)'
-            cand --listen 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, like a module behind a serial server (ser2net raw mode): one client at a time (a second concurrent connection is closed at once), clients may disconnect and reconnect (state persists); the ready line gives "port":"tcp://HOST:PORT" and "listen":"HOST:PORT"'
+            cand --listen 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, as a serial server (ser2net raw mode) would: clients use --port tcp://HOST:PORT, one at a time'
             cand --replay 'Answer like a recorded module: replay a `--trace` FILE (repeatable: files are replayed in order, as one conversation); the engine flags are then ignored (see the long help)'
             cand --echo 'Initial echo (ATE) setting'
             cand --cmee 'Initial AT+CMEE setting (0, 1 or 2)'

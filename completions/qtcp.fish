@@ -156,7 +156,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s q -l quiet -d 'No pro
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s h -l help -d 'Print help'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l link -d 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)' -r -F
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l listen -d 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, like a module behind a serial server (ser2net raw mode): one client at a time (a second concurrent connection is closed at once), clients may disconnect and reconnect (state persists); the ready line gives "port":"tcp://HOST:PORT" and "listen":"HOST:PORT"' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l listen -d 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, as a serial server (ser2net raw mode) would: clients use --port tcp://HOST:PORT, one at a time' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l replay -d 'Answer like a recorded module: replay a `--trace` FILE (repeatable: files are replayed in order, as one conversation); the engine flags are then ignored (see the long help)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l echo -d 'Initial echo (ATE) setting' -r -f -a "on\t''
 off\t''"

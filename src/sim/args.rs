@@ -245,10 +245,8 @@ pub struct SimArgs {
     #[arg(long, value_name = "PATH", conflicts_with = "listen")]
     pub link: Option<PathBuf>,
 
-    /// Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, like a module
-    /// behind a serial server (ser2net raw mode): one client at a time (a second concurrent
-    /// connection is closed at once), clients may disconnect and reconnect (state persists);
-    /// the ready line gives "port":"tcp://HOST:PORT" and "listen":"HOST:PORT"
+    /// Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, as a serial
+    /// server (ser2net raw mode) would: clients use --port tcp://HOST:PORT, one at a time
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<String>,
 
