@@ -124,6 +124,10 @@ pub struct Session {
     /// Bytes per second of the serial line, to stretch deadlines of long responses.
     pub line_rate: u32,
     rebooted: bool,
+    /// Chapter 9's recovery: how to reset a hung module, if the user gave a way.
+    pub reset: Option<crate::recovery::ResetPolicy>,
+    /// Resets done in this session.
+    pub resets: u32,
 }
 
 impl Session {
@@ -143,6 +147,8 @@ impl Session {
             min_timeout: Duration::ZERO,
             line_rate: 11_520,
             rebooted: false,
+            reset: None,
+            resets: 0,
         }
     }
 
@@ -153,6 +159,12 @@ impl Session {
     /// A flag set by SIGINT/SIGTERM: long waits end early with [`ErrorClass::Interrupted`].
     pub fn set_interrupt(&mut self, flag: Arc<AtomicBool>) {
         self.interrupt = Some(flag);
+    }
+
+    /// The interrupt flag, if any: a procedure that must finish a command whatever happens
+    /// (a QIRD response carries data) swaps in a fresh flag and watches this one itself.
+    pub fn interrupt_flag(&self) -> Option<Arc<AtomicBool>> {
+        self.interrupt.clone()
     }
 
     pub fn interrupted(&self) -> bool {
@@ -200,6 +212,11 @@ impl Session {
 
     pub fn set_data_mode(&mut self, on: bool) {
         self.tok.set_data_mode(on);
+    }
+
+    /// See [`Tokenizer::set_data_mode_on_connect`]: a bare `CONNECT` switches data mode on.
+    pub fn set_data_mode_on_connect(&mut self, on: bool) {
+        self.tok.set_data_mode_on_connect(on);
     }
 
     /// Deadline for a command: the table's maximum response time plus slack plus the time the

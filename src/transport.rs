@@ -255,9 +255,14 @@ fn read_loop(mut port: serialport::TTYPort, tx: mpsc::Sender<Rx>, stop: Arc<Atom
 fn port_error(path: &str, e: serialport::Error) -> Error {
     use serialport::ErrorKind as K;
     let msg = match e.kind() {
-        K::NoDevice if e.description.contains("lock") => {
-            format!("{path}: port busy: another process holds it ({})", e.description)
-        }
+        K::NoDevice if e.description.contains("lock") => match holder(path) {
+            Some((pid, name)) if name.contains("ModemManager") => format!(
+                "{path}: port busy: held by ModemManager (pid {pid}); keep it away with the udev property \
+                 ID_MM_DEVICE_IGNORE=1 (see README)"
+            ),
+            Some((pid, name)) => format!("{path}: port busy: held by {name} (pid {pid})"),
+            None => format!("{path}: port busy: another process holds it ({})", e.description),
+        },
         K::NoDevice => format!("{path}: no such device ({})", e.description),
         K::Io(io::ErrorKind::NotFound) => format!("{path}: no such device"),
         K::Io(io::ErrorKind::PermissionDenied) => {
@@ -266,4 +271,28 @@ fn port_error(path: &str, e: serialport::Error) -> Error {
         _ => format!("{path}: cannot open: {}", e.description),
     };
     Error::new(ErrorClass::PortUnavailable, msg)
+}
+
+/// Which process has `path` open (Linux: scan /proc/*/fd), to name it in the "busy" error.
+fn holder(path: &str) -> Option<(u32, String)> {
+    let target = std::fs::canonicalize(path).ok()?;
+    let me = std::process::id();
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if pid == me {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else {
+            continue;
+        };
+        for fd in fds.flatten() {
+            if std::fs::read_link(fd.path()).is_ok_and(|l| l == target) {
+                let name = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+                return Some((pid, name.trim().to_string()));
+            }
+        }
+    }
+    None
 }

@@ -647,22 +647,24 @@ fn refused(s: &mut Session, id: Option<u8>, why: String) -> Result<Stop> {
     }
     if id.is_none() {
         use crate::proc::state::{qistat, IpState};
-        match qistat(s)?.state {
-            IpState::IpClose | IpState::IpInitial | IpState::IpStatus => {
-                return Ok(check_urcs(s, id).unwrap_or_else(|| {
-                    Stop::Lost(
-                        ErrorClass::ConnectionLost,
-                        format!("{why}; the connection is closed"),
-                    )
-                }))
-            }
+        let st = qistat(s)?;
+        match st.state {
+            IpState::ConnectOk => {}
             IpState::PdpDeact => {
                 return Ok(Stop::Lost(
                     ErrorClass::PdpContext,
                     format!("{why}; the context is deactivated (PDP DEACT)"),
                 ))
             }
-            _ => {}
+            // A connection that is gone is "connection lost", not "refused".
+            _ => {
+                return Ok(check_urcs(s, id).unwrap_or_else(|| {
+                    Stop::Lost(
+                        ErrorClass::ConnectionLost,
+                        format!("{why}; no open connection (the module is in state {:?})", st.text),
+                    )
+                }))
+            }
         }
     }
     Ok(Stop::Lost(ErrorClass::SendRefused, why))
