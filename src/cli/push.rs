@@ -41,6 +41,18 @@ pub struct PushCmd {
     pub flow: FlowArgs,
 }
 
+/// A failure before any byte was handed to the module: say so in the JSON (`acked_offset: 0`).
+fn nothing_sent(mut e: Error) -> Error {
+    let mut d = match e.detail.take() {
+        Some(Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    d.entry("acked_offset").or_insert(0.into());
+    d.entry("bytes_acked").or_insert(0.into());
+    e.detail = Some(Value::Object(d));
+    e
+}
+
 pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
     let prepared = (|| -> Result<_, Error> {
         let copts = cmd.dest.options(false)?;
@@ -68,11 +80,12 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
     let job = |name: &str| -> Result<Value, Error> {
         let (src, len) = open_source(Some(&cmd.file), None, 0)?;
         let mut s = port.open_port(name)?;
-        sync(&mut s, &SyncOptions::default())?;
+        sync(&mut s, &SyncOptions::default()).map_err(nothing_sent)?;
         if let Some(a) = &attach_opts {
-            attach(&mut s, a)?;
+            attach(&mut s, a).map_err(nothing_sent)?;
         }
-        let conn = connect(&mut s, &copts)?;
+        // Nothing was sent before the connection is open: a failure up to here reports offset 0.
+        let conn = connect(&mut s, &copts).map_err(nothing_sent)?;
         let mut o = cmd.flow.options();
         o.wait_ack = !cmd.dest.udp;
         o.udp = cmd.dest.udp;
@@ -81,7 +94,18 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
         if cmd.reconnect {
             o.reconnect = Some(copts.clone());
         }
-        let sent = run_send(&mut s, progress, &o, src)?;
+        let sent = match run_send(&mut s, progress, &o, src) {
+            Ok(v) => v,
+            Err(e) => {
+                // A one-shot push leaves no connection behind: the next push must find the
+                // module ready (it would answer ALREADY CONNECT otherwise).
+                if !cmd.keep_open && e.class != crate::ErrorClass::Io {
+                    s.hold_interrupt(true);
+                    crate::proc::connect::close_quiet(&mut s, cmd.dest.id);
+                }
+                return Err(e);
+            }
+        };
         let closed = if cmd.keep_open {
             None
         } else {
