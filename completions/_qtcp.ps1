@@ -47,7 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close the connection (and with --deact the PDP context)')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push one file: probe, attach, connect, send with every byte acknowledged, close')
             [CompletionResult]::new('transparent', 'transparent', [CompletionResultType]::ParameterValue, 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact')
-            [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated module on a pseudo-terminal (real sockets behind it)')
+            [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -364,7 +364,7 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close the connection (and with --deact the PDP context)')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push one file: probe, attach, connect, send with every byte acknowledged, close')
             [CompletionResult]::new('transparent', 'transparent', [CompletionResultType]::ParameterValue, 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact')
-            [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated module on a pseudo-terminal (real sockets behind it)')
+            [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }

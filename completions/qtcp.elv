@@ -44,7 +44,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand close 'Close the connection (and with --deact the PDP context)'
             cand push 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
             cand transparent 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
-            cand sim 'Run a simulated module on a pseudo-terminal (real sockets behind it)'
+            cand sim 'Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'qtcp;probe'= {
@@ -350,7 +350,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand close 'Close the connection (and with --deact the PDP context)'
             cand push 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
             cand transparent 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
-            cand sim 'Run a simulated module on a pseudo-terminal (real sockets behind it)'
+            cand sim 'Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'qtcp;help;probe'= {

@@ -61,7 +61,7 @@ pub enum Command {
     Push(push::PushCmd),
     /// Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact
     Transparent(transparent::TransparentCmd),
-    /// Run a simulated module on a pseudo-terminal (real sockets behind it)
+    /// Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace
     Sim(sim::SimCmd),
 }
 
@@ -170,6 +170,16 @@ pub fn examples(subcommand: Option<&str>) -> Vec<(&'static str, &'static str)> {
             "sim",
             "A GPRS-like link",
             "qtcp sim --uplink 4KB/s --rtt 600ms --line-baud 115200",
+        ),
+        (
+            "sim",
+            "Offer the simulator over TCP, like a module behind ser2net",
+            "qtcp sim --listen 127.0.0.1:5000",
+        ),
+        (
+            "sim",
+            "Answer like a recorded module (traces from --trace)",
+            "qtcp sim --replay probe.jsonl --replay push.jsonl --link ./ttyR",
         ),
     ];
     all.iter()
