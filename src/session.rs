@@ -194,7 +194,9 @@ impl Session {
 
     /// Write raw bytes (payload, `+++`): `secret` is redacted in the trace.
     pub fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
-        self.port.write(bytes, None)
+        self.port.write(bytes, None)?;
+        // Raw writes (`+++`) are timed by the caller: they must have left when this returns.
+        self.port.drain()
     }
 
     /// Run a command with the table's deadline.
