@@ -60,7 +60,7 @@ impl Default for SendOptions {
             max_reconnects: 5,
             id: None,
             udp: false,
-            poll_min: Duration::from_millis(10),
+            poll_min: Duration::from_millis(1),
             poll_max: Duration::from_secs(5),
             offset: 0,
             total: None,
@@ -167,9 +167,7 @@ pub fn send<R: Read>(
 
     let mut flow = new_flow(s, o, o.offset)?;
     let mut last_progress = Instant::now();
-    let mut poll_delay = o.poll_min;
-    let mut ack_rate: Option<f64> = None; // bytes/s, smoothed
-    let mut last_ack_sample = (Instant::now(), 0u64);
+    let mut pacer = Pacer::new(Instant::now());
     let mut chunk = Vec::with_capacity(chunk_max);
 
     let result: std::result::Result<(), Stop> = 'outer: loop {
@@ -260,22 +258,21 @@ pub fn send<R: Read>(
             continue;
         }
 
-        // Window full: wait a little, then ask how far the peer has acknowledged.
-        let needed = (held + want).saturating_sub(window) as f64;
-        let predicted = ack_rate.map(|r| Duration::from_secs_f64((needed / r.max(1.0)).min(60.0)));
-        let delay = predicted
-            .unwrap_or(poll_delay)
-            .clamp(o.poll_min, poll_delay.max(o.poll_min));
-        s.pump(Instant::now() + delay)?;
-        match poll(s, o, &mut flow, &mut rep)? {
+        // Window full: ask how far the peer has acknowledged when the acknowledgement rate says
+        // there will be room (at once when it already should be), never sooner than --poll-min
+        // after the previous poll.
+        let needed = (held + want).saturating_sub(window) as u64;
+        let at = pacer.next_poll(o, needed);
+        if Instant::now() < at {
+            s.pump(at)?;
+            continue;
+        }
+        let polled = poll(s, o, &mut flow, &mut rep)?;
+        pacer.polled(o, Instant::now(), polled.unwrap_or(0), flow.conn_acked);
+        match polled {
             Some(progress) if progress > 0 => {
                 let now = Instant::now();
-                let dt = now.duration_since(last_ack_sample.0).as_secs_f64().max(1e-3);
-                let inst = flow.conn_acked.saturating_sub(last_ack_sample.1) as f64 / dt;
-                ack_rate = Some(ack_rate.map_or(inst, |r| 0.7 * r + 0.3 * inst));
-                last_ack_sample = (now, flow.conn_acked);
                 last_progress = now;
-                poll_delay = o.poll_min.max(Duration::from_millis(20));
                 trim(&mut buffer, &mut buf_start, o.offset, &flow);
                 if fixed_window.is_none() && window < o.send_buffer {
                     // The window, not the link, was the limit: let it grow (exact accounting
@@ -289,7 +286,6 @@ pub fn send<R: Read>(
                 });
             }
             Some(_) => {
-                poll_delay = (poll_delay * 2).min(o.poll_max);
                 if last_progress.elapsed() >= o.ack_timeout {
                     let stop = Stop::Lost(
                         ErrorClass::NotAcknowledged,
@@ -345,7 +341,9 @@ pub fn send<R: Read>(
     if result.is_ok() && !o.udp {
         if o.wait_ack {
             loop {
-                match poll(s, o, &mut flow, &mut rep)? {
+                let polled = poll(s, o, &mut flow, &mut rep)?;
+                pacer.polled(o, Instant::now(), polled.unwrap_or(0), flow.conn_acked);
+                match polled {
                     None => {
                         result = Err(check_urcs(s, o.id).unwrap_or_else(|| {
                             Stop::Lost(
@@ -358,14 +356,11 @@ pub fn send<R: Read>(
                     Some(p) => {
                         if p > 0 {
                             last_progress = Instant::now();
-                            poll_delay = o.poll_min.max(Duration::from_millis(20));
                             ev.progress(SendProgress {
                                 sent: next,
                                 acked: acked_offset(&flow),
                                 total: o.total,
                             });
-                        } else {
-                            poll_delay = (poll_delay * 2).min(o.poll_max);
                         }
                     }
                 }
@@ -387,12 +382,10 @@ pub fn send<R: Read>(
                     ));
                     break;
                 }
-                let needed = (flow.conn_sent - flow.conn_acked) as f64;
-                let predicted = ack_rate.map(|r| Duration::from_secs_f64((needed / r.max(1.0)).min(60.0)));
-                let delay = predicted
-                    .unwrap_or(poll_delay)
-                    .clamp(o.poll_min, poll_delay.max(o.poll_min));
-                s.pump(Instant::now() + delay)?;
+                let at = pacer.next_poll(o, flow.conn_sent - flow.conn_acked);
+                while Instant::now() < at && !s.interrupted() {
+                    s.pump(at)?;
+                }
             }
         } else {
             // One last look so the report is current.
@@ -431,6 +424,63 @@ pub fn send<R: Read>(
                 format!("{msg}; acknowledged up to offset {resume} (resume with --offset {resume})"),
             )
             .with_detail(detail))
+        }
+    }
+}
+
+/// When to poll QISACK: when the observed acknowledgement rate predicts the bytes we wait for,
+/// never sooner than `poll_min` after the previous poll, never later than `poll_max`, and backing
+/// off (doubling from `max(poll_min, 20 ms)`) while polls show no progress.
+struct Pacer {
+    last_poll: Instant,
+    backoff: Duration,
+    /// Acknowledged bytes per second, smoothed.
+    rate: Option<f64>,
+    /// (time, acknowledged bytes on this connection) of the last progress.
+    sample: (Instant, u64),
+}
+
+impl Pacer {
+    fn new(now: Instant) -> Pacer {
+        Pacer {
+            last_poll: now,
+            backoff: Duration::ZERO,
+            rate: None,
+            sample: (now, 0),
+        }
+    }
+
+    /// When to poll next, waiting for `needed` more acknowledged bytes.
+    fn next_poll(&self, o: &SendOptions, needed: u64) -> Instant {
+        let predicted = match self.rate {
+            Some(r) => Duration::from_secs_f64((needed as f64 / r.max(1.0)).min(3600.0)),
+            None => Duration::ZERO,
+        };
+        let wait = predicted.min(o.poll_max).max(self.backoff).max(o.poll_min);
+        self.last_poll + wait
+    }
+
+    /// A poll answered at `now` with `progress` newly acknowledged bytes of ours.
+    fn polled(&mut self, o: &SendOptions, now: Instant, progress: u64, conn_acked: u64) {
+        self.last_poll = now;
+        if conn_acked < self.sample.1 {
+            // a new connection: its counters start again
+            self.sample = (now, conn_acked);
+        }
+        if progress > 0 {
+            let dt = now.duration_since(self.sample.0).as_secs_f64().max(1e-4);
+            let inst = (conn_acked - self.sample.1) as f64 / dt;
+            self.rate = Some(self.rate.map_or(inst, |r| 0.7 * r + 0.3 * inst));
+            self.sample = (now, conn_acked);
+            self.backoff = Duration::ZERO;
+        } else {
+            let first = o.poll_min.max(Duration::from_millis(20));
+            self.backoff = if self.backoff.is_zero() {
+                first
+            } else {
+                self.backoff * 2
+            }
+            .min(o.poll_max.max(o.poll_min));
         }
     }
 }
@@ -573,10 +623,24 @@ fn qisend(
         Ok(Outcome::Qi {
             result: QiResult::SendFail,
             ..
-        }) => Ok(Err(Stop::Lost(
-            ErrorClass::SendRefused,
-            "SEND FAIL: the module's send buffer is full or the connection is failing".into(),
-        ))),
+        }) => {
+            // A connection the peer just closed also answers SEND FAIL, with its CLOSED (held
+            // back during the data phase) right behind: look for it briefly before calling
+            // this a refusal.
+            let until = Instant::now() + Duration::from_millis(100);
+            loop {
+                if let Some(stop) = check_urcs(s, id) {
+                    return Ok(Err(stop));
+                }
+                if Instant::now() >= until || !s.pump(until)? {
+                    break;
+                }
+            }
+            Ok(Err(Stop::Lost(
+                ErrorClass::SendRefused,
+                "SEND FAIL: the module's send buffer is full or the connection is failing".into(),
+            )))
+        }
         Ok(o) => {
             let stop = check_urcs(s, id).unwrap_or_else(|| {
                 Stop::Lost(
