@@ -167,7 +167,7 @@ pub fn send<R: Read>(
 
     let mut flow = new_flow(s, o, o.offset)?;
     let mut last_progress = Instant::now();
-    let mut pacer = Pacer::new(Instant::now());
+    let mut pacer = Pacer::new(Instant::now(), chunk_max);
     let mut chunk = Vec::with_capacity(chunk_max);
 
     let result: std::result::Result<(), Stop> = 'outer: loop {
@@ -212,7 +212,13 @@ pub fn send<R: Read>(
 
         let held = if o.udp { 0 } else { flow.unacked_bound() as usize };
         let room = window.saturating_sub(held);
-        let want = unsent.min(chunk_max);
+        let mut want = unsent.min(chunk_max);
+        if room < want && fixed_window.is_none() && room >= chunk_max / 2 && room > 0 {
+            // Adaptive window: a shorter chunk now keeps the module's buffer full; waiting for
+            // room for a whole one would let a link whose round trip holds most of the buffer
+            // run dry.
+            want = room;
+        }
         if room >= want {
             // Send one chunk.
             chunk.clear();
@@ -428,32 +434,45 @@ pub fn send<R: Read>(
     }
 }
 
-/// When to poll QISACK: when the observed acknowledgement rate predicts the bytes we wait for,
-/// never sooner than `poll_min` after the previous poll, never later than `poll_max`, and backing
-/// off (doubling from `max(poll_min, 20 ms)`) while polls show no progress.
+/// When to poll QISACK: when the acknowledgement rate predicts the bytes we wait for, never
+/// sooner than `poll_min` after the previous poll, never later than `poll_max`, and backing off
+/// (doubling from `max(poll_min, 20 ms)`) while polls show no progress.
+///
+/// The rate is measured only once acknowledgements flow, over at least a chunk's worth of them,
+/// and the highest of the last few samples is used, not an average: while the sender waits for
+/// a poll the link may idle, so an average would measure the sender's own pace and slow it
+/// further; the peak measures what the link can acknowledge.
 struct Pacer {
     last_poll: Instant,
     backoff: Duration,
-    /// Acknowledged bytes per second, smoothed.
-    rate: Option<f64>,
-    /// (time, acknowledged bytes on this connection) of the last progress.
-    sample: (Instant, u64),
+    rates: [f64; 8],
+    n: usize,
+    /// (time, acknowledged bytes on this connection) where the current rate sample started.
+    sample: Option<(Instant, u64)>,
+    min_sample: u64,
 }
 
 impl Pacer {
-    fn new(now: Instant) -> Pacer {
+    fn new(now: Instant, min_sample: usize) -> Pacer {
         Pacer {
             last_poll: now,
             backoff: Duration::ZERO,
-            rate: None,
-            sample: (now, 0),
+            rates: [0.0; 8],
+            n: 0,
+            sample: None,
+            min_sample: min_sample.max(1) as u64,
         }
+    }
+
+    fn rate(&self) -> Option<f64> {
+        let r = self.rates.iter().copied().fold(0.0, f64::max);
+        (r > 0.0).then_some(r)
     }
 
     /// When to poll next, waiting for `needed` more acknowledged bytes.
     fn next_poll(&self, o: &SendOptions, needed: u64) -> Instant {
-        let predicted = match self.rate {
-            Some(r) => Duration::from_secs_f64((needed as f64 / r.max(1.0)).min(3600.0)),
+        let predicted = match self.rate() {
+            Some(r) => Duration::from_secs_f64((needed as f64 / r).min(3600.0)),
             None => Duration::ZERO,
         };
         let wait = predicted.min(o.poll_max).max(self.backoff).max(o.poll_min);
@@ -463,24 +482,44 @@ impl Pacer {
     /// A poll answered at `now` with `progress` newly acknowledged bytes of ours.
     fn polled(&mut self, o: &SendOptions, now: Instant, progress: u64, conn_acked: u64) {
         self.last_poll = now;
-        if conn_acked < self.sample.1 {
+        if self.sample.is_some_and(|(_, a)| conn_acked < a) {
             // a new connection: its counters start again
-            self.sample = (now, conn_acked);
+            self.sample = None;
         }
-        if progress > 0 {
-            let dt = now.duration_since(self.sample.0).as_secs_f64().max(1e-4);
-            let inst = (conn_acked - self.sample.1) as f64 / dt;
-            self.rate = Some(self.rate.map_or(inst, |r| 0.7 * r + 0.3 * inst));
-            self.sample = (now, conn_acked);
-            self.backoff = Duration::ZERO;
-        } else {
-            let first = o.poll_min.max(Duration::from_millis(20));
+        let first = o.poll_min.max(Duration::from_millis(20));
+        if progress == 0 {
             self.backoff = if self.backoff.is_zero() {
                 first
             } else {
                 self.backoff * 2
             }
             .min(o.poll_max.max(o.poll_min));
+            return;
+        }
+        match self.sample {
+            None => {
+                // acknowledgements start flowing: measure from here
+                self.sample = Some((now, conn_acked));
+                self.backoff = if self.rate().is_some() {
+                    Duration::ZERO
+                } else {
+                    first
+                };
+            }
+            Some((t, a)) if conn_acked - a >= self.min_sample => {
+                let dt = now.duration_since(t).as_secs_f64().max(1e-4);
+                self.rates[self.n % self.rates.len()] = (conn_acked - a) as f64 / dt;
+                self.n += 1;
+                self.sample = Some((now, conn_acked));
+                self.backoff = Duration::ZERO;
+            }
+            Some(_) => {
+                if self.rate().is_none() {
+                    self.backoff = first;
+                } else {
+                    self.backoff = Duration::ZERO;
+                }
+            }
         }
     }
 }
