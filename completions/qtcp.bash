@@ -34,6 +34,9 @@ _qtcp() {
             qtcp,push)
                 cmd="qtcp__subcmd__push"
                 ;;
+            qtcp,recv)
+                cmd="qtcp__subcmd__recv"
+                ;;
             qtcp,sack-watch)
                 cmd="qtcp__subcmd__sack__subcmd__watch"
                 ;;
@@ -42,6 +45,9 @@ _qtcp() {
                 ;;
             qtcp,sim)
                 cmd="qtcp__subcmd__sim"
+                ;;
+            qtcp,transparent)
+                cmd="qtcp__subcmd__transparent"
                 ;;
             qtcp__subcmd__help,attach)
                 cmd="qtcp__subcmd__help__subcmd__attach"
@@ -61,6 +67,9 @@ _qtcp() {
             qtcp__subcmd__help,push)
                 cmd="qtcp__subcmd__help__subcmd__push"
                 ;;
+            qtcp__subcmd__help,recv)
+                cmd="qtcp__subcmd__help__subcmd__recv"
+                ;;
             qtcp__subcmd__help,sack-watch)
                 cmd="qtcp__subcmd__help__subcmd__sack__subcmd__watch"
                 ;;
@@ -70,6 +79,9 @@ _qtcp() {
             qtcp__subcmd__help,sim)
                 cmd="qtcp__subcmd__help__subcmd__sim"
                 ;;
+            qtcp__subcmd__help,transparent)
+                cmd="qtcp__subcmd__help__subcmd__transparent"
+                ;;
             *)
                 ;;
         esac
@@ -77,7 +89,7 @@ _qtcp() {
 
     case "${cmd}" in
         qtcp)
-            opts="-p -b -v -q -h -V --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version probe attach connect send sack-watch close push sim help"
+            opts="-p -b -v -q -h -V --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version probe attach connect send recv sack-watch close push transparent sim help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -107,6 +119,14 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -115,7 +135,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__attach)
-            opts="-p -b -v -q -h -V --apn --user --password --register-timeout --recv --headers --activate --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-p -b -v -q -h -V --apn --user --password --register-timeout --recv --headers --activate --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -165,6 +185,14 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -173,7 +201,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__close)
-            opts="-p -b -v -q -h -V --id --deact --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-p -b -v -q -h -V --id --deact --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -207,6 +235,14 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -215,7 +251,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__connect)
-            opts="-p -b -v -q -h -V --udp --id --timeout --reuse --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-p -b -v -q -h -V --udp --id --timeout --reuse --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -253,6 +289,14 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -261,7 +305,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__help)
-            opts="probe attach connect send sack-watch close push sim help"
+            opts="probe attach connect send recv sack-watch close push transparent sim help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -358,6 +402,20 @@ _qtcp() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        qtcp__subcmd__help__subcmd__recv)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         qtcp__subcmd__help__subcmd__sack__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -400,8 +458,22 @@ _qtcp() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        qtcp__subcmd__help__subcmd__transparent)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         qtcp__subcmd__probe)
-            opts="-p -b -v -q -h -V --expect --save-baud --sync-attempts --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-p -b -v -q -h -V --expect --save-baud --sync-attempts --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -439,6 +511,14 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -447,7 +527,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__push)
-            opts="-p -b -v -q -h -V --udp --id --timeout --apn --user --password --reconnect --keep-open --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-p -b -v -q -h -V --udp --id --timeout --apn --user --password --reconnect --keep-open --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -521,6 +601,96 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        qtcp__subcmd__recv)
+            opts="-o -p -b -v -q -h -V --mode --id --chunk --headers --bytes --idle --timeout --out --poll --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mode)
+                    COMPREPLY=($(compgen -W "auto retrieve direct" -- "${cur}"))
+                    return 0
+                    ;;
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cmd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -529,7 +699,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__sack__subcmd__watch)
-            opts="-p -b -v -q -h -V --interval --max-polls --heartbeat --id --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-p -b -v -q -h -V --interval --max-polls --heartbeat --id --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -575,6 +745,14 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -583,7 +761,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__send)
-            opts="-f -d -p -b -v -q -h -V --file --data --offset --wait-ack --reconnect --max-reconnects --udp --id --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-f -d -p -b -v -q -h -V --file --data --offset --wait-ack --reconnect --max-reconnects --udp --id --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -669,6 +847,14 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -677,13 +863,21 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__sim)
-            opts="-p -b -v -q -h -V --link --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --connect-timeout --send-buffer --uplink --downlink --rtt --line-baud --close-urc --already-connect --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qisend-max --guard-before --guard-after --seed --host-log --fault --port --baud --trace --verbose --json --quiet --cmd-timeout --help --version"
+            opts="-p -b -v -q -h -V --link --listen --replay --replay-timing --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --connect-timeout --send-buffer --uplink --downlink --rtt --line-baud --close-urc --already-connect --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qisend-max --guard-before --guard-after --seed --host-log --fault --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --link)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -824,6 +1018,84 @@ _qtcp() {
                     return 0
                     ;;
                 --cmd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        qtcp__subcmd__transparent)
+            opts="-p -b -v -q -h -V --udp --timeout --wait --packet-size --guard --close --duration --linger --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --packet-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --guard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --linger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cmd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

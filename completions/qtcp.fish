@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_qtcp_global_optspecs
-    string join \n p/port= b/baud= trace= v/verbose json q/quiet cmd-timeout= h/help V/version
+    string join \n p/port= b/baud= trace= v/verbose json q/quiet cmd-timeout= reset-cmd= state-dir= h/help V/version
 end
 
 function __fish_qtcp_needs_command
@@ -24,10 +24,12 @@ function __fish_qtcp_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c qtcp -n "__fish_qtcp_needs_command" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_needs_command" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_needs_command" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_needs_command" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_needs_command" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_needs_command" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_needs_command" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_needs_command" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_needs_command" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
 complete -c qtcp -n "__fish_qtcp_needs_command" -s q -l quiet -d 'No progress bar'
@@ -37,18 +39,22 @@ complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "probe" -d 'Synchronise wi
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "attach" -d 'Check SIM and registration, set the APN and receive mode; --activate brings the context up'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "connect" -d 'Open a TCP or UDP connection and leave it open'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "send" -d 'Send data on the open connection with acknowledgement flow control'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "recv" -d 'Receive data from the open connection (retrieve or direct mode) to stdout, a file or JSON'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "sack-watch" -d 'Poll QISACK until every byte sent is acknowledged'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "close" -d 'Close the connection (and with --deact the PDP context)'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "push" -d 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "transparent" -d 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "sim" -d 'Run a simulated module on a pseudo-terminal (real sockets behind it)'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l expect -d 'What counts as success' -r -f -a "answer\t'Exit 0 whenever the module answers (SIM and network are reported as fields)'
 ready\t'Also require SIM ready (else 5), CS registration and GPRS attach (else 6)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l sync-attempts -d 'Synchronisation attempts (AT, 500 ms apart)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l save-baud -d 'After synchronising, fix and save the baud rate with AT+IPR=<baud>&W'
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
@@ -61,10 +67,12 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l password -d 'APN pa
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l register-timeout -d 'How long to wait for CS registration and GPRS attach' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l recv -d 'Receive mode: retrieve (QINDI=1, data waits in the module) or direct (QINDI=0)' -r -f -a "retrieve\t'Data waits in the module (QINDI=1) and is read with AT+QIRD: the right mode for scripts'
 direct\t'Data is pushed to the serial port as it arrives (QINDI=0)'"
-complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l headers -d 'Direct mode: prefix received data with IPD<len>, source address and protocol'
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l activate -d 'Also activate the context (QIREGAPP, QIACT, QILOCIP) and report the local IP'
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
@@ -74,10 +82,12 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s h -l help -d 'Print
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l id -d 'Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l timeout -d 'How long to wait for CONNECT OK (the module gives up at 75 s)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l udp -d 'UDP instead of TCP'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reuse -d 'An open connection (ALREADY CONNECT) counts as success'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
@@ -97,10 +107,12 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l ack-timeout -d 'No ac
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l poll-max -d 'Longest interval between QISACK polls (the document polls every 5 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l poll-min -d 'Shortest interval between QISACK polls; with --poll-max 5s --poll-min 5s --window 3000 this is the document\'s literal rule' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l chunk -d 'Largest QISEND chunk (at most 1460)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l wait-ack -d 'Finish only when every byte is acknowledged (exit 11 otherwise)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l udp -d 'The connection is UDP (no acknowledgements)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
@@ -108,24 +120,50 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l json -d 'Print one JS
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s q -l quiet -d 'No progress bar'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s h -l help -d 'Print help'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l mode -d 'Receive mode; auto asks the module (AT+QINDI?)' -r -f -a "auto\t'Ask the module (AT+QINDI?): 1 or 2 is retrieve, 0 is direct'
+retrieve\t'Data waits in the module; read with AT+QIRD (QINDI=1/2)'
+direct\t'Data is pushed by the module as it arrives (QINDI=0)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l id -d 'Connection index (QIMUX=1): the socket read with AT+QIRD' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l chunk -d 'Largest AT+QIRD read' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l bytes -d 'Stop after N bytes' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l idle -d 'Stop after this long without data' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l timeout -d 'Stop after this long overall' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s o -l out -d 'Write the data to FILE instead of stdout' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l poll -d 'Read (retrieve) or check the connection (direct) at least this often without a URC' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l headers -d 'Direct mode: switch on IPD<len> framing (QIHEAD=1, QISHOWRA=1, QISHOWPT=1) and use it'
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l interval -d 'Time between polls' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l max-polls -d 'Give up after this many polls (24 × 5 s = the document\'s 2 minutes)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l heartbeat -d 'Send this heartbeat first (the document\'s keep-alive)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l id -d 'Connection index (QIMUX=1)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s q -l quiet -d 'No progress bar'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s h -l help -d 'Print help'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l id -d 'Connection index (QIMUX=1)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l deact -d 'Also deactivate the PDP context (QIDEACT, up to 40 s)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
@@ -143,10 +181,12 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l ack-timeout -d 'No ac
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l poll-max -d 'Longest interval between QISACK polls (the document polls every 5 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l poll-min -d 'Shortest interval between QISACK polls; with --poll-max 5s --poll-min 5s --window 3000 this is the document\'s literal rule' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l chunk -d 'Largest QISEND chunk (at most 1460)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l udp -d 'UDP instead of TCP'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l reconnect -d 'Reconnect and resume from the first unacknowledged byte after SEND FAIL, CLOSED or a stall'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l keep-open -d 'Leave the connection open at the end'
@@ -155,7 +195,28 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l json -d 'Print one JS
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s q -l quiet -d 'No progress bar'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s h -l help -d 'Print help'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l timeout -d 'How long to wait for CONNECT (the module gives up at 75 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l wait -d 'The module sends a partial packet after this long without input (QITCFG WaitTm, 100 ms units, 100ms..1s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l packet-size -d 'The module sends at once when this many bytes collected (QITCFG SendSz)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l guard -d 'Silence before and after +++ (the module needs 1 s before, 0.5-1 s after)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l duration -d 'End the session after this long' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l linger -d 'After stdin EOF, keep receiving until nothing arrived for this long' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l udp -d 'UDP instead of TCP'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l close -d 'After leaving data mode, close the connection and restore QIMODE=0'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l link -d 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l listen -d 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, as a serial server (ser2net raw mode) would: clients use --port tcp://HOST:PORT, one at a time' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l replay -d 'Answer like a recorded module: replay a `--trace` FILE (repeatable: files are replayed in order, as one conversation); the engine flags are then ignored (see the long help)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l echo -d 'Initial echo (ATE) setting' -r -f -a "on\t''
 off\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmee -d 'Initial AT+CMEE setting (0, 1 or 2)' -r
@@ -193,10 +254,13 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-after -d 'Silenc
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l seed -d 'Seed of the random generator (noise)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l host-log -d 'Append one JSON line per host command line / data phase to FILE' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l fault -d 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR, vanish-after=DUR' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l replay-timing -d 'With --replay: reproduce the recorded delays between a command and each answer (default: answer at once)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l boot -d 'Emit the power-on URC sequence when the simulator starts (default: already booted)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l no-implicit-activation -d 'QIOPEN (and QIACT) in IP INITIAL answer ERROR instead of activating implicitly'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
@@ -204,12 +268,14 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l json -d 'Print one JSO
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s q -l quiet -d 'No progress bar'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s V -l version -d 'Print version'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "probe" -d 'Synchronise with the module and report identity, SIM, signal, registration, TCP/IP state'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "attach" -d 'Check SIM and registration, set the APN and receive mode; --activate brings the context up'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "connect" -d 'Open a TCP or UDP connection and leave it open'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "send" -d 'Send data on the open connection with acknowledgement flow control'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "sack-watch" -d 'Poll QISACK until every byte sent is acknowledged'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "close" -d 'Close the connection (and with --deact the PDP context)'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "push" -d 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "sim" -d 'Run a simulated module on a pseudo-terminal (real sockets behind it)'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send sack-watch close push sim help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "probe" -d 'Synchronise with the module and report identity, SIM, signal, registration, TCP/IP state'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "attach" -d 'Check SIM and registration, set the APN and receive mode; --activate brings the context up'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "connect" -d 'Open a TCP or UDP connection and leave it open'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "send" -d 'Send data on the open connection with acknowledgement flow control'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "recv" -d 'Receive data from the open connection (retrieve or direct mode) to stdout, a file or JSON'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "sack-watch" -d 'Poll QISACK until every byte sent is acknowledged'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "close" -d 'Close the connection (and with --deact the PDP context)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "push" -d 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "transparent" -d 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "sim" -d 'Run a simulated module on a pseudo-terminal (real sockets behind it)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -11,6 +11,7 @@
 pub mod cli;
 pub mod error;
 pub mod proc;
+pub mod recovery;
 pub mod session;
 pub mod sim;
 pub mod tokenizer;

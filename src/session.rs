@@ -115,11 +115,19 @@ pub struct Session {
     raw: Vec<u8>,
     echo_seen: bool,
     interrupt: Option<Arc<AtomicBool>>,
+    /// While set, an interrupt does not end waits (a QISEND prompt/data phase must complete).
+    hold_interrupt: bool,
+    /// Lines of line noise (bytes outside printable ASCII) dropped so far.
+    pub noise_lines: u64,
     /// Multiplies every table deadline (`--cmd-timeout` scaling is done by the caller).
     pub min_timeout: Duration,
     /// Bytes per second of the serial line, to stretch deadlines of long responses.
     pub line_rate: u32,
     rebooted: bool,
+    /// Chapter 9's recovery: how to reset a hung module, if the user gave a way.
+    pub reset: Option<crate::recovery::ResetPolicy>,
+    /// Resets done in this session.
+    pub resets: u32,
 }
 
 impl Session {
@@ -134,9 +142,13 @@ impl Session {
             raw: Vec::new(),
             echo_seen: false,
             interrupt: None,
+            hold_interrupt: false,
+            noise_lines: 0,
             min_timeout: Duration::ZERO,
             line_rate: 11_520,
             rebooted: false,
+            reset: None,
+            resets: 0,
         }
     }
 
@@ -149,8 +161,20 @@ impl Session {
         self.interrupt = Some(flag);
     }
 
+    /// The interrupt flag, if any: a procedure that must finish a command whatever happens
+    /// (a QIRD response carries data) swaps in a fresh flag and watches this one itself.
+    pub fn interrupt_flag(&self) -> Option<Arc<AtomicBool>> {
+        self.interrupt.clone()
+    }
+
     pub fn interrupted(&self) -> bool {
         self.interrupt.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// Hold interrupts: while on, waits run to their end even after SIGINT/SIGTERM (used around
+    /// the QISEND prompt and data phase, which must never be left half done).
+    pub fn hold_interrupt(&mut self, on: bool) {
+        self.hold_interrupt = on;
     }
 
     /// Whether the module echoed a command line (ATE1) in this session.
@@ -161,6 +185,11 @@ impl Session {
     /// Whether RDY (a reboot) was seen in this session.
     pub fn rebooted(&self) -> bool {
         self.rebooted
+    }
+
+    /// Forget a reboot once it has been dealt with (so a later one is noticed again).
+    pub fn clear_rebooted(&mut self) {
+        self.rebooted = false;
     }
 
     /// URCs collected so far, oldest first; taking them empties the queue.
@@ -183,6 +212,11 @@ impl Session {
 
     pub fn set_data_mode(&mut self, on: bool) {
         self.tok.set_data_mode(on);
+    }
+
+    /// See [`Tokenizer::set_data_mode_on_connect`]: a bare `CONNECT` switches data mode on.
+    pub fn set_data_mode_on_connect(&mut self, on: bool) {
+        self.tok.set_data_mode_on_connect(on);
     }
 
     /// Deadline for a command: the table's maximum response time plus slack plus the time the
@@ -241,7 +275,15 @@ impl Session {
         let info_prefix = info_prefix(cmd);
         let mut r = Response::default();
         loop {
-            let tok = match self.next_token(deadline)? {
+            // Once AT+QISEND=<n> is written the module will prompt and then count <n> bytes:
+            // an interrupt must not abandon it there (the caller completes the chunk), so the
+            // prompt is awaited like the data phase, to its deadline.
+            let next = if expect == Expect::Prompt {
+                self.next_token_uninterruptible(deadline)?
+            } else {
+                self.next_token(deadline)?
+            };
+            let tok = match next {
                 Some(t) => t,
                 None => {
                     return Err(Error::silent(format!(
@@ -253,6 +295,11 @@ impl Session {
             };
             match tok {
                 Token::Echo(_) => self.echo_seen = true,
+                Token::Line(bytes) if is_noise(&bytes) => {
+                    // Line noise: no response of the QI set holds such bytes. Taking it for an
+                    // information line would shift every field after it.
+                    self.noise_lines += 1;
+                }
                 Token::Line(bytes) => {
                     let text = String::from_utf8_lossy(&bytes).into_owned();
                     let expected_info = info_prefix.as_deref().is_some_and(|p| text.starts_with(p));
@@ -434,7 +481,7 @@ impl Session {
             if let Some(t) = self.tokens.pop_front() {
                 return Ok(Some(t));
             }
-            if self.interrupted() {
+            if self.interrupted() && !self.hold_interrupt {
                 return Err(Error::new(ErrorClass::Interrupted, "interrupted"));
             }
             let now = Instant::now();
@@ -444,11 +491,15 @@ impl Session {
             // Wake at least every 100 ms to notice an interrupt.
             let step = deadline.min(now + Duration::from_millis(100));
             if let Some(bytes) = self.port.read(step)? {
-                let mut out = Vec::new();
-                self.tok.feed(&bytes, &mut out);
-                self.tokens.extend(out);
+                self.feed(&bytes);
             }
         }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        let mut out = Vec::new();
+        self.tok.feed(bytes, &mut out);
+        self.tokens.extend(out);
     }
 
     fn next_token_uninterruptible(&mut self, deadline: Instant) -> Result<Option<Token>> {
@@ -460,12 +511,15 @@ impl Session {
                 return Ok(None);
             }
             if let Some(bytes) = self.port.read(deadline)? {
-                let mut out = Vec::new();
-                self.tok.feed(&bytes, &mut out);
-                self.tokens.extend(out);
+                self.feed(&bytes);
             }
         }
     }
+}
+
+/// A line holding a byte outside printable ASCII (tab allowed): line noise, not a response.
+pub fn is_noise(line: &[u8]) -> bool {
+    line.iter().any(|&b| !(0x20..0x7f).contains(&b) && b != b'\t')
 }
 
 /// For a read/test command (`AT+CREG?`, `AT+QIMUX?`), the prefix of its information line

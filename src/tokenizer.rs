@@ -221,6 +221,9 @@ pub struct Tokenizer {
     /// Bytes held back when data mode was switched on, emitted as `Raw` by the next `feed`.
     flushed: Vec<u8>,
     connect_data_mode: bool,
+    /// `CONNECT` ended with CR and switched data mode on: one LF right after it belongs to the
+    /// line terminator, not to the data.
+    connect_lf: bool,
 }
 
 /// How a complete line is classified.
@@ -249,6 +252,10 @@ impl Tokenizer {
         }
         while !input.is_empty() {
             if self.data_mode {
+                if std::mem::take(&mut self.connect_lf) && input[0] == b'\n' {
+                    input = &input[1..];
+                    continue;
+                }
                 out.push(Token::Raw(input.to_vec()));
                 return;
             }
@@ -294,6 +301,7 @@ impl Tokenizer {
             self.raw_left = 0;
         } else if !on && self.data_mode {
             self.state = State::Start;
+            self.connect_lf = false;
         }
         self.data_mode = on;
     }
@@ -467,6 +475,7 @@ impl Tokenizer {
                 out.push(t);
                 if connect && self.connect_data_mode {
                     self.data_mode = true;
+                    self.connect_lf = cr;
                 }
             }
             Classified::Header(kind, n) => self.begin_payload(kind, n, cr, out),

@@ -51,6 +51,10 @@ pub struct Transport {
     port: Port,
     buf: Vec<u8>,
     closed: Option<String>,
+    /// A serial server (`tcp://`): a connection it closes before the module said anything was
+    /// refused (busy), not lost: `port_unavailable` rather than `io`.
+    tcp: bool,
+    heard: bool,
     pub tracer: Tracer,
     // Declared last: dropped after the port handles, so the simulator outlives the client side.
     #[allow(dead_code)] // held only to be dropped last
@@ -70,10 +74,14 @@ impl Transport {
                         format!("cannot start the simulator: {e}"),
                     )
                 })?;
+                if let Some(addr) = sim.listen_addr() {
+                    // `sim:--listen ADDR`: the in-process simulator behind a TCP server
+                    return Self::open_tcp(&addr.to_string(), tracer, Some(sim));
+                }
                 let path = sim.port().to_string_lossy().into_owned();
                 Self::open_device(&path, "sim".into(), baud, tracer, Some(sim))
             }
-            PortSpec::Tcp(addr) => Self::open_tcp(addr, tracer),
+            PortSpec::Tcp(addr) => Self::open_tcp(addr, tracer, None),
         }
     }
 
@@ -100,22 +108,25 @@ impl Transport {
             port: Port::Tty(port),
             buf: vec![0u8; READ_BUF],
             closed: None,
+            tcp: false,
+            heard: false,
             tracer,
             sim,
         })
     }
 
-    fn open_tcp(addr: &str, tracer: Tracer) -> Result<Transport> {
-        let stream = TcpStream::connect(addr)
-            .map_err(|e| Error::new(ErrorClass::PortUnavailable, format!("tcp://{addr}: {e}")))?;
+    fn open_tcp(addr: &str, tracer: Tracer, sim: Option<Simulator>) -> Result<Transport> {
+        let stream = connect_tcp(addr)?;
         let _ = stream.set_nodelay(true);
         Ok(Transport {
             name: format!("tcp://{addr}"),
             port: Port::Tcp(stream),
             buf: vec![0u8; READ_BUF],
             closed: None,
+            tcp: true,
+            heard: false,
             tracer,
-            sim: None,
+            sim,
         })
     }
 
@@ -134,7 +145,20 @@ impl Transport {
             Port::Tty(p) => write_fd(p.as_raw_fd(), bytes, WRITE_TIMEOUT),
             Port::Tcp(t) => t.write_all(bytes).and_then(|_| t.flush()),
         };
-        r.map_err(|e| Error::io(format!("{}: write failed: {e}", self.name)))
+        r.map_err(|e| self.lost(format!("{}: write failed: {e}", self.name)))
+    }
+
+    /// The error for a port that closed or failed: `io`, except a serial server that hung up
+    /// before the module sent a byte, which is a busy port (`port_unavailable`).
+    fn lost(&self, msg: String) -> Error {
+        if self.tcp && !self.heard {
+            Error::new(
+                ErrorClass::PortUnavailable,
+                format!("{msg} before the module said anything: port busy (another client connected?)"),
+            )
+        } else {
+            Error::io(msg)
+        }
     }
 
     /// Wait until everything written has left (tcdrain): for guard times around `+++`.
@@ -142,7 +166,7 @@ impl Transport {
         match &mut self.port {
             Port::Tty(p) => p
                 .flush()
-                .map_err(|e| Error::io(format!("{}: write failed: {e}", self.name))),
+                .map_err(|e| self.lost(format!("{}: write failed: {e}", self.name))),
             Port::Tcp(_) => Ok(()),
         }
     }
@@ -151,7 +175,7 @@ impl Transport {
     /// is an I/O error, never a hang.
     pub fn read(&mut self, deadline: Instant) -> Result<Option<Vec<u8>>> {
         if let Some(why) = &self.closed {
-            return Err(Error::io(format!("{}: {why}", self.name)));
+            return Err(self.lost(format!("{}: {why}", self.name)));
         }
         // At or past the deadline this still polls once (without waiting): bytes already there
         // are seen.
@@ -170,9 +194,10 @@ impl Transport {
                     Port::Tcp(_) => "the serial server closed the connection".to_string(),
                 };
                 self.closed = Some(why.clone());
-                Err(Error::io(format!("{}: {why}", self.name)))
+                Err(self.lost(format!("{}: {why}", self.name)))
             }
             Ok(n) => {
+                self.heard = true;
                 let b = self.buf[..n].to_vec();
                 self.tracer.record(Dir::Rx, &b, None);
                 Ok(Some(b))
@@ -191,7 +216,7 @@ impl Transport {
                     Port::Tcp(_) => e.to_string(),
                 };
                 self.closed = Some(why.clone());
-                Err(Error::io(format!("{}: {why}", self.name)))
+                Err(self.lost(format!("{}: {why}", self.name)))
             }
         }
     }
@@ -271,12 +296,55 @@ fn write_fd(fd: RawFd, mut bytes: &[u8], timeout: Duration) -> io::Result<()> {
     Ok(())
 }
 
+/// How long one connection attempt to a serial server may take.
+const TCP_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connect to a serial server; every failure is `port_unavailable` (exit 3), like a device that
+/// is missing or held, except an address without a port (`usage`).
+fn connect_tcp(addr: &str) -> Result<TcpStream> {
+    use std::net::ToSocketAddrs;
+    let unavailable = |m: String| Error::new(ErrorClass::PortUnavailable, format!("tcp://{addr}: {m}"));
+    if addr
+        .rsplit_once(':')
+        .is_none_or(|(h, p)| h.is_empty() || p.parse::<u16>().is_err())
+    {
+        return Err(Error::usage(format!("tcp://{addr}: expected tcp://HOST:PORT")));
+    }
+    let addrs: Vec<_> = addr
+        .to_socket_addrs()
+        .map_err(|e| unavailable(format!("cannot resolve: {e}")))?
+        .collect();
+    let mut last = None;
+    for a in &addrs {
+        match TcpStream::connect_timeout(a, TCP_CONNECT_TIMEOUT) {
+            Ok(s) => return Ok(s),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(match last {
+        Some(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+            unavailable("connection refused (is the serial server running, is the port right?)".into())
+        }
+        Some(e) if e.kind() == io::ErrorKind::TimedOut => unavailable(format!(
+            "no answer within {}",
+            humantime::format_duration(TCP_CONNECT_TIMEOUT)
+        )),
+        Some(e) => unavailable(e.to_string()),
+        None => unavailable("the name resolves to no address".into()),
+    })
+}
+
 fn port_error(path: &str, e: serialport::Error) -> Error {
     use serialport::ErrorKind as K;
     let msg = match e.kind() {
-        K::NoDevice if e.description.contains("lock") => {
-            format!("{path}: port busy: another process holds it ({})", e.description)
-        }
+        K::NoDevice if e.description.contains("lock") => match holder(path) {
+            Some((pid, name)) if name.contains("ModemManager") => format!(
+                "{path}: port busy: held by ModemManager (pid {pid}); keep it away with the udev property \
+                 ID_MM_DEVICE_IGNORE=1 (see README)"
+            ),
+            Some((pid, name)) => format!("{path}: port busy: held by {name} (pid {pid})"),
+            None => format!("{path}: port busy: another process holds it ({})", e.description),
+        },
         K::NoDevice => format!("{path}: no such device ({})", e.description),
         K::Io(io::ErrorKind::NotFound) => format!("{path}: no such device"),
         K::Io(io::ErrorKind::PermissionDenied) => {
@@ -285,4 +353,28 @@ fn port_error(path: &str, e: serialport::Error) -> Error {
         _ => format!("{path}: cannot open: {}", e.description),
     };
     Error::new(ErrorClass::PortUnavailable, msg)
+}
+
+/// Which process has `path` open (Linux: scan /proc/*/fd), to name it in the "busy" error.
+fn holder(path: &str) -> Option<(u32, String)> {
+    let target = std::fs::canonicalize(path).ok()?;
+    let me = std::process::id();
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if pid == me {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else {
+            continue;
+        };
+        for fd in fds.flatten() {
+            if std::fs::read_link(fd.path()).is_ok_and(|l| l == target) {
+                let name = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+                return Some((pid, name.trim().to_string()));
+            }
+        }
+    }
+    None
 }

@@ -850,7 +850,8 @@ fn data_mode_on_connect_switches_within_the_chunk() {
         vec![
             ok(),
             qi(QiResult::Connect),
-            Token::Raw(b"\nHTTP/1.1 200 OK\r\n\r\n".to_vec())
+            // The LF after CONNECT's CR ends the line; it is not data.
+            Token::Raw(b"HTTP/1.1 200 OK\r\n\r\n".to_vec())
         ]
     );
     // CONNECT OK (normal mode) does not switch.

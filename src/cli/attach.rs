@@ -1,7 +1,7 @@
 //! `qtcp attach`: SIM, registration, GPRS attach, APN, receive mode; `--activate` brings the
 //! context up and reports the local IP.
 
-use super::common::{duration, finish, key_values, to_value, PortArgs};
+use super::common::{duration, fail, key_values, run_ports, to_value, PortArgs};
 use crate::proc::attach::{attach, validate, AttachOptions, RecvMode};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -42,8 +42,12 @@ pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {
         activate: cmd.activate,
     };
     // Validate before the port is even opened: a bad value sends nothing.
-    let result = validate(&opts)
-        .and_then(|_| port.open())
-        .and_then(|mut s| attach(&mut s, &opts).map(|r| to_value(&r)));
-    finish(port, "attach", result, key_values)
+    if let Err(e) = validate(&opts) {
+        return fail(port.json, "attach", &e);
+    }
+    let job = |name: &str| {
+        let mut s = port.open_port(name)?;
+        attach(&mut s, &opts).map(|r| to_value(&r))
+    };
+    run_ports(port, "attach", job, key_values)
 }

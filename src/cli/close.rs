@@ -1,6 +1,6 @@
 //! `qtcp close`: QICLOSE, and with `--deact` also QIDEACT.
 
-use super::common::{finish, key_values, to_value, PortArgs};
+use super::common::{key_values, run_ports, to_value, PortArgs};
 use crate::proc::close::close;
 use std::process::ExitCode;
 
@@ -15,8 +15,9 @@ pub struct CloseCmd {
 }
 
 pub fn run(port: &PortArgs, cmd: CloseCmd) -> ExitCode {
-    let result = port
-        .open()
-        .and_then(|mut s| close(&mut s, cmd.id, cmd.deact).map(|r| to_value(&r)));
-    finish(port, "close", result, key_values)
+    let job = |name: &str| {
+        let mut s = port.open_port(name)?;
+        close(&mut s, cmd.id, cmd.deact).map(|r| to_value(&r))
+    };
+    run_ports(port, "close", job, key_values)
 }

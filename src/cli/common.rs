@@ -28,9 +28,11 @@ pub fn duration(s: &str) -> Result<Duration, String> {
 #[derive(clap::Args, Debug, Clone)]
 pub struct PortArgs {
     /// Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the
-    /// built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`)
-    #[arg(short, long, env = "QTCP_PORT", global = true, value_name = "PORT")]
-    pub port: Option<String>,
+    /// built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`).
+    /// probe, attach, push and close take several (repeat --port, or a glob such as
+    /// '/dev/serial/by-id/*Quectel*') and drive them concurrently
+    #[arg(short, long, env = "QTCP_PORT", global = true, value_name = "PORT", action = clap::ArgAction::Append)]
+    pub port: Vec<String>,
 
     /// Baud rate of the serial line
     #[arg(short, long, env = "QTCP_BAUD", global = true, default_value_t = 115200)]
@@ -56,15 +58,76 @@ pub struct PortArgs {
     /// times plus 1 s)
     #[arg(long, global = true, value_parser = duration, value_name = "DUR")]
     pub cmd_timeout: Option<Duration>,
+
+    /// Command that power-cycles the module (run with sh -c) when it fails to synchronise;
+    /// consecutive resets back off as the recommended process says (3 quick, then 10 min,
+    /// 30 min, 1 h), remembered per port in --state-dir
+    #[arg(long, env = "QTCP_RESET_CMD", global = true, value_name = "CMD")]
+    pub reset_cmd: Option<String>,
+
+    /// Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]
+    #[arg(long, env = "QTCP_STATE_DIR", global = true, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
 }
 
 impl PortArgs {
-    pub fn open(&self) -> Result<Session, Error> {
-        let Some(port) = self.port.as_deref() else {
+    /// The ports named, globs expanded (sorted), duplicates removed.
+    pub fn ports(&self) -> Result<Vec<String>, Error> {
+        let mut out: Vec<String> = Vec::new();
+        for p in &self.port {
+            let is_glob = p.contains(['*', '?', '[']) && !p.starts_with("sim") && !p.starts_with("tcp://");
+            if !is_glob {
+                // Each `sim` is a simulator of its own; a device named twice is driven once.
+                if p == "sim" || p.starts_with("sim:") || !out.contains(p) {
+                    out.push(p.clone());
+                }
+                continue;
+            }
+            let paths = glob::glob(p).map_err(|e| Error::usage(format!("--port {p:?}: {e}")))?;
+            let mut found: Vec<String> = paths
+                .filter_map(|r| r.ok())
+                .map(|p| p.display().to_string())
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(Error::new(
+                    ErrorClass::PortUnavailable,
+                    format!("--port {p:?} matches no device"),
+                ));
+            }
+            for f in found {
+                if !out.contains(&f) {
+                    out.push(f);
+                }
+            }
+        }
+        if out.is_empty() {
             return Err(Error::usage(
                 "no port: pass --port PATH (or set QTCP_PORT); --port sim runs the built-in simulator",
             ));
-        };
+        }
+        Ok(out)
+    }
+
+    /// The one port of a single-port command.
+    pub fn single(&self) -> Result<String, Error> {
+        let mut ports = self.ports()?;
+        if ports.len() > 1 {
+            return Err(Error::usage(format!(
+                "this command drives one port; {} were given (probe, attach, push and close take several)",
+                ports.len()
+            )));
+        }
+        Ok(ports.remove(0))
+    }
+
+    /// Open the one port of a single-port command.
+    pub fn open(&self) -> Result<Session, Error> {
+        let port = self.single()?;
+        self.open_port(&port)
+    }
+
+    pub fn open_port(&self, port: &str) -> Result<Session, Error> {
         let tracer = Tracer::new(self.trace.as_deref(), self.verbose)
             .map_err(|e| Error::usage(format!("--trace: {e}")))?;
         let transport = Transport::open(&PortSpec::parse(port), self.baud, tracer)?;
@@ -74,6 +137,17 @@ impl PortArgs {
             s.min_timeout = t;
         }
         s.set_interrupt(interrupt_flag());
+        if let Some(cmd) = &self.reset_cmd {
+            let dir = self
+                .state_dir
+                .clone()
+                .unwrap_or_else(crate::recovery::default_state_dir);
+            s.reset = Some(crate::recovery::ResetPolicy {
+                command: cmd.clone(),
+                state_file: crate::recovery::state_file(&dir, port),
+                timeout: Duration::from_secs(60),
+            });
+        }
         Ok(s)
     }
 
@@ -116,6 +190,88 @@ fn object(v: Value) -> Map<String, Value> {
             let mut m = Map::new();
             m.insert("result".into(), other);
             m
+        }
+    }
+}
+
+/// Run a one-shot job on every port named: alone, it renders like [`finish`]; with several ports
+/// they run concurrently, each prints one JSON line (or a `port: ...` block), and the exit code is
+/// the highest one seen.
+pub fn run_ports<F>(args: &PortArgs, command: &str, job: F, human: fn(&Value) -> String) -> ExitCode
+where
+    F: Fn(&str) -> Result<Value, Error> + Sync,
+{
+    let ports = match args.ports() {
+        Ok(p) => p,
+        Err(e) => return fail(args.json, command, &e),
+    };
+    if ports.len() == 1 {
+        return finish(args, command, job(&ports[0]), human);
+    }
+    if args.trace.is_some() {
+        return fail(
+            args.json,
+            command,
+            &Error::usage("--trace records one port: use it with a single --port"),
+        );
+    }
+    let worst = std::sync::Mutex::new(0u8);
+    std::thread::scope(|scope| {
+        for (i, port) in ports.iter().enumerate() {
+            let job = &job;
+            let worst = &worst;
+            scope.spawn(move || {
+                let result = job(port);
+                let code = result.as_ref().map_or_else(|e| e.exit_code(), |_| 0);
+                let mut w = worst.lock().unwrap_or_else(|e| e.into_inner());
+                *w = (*w).max(code);
+                // Lines are printed whole under the lock, so outputs never interleave.
+                render_port(args, command, i, port, result, human);
+            });
+        }
+    });
+    let code = *worst.lock().unwrap_or_else(|e| e.into_inner());
+    ExitCode::from(code)
+}
+
+fn render_port(
+    args: &PortArgs,
+    command: &str,
+    index: usize,
+    port: &str,
+    result: Result<Value, Error>,
+    human: fn(&Value) -> String,
+) {
+    let mut m = Map::new();
+    m.insert("ok".into(), Value::Bool(result.is_ok()));
+    m.insert("command".into(), Value::String(command.into()));
+    m.insert("port".into(), Value::String(port.into()));
+    m.insert("port_index".into(), Value::from(index));
+    match result {
+        Ok(v) => {
+            m.extend(object(v));
+            if args.json {
+                json_line(&Value::Object(m));
+            } else {
+                let body = human(&Value::Object(m));
+                out(&format!("== {port}\n{body}"));
+            }
+        }
+        Err(e) => {
+            eprintln!("qtcp {command}: {port}: error: {}", e.message);
+            if let Some(d) = &e.detail {
+                m.extend(object(d.clone()));
+            }
+            m.insert("port".into(), Value::String(port.into()));
+            m.insert(
+                "error".into(),
+                serde_json::json!({"class": e.class.name(), "exit_code": e.exit_code(), "message": e.message}),
+            );
+            if args.json {
+                json_line(&Value::Object(m));
+            } else {
+                out(&format!("== {port}\nerror: {}\n", e.message));
+            }
         }
     }
 }

@@ -10,9 +10,11 @@ pub mod common;
 pub mod connect;
 pub mod probe;
 pub mod push;
+pub mod recv;
 pub mod sack_watch;
 pub mod send;
 pub mod sim;
+pub mod transparent;
 
 /// The exit-code table, rendered for `--help` and the man pages.
 pub fn exit_status_text() -> String {
@@ -49,12 +51,16 @@ pub enum Command {
     Connect(connect::ConnectCmd),
     /// Send data on the open connection with acknowledgement flow control
     Send(send::SendCmd),
+    /// Receive data from the open connection (retrieve or direct mode) to stdout, a file or JSON
+    Recv(recv::RecvCmd),
     /// Poll QISACK until every byte sent is acknowledged
     SackWatch(sack_watch::SackWatchCmd),
     /// Close the connection (and with --deact the PDP context)
     Close(close::CloseCmd),
     /// Push one file: probe, attach, connect, send with every byte acknowledged, close
     Push(push::PushCmd),
+    /// Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact
+    Transparent(transparent::TransparentCmd),
     /// Run a simulated module on a pseudo-terminal (real sockets behind it)
     Sim(sim::SimCmd),
 }
@@ -78,9 +84,11 @@ pub fn main() -> ExitCode {
         Command::Attach(c) => attach::run(p, c),
         Command::Connect(c) => connect::run(p, c),
         Command::Send(c) => send::run(p, c),
+        Command::Recv(c) => recv::run(p, c),
         Command::SackWatch(c) => sack_watch::run(p, c),
         Command::Close(c) => close::run(p, c),
         Command::Push(c) => push::run(p, c),
+        Command::Transparent(c) => transparent::run(p, c),
         Command::Sim(c) => sim::run(c),
     }
 }
@@ -137,6 +145,21 @@ pub fn examples(subcommand: Option<&str>) -> Vec<(&'static str, &'static str)> {
             "close",
             "Close the connection and deactivate the context",
             "qtcp --port /dev/ttyUSB0 close --deact",
+        ),
+        (
+            "recv",
+            "Receive what the server sends into a file (retrieve mode)",
+            "qtcp --port /dev/ttyUSB0 recv --out data.bin",
+        ),
+        (
+            "recv",
+            "Receive exactly 1000 bytes as JSON Lines, giving up after 30 s",
+            "qtcp --port /dev/ttyUSB0 --json recv --bytes 1000 --timeout 30s",
+        ),
+        (
+            "transparent",
+            "Bridge stdin/stdout to a server in transparent mode, then close",
+            "qtcp --port /dev/ttyUSB0 transparent 220.180.239.212:8063 --close",
         ),
         (
             "sim",

@@ -1,6 +1,6 @@
 //! `qtcp probe`: synchronise, identify, and report where the module stands.
 
-use super::common::{finish, key_values, to_value, PortArgs};
+use super::common::{key_values, run_ports, to_value, PortArgs};
 use crate::proc::probe::{expect_ready, probe, SyncOptions};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -27,7 +27,8 @@ pub struct ProbeCmd {
 }
 
 pub fn run(port: &PortArgs, cmd: ProbeCmd) -> ExitCode {
-    let result = port.open().and_then(|mut s| {
+    let job = |name: &str| {
+        let mut s = port.open_port(name)?;
         let opts = SyncOptions {
             attempts: cmd.sync_attempts,
             interval: Duration::from_millis(500),
@@ -39,6 +40,6 @@ pub fn run(port: &PortArgs, cmd: ProbeCmd) -> ExitCode {
             expect_ready(&info).map_err(|e| e.with_detail(v.clone()))?;
         }
         Ok(v)
-    });
-    finish(port, "probe", result, key_values)
+    };
+    run_ports(port, "probe", job, key_values)
 }

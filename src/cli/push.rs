@@ -1,7 +1,7 @@
 //! `qtcp push FILE HOST:PORT`: the one-off file push in one command: probe, attach (with
 //! `--apn`), connect, send with every byte acknowledged, close.
 
-use super::common::{finish, PortArgs};
+use super::common::{fail, run_ports, PortArgs};
 use super::connect::DestArgs;
 use super::send::{human_report, open_source, run_send, FlowArgs};
 use crate::error::Error;
@@ -41,8 +41,20 @@ pub struct PushCmd {
     pub flow: FlowArgs,
 }
 
+/// A failure before any byte was handed to the module: say so in the JSON (`acked_offset: 0`).
+fn nothing_sent(mut e: Error) -> Error {
+    let mut d = match e.detail.take() {
+        Some(Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    d.entry("acked_offset").or_insert(0.into());
+    d.entry("bytes_acked").or_insert(0.into());
+    e.detail = Some(Value::Object(d));
+    e
+}
+
 pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
-    let result = (|| -> Result<Value, Error> {
+    let prepared = (|| -> Result<_, Error> {
         let copts = cmd.dest.options(false)?;
         let attach_opts = cmd.apn.as_ref().map(|apn| AttachOptions {
             apn: apn.clone(),
@@ -56,13 +68,24 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
         if let Some(a) = &attach_opts {
             crate::proc::attach::validate(a)?;
         }
+        // Fail on a missing file before any port is touched.
+        open_source(Some(&cmd.file), None, 0)?;
+        Ok((copts, attach_opts))
+    })();
+    let (copts, attach_opts) = match prepared {
+        Ok(p) => p,
+        Err(e) => return fail(port.json, "push", &e),
+    };
+    let progress = port.progress_visible() && port.ports().map(|p| p.len() == 1).unwrap_or(false);
+    let job = |name: &str| -> Result<Value, Error> {
         let (src, len) = open_source(Some(&cmd.file), None, 0)?;
-        let mut s = port.open()?;
-        sync(&mut s, &SyncOptions::default())?;
+        let mut s = port.open_port(name)?;
+        sync(&mut s, &SyncOptions::default()).map_err(nothing_sent)?;
         if let Some(a) = &attach_opts {
-            attach(&mut s, a)?;
+            attach(&mut s, a).map_err(nothing_sent)?;
         }
-        let conn = connect(&mut s, &copts)?;
+        // Nothing was sent before the connection is open: a failure up to here reports offset 0.
+        let conn = connect(&mut s, &copts).map_err(nothing_sent)?;
         let mut o = cmd.flow.options();
         o.wait_ack = !cmd.dest.udp;
         o.udp = cmd.dest.udp;
@@ -71,7 +94,18 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
         if cmd.reconnect {
             o.reconnect = Some(copts.clone());
         }
-        let sent = run_send(&mut s, port, &o, src)?;
+        let sent = match run_send(&mut s, progress, &o, src) {
+            Ok(v) => v,
+            Err(e) => {
+                // A one-shot push leaves no connection behind: the next push must find the
+                // module ready (it would answer ALREADY CONNECT otherwise).
+                if !cmd.keep_open && e.class != crate::ErrorClass::Io {
+                    s.hold_interrupt(true);
+                    crate::proc::connect::close_quiet(&mut s, cmd.dest.id);
+                }
+                return Err(e);
+            }
+        };
         let closed = if cmd.keep_open {
             None
         } else {
@@ -83,18 +117,20 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
         v["protocol"] = conn.protocol.into();
         v["closed"] = closed.map(|c| c.closed).unwrap_or(false).into();
         Ok(v)
-    })();
-    finish(port, "push", result, |v| {
-        let r: SendReport = serde_json::from_value(v.clone()).unwrap_or_default();
-        format!(
-            "{}: {}{}",
-            v["destination"].as_str().unwrap_or(""),
-            human_report(&r),
-            if r.complete {
-                "every byte acknowledged by the server\n"
-            } else {
-                ""
-            }
-        )
-    })
+    };
+    run_ports(port, "push", job, human)
+}
+
+fn human(v: &Value) -> String {
+    let r: SendReport = serde_json::from_value(v.clone()).unwrap_or_default();
+    format!(
+        "{}: {}{}",
+        v["destination"].as_str().unwrap_or(""),
+        human_report(&r),
+        if r.complete {
+            "every byte acknowledged by the server\n"
+        } else {
+            ""
+        }
+    )
 }

@@ -193,11 +193,11 @@ pub fn human_report(r: &SendReport) -> String {
 
 pub fn run_send(
     s: &mut Session,
-    port: &PortArgs,
+    progress: bool,
     o: &SendOptions,
     src: Box<dyn Read>,
 ) -> Result<Value, Error> {
-    let mut bar = Bar::new(port.progress_visible(), o.total);
+    let mut bar = Bar::new(progress, o.total);
     let r = send(s, src, o, &mut bar);
     bar.finish();
     r.map(|r| to_value(&r))
@@ -223,7 +223,7 @@ pub fn run(port: &PortArgs, cmd: SendCmd) -> ExitCode {
         let (src, len) = open_source(cmd.file.as_ref(), cmd.data.as_deref(), cmd.offset)?;
         o.total = len;
         let mut s = port.open()?;
-        run_send(&mut s, port, &o, src)
+        run_send(&mut s, port.progress_visible(), &o, src)
     })();
     finish(port, "send", result, |v| {
         serde_json::from_value::<SendReport>(v.clone())

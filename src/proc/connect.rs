@@ -26,7 +26,7 @@ pub struct ConnectOptions {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ConnectReport {
     pub host: String,
-    pub port: u16,
+    pub remote_port: u16,
     pub protocol: &'static str,
     pub id: Option<u8>,
     pub mux: bool,
@@ -58,7 +58,7 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
     }
     let mut rep = ConnectReport {
         host: o.dest.host.clone(),
-        port: o.dest.port,
+        remote_port: o.dest.port,
         protocol: proto(o),
         id: o.id,
         mux,

@@ -21,8 +21,36 @@ impl Default for SyncOptions {
     }
 }
 
-/// Send `AT` until the module answers `OK`; returns the number of attempts used.
+/// Send `AT` until the module answers `OK`; returns the number of attempts used. A module that
+/// does not answer is reset through the session's reset policy (if any, and if its back-off
+/// allows), then given the same number of attempts again.
 pub fn sync(s: &mut Session, opts: &SyncOptions) -> Result<u32> {
+    match sync_once(s, opts) {
+        Ok(n) => {
+            if s.resets == 0 {
+                if let Some(p) = &s.reset {
+                    p.module_answered();
+                }
+            }
+            Ok(n)
+        }
+        Err(e) if e.class == ErrorClass::ModuleSilent => {
+            let Some(policy) = s.reset.clone() else {
+                return Err(Error::silent(format!(
+                    "{}; without --reset-cmd qtcp cannot power-cycle it: reset the module (PWRKEY or power) and retry",
+                    e.message
+                )));
+            };
+            policy.reset()?;
+            s.resets += 1;
+            sync_once(s, opts)
+                .map_err(|e| Error::silent(format!("{} (also after a reset through --reset-cmd)", e.message)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn sync_once(s: &mut Session, opts: &SyncOptions) -> Result<u32> {
     for attempt in 1..=opts.attempts.max(1) {
         match s.command("AT", Expect::Final, opts.interval, None) {
             Ok(r) if r.is_ok() => return Ok(attempt),
@@ -89,6 +117,8 @@ pub struct ModuleInfo {
     pub mux: Option<bool>,
     pub ip_state: Option<String>,
     pub baud_saved: Option<u32>,
+    /// Resets done through --reset-cmd before the module answered.
+    pub resets: u32,
 }
 
 /// The SIM state from AT+CPIN?: (text, ready).
@@ -159,6 +189,7 @@ pub fn probe(s: &mut Session, sync_opts: &SyncOptions, save_baud: Option<u32>) -
         ..Default::default()
     };
     info.echo = s.echo_seen();
+    info.resets = s.resets;
     if let Some(baud) = save_baud {
         s.cmd_ok(&format!("AT+IPR={baud}&W"), ErrorClass::Protocol)?;
         info.baud_saved = Some(baud);

@@ -1,1 +1,669 @@
-//! Receive (chapter 5).
+//! Receive (recommended process, chapter 5; module.md §3.14, §3.16).
+//!
+//! **Retrieve mode** (QINDI=1 or 2): the data waits in the module. We read with
+//! `AT+QIRD=0,1,<sid>,<chunk>` until the module answers a bare `OK` (nothing buffered), always
+//! first and whether or not a `+QIRDI` was seen (it may have been sent while no process held the
+//! port), then wait for the next `+QIRDI` (and poll now and then in case one is missed). `ERROR`
+//! means the socket is drained and gone.
+//!
+//! **Direct mode** (QINDI=0): the module pushes data between command responses; the session
+//! keeps it as [`Inbound`](crate::session::Inbound) records. Only framed data is accepted:
+//! `IPD<len>` (QIHEAD=1) in single mode, `+RECEIVE: <i>, <len>` in multi-connection mode. Raw
+//! unframed bytes cannot be told from responses and URCs, so headerless single-mode direct
+//! reception is refused with a usage error that says why.
+//!
+//! Stops on `--bytes`, `--idle`, `--timeout`, the peer's close (after draining), `+PDP DEACT`
+//! (after draining), an interrupt, or the output closing. Every wait has a deadline.
+
+use crate::error::{Error, ErrorClass, Result};
+use crate::proc::state::{qimux, qistat, IpState};
+use crate::session::{describe, Expect, Outcome, Session};
+use crate::tokenizer::{PayloadKind, Urc};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Largest `AT+QIRD` length accepted (what drivers use; the module's limit is undocumented).
+pub const MAX_QIRD: usize = 1500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Ask the module (AT+QINDI?): 1 or 2 is retrieve, 0 is direct
+    Auto,
+    /// Data waits in the module; read with AT+QIRD (QINDI=1/2)
+    Retrieve,
+    /// Data is pushed by the module as it arrives (QINDI=0)
+    Direct,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecvOptions {
+    pub mode: Mode,
+    /// Connection index (QIMUX=1); the QIRD `<sid>`.
+    pub id: Option<u8>,
+    /// Largest QIRD read.
+    pub chunk: usize,
+    /// Direct mode: switch on (and rely on) the IPD framing (QIHEAD, QISHOWRA, QISHOWPT).
+    pub headers: bool,
+    /// Stop after this many bytes (retrieve mode never reads beyond it).
+    pub bytes: Option<u64>,
+    /// Stop after this long without data.
+    pub idle: Option<Duration>,
+    /// Stop after this long overall.
+    pub timeout: Option<Duration>,
+    /// Retrieve: read even without +QIRDI this often. Direct: check QISTAT this often.
+    pub poll: Duration,
+}
+
+impl Default for RecvOptions {
+    fn default() -> Self {
+        RecvOptions {
+            mode: Mode::Auto,
+            id: None,
+            chunk: MAX_QIRD,
+            headers: false,
+            bytes: None,
+            idle: None,
+            timeout: None,
+            poll: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Why reception stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// `--bytes` reached.
+    Bytes,
+    /// `--idle`: no data for that long.
+    Idle,
+    /// `--timeout` ran out.
+    Timeout,
+    /// The peer closed the connection (or it was gone) and everything buffered was read.
+    Closed,
+    /// The network deactivated the context (`+PDP DEACT`); buffered data was read first.
+    PdpDeact,
+    /// SIGINT/SIGTERM.
+    Interrupted,
+    /// Whoever reads our output went away (closed pipe).
+    OutputClosed,
+}
+
+impl StopReason {
+    pub fn text(self) -> &'static str {
+        match self {
+            StopReason::Bytes => "--bytes reached",
+            StopReason::Idle => "no data for the --idle time",
+            StopReason::Timeout => "--timeout ran out",
+            StopReason::Closed => "the peer closed the connection",
+            StopReason::PdpDeact => "the network deactivated the context (+PDP DEACT)",
+            StopReason::Interrupted => "interrupted",
+            StopReason::OutputClosed => "the output was closed",
+        }
+    }
+}
+
+/// One piece of received data.
+#[derive(Debug, Clone, Copy)]
+pub struct Chunk<'a> {
+    pub data: &'a [u8],
+    /// `ip:port` of the sender when the module said (QIRD header, `RECV FROM:`).
+    pub from: Option<&'a str>,
+    /// `TCP` / `UDP` when the module said.
+    pub protocol: Option<&'a str>,
+    /// Connection index of `+RECEIVE: <i>, <n>` (mux direct mode).
+    pub id: Option<u8>,
+}
+
+/// Something worth reporting that is not data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecvEvent {
+    /// Setup done; reception starts (mode resolved, settings applied).
+    Ready { mode: Mode, actions: Vec<String> },
+    /// A URC that arrived during the receive (not `+QIRDI`, which only says data is waiting).
+    Urc { name: &'static str, text: String },
+}
+
+pub trait RecvSink {
+    /// Deliver data; an error means the output is gone (reception stops).
+    fn data(&mut self, c: &Chunk) -> std::io::Result<()>;
+    fn event(&mut self, _e: &RecvEvent) {}
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct RecvReport {
+    pub mode: String,
+    pub reason: StopReason,
+    pub bytes: u64,
+    /// `--bytes`, when given.
+    pub bytes_requested: Option<u64>,
+    pub chunks: u64,
+    /// Direct mode: bytes pushed after `--bytes` was reached (they cannot be left in the module).
+    pub bytes_dropped: u64,
+    /// `CLOSED` was seen (or the module reported the socket gone).
+    pub closed: bool,
+    pub duration_s: f64,
+    /// Settings recv changed (direct mode headers).
+    pub actions: Vec<String>,
+}
+
+/// Short name and text of a URC for events.
+pub fn urc_event(u: &Urc) -> (&'static str, String) {
+    match u {
+        Urc::Qirdi(v) => (
+            "qirdi",
+            format!(
+                "+QIRDI: {}",
+                v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")
+            ),
+        ),
+        Urc::Closed { index: Some(i) } => ("closed", format!("{i}, CLOSED")),
+        Urc::Closed { index: None } => ("closed", "CLOSED".into()),
+        Urc::PdpDeact => ("pdp_deact", "+PDP DEACT".into()),
+        Urc::Creg(s) => ("creg", format!("+CREG: {s}")),
+        Urc::Cgreg(s) => ("cgreg", format!("+CGREG: {s}")),
+        Urc::Cpin(s) => ("cpin", format!("+CPIN: {s}")),
+        Urc::Cfun(s) => ("cfun", format!("+CFUN: {s}")),
+        Urc::Rdy => ("rdy", "RDY".into()),
+        Urc::CallReady => ("call_ready", "Call Ready".into()),
+        Urc::SmsReady => ("sms_ready", "SMS Ready".into()),
+        Urc::PowerDown(s) => ("power_down", s.clone()),
+    }
+}
+
+struct Run<'a> {
+    o: &'a RecvOptions,
+    sink: &'a mut dyn RecvSink,
+    user_flag: Option<Arc<AtomicBool>>,
+    started: Instant,
+    last_data: Instant,
+    rep: RecvReport,
+    pdp: bool,
+    /// A +QIRDI (for our socket) arrived since the last read.
+    qirdi: bool,
+    rebooted: bool,
+}
+
+impl Run<'_> {
+    fn interrupted(&self) -> bool {
+        self.user_flag.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    fn remaining(&self) -> Option<u64> {
+        self.o.bytes.map(|b| b.saturating_sub(self.rep.bytes))
+    }
+
+    /// Deliver a payload, cut at `--bytes`. False when the output is gone.
+    fn deliver(&mut self, kind: &PayloadKind, from: Option<&str>, data: &[u8]) -> bool {
+        let take = match self.remaining() {
+            Some(r) => (r as usize).min(data.len()),
+            None => data.len(),
+        };
+        self.rep.bytes_dropped += (data.len() - take) as u64;
+        if take == 0 && !data.is_empty() {
+            return true;
+        }
+        let (from, protocol, id) = match kind {
+            PayloadKind::Qird { addr, proto } => (Some(addr.as_str()), Some(proto.as_str()), None),
+            PayloadKind::Ipd { proto } => (from, proto.as_deref(), None),
+            PayloadKind::Receive { index } => (from, None, Some(*index)),
+        };
+        self.last_data = Instant::now();
+        self.rep.bytes += take as u64;
+        self.rep.chunks += 1;
+        let c = Chunk {
+            data: &data[..take],
+            from,
+            protocol,
+            id,
+        };
+        self.sink.data(&c).is_ok()
+    }
+
+    /// Take the session's URCs: report them, note the ones that end the connection.
+    fn urcs(&mut self, s: &mut Session) {
+        for u in s.take_urcs() {
+            match &u {
+                Urc::Qirdi(v) => {
+                    // <id>,<sc>,<sid>: only our socket matters.
+                    let sid = v.get(2).copied().unwrap_or(0);
+                    if sid == u32::from(self.o.id.unwrap_or(0)) {
+                        self.qirdi = true;
+                    }
+                    continue;
+                }
+                Urc::Closed { index } if index.is_none() || *index == self.o.id || self.o.id.is_none() => {
+                    self.rep.closed = true;
+                }
+                Urc::PdpDeact => self.pdp = true,
+                Urc::Rdy => self.rebooted = true,
+                _ => {}
+            }
+            let (name, text) = urc_event(&u);
+            self.sink.event(&RecvEvent::Urc { name, text });
+        }
+        if s.rebooted() {
+            self.rebooted = true;
+        }
+    }
+
+    fn check_reboot(&self) -> Result<()> {
+        if self.rebooted {
+            let mut rep = self.rep.clone();
+            rep.duration_s = self.started.elapsed().as_secs_f64();
+            return Err(Error::new(
+                ErrorClass::ConnectionLost,
+                format!(
+                    "the module rebooted (RDY) after {} bytes: the connection is gone",
+                    rep.bytes
+                ),
+            )
+            .with_detail(serde_json::to_value(&rep).unwrap_or_default()));
+        }
+        Ok(())
+    }
+
+    /// The stop that applies now, if any (not counting connection state).
+    fn limit(&self, now: Instant) -> Option<StopReason> {
+        if self.interrupted() {
+            return Some(StopReason::Interrupted);
+        }
+        if self.remaining() == Some(0) {
+            return Some(StopReason::Bytes);
+        }
+        if let Some(t) = self.o.timeout {
+            if now >= self.started + t {
+                return Some(StopReason::Timeout);
+            }
+        }
+        if let Some(i) = self.o.idle {
+            if now >= self.last_data + i {
+                return Some(StopReason::Idle);
+            }
+        }
+        None
+    }
+
+    /// How long to wait at most from `now` (deadlines of the limits, and 100 ms so an
+    /// interrupt is noticed).
+    fn wait_until(&self, now: Instant, other: Instant) -> Instant {
+        let mut d = other.min(now + Duration::from_millis(100));
+        if let Some(t) = self.o.timeout {
+            d = d.min(self.started + t);
+        }
+        if let Some(i) = self.o.idle {
+            d = d.min(self.last_data + i);
+        }
+        d.max(now)
+    }
+}
+
+/// Receive until a stop condition. Returns the report when the stop counts as success (see
+/// [`finish`]); otherwise an error whose detail is the report.
+pub fn recv(s: &mut Session, o: &RecvOptions, sink: &mut dyn RecvSink) -> Result<RecvReport> {
+    // QIRD responses carry data: never abandon one half-read. Commands run with a fresh flag;
+    // the user's flag is watched between them.
+    let user_flag = s.interrupt_flag();
+    s.set_interrupt(Arc::new(AtomicBool::new(false)));
+    let r = recv_inner(s, o, sink, user_flag.clone());
+    if let Some(f) = user_flag {
+        s.set_interrupt(f);
+    }
+    r
+}
+
+fn recv_inner(
+    s: &mut Session,
+    o: &RecvOptions,
+    sink: &mut dyn RecvSink,
+    user_flag: Option<Arc<AtomicBool>>,
+) -> Result<RecvReport> {
+    if o.chunk == 0 || o.chunk > MAX_QIRD {
+        return Err(Error::usage(format!("--chunk must be 1..={MAX_QIRD}")));
+    }
+    let now = Instant::now();
+    let mut run = Run {
+        o,
+        sink,
+        user_flag,
+        started: now,
+        last_data: now,
+        rep: RecvReport {
+            mode: String::new(),
+            reason: StopReason::Closed,
+            bytes: 0,
+            bytes_requested: o.bytes,
+            chunks: 0,
+            bytes_dropped: 0,
+            closed: false,
+            duration_s: 0.0,
+            actions: Vec::new(),
+        },
+        pdp: false,
+        qirdi: false,
+        rebooted: false,
+    };
+    let mux = qimux(s)?;
+    if mux && o.id.is_none() {
+        return Err(Error::usage(
+            "the module is in multi-connection mode (QIMUX=1): pass --id 0..5",
+        ));
+    }
+    if !mux && o.id.is_some() {
+        return Err(Error::usage(
+            "--id needs multi-connection mode (QIMUX=1) on the module; it is in single mode",
+        ));
+    }
+    let mode = match o.mode {
+        Mode::Auto => {
+            let r = s.cmd("AT+QINDI?", Expect::Final)?;
+            match r.value("+QINDI:") {
+                Some("0") => Mode::Direct,
+                _ => Mode::Retrieve,
+            }
+        }
+        m => m,
+    };
+    run.rep.mode = match mode {
+        Mode::Direct => "direct".into(),
+        _ => "retrieve".into(),
+    };
+    let reason = match mode {
+        Mode::Direct => direct(s, &mut run, mux)?,
+        _ => retrieve(s, &mut run, mux)?,
+    };
+    // Anything that came with the last response.
+    run.urcs(s);
+    finish(run.rep_with(reason))
+}
+
+impl Run<'_> {
+    fn rep_with(mut self, reason: StopReason) -> RecvReport {
+        self.rep.reason = reason;
+        self.rep.duration_s = self.started.elapsed().as_secs_f64();
+        self.rep
+    }
+}
+
+/// Map the stop to success or an error with its class (the exit code):
+/// - `bytes`: success;
+/// - `idle`, `timeout`: success when no `--bytes` was asked, else `Timeout` (14);
+/// - `closed`: success when no `--bytes` was asked, else `ConnectionLost` (9);
+/// - `pdp_deact`: `PdpContext` (7); `interrupted`: `Interrupted` (130);
+/// - `output_closed`: success (the reader chose to stop).
+pub fn finish(rep: RecvReport) -> Result<RecvReport> {
+    let class_msg = match rep.reason {
+        StopReason::Bytes | StopReason::OutputClosed => None,
+        StopReason::Idle | StopReason::Timeout | StopReason::Closed if !bytes_asked(&rep) => None,
+        StopReason::Idle | StopReason::Timeout => Some((
+            ErrorClass::Timeout,
+            format!(
+                "{} before the requested bytes arrived ({} received)",
+                rep.reason.text(),
+                rep.bytes
+            ),
+        )),
+        StopReason::Closed => Some((
+            ErrorClass::ConnectionLost,
+            format!(
+                "the peer closed the connection before the requested bytes arrived ({} received)",
+                rep.bytes
+            ),
+        )),
+        StopReason::PdpDeact => Some((
+            ErrorClass::PdpContext,
+            format!(
+                "the network deactivated the context (+PDP DEACT) after {} bytes; run qtcp attach/connect again",
+                rep.bytes
+            ),
+        )),
+        StopReason::Interrupted => Some((
+            ErrorClass::Interrupted,
+            format!("interrupted after {} bytes", rep.bytes),
+        )),
+    };
+    match class_msg {
+        None => Ok(rep),
+        Some((class, msg)) => {
+            let detail = serde_json::to_value(&rep).unwrap_or_default();
+            Err(Error::new(class, msg).with_detail(detail))
+        }
+    }
+}
+
+/// Whether the run had `--bytes` (the stop is then judged against it).
+fn bytes_asked(rep: &RecvReport) -> bool {
+    rep.bytes_requested.is_some()
+}
+
+enum Read {
+    /// Data was read (the buffer may hold more).
+    Data,
+    /// `OK` alone: nothing buffered.
+    Empty,
+    /// `ERROR`: drained and gone (or never there).
+    Gone,
+}
+
+fn qird(s: &mut Session, run: &mut Run, sid: u8) -> Result<Read> {
+    let len = match run.remaining() {
+        Some(r) => (r as usize).min(run.o.chunk),
+        None => run.o.chunk,
+    };
+    let cmd = format!("AT+QIRD=0,1,{sid},{len}");
+    let t = s.deadline_for(&cmd, len + 100);
+    let r = s.command(&cmd, Expect::Final, t, None)?;
+    run.qirdi = false;
+    match r.outcome() {
+        Outcome::Ok if r.payloads.is_empty() => Ok(Read::Empty),
+        Outcome::Ok => {
+            let mut ok = true;
+            for (kind, data) in &r.payloads {
+                ok &= run.deliver(kind, None, data);
+            }
+            if !ok {
+                return Err(output_closed());
+            }
+            Ok(Read::Data)
+        }
+        Outcome::Error => {
+            // Data before ERROR is still data.
+            for (kind, data) in &r.payloads {
+                if !run.deliver(kind, None, data) {
+                    return Err(output_closed());
+                }
+            }
+            Ok(Read::Gone)
+        }
+        o => Err(Error::protocol(format!("{cmd}: unexpected {}", describe(o)))),
+    }
+}
+
+/// A marker error turned into [`StopReason::OutputClosed`] by the loops.
+fn output_closed() -> Error {
+    Error::new(ErrorClass::Io, "output closed").with_detail(serde_json::json!({"output_closed": true}))
+}
+
+fn is_output_closed(e: &Error) -> bool {
+    e.detail
+        .as_ref()
+        .is_some_and(|d| d.get("output_closed").is_some())
+}
+
+fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Result<StopReason> {
+    let sid = run.o.id.unwrap_or(0);
+    run.sink.event(&RecvEvent::Ready {
+        mode: Mode::Retrieve,
+        actions: Vec::new(),
+    });
+    // Read first: data (and +QIRDI) may have arrived while no process held the port.
+    let mut read_now = true;
+    let mut next_poll = Instant::now();
+    loop {
+        run.urcs(s);
+        run.check_reboot()?;
+        let now = Instant::now();
+        if let Some(stop) = run.limit(now) {
+            return Ok(stop);
+        }
+        if read_now || run.qirdi || run.rep.closed || run.pdp || now >= next_poll {
+            let res = match qird(s, run, sid) {
+                Ok(r) => r,
+                Err(e) if is_output_closed(&e) => return Ok(StopReason::OutputClosed),
+                Err(e) => return Err(e),
+            };
+            run.urcs(s);
+            match res {
+                Read::Data => {
+                    read_now = true;
+                    continue;
+                }
+                Read::Empty => {
+                    read_now = false;
+                    next_poll = Instant::now() + run.o.poll;
+                    if run.pdp {
+                        return Ok(StopReason::PdpDeact);
+                    }
+                    if run.rep.closed {
+                        return Ok(StopReason::Closed);
+                    }
+                }
+                Read::Gone => return gone(s, run, mux),
+            }
+        }
+        let now = Instant::now();
+        let until = run.wait_until(now, next_poll);
+        s.pump(until)?;
+    }
+}
+
+/// QIRD answered ERROR: the socket is drained and gone. Say why from what we saw and the
+/// module's state.
+fn gone(s: &mut Session, run: &mut Run, mux: bool) -> Result<StopReason> {
+    if run.pdp {
+        return Ok(StopReason::PdpDeact);
+    }
+    if run.rep.closed {
+        return Ok(StopReason::Closed);
+    }
+    let state = if mux {
+        None
+    } else {
+        qistat(s).ok().map(|st| (st.state, st.text))
+    };
+    run.urcs(s);
+    if run.pdp {
+        return Ok(StopReason::PdpDeact);
+    }
+    match state {
+        Some((IpState::PdpDeact, _)) => {
+            run.pdp = true;
+            Ok(StopReason::PdpDeact)
+        }
+        Some((IpState::IpClose, _)) => {
+            run.rep.closed = true;
+            Ok(StopReason::Closed)
+        }
+        Some((IpState::ConnectOk, text)) | Some((IpState::Connecting, text)) => {
+            Err(Error::protocol(format!(
+                "AT+QIRD answered ERROR while the connection is open (STATE: {text}); is the module in retrieve mode (qtcp attach --recv retrieve)?"
+            )))
+        }
+        Some((_, text)) if run.rep.bytes == 0 => Err(Error::new(
+            ErrorClass::ConnectionLost,
+            format!(
+                "no connection to receive from (AT+QIRD answered ERROR, STATE: {text}); run qtcp connect first"
+            ),
+        )),
+        _ => {
+            run.rep.closed = true;
+            Ok(StopReason::Closed)
+        }
+    }
+}
+
+fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Result<StopReason> {
+    let mut actions = Vec::new();
+    if !mux {
+        if run.o.headers {
+            for c in ["AT+QIHEAD=1", "AT+QISHOWRA=1", "AT+QISHOWPT=1"] {
+                s.cmd_ok(c, ErrorClass::Protocol)?;
+            }
+            actions.push("headers on (QIHEAD=1, QISHOWRA=1, QISHOWPT=1)".to_string());
+        } else {
+            let r = s.cmd("AT+QIHEAD?", Expect::Final)?;
+            if r.value("+QIHEAD:") != Some("1") {
+                return Err(Error::usage(
+                    "direct mode without headers: the module writes received bytes to the serial \
+                     line with no framing, so they cannot be told apart from command responses and \
+                     URCs. Use retrieve mode (qtcp attach --recv retrieve, recommended), or pass \
+                     --headers (IPD<len> framing)",
+                ));
+            }
+        }
+    }
+    run.rep.actions = actions.clone();
+    // Is there a connection at all?
+    if !mux {
+        let st = qistat(s)?;
+        match st.state {
+            IpState::ConnectOk | IpState::Connecting => {}
+            IpState::IpClose => run.rep.closed = true,
+            IpState::PdpDeact => run.pdp = true,
+            _ => {
+                return Err(Error::new(
+                    ErrorClass::ConnectionLost,
+                    format!(
+                        "no connection to receive from (STATE: {}); run qtcp connect first",
+                        st.text
+                    ),
+                ))
+            }
+        }
+    }
+    run.sink.event(&RecvEvent::Ready {
+        mode: Mode::Direct,
+        actions,
+    });
+    let mut next_check = Instant::now() + run.o.poll;
+    loop {
+        while let Some(inb) = s.take_inbound() {
+            if let PayloadKind::Receive { index } = inb.kind {
+                if run.o.id.is_some_and(|id| id != index) {
+                    continue;
+                }
+            }
+            if !run.deliver(&inb.kind, inb.from.as_deref(), &inb.data) {
+                return Ok(StopReason::OutputClosed);
+            }
+        }
+        run.urcs(s);
+        run.check_reboot()?;
+        let now = Instant::now();
+        if let Some(stop) = run.limit(now) {
+            return Ok(stop);
+        }
+        // Data precedes the URC on the line: everything pushed before CLOSED is in by now.
+        if run.pdp {
+            return Ok(StopReason::PdpDeact);
+        }
+        if run.rep.closed {
+            return Ok(StopReason::Closed);
+        }
+        if !mux && now >= next_check {
+            // A CLOSED sent while no process held the port is lost: ask.
+            let st = qistat(s)?;
+            match st.state {
+                IpState::ConnectOk | IpState::Connecting => {}
+                IpState::PdpDeact => run.pdp = true,
+                _ => run.rep.closed = true,
+            }
+            next_check = Instant::now() + run.o.poll;
+            continue;
+        }
+        let until = run.wait_until(now, if mux { now + run.o.poll } else { next_check });
+        s.pump(until)?;
+    }
+}

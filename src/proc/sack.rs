@@ -28,15 +28,70 @@ pub struct WatchReport {
     pub all_acknowledged: bool,
 }
 
+/// A session result, unless a URC (or RDY during a command) says the connection is gone:
+/// `CLOSED` and a reboot are exit 9, `+PDP DEACT` exit 7.
+fn lost<T>(s: &mut Session, id: Option<u8>, r: Result<T>) -> Result<T> {
+    use crate::tokenizer::Urc;
+    let rebooted = s.rebooted();
+    let mut class = None;
+    for u in s.urcs() {
+        match u {
+            Urc::PdpDeact => {
+                class = Some((
+                    ErrorClass::PdpContext,
+                    "the network deactivated the context (+PDP DEACT)",
+                ))
+            }
+            Urc::Rdy => class = class.or(Some((ErrorClass::ConnectionLost, "the module rebooted (RDY)"))),
+            Urc::Closed { index } if id.is_none() || index.is_none() || *index == id => {
+                class = class.or(Some((
+                    ErrorClass::ConnectionLost,
+                    "the peer closed the connection (CLOSED)",
+                )))
+            }
+            _ => {}
+        }
+    }
+    if class.is_none() && rebooted && r.is_err() {
+        class = Some((ErrorClass::ConnectionLost, "the module rebooted (RDY)"));
+    }
+    if class.is_some_and(|c| c.0 == ErrorClass::ConnectionLost) && !rebooted && id.is_none() {
+        // `CLOSED` comes before `+PDP DEACT` when the context goes: ask which it was.
+        if let Ok(st) = crate::proc::state::qistat(s) {
+            if st.state == crate::proc::state::IpState::PdpDeact {
+                class = Some((
+                    ErrorClass::PdpContext,
+                    "the network deactivated the context (+PDP DEACT)",
+                ));
+            }
+        }
+    }
+    match class {
+        Some((c, m)) => Err(Error::new(c, m)),
+        None => r,
+    }
+}
+
 pub fn watch(s: &mut Session, o: &WatchOptions, on_sample: &mut dyn FnMut(&Sample)) -> Result<WatchReport> {
     let start = Instant::now();
     let mut last = None;
     for poll in 1..=o.max_polls.max(1) {
         if poll > 1 {
-            s.pump(Instant::now() + o.interval)?;
-            while s.pump(Instant::now())? {}
+            let r = s.pump(Instant::now() + o.interval);
+            lost(s, o.id, r)?;
+            loop {
+                let r = s.pump(Instant::now());
+                if !lost(s, o.id, r)? {
+                    break;
+                }
+            }
         }
-        let Some(sack) = qisack(s, o.id)? else {
+        let r = qisack(s, o.id);
+        let sack = lost(s, o.id, r)?;
+        // The module may still answer QISACK with the old counters after CLOSED: the URC says
+        // the connection is gone.
+        lost(s, o.id, Ok(()))?;
+        let Some(sack) = sack else {
             return Err(Error::new(
                 ErrorClass::ConnectionLost,
                 "no open connection (QISACK answered ERROR)",

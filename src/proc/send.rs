@@ -134,7 +134,31 @@ impl Flow {
 }
 
 enum Stop {
+    /// The connection is lost (or the send must end) for this reason; `--reconnect` may resume.
     Lost(ErrorClass, String),
+    /// An error no reconnect can help (device gone, module silent, bad data source).
+    Fatal(Error),
+}
+
+/// What a session error inside the send means: an interrupt or a reboot is a stop like a lost
+/// connection; anything else ends the send as it is.
+fn session_stop(s: &mut Session, e: Error) -> Stop {
+    if e.class == ErrorClass::Interrupted {
+        Stop::Lost(ErrorClass::Interrupted, "interrupted".into())
+    } else if s.rebooted() {
+        Stop::Lost(ErrorClass::ConnectionLost, "the module rebooted (RDY)".into())
+    } else {
+        Stop::Fatal(e)
+    }
+}
+
+/// Whether a URC that ends the connection is waiting (the loop's next turn handles it).
+fn check_urcs_pending(s: &Session, id: Option<u8>) -> bool {
+    s.urcs().any(|u| match u {
+        Urc::Closed { index } => id.is_none() || *index == id || index.is_none(),
+        Urc::PdpDeact | Urc::Rdy => true,
+        _ => false,
+    })
 }
 
 pub fn send<R: Read>(
@@ -170,6 +194,40 @@ pub fn send<R: Read>(
     let mut pacer = Pacer::new(Instant::now(), chunk_max);
     let mut chunk = Vec::with_capacity(chunk_max);
 
+    // A session error inside the loop (no answer, device gone, interrupt, RDY) ends the send
+    // through the same path as a lost connection, so the report (acknowledged offset) is kept;
+    // a reboot may be reconnected from like CLOSED.
+    macro_rules! tri {
+        ($l:lifetime, $e:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(e) => match session_stop(s, e) {
+                    Stop::Fatal(e) => break $l Err(Stop::Fatal(e)),
+                    stop => {
+                        match try_reconnect(
+                            s,
+                            o,
+                            &mut rep,
+                            &mut flow,
+                            &mut buffer,
+                            &mut buf_start,
+                            &mut next,
+                            stop,
+                            ev,
+                        ) {
+                            Ok(Some(stop)) => break $l Err(stop),
+                            Ok(None) => {
+                                last_progress = Instant::now();
+                                continue $l;
+                            }
+                            Err(e) => break $l Err(Stop::Fatal(e)),
+                        }
+                    }
+                },
+            }
+        };
+    }
+
     let result: std::result::Result<(), Stop> = 'outer: loop {
         // Fill the buffer up to one chunk beyond what is unsent.
         let unsent = (buf_start + buffer.len() as u64 - next) as usize;
@@ -179,19 +237,21 @@ pub fn send<R: Read>(
             match read_some(&mut src, &mut tmp[..want]) {
                 Ok(0) => eof = true,
                 Ok(n) => buffer.extend(&tmp[..n]),
-                Err(e) => return Err(Error::usage(format!("reading the data: {e}"))),
+                Err(e) => break 'outer Err(Stop::Fatal(Error::usage(format!("reading the data: {e}")))),
             }
             continue;
         }
         let unsent = (buf_start + buffer.len() as u64 - next) as usize;
-        if unsent == 0 && eof {
+        if unsent == 0 && eof && (o.udp || !o.wait_ack || flow.conn_acked >= flow.conn_sent) {
             break Ok(());
         }
+        // With --wait-ack, everything handed over but not yet acknowledged: the wait below polls,
+        // and a connection lost meanwhile is reconnected like one lost while sending.
         if s.interrupted() {
             break Err(Stop::Lost(ErrorClass::Interrupted, "interrupted".into()));
         }
         if let Some(stop) = check_urcs(s, o.id) {
-            match try_reconnect(
+            match tri!('outer, try_reconnect(
                 s,
                 o,
                 &mut rep,
@@ -201,7 +261,7 @@ pub fn send<R: Read>(
                 &mut next,
                 stop,
                 ev,
-            )? {
+            )) {
                 Some(stop) => break 'outer Err(stop),
                 None => {
                     last_progress = Instant::now();
@@ -219,12 +279,12 @@ pub fn send<R: Read>(
             // run dry.
             want = room;
         }
-        if room >= want {
+        if want > 0 && room >= want {
             // Send one chunk.
             chunk.clear();
             let from = (next - buf_start) as usize;
             chunk.extend(buffer.range(from..from + want));
-            match qisend(s, o.id, &chunk, echoed)? {
+            match tri!('outer, qisend(s, o.id, &chunk, echoed)) {
                 Ok(()) => {
                     next += want as u64;
                     flow.conn_sent += want as u64;
@@ -242,7 +302,7 @@ pub fn send<R: Read>(
                     });
                 }
                 Err(stop) => {
-                    match try_reconnect(
+                    match tri!('outer, try_reconnect(
                         s,
                         o,
                         &mut rep,
@@ -252,7 +312,7 @@ pub fn send<R: Read>(
                         &mut next,
                         stop,
                         ev,
-                    )? {
+                    )) {
                         Some(stop) => break 'outer Err(stop),
                         None => {
                             last_progress = Instant::now();
@@ -264,16 +324,23 @@ pub fn send<R: Read>(
             continue;
         }
 
-        // Window full: ask how far the peer has acknowledged when the acknowledgement rate says
-        // there will be room (at once when it already should be), never sooner than --poll-min
-        // after the previous poll.
-        let needed = (held + want).saturating_sub(window) as u64;
+        // Window full (or everything sent and --wait-ack): ask how far the peer has
+        // acknowledged when the acknowledgement rate says there will be room (at once when it
+        // already should be), never sooner than --poll-min after the previous poll.
+        let needed = if want == 0 {
+            held as u64
+        } else {
+            (held + want).saturating_sub(window) as u64
+        };
         let at = pacer.next_poll(o, needed);
         if Instant::now() < at {
-            s.pump(at)?;
+            tri!('outer, s.pump(at));
             continue;
         }
-        let polled = poll(s, o, &mut flow, &mut rep)?;
+        if check_urcs_pending(s, o.id) {
+            continue;
+        }
+        let polled = tri!('outer, poll(s, o, &mut flow, &mut rep));
         pacer.polled(o, Instant::now(), polled.unwrap_or(0), flow.conn_acked);
         match polled {
             Some(progress) if progress > 0 => {
@@ -296,11 +363,12 @@ pub fn send<R: Read>(
                     let stop = Stop::Lost(
                         ErrorClass::NotAcknowledged,
                         format!(
-                            "no acknowledgement for {}",
+                            "{} bytes still unacknowledged after {} without progress",
+                            flow.conn_sent - flow.conn_acked,
                             humantime::format_duration(o.ack_timeout)
                         ),
                     );
-                    match try_reconnect(
+                    match tri!('outer, try_reconnect(
                         s,
                         o,
                         &mut rep,
@@ -310,7 +378,7 @@ pub fn send<R: Read>(
                         &mut next,
                         stop,
                         ev,
-                    )? {
+                    )) {
                         Some(stop) => break 'outer Err(stop),
                         None => last_progress = Instant::now(),
                     }
@@ -324,7 +392,7 @@ pub fn send<R: Read>(
                         "the connection is gone (QISACK answered ERROR)".into(),
                     )
                 });
-                match try_reconnect(
+                match tri!('outer, try_reconnect(
                     s,
                     o,
                     &mut rep,
@@ -334,7 +402,7 @@ pub fn send<R: Read>(
                     &mut next,
                     stop,
                     ev,
-                )? {
+                )) {
                     Some(stop) => break 'outer Err(stop),
                     None => last_progress = Instant::now(),
                 }
@@ -343,59 +411,10 @@ pub fn send<R: Read>(
     };
 
     let mut result = result;
-    // Everything handed over: wait for the last acknowledgements if asked.
-    if result.is_ok() && !o.udp {
-        if o.wait_ack {
-            loop {
-                let polled = poll(s, o, &mut flow, &mut rep)?;
-                pacer.polled(o, Instant::now(), polled.unwrap_or(0), flow.conn_acked);
-                match polled {
-                    None => {
-                        result = Err(check_urcs(s, o.id).unwrap_or_else(|| {
-                            Stop::Lost(
-                                ErrorClass::ConnectionLost,
-                                "the connection is gone (QISACK answered ERROR)".into(),
-                            )
-                        }));
-                        break;
-                    }
-                    Some(p) => {
-                        if p > 0 {
-                            last_progress = Instant::now();
-                            ev.progress(SendProgress {
-                                sent: next,
-                                acked: acked_offset(&flow),
-                                total: o.total,
-                            });
-                        }
-                    }
-                }
-                if flow.conn_acked >= flow.conn_sent {
-                    break;
-                }
-                if s.interrupted() {
-                    result = Err(Stop::Lost(ErrorClass::Interrupted, "interrupted".into()));
-                    break;
-                }
-                if last_progress.elapsed() >= o.ack_timeout {
-                    result = Err(Stop::Lost(
-                        ErrorClass::NotAcknowledged,
-                        format!(
-                            "{} bytes still unacknowledged after {} without progress",
-                            flow.conn_sent - flow.conn_acked,
-                            humantime::format_duration(o.ack_timeout)
-                        ),
-                    ));
-                    break;
-                }
-                let at = pacer.next_poll(o, flow.conn_sent - flow.conn_acked);
-                while Instant::now() < at && !s.interrupted() {
-                    s.pump(at)?;
-                }
-            }
-        } else {
-            // One last look so the report is current.
-            let _ = poll(s, o, &mut flow, &mut rep)?;
+    if result.is_ok() && !o.udp && !o.wait_ack {
+        // One last look so the report is current.
+        if let Err(e) = poll(s, o, &mut flow, &mut rep) {
+            result = Err(session_stop(s, e));
         }
     }
 
@@ -422,7 +441,11 @@ pub fn send<R: Read>(
             rep.complete = o.udp || !o.wait_ack || rep.bytes_unacked == Some(0);
             Ok(rep)
         }
-        Err(Stop::Lost(class, msg)) => {
+        Err(stop) => {
+            let (class, msg) = match stop {
+                Stop::Lost(class, msg) => (class, msg),
+                Stop::Fatal(e) => (e.class, e.message),
+            };
             let resume = rep.acked_offset.unwrap_or(rep.sent_offset);
             let detail = serde_json::to_value(&rep).unwrap_or_default();
             Err(Error::new(
@@ -615,6 +638,20 @@ fn check_urcs(s: &mut Session, id: Option<u8>) -> Option<Stop> {
     if stop.is_some() {
         s.take_urcs();
     }
+    // `CLOSED` comes before `+PDP DEACT` when the context goes: ask which it was.
+    if id.is_none()
+        && matches!(&stop, Some(Stop::Lost(ErrorClass::ConnectionLost, m)) if m.contains("CLOSED"))
+    {
+        if let Ok(st) = crate::proc::state::qistat(s) {
+            if st.state == crate::proc::state::IpState::PdpDeact {
+                s.take_urcs();
+                stop = Some(Stop::Lost(
+                    ErrorClass::PdpContext,
+                    "the network deactivated the context (+PDP DEACT)".into(),
+                ));
+            }
+        }
+    }
     stop
 }
 
@@ -630,7 +667,21 @@ fn qisend(
         Some(i) => format!("AT+QISEND={i},{}", chunk.len()),
         None => format!("AT+QISEND={}", chunk.len()),
     };
-    let r = match s.cmd(&cmd, Expect::Prompt) {
+    // From the command on, the module may count bytes: prompt and data are never interrupted.
+    s.hold_interrupt(true);
+    let r = qisend_phases(s, id, &cmd, chunk, echoed);
+    s.hold_interrupt(false);
+    r
+}
+
+fn qisend_phases(
+    s: &mut Session,
+    id: Option<u8>,
+    cmd: &str,
+    chunk: &[u8],
+    echoed: bool,
+) -> Result<std::result::Result<(), Stop>> {
+    let r = match s.cmd(cmd, Expect::Prompt) {
         Ok(r) => r,
         Err(e) if e.class == ErrorClass::ModuleSilent && s.rebooted() => {
             return Ok(Err(Stop::Lost(
@@ -643,13 +694,12 @@ fn qisend(
     match r.outcome() {
         Outcome::Prompt => {}
         Outcome::Error => {
-            let stop = check_urcs(s, id).unwrap_or_else(|| {
-                Stop::Lost(
-                    ErrorClass::SendRefused,
-                    "the module refused AT+QISEND (ERROR): is the connection open?".into(),
-                )
-            });
-            return Ok(Err(stop));
+            return refused(
+                s,
+                id,
+                "the module refused AT+QISEND (ERROR): is the connection open?".into(),
+            )
+            .map(Err)
         }
         o => return Err(Error::protocol(format!("{cmd}: unexpected {}", describe(o)))),
     }
@@ -662,33 +712,13 @@ fn qisend(
         Ok(Outcome::Qi {
             result: QiResult::SendFail,
             ..
-        }) => {
-            // A connection the peer just closed also answers SEND FAIL, with its CLOSED (held
-            // back during the data phase) right behind: look for it briefly before calling
-            // this a refusal.
-            let until = Instant::now() + Duration::from_millis(100);
-            loop {
-                if let Some(stop) = check_urcs(s, id) {
-                    return Ok(Err(stop));
-                }
-                if Instant::now() >= until || !s.pump(until)? {
-                    break;
-                }
-            }
-            Ok(Err(Stop::Lost(
-                ErrorClass::SendRefused,
-                "SEND FAIL: the module's send buffer is full or the connection is failing".into(),
-            )))
-        }
-        Ok(o) => {
-            let stop = check_urcs(s, id).unwrap_or_else(|| {
-                Stop::Lost(
-                    ErrorClass::SendRefused,
-                    format!("the module answered {} to the data", describe(&o)),
-                )
-            });
-            Ok(Err(stop))
-        }
+        }) => refused(
+            s,
+            id,
+            "SEND FAIL: the module's send buffer is full or the connection is failing".into(),
+        )
+        .map(Err),
+        Ok(o) => refused(s, id, format!("the module answered {} to the data", describe(&o))).map(Err),
         Err(e) if s.rebooted() => {
             let _ = e;
             Ok(Err(Stop::Lost(
@@ -698,6 +728,37 @@ fn qisend(
         }
         Err(e) => Err(e),
     }
+}
+
+/// SEND FAIL or ERROR to QISEND: a lost connection when a URC or (single mode) QISTAT says so —
+/// the `CLOSED` URC may come after the refusal — otherwise a refusal.
+fn refused(s: &mut Session, id: Option<u8>, why: String) -> Result<Stop> {
+    if let Some(stop) = check_urcs(s, id) {
+        return Ok(stop);
+    }
+    if id.is_none() {
+        use crate::proc::state::{qistat, IpState};
+        let st = qistat(s)?;
+        match st.state {
+            IpState::ConnectOk => {}
+            IpState::PdpDeact => {
+                return Ok(Stop::Lost(
+                    ErrorClass::PdpContext,
+                    format!("{why}; the context is deactivated (PDP DEACT)"),
+                ))
+            }
+            // A connection that is gone is "connection lost", not "refused".
+            _ => {
+                return Ok(check_urcs(s, id).unwrap_or_else(|| {
+                    Stop::Lost(
+                        ErrorClass::ConnectionLost,
+                        format!("{why}; no open connection (the module is in state {:?})", st.text),
+                    )
+                }))
+            }
+        }
+    }
+    Ok(Stop::Lost(ErrorClass::SendRefused, why))
 }
 
 /// With `--reconnect`: close, reopen the same destination and rewind to the first
@@ -714,7 +775,9 @@ fn try_reconnect(
     stop: Stop,
     ev: &mut dyn SendEvents,
 ) -> Result<Option<Stop>> {
-    let Stop::Lost(class, reason) = &stop;
+    let Stop::Lost(class, reason) = &stop else {
+        return Ok(Some(stop));
+    };
     let Some(copts) = &o.reconnect else {
         return Ok(Some(stop));
     };
@@ -733,7 +796,19 @@ fn try_reconnect(
     };
     ev.reconnecting(&r);
     rep.reconnects.push(r);
-    close_quiet(s, o.id);
+    if s.rebooted() {
+        // The module rebooted: wait until it answers and is back on the network (its settings
+        // are the saved ones again: payload echo on).
+        s.clear_rebooted();
+        if let Err(e) = await_ready(s) {
+            return Ok(Some(Stop::Lost(
+                class.to_owned(),
+                format!("{reason}; reconnect failed: {}", e.message),
+            )));
+        }
+    } else {
+        close_quiet(s, o.id);
+    }
     s.take_urcs();
     if let Err(e) = connect(s, copts) {
         let _ = e;
@@ -749,4 +824,27 @@ fn try_reconnect(
     *next = resume;
     *flow = new_flow(s, o, resume)?;
     Ok(None)
+}
+
+/// After a reboot: synchronise, switch payload echo off again, and wait (at most a minute) for
+/// registration and GPRS attach.
+fn await_ready(s: &mut Session) -> Result<()> {
+    use crate::proc::probe::{gprs_attached, reg_stat, registration, sync, SyncOptions};
+    sync(s, &SyncOptions::default())?;
+    let _ = s.cmd("AT+QISDE=0", Expect::Final)?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let creg = reg_stat(s, "AT+CREG?", "+CREG:")?;
+        let att = gprs_attached(s)?.unwrap_or(false);
+        if registration(creg).registered && att {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(Error::new(
+                ErrorClass::Network,
+                "not registered and attached within 1 min after the reboot",
+            ));
+        }
+        s.pump(Instant::now() + Duration::from_millis(200))?;
+    }
 }

@@ -546,8 +546,10 @@ impl Engine {
         if bytes.is_empty() {
             return;
         }
-        // Consecutive output (an echo byte by byte, then the answer) is one write to the pty.
-        if let Some(Action::Host(last)) = self.actions.last_mut() {
+        // Consecutive output (an echo byte by byte, then the answer) is one write to the pty;
+        // with a fragment fault each piece of output keeps its own pacing, as it always had.
+        let fragmenting = self.args.faults.iter().any(|f| matches!(f, Fault::Fragment(..)));
+        if let (false, Some(Action::Host(last))) = (fragmenting, self.actions.last_mut()) {
             last.extend_from_slice(&bytes);
         } else {
             self.actions.push(Action::Host(bytes));

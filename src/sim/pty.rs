@@ -43,6 +43,16 @@ impl Line {
         self.batch
     }
 
+    /// When the line finishes the bytes already on it.
+    pub fn free_at(&self) -> Instant {
+        self.free_at
+    }
+
+    /// How long `n` bytes occupy the line.
+    pub fn span(&self, n: usize) -> Duration {
+        Duration::from_secs_f64(n as f64 / self.rate)
+    }
+
     /// `n` bytes were handed to the line at `now`: when the last of them arrives.
     pub fn carry(&mut self, n: usize, now: Instant) -> Instant {
         let start = self.free_at.max(now);
@@ -64,7 +74,7 @@ fn pending_input(fd: i32) -> usize {
 }
 
 /// Sleep until `t` (in short steps, so a stop request is noticed); false when stopped.
-fn sleep_until(t: Instant, stop: &AtomicBool) -> bool {
+pub fn sleep_until(t: Instant, stop: &AtomicBool) -> bool {
     loop {
         let now = Instant::now();
         if now >= t {

@@ -1,0 +1,211 @@
+//! `qtcp recv`: received data to stdout or a file (binary-safe), or JSON Lines with `--json`.
+
+use super::common::{duration, json_line, PortArgs};
+use crate::error::Error;
+use crate::proc::recv::{recv, Chunk, Mode, RecvEvent, RecvOptions, RecvReport, RecvSink};
+use base64::Engine;
+use serde_json::{json, Value};
+use std::fs::File;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+const AFTER_HELP: &str = "\
+Receive modes:
+  retrieve  (QINDI=1/2, set by `qtcp attach --recv retrieve`) The data waits in the module
+            until it is read with AT+QIRD, so nothing is lost while no qtcp process holds the
+            port. recv always reads what is buffered first, then waits for +QIRDI. This is
+            the mode for scripts.
+  direct    (QINDI=0) The module writes data to the serial line as it arrives, between
+            command responses; data that arrives while no process holds the port is lost.
+            Only framed data is accepted: IPD<len> headers (--headers, or `qtcp attach --recv
+            direct --headers`) or +RECEIVE in multi-connection mode. Without headers the
+            bytes can only be told from responses by guessing from the state of the
+            conversation, so recv refuses that setup (exit 2).
+  auto      (default) Ask the module with AT+QINDI?.
+
+Output: raw bytes on stdout (or --out FILE), flushed as they arrive; notices and the final
+summary on stderr (not with --quiet). With --json, JSON Lines on stdout:
+  {\"type\":\"event\",\"event\":\"ready\",\"mode\":\"retrieve\",...}
+  {\"type\":\"data\",\"bytes\":\"<base64>\",\"len\":N,\"offset\":N,\"from\":\"ip:port\",\"protocol\":\"TCP\"}
+  {\"type\":\"event\",\"event\":\"closed\",\"text\":\"CLOSED\"}        (URCs: closed, pdp_deact, creg, ...)
+  {\"type\":\"summary\",\"ok\":true,\"reason\":\"closed\",\"bytes\":N,...,\"exit_code\":0}
+With --json and --out the data lines carry no \"bytes\" (they go to the file).
+
+Stop reasons and exit codes:
+  bytes          --bytes N received (retrieve mode never reads beyond N)   0
+  closed         the peer closed, everything buffered was read             0, or 9 if --bytes
+                                                                             was not reached
+  idle, timeout  --idle / --timeout ran out                                0, or 14 if --bytes
+                                                                             was not reached
+  pdp_deact      +PDP DEACT (after reading what was buffered)              7
+  interrupted    Ctrl-C / SIGTERM (a summary is still printed)             130
+  output_closed  the reader of stdout went away                            0";
+
+#[derive(clap::Args, Debug)]
+#[command(after_long_help = AFTER_HELP)]
+pub struct RecvCmd {
+    /// Receive mode; auto asks the module (AT+QINDI?)
+    #[arg(long, value_enum, default_value = "auto")]
+    pub mode: Mode,
+    /// Connection index (QIMUX=1): the socket read with AT+QIRD
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=5))]
+    pub id: Option<u8>,
+    /// Largest AT+QIRD read
+    #[arg(long, default_value_t = 1500, value_parser = clap::value_parser!(u64).range(1..=1500))]
+    pub chunk: u64,
+    /// Direct mode: switch on IPD<len> framing (QIHEAD=1, QISHOWRA=1, QISHOWPT=1) and use it
+    #[arg(long)]
+    pub headers: bool,
+    /// Stop after N bytes
+    #[arg(long, value_name = "N")]
+    pub bytes: Option<u64>,
+    /// Stop after this long without data
+    #[arg(long, value_parser = duration, value_name = "DUR")]
+    pub idle: Option<Duration>,
+    /// Stop after this long overall
+    #[arg(long, value_parser = duration, value_name = "DUR")]
+    pub timeout: Option<Duration>,
+    /// Write the data to FILE instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Read (retrieve) or check the connection (direct) at least this often without a URC
+    #[arg(long, value_parser = duration, default_value = "2s", value_name = "DUR", hide = true)]
+    pub poll: Duration,
+}
+
+struct Sink {
+    json: bool,
+    quiet: bool,
+    file: Option<File>,
+    offset: u64,
+}
+
+impl Sink {
+    fn write_bytes(&mut self, data: &[u8]) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.write_all(data).and_then(|_| f.flush()),
+            None => {
+                let mut o = std::io::stdout().lock();
+                o.write_all(data).and_then(|_| o.flush())
+            }
+        }
+    }
+}
+
+impl RecvSink for Sink {
+    fn data(&mut self, c: &Chunk) -> std::io::Result<()> {
+        let offset = self.offset;
+        self.offset += c.data.len() as u64;
+        if self.json {
+            let mut v = json!({
+                "type": "data",
+                "len": c.data.len(),
+                "offset": offset,
+                "from": c.from,
+                "protocol": c.protocol,
+            });
+            if let Some(id) = c.id {
+                v["id"] = id.into();
+            }
+            if self.file.is_some() {
+                self.write_bytes(c.data)?;
+            } else {
+                v["bytes"] = base64::engine::general_purpose::STANDARD.encode(c.data).into();
+            }
+            let mut o = std::io::stdout().lock();
+            writeln!(o, "{v}").and_then(|_| o.flush())
+        } else {
+            self.write_bytes(c.data)
+        }
+    }
+
+    fn event(&mut self, e: &RecvEvent) {
+        match e {
+            RecvEvent::Ready { mode, actions } => {
+                if self.json {
+                    json_line(&json!({"type": "event", "event": "ready", "mode": mode, "actions": actions}));
+                }
+            }
+            RecvEvent::Urc { name, text } => {
+                if self.json {
+                    json_line(&json!({"type": "event", "event": name, "text": text}));
+                } else if !self.quiet {
+                    eprintln!("qtcp recv: {text}");
+                }
+            }
+        }
+    }
+}
+
+fn human_summary(r: &RecvReport) -> String {
+    format!(
+        "qtcp recv: {} bytes in {} chunks, {:.1} s ({} mode); stopped: {}",
+        r.bytes,
+        r.chunks,
+        r.duration_s,
+        r.mode,
+        r.reason.text()
+    )
+}
+
+pub fn run(port: &PortArgs, cmd: RecvCmd) -> ExitCode {
+    let o = RecvOptions {
+        mode: cmd.mode,
+        id: cmd.id,
+        chunk: cmd.chunk as usize,
+        headers: cmd.headers,
+        bytes: cmd.bytes,
+        idle: cmd.idle,
+        timeout: cmd.timeout,
+        poll: cmd.poll.max(Duration::from_millis(10)),
+    };
+    let result = (|| -> Result<RecvReport, Error> {
+        let file = match &cmd.out {
+            Some(p) => Some(File::create(p).map_err(|e| Error::usage(format!("{}: {e}", p.display())))?),
+            None => None,
+        };
+        let mut sink = Sink {
+            json: port.json,
+            quiet: port.quiet,
+            file,
+            offset: 0,
+        };
+        let mut s = port.open()?;
+        recv(&mut s, &o, &mut sink)
+    })();
+    match result {
+        Ok(r) => {
+            if port.json {
+                let mut v = serde_json::to_value(&r).unwrap_or(Value::Null);
+                v["type"] = "summary".into();
+                v["ok"] = true.into();
+                v["exit_code"] = 0.into();
+                json_line(&v);
+            } else if !port.quiet {
+                eprintln!("{}", human_summary(&r));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let rep = e
+                .detail
+                .as_ref()
+                .and_then(|d| serde_json::from_value::<RecvReport>(d.clone()).ok());
+            if port.json {
+                let mut v = e.detail.clone().unwrap_or_else(|| json!({}));
+                v["type"] = "summary".into();
+                v["ok"] = false.into();
+                v["exit_code"] = e.exit_code().into();
+                v["error"] =
+                    json!({"class": e.class.name(), "exit_code": e.exit_code(), "message": e.message});
+                json_line(&v);
+            } else if let (Some(r), false) = (&rep, port.quiet) {
+                eprintln!("{}", human_summary(r));
+            }
+            eprintln!("qtcp recv: error: {}", e.message);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

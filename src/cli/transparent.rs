@@ -1,0 +1,292 @@
+//! `qtcp transparent HOST:PORT`: a byte-exact bridge between stdin/stdout and a TCP (or UDP)
+//! connection in the module's transparent mode. A terminal on stdin is put in raw mode (restored
+//! on every exit by a guard).
+
+use super::common::{duration, PortArgs};
+use crate::error::Error;
+use crate::proc::transparent::{
+    transparent, EndReason, TransparentEvent, TransparentIo, TransparentOptions, TransparentReport,
+};
+use crate::validate;
+use serde_json::json;
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::Duration;
+
+const AFTER_HELP: &str = "\
+stdout carries only the server's bytes, exactly; stdin goes to the server exactly. Notices and
+the final summary go to stderr (one JSON object there with --json; not with --quiet).
+
+Setup: AT+QIMODE=1 is accepted only in IP INITIAL with QIMUX=0, so when the context is up
+qtcp deactivates it first (AT+QIDEACT) and says so; then AT+QITCFG=3,<wait>,<packet-size>,1
+and AT+QIOPEN, which answers CONNECT. A transparent connection that an earlier run left open
+(without --close) is resumed with ATO.
+
+Ending: on stdin EOF (once nothing has arrived for --linger), Ctrl-C or --duration, qtcp
+stays silent for --guard, sends +++, stays silent for --guard again and expects OK: the
+module is then in command mode with the connection open. With --close it then closes the
+connection and restores non-transparent mode (AT+QIDEACT, AT+QIMODE=0), which a later
+`qtcp send` needs; without --close the connection stays open and QIMODE stays 1 (run
+`qtcp transparent` again to resume it, or `qtcp close` and this command with --close).
+When the connection ends by itself (peer close, +PDP DEACT) QIMODE=0 is restored too.
+
+CLOSED and +PDP DEACT in the data stream: the module's own reports look exactly like server
+data, so a stream that ends with one is held back and checked as chapter 8.2 of the
+recommended process says: +++ after the guard time; OK means the words were the server's
+data (they are output and data mode is resumed with ATO), no OK means the module had
+reported the close (the words are dropped). Words followed by more data are data.
+
+On a terminal, Ctrl-C still ends the session (so byte 0x03 cannot be typed; pipes are
+byte-exact); a second Ctrl-C ends qtcp at once.
+
+Exit status: 0 stdin ended, --duration passed or stdout closed; 130 Ctrl-C/SIGTERM;
+9 the peer closed the connection; 7 +PDP DEACT; 8 connect failed; 12 no OK to +++.";
+
+#[derive(clap::Args, Debug)]
+#[command(after_long_help = AFTER_HELP)]
+pub struct TransparentCmd {
+    /// Destination: IPv4 address or host name, and port
+    #[arg(value_name = "HOST:PORT")]
+    pub dest: String,
+    /// UDP instead of TCP
+    #[arg(long)]
+    pub udp: bool,
+    /// How long to wait for CONNECT (the module gives up at 75 s)
+    #[arg(long, value_parser = duration, default_value = "75s", value_name = "DUR")]
+    pub timeout: Duration,
+    /// The module sends a partial packet after this long without input (QITCFG WaitTm,
+    /// 100 ms units, 100ms..1s)
+    #[arg(long, value_parser = duration, default_value = "200ms", value_name = "DUR")]
+    pub wait: Duration,
+    /// The module sends at once when this many bytes collected (QITCFG SendSz)
+    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u16).range(1..=1460))]
+    pub packet_size: u16,
+    /// Silence before and after +++ (the module needs 1 s before, 0.5-1 s after)
+    #[arg(long, value_parser = duration, default_value = "1s", value_name = "DUR")]
+    pub guard: Duration,
+    /// After leaving data mode, close the connection and restore QIMODE=0
+    #[arg(long)]
+    pub close: bool,
+    /// End the session after this long
+    #[arg(long, value_parser = duration, value_name = "DUR")]
+    pub duration: Option<Duration>,
+    /// After stdin EOF, keep receiving until nothing arrived for this long
+    #[arg(long, value_parser = duration, default_value = "1s", value_name = "DUR")]
+    pub linger: Duration,
+}
+
+/// Raw mode for a terminal on stdin, undone when dropped (every exit path, panics included).
+/// ISIG stays on so Ctrl-C still ends the session.
+struct RawMode {
+    fd: i32,
+    saved: libc::termios,
+}
+
+impl RawMode {
+    fn enable() -> Option<RawMode> {
+        let fd = libc::STDIN_FILENO;
+        if !std::io::stdin().is_terminal() {
+            return None;
+        }
+        // SAFETY: tcgetattr/tcsetattr on stdin with a zeroed, then filled, termios.
+        unsafe {
+            let mut t: libc::termios = std::mem::zeroed();
+            if libc::tcgetattr(fd, &mut t) != 0 {
+                return None;
+            }
+            let saved = t;
+            t.c_iflag &= !(libc::IGNBRK
+                | libc::BRKINT
+                | libc::PARMRK
+                | libc::ISTRIP
+                | libc::INLCR
+                | libc::IGNCR
+                | libc::ICRNL
+                | libc::IXON);
+            t.c_lflag &= !(libc::ECHO | libc::ECHONL | libc::ICANON | libc::IEXTEN);
+            t.c_cflag &= !(libc::CSIZE | libc::PARENB);
+            t.c_cflag |= libc::CS8;
+            t.c_cc[libc::VMIN] = 1;
+            t.c_cc[libc::VTIME] = 0;
+            if libc::tcsetattr(fd, libc::TCSANOW, &t) != 0 {
+                return None;
+            }
+            Some(RawMode { fd, saved })
+        }
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        // SAFETY: restores the attributes read in enable().
+        unsafe {
+            libc::tcsetattr(self.fd, libc::TCSANOW, &self.saved);
+        }
+    }
+}
+
+/// stdin in chunks on a channel; the sender is dropped at EOF (or a read error).
+fn stdin_channel() -> mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("qtcp-stdin".into())
+        .spawn(move || {
+            let mut stdin = std::io::stdin().lock();
+            let mut buf = vec![0u8; 16384];
+            loop {
+                match stdin.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(_) => break,
+                }
+            }
+        })
+        .expect("spawn the stdin reader");
+    rx
+}
+
+struct Io {
+    json: bool,
+    quiet: bool,
+}
+
+fn notice(json: bool, quiet: bool, v: serde_json::Value, text: String) {
+    if json {
+        eprintln!("{v}");
+    } else if !quiet {
+        // On a raw terminal a bare \n does not return the carriage.
+        eprint!("qtcp transparent: {text}\r\n");
+    }
+}
+
+impl TransparentIo for Io {
+    fn data(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut o = std::io::stdout().lock();
+        o.write_all(bytes)?;
+        o.flush()
+    }
+
+    fn event(&mut self, e: &TransparentEvent) {
+        let (v, text) = match e {
+            TransparentEvent::Connected { resumed } => (
+                json!({"type": "event", "event": "connected", "resumed": resumed}),
+                if *resumed {
+                    "data mode resumed".to_string()
+                } else {
+                    "connected, data mode".to_string()
+                },
+            ),
+            TransparentEvent::Checking { markers } => (
+                json!({"type": "event", "event": "checking", "markers": markers}),
+                format!(
+                    "{} in the data stream: checking with +++ whether it is data",
+                    markers.join(", ")
+                ),
+            ),
+            TransparentEvent::Checked(c) => (
+                json!({"type": "event", "event": "checked", "markers": c.markers, "verdict": c.verdict}),
+                if c.verdict == "data" {
+                    format!(
+                        "{} was data from the server (+++ answered OK)",
+                        c.markers.join(", ")
+                    )
+                } else {
+                    format!("{} was the module's report (no OK to +++)", c.markers.join(", "))
+                },
+            ),
+            TransparentEvent::Escaping { reason } => (
+                json!({"type": "event", "event": "escaping", "reason": reason}),
+                format!("leaving data mode ({})", reason_text(*reason)),
+            ),
+        };
+        notice(self.json, self.quiet, v, text);
+    }
+}
+
+fn reason_text(r: EndReason) -> &'static str {
+    match r {
+        EndReason::Eof => "end of input",
+        EndReason::Duration => "--duration passed",
+        EndReason::Interrupted => "interrupted",
+        EndReason::OutputClosed => "output closed",
+        EndReason::Closed => "the peer closed the connection",
+        EndReason::PdpDeact => "+PDP DEACT",
+    }
+}
+
+fn summary(r: &TransparentReport) -> String {
+    let mut s = format!(
+        "{} bytes in, {} bytes out in {:.1} s; {}",
+        r.bytes_in,
+        r.bytes_out,
+        r.duration_s,
+        r.reason.map_or("ended", reason_text)
+    );
+    if r.connection_open {
+        s.push_str("; the connection is still open (QIMODE=1): run again to resume, or qtcp close");
+    }
+    if !r.actions.is_empty() {
+        s.push_str(&format!("; actions: {}", r.actions.join(", ")));
+    }
+    s
+}
+
+pub fn run(port: &PortArgs, cmd: TransparentCmd) -> ExitCode {
+    let json = port.json;
+    let quiet = port.quiet;
+    let result = (|| -> Result<TransparentReport, Error> {
+        let o = TransparentOptions {
+            dest: validate::destination(&cmd.dest)?,
+            udp: cmd.udp,
+            connect_timeout: cmd.timeout,
+            wait: cmd.wait,
+            packet_size: cmd.packet_size,
+            guard: cmd.guard,
+            close: cmd.close,
+            duration: cmd.duration,
+            linger: cmd.linger,
+        };
+        let mut s = port.open()?;
+        let _raw = RawMode::enable();
+        let input = stdin_channel();
+        let mut io = Io { json, quiet };
+        transparent(&mut s, &o, &input, &mut io)
+    })();
+    match result {
+        Ok(r) => {
+            let mut v = serde_json::to_value(&r).unwrap_or_default();
+            v["type"] = "summary".into();
+            v["ok"] = true.into();
+            v["exit_code"] = 0.into();
+            notice(json, quiet, v, summary(&r));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let rep = e
+                .detail
+                .as_ref()
+                .and_then(|d| serde_json::from_value::<TransparentReport>(d.clone()).ok());
+            if json {
+                let mut v = e.detail.clone().unwrap_or_else(|| json!({}));
+                v["type"] = "summary".into();
+                v["ok"] = false.into();
+                v["exit_code"] = e.exit_code().into();
+                v["error"] =
+                    json!({"class": e.class.name(), "exit_code": e.exit_code(), "message": e.message});
+                eprintln!("{v}");
+            } else {
+                if let (Some(r), false) = (&rep, quiet) {
+                    eprintln!("qtcp transparent: {}", summary(r));
+                }
+                eprintln!("qtcp transparent: error: {}", e.message);
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
