@@ -228,7 +228,9 @@ impl Session {
 
     /// Write raw bytes (payload, `+++`): `secret` is redacted in the trace.
     pub fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
-        self.port.write(bytes, None)
+        self.port.write(bytes, None)?;
+        // Raw writes (`+++`) are timed by the caller: they must have left when this returns.
+        self.port.drain()
     }
 
     /// Run a command with the table's deadline.
@@ -273,7 +275,15 @@ impl Session {
         let info_prefix = info_prefix(cmd);
         let mut r = Response::default();
         loop {
-            let tok = match self.next_token(deadline)? {
+            // Once AT+QISEND=<n> is written the module will prompt and then count <n> bytes:
+            // an interrupt must not abandon it there (the caller completes the chunk), so the
+            // prompt is awaited like the data phase, to its deadline.
+            let next = if expect == Expect::Prompt {
+                self.next_token_uninterruptible(deadline)?
+            } else {
+                self.next_token(deadline)?
+            };
+            let tok = match next {
                 Some(t) => t,
                 None => {
                     return Err(Error::silent(format!(

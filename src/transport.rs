@@ -1,20 +1,21 @@
 //! The byte pipe to the module: a serial device (serialport, exclusively locked, raw), a serial
 //! server over TCP (`tcp://HOST:PORT`), or the in-process simulator (`sim`, `sim:ARGS`).
-//! One reader thread per port feeds a channel; the session waits on it with deadlines.
+//! The session's own thread reads the port, waiting in poll(2) with the command's deadline: no
+//! reader thread, so an answer costs one wake-up, not a hand-over between two threads, and
+//! closing the port never waits for a reader to notice.
 
 use crate::error::{Error, ErrorClass, Result};
 use crate::sim::{SimArgs, Simulator};
 use crate::trace::{Dir, Tracer};
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::sync::Arc;
-use std::thread::JoinHandle;
+use std::os::fd::{AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 
-/// How often the reader thread wakes to check whether it should stop.
-const READER_POLL: Duration = Duration::from_millis(50);
+/// How long a write may wait for room in the port's output buffer before it is an I/O error.
+const WRITE_TIMEOUT: Duration = Duration::from_millis(50);
+/// Size of one read from the port.
+const READ_BUF: usize = 16384;
 
 /// What the user named with `--port`.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,18 +39,17 @@ impl PortSpec {
     }
 }
 
-enum Rx {
-    Bytes(Vec<u8>),
-    Closed(String),
+/// The open device.
+enum Port {
+    Tty(serialport::TTYPort),
+    Tcp(TcpStream),
 }
 
-/// An open port: write side, the reader thread's channel, and the trace.
+/// An open port, read and written by the session's thread, and the trace.
 pub struct Transport {
     name: String,
-    writer: Box<dyn Write + Send>,
-    rx: Receiver<Rx>,
-    stop: Arc<AtomicBool>,
-    reader: Option<JoinHandle<()>>,
+    port: Port,
+    buf: Vec<u8>,
     closed: Option<String>,
     /// A serial server (`tcp://`): a connection it closes before the module said anything was
     /// refused (busy), not lost: `port_unavailable` rather than `io`.
@@ -57,6 +57,7 @@ pub struct Transport {
     heard: bool,
     pub tracer: Tracer,
     // Declared last: dropped after the port handles, so the simulator outlives the client side.
+    #[allow(dead_code)] // held only to be dropped last
     sim: Option<Simulator>,
 }
 
@@ -92,29 +93,20 @@ impl Transport {
         sim: Option<Simulator>,
     ) -> Result<Transport> {
         let port = serialport::new(path, baud)
-            .timeout(READER_POLL)
+            .timeout(WRITE_TIMEOUT)
             .open_native()
             .map_err(|e| port_error(path, e))?;
         // Stale bytes from before we opened (a previous session's tail, boot noise) would be
         // mistaken for answers to our first command: drop them once, here, and never again
         // (later flushes would eat URCs).
         let _ = serialport::SerialPort::clear(&port, serialport::ClearBuffer::Input);
-        let reader = port
-            .try_clone_native()
-            .map_err(|e| Error::new(ErrorClass::PortUnavailable, format!("{path}: {e}")))?;
-        let (tx, rx) = mpsc::channel();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stop2 = stop.clone();
-        let handle = std::thread::Builder::new()
-            .name("qtcp-reader".into())
-            .spawn(move || read_loop(reader, tx, stop2))
-            .map_err(|e| Error::new(ErrorClass::Internal, e.to_string()))?;
+        // Non-blocking: a write that finds room costs one system call, and poll(2) is used only
+        // when it does not (reads always wait in poll first).
+        set_nonblocking(port.as_raw_fd());
         Ok(Transport {
             name,
-            writer: Box::new(port),
-            rx,
-            stop,
-            reader: Some(handle),
+            port: Port::Tty(port),
+            buf: vec![0u8; READ_BUF],
             closed: None,
             tcp: false,
             heard: false,
@@ -126,54 +118,10 @@ impl Transport {
     fn open_tcp(addr: &str, tracer: Tracer, sim: Option<Simulator>) -> Result<Transport> {
         let stream = connect_tcp(addr)?;
         let _ = stream.set_nodelay(true);
-        let mut reader = stream
-            .try_clone()
-            .map_err(|e| Error::new(ErrorClass::PortUnavailable, format!("tcp://{addr}: {e}")))?;
-        reader
-            .set_read_timeout(Some(READER_POLL))
-            .map_err(|e| Error::new(ErrorClass::PortUnavailable, e.to_string()))?;
-        let (tx, rx) = mpsc::channel();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stop2 = stop.clone();
-        let handle = std::thread::Builder::new()
-            .name("qtcp-reader".into())
-            .spawn(move || {
-                let mut buf = vec![0u8; 16384];
-                loop {
-                    if stop2.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    match reader.read(&mut buf) {
-                        Ok(0) => {
-                            let _ = tx.send(Rx::Closed("the serial server closed the connection".into()));
-                            break;
-                        }
-                        Ok(n) => {
-                            if tx.send(Rx::Bytes(buf[..n].to_vec())).is_err() {
-                                break;
-                            }
-                        }
-                        Err(e)
-                            if matches!(
-                                e.kind(),
-                                io::ErrorKind::WouldBlock
-                                    | io::ErrorKind::TimedOut
-                                    | io::ErrorKind::Interrupted
-                            ) => {}
-                        Err(e) => {
-                            let _ = tx.send(Rx::Closed(e.to_string()));
-                            break;
-                        }
-                    }
-                }
-            })
-            .map_err(|e| Error::new(ErrorClass::Internal, e.to_string()))?;
         Ok(Transport {
             name: format!("tcp://{addr}"),
-            writer: Box::new(stream),
-            rx,
-            stop,
-            reader: Some(handle),
+            port: Port::Tcp(stream),
+            buf: vec![0u8; READ_BUF],
             closed: None,
             tcp: true,
             heard: false,
@@ -187,10 +135,16 @@ impl Transport {
         &self.name
     }
 
-    /// Write all bytes; `secret` is redacted in the trace.
+    /// Write all bytes (handed to the driver, not necessarily on the wire yet: see [`drain`]);
+    /// `secret` is redacted in the trace.
+    ///
+    /// [`drain`]: Transport::drain
     pub fn write(&mut self, bytes: &[u8], secret: Option<&[u8]>) -> Result<()> {
         self.tracer.record(Dir::Tx, bytes, secret);
-        let r = self.writer.write_all(bytes).and_then(|_| self.writer.flush());
+        let r = match &mut self.port {
+            Port::Tty(p) => write_fd(p.as_raw_fd(), bytes, WRITE_TIMEOUT),
+            Port::Tcp(t) => t.write_all(bytes).and_then(|_| t.flush()),
+        };
         r.map_err(|e| self.lost(format!("{}: write failed: {e}", self.name)))
     }
 
@@ -207,72 +161,139 @@ impl Transport {
         }
     }
 
+    /// Wait until everything written has left (tcdrain): for guard times around `+++`.
+    pub fn drain(&mut self) -> Result<()> {
+        match &mut self.port {
+            Port::Tty(p) => p
+                .flush()
+                .map_err(|e| self.lost(format!("{}: write failed: {e}", self.name))),
+            Port::Tcp(_) => Ok(()),
+        }
+    }
+
     /// Wait until `deadline` for bytes. `Ok(None)` means the deadline passed; a vanished device
     /// is an I/O error, never a hang.
     pub fn read(&mut self, deadline: Instant) -> Result<Option<Vec<u8>>> {
         if let Some(why) = &self.closed {
             return Err(self.lost(format!("{}: {why}", self.name)));
         }
+        // At or past the deadline this still polls once (without waiting): bytes already there
+        // are seen.
         let wait = deadline.saturating_duration_since(Instant::now());
-        match self.rx.recv_timeout(wait) {
-            Ok(Rx::Bytes(b)) => {
-                self.heard = true;
-                self.tracer.record(Dir::Rx, &b, None);
-                Ok(Some(b))
-            }
-            Ok(Rx::Closed(why)) => {
+        let r = match &mut self.port {
+            Port::Tty(p) => read_fd(p.as_raw_fd(), &mut self.buf, wait),
+            Port::Tcp(t) => t
+                .set_read_timeout(Some(wait.max(Duration::from_micros(1))))
+                .and_then(|_| t.read(&mut self.buf)),
+        };
+        match r {
+            // Ok(0) is EOF on a tty: the device is gone (USB unplugged, pty master closed).
+            Ok(0) => {
+                let why = match self.port {
+                    Port::Tty(_) => "the device vanished (end of file)".to_string(),
+                    Port::Tcp(_) => "the serial server closed the connection".to_string(),
+                };
                 self.closed = Some(why.clone());
                 Err(self.lost(format!("{}: {why}", self.name)))
             }
-            Err(RecvTimeoutError::Timeout) => Ok(None),
-            Err(RecvTimeoutError::Disconnected) => {
-                self.closed = Some("the reader stopped".into());
-                Err(Error::io(format!("{}: the device vanished", self.name)))
-            }
-        }
-    }
-}
-
-impl Drop for Transport {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(h) = self.reader.take() {
-            let _ = h.join();
-        }
-        if let Some(sim) = self.sim.take() {
-            sim.shutdown();
-        }
-    }
-}
-
-fn read_loop(mut port: serialport::TTYPort, tx: mpsc::Sender<Rx>, stop: Arc<AtomicBool>) {
-    let mut buf = vec![0u8; 16384];
-    loop {
-        if stop.load(Ordering::Relaxed) {
-            break;
-        }
-        match port.read(&mut buf) {
-            // Ok(0) is EOF on a tty: the device is gone (USB unplugged, pty master closed).
-            Ok(0) => {
-                let _ = tx.send(Rx::Closed("the device vanished (end of file)".into()));
-                break;
-            }
             Ok(n) => {
-                if tx.send(Rx::Bytes(buf[..n].to_vec())).is_err() {
-                    break;
-                }
+                self.heard = true;
+                let b = self.buf[..n].to_vec();
+                self.tracer.record(Dir::Rx, &b, None);
+                Ok(Some(b))
             }
             Err(e)
                 if matches!(
                     e.kind(),
                     io::ErrorKind::TimedOut | io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock
-                ) => {}
+                ) =>
+            {
+                Ok(None)
+            }
             Err(e) => {
-                let _ = tx.send(Rx::Closed(format!("the device vanished ({e})")));
-                break;
+                let why = match self.port {
+                    Port::Tty(_) => format!("the device vanished ({e})"),
+                    Port::Tcp(_) => e.to_string(),
+                };
+                self.closed = Some(why.clone());
+                Err(self.lost(format!("{}: {why}", self.name)))
             }
         }
     }
+}
+
+fn set_nonblocking(fd: RawFd) {
+    // SAFETY: fcntl on an fd we own.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+        }
+    }
+}
+
+/// poll(2) one fd for `events` up to `timeout`: Ok(true) when ready (or hung up: the read or
+/// write that follows reports it), Ok(false) on timeout.
+fn poll_fd(fd: RawFd, events: libc::c_short, timeout: Duration) -> io::Result<bool> {
+    let mut p = libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    };
+    let ms = timeout.as_nanos().div_ceil(1_000_000).min(i32::MAX as u128) as libc::c_int;
+    // SAFETY: one valid pollfd.
+    let r = unsafe { libc::poll(&mut p, 1, ms) };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    if r > 0 && p.revents & libc::POLLNVAL != 0 {
+        return Err(io::Error::from_raw_os_error(libc::EBADF));
+    }
+    Ok(r > 0)
+}
+
+/// Read what is there within `timeout`; a hang-up (pty master gone, USB unplugged) is EOF or
+/// an error, never a timeout.
+fn read_fd(fd: RawFd, buf: &mut [u8], timeout: Duration) -> io::Result<usize> {
+    if !poll_fd(fd, libc::POLLIN, timeout)? {
+        return Err(io::ErrorKind::TimedOut.into());
+    }
+    // SAFETY: reading into our own buffer.
+    let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+    if n < 0 {
+        let e = io::Error::last_os_error();
+        if e.kind() == io::ErrorKind::WouldBlock {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        return Err(e);
+    }
+    Ok(n as usize)
+}
+
+/// Write everything, waiting up to `timeout` each time the driver has no room.
+fn write_fd(fd: RawFd, mut bytes: &[u8], timeout: Duration) -> io::Result<()> {
+    while !bytes.is_empty() {
+        // SAFETY: writing from our own buffer.
+        let n = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
+        if n >= 0 {
+            bytes = &bytes[n as usize..];
+            continue;
+        }
+        let e = io::Error::last_os_error();
+        match e.kind() {
+            io::ErrorKind::Interrupted => {}
+            io::ErrorKind::WouldBlock => {
+                if !poll_fd(fd, libc::POLLOUT, timeout)? {
+                    return Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "the device takes no data",
+                    ));
+                }
+            }
+            _ => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// How long one connection attempt to a serial server may take.

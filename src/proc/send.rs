@@ -60,7 +60,7 @@ impl Default for SendOptions {
             max_reconnects: 5,
             id: None,
             udp: false,
-            poll_min: Duration::from_millis(10),
+            poll_min: Duration::from_millis(1),
             poll_max: Duration::from_secs(5),
             offset: 0,
             total: None,
@@ -191,9 +191,7 @@ pub fn send<R: Read>(
 
     let mut flow = new_flow(s, o, o.offset)?;
     let mut last_progress = Instant::now();
-    let mut poll_delay = o.poll_min;
-    let mut ack_rate: Option<f64> = None; // bytes/s, smoothed
-    let mut last_ack_sample = (Instant::now(), 0u64);
+    let mut pacer = Pacer::new(Instant::now(), chunk_max);
     let mut chunk = Vec::with_capacity(chunk_max);
 
     // A session error inside the loop (no answer, device gone, interrupt, RDY) ends the send
@@ -274,7 +272,13 @@ pub fn send<R: Read>(
 
         let held = if o.udp { 0 } else { flow.unacked_bound() as usize };
         let room = window.saturating_sub(held);
-        let want = unsent.min(chunk_max);
+        let mut want = unsent.min(chunk_max);
+        if room < want && fixed_window.is_none() && room >= chunk_max / 2 && room > 0 {
+            // Adaptive window: a shorter chunk now keeps the module's buffer full; waiting for
+            // room for a whole one would let a link whose round trip holds most of the buffer
+            // run dry.
+            want = room;
+        }
         if want > 0 && room >= want {
             // Send one chunk.
             chunk.clear();
@@ -320,30 +324,28 @@ pub fn send<R: Read>(
             continue;
         }
 
-        // Window full (or everything sent and --wait-ack): wait a little, then ask how far the
-        // peer has acknowledged.
+        // Window full (or everything sent and --wait-ack): ask how far the peer has
+        // acknowledged when the acknowledgement rate says there will be room (at once when it
+        // already should be), never sooner than --poll-min after the previous poll.
         let needed = if want == 0 {
-            held as f64
+            held as u64
         } else {
-            (held + want).saturating_sub(window) as f64
+            (held + want).saturating_sub(window) as u64
         };
-        let predicted = ack_rate.map(|r| Duration::from_secs_f64((needed / r.max(1.0)).min(60.0)));
-        let delay = predicted
-            .unwrap_or(poll_delay)
-            .clamp(o.poll_min, poll_delay.max(o.poll_min));
-        tri!('outer, s.pump(Instant::now() + delay));
+        let at = pacer.next_poll(o, needed);
+        if Instant::now() < at {
+            tri!('outer, s.pump(at));
+            continue;
+        }
         if check_urcs_pending(s, o.id) {
             continue;
         }
-        match tri!('outer, poll(s, o, &mut flow, &mut rep)) {
+        let polled = tri!('outer, poll(s, o, &mut flow, &mut rep));
+        pacer.polled(o, Instant::now(), polled.unwrap_or(0), flow.conn_acked);
+        match polled {
             Some(progress) if progress > 0 => {
                 let now = Instant::now();
-                let dt = now.duration_since(last_ack_sample.0).as_secs_f64().max(1e-3);
-                let inst = flow.conn_acked.saturating_sub(last_ack_sample.1) as f64 / dt;
-                ack_rate = Some(ack_rate.map_or(inst, |r| 0.7 * r + 0.3 * inst));
-                last_ack_sample = (now, flow.conn_acked);
                 last_progress = now;
-                poll_delay = o.poll_min.max(Duration::from_millis(20));
                 trim(&mut buffer, &mut buf_start, o.offset, &flow);
                 if fixed_window.is_none() && window < o.send_buffer {
                     // The window, not the link, was the limit: let it grow (exact accounting
@@ -357,7 +359,6 @@ pub fn send<R: Read>(
                 });
             }
             Some(_) => {
-                poll_delay = (poll_delay * 2).min(o.poll_max);
                 if last_progress.elapsed() >= o.ack_timeout {
                     let stop = Stop::Lost(
                         ErrorClass::NotAcknowledged,
@@ -452,6 +453,96 @@ pub fn send<R: Read>(
                 format!("{msg}; acknowledged up to offset {resume} (resume with --offset {resume})"),
             )
             .with_detail(detail))
+        }
+    }
+}
+
+/// When to poll QISACK: when the acknowledgement rate predicts the bytes we wait for, never
+/// sooner than `poll_min` after the previous poll, never later than `poll_max`, and backing off
+/// (doubling from `max(poll_min, 20 ms)`) while polls show no progress.
+///
+/// The rate is measured only once acknowledgements flow, over at least a chunk's worth of them,
+/// and the highest of the last few samples is used, not an average: while the sender waits for
+/// a poll the link may idle, so an average would measure the sender's own pace and slow it
+/// further; the peak measures what the link can acknowledge.
+struct Pacer {
+    last_poll: Instant,
+    backoff: Duration,
+    rates: [f64; 8],
+    n: usize,
+    /// (time, acknowledged bytes on this connection) where the current rate sample started.
+    sample: Option<(Instant, u64)>,
+    min_sample: u64,
+}
+
+impl Pacer {
+    fn new(now: Instant, min_sample: usize) -> Pacer {
+        Pacer {
+            last_poll: now,
+            backoff: Duration::ZERO,
+            rates: [0.0; 8],
+            n: 0,
+            sample: None,
+            min_sample: min_sample.max(1) as u64,
+        }
+    }
+
+    fn rate(&self) -> Option<f64> {
+        let r = self.rates.iter().copied().fold(0.0, f64::max);
+        (r > 0.0).then_some(r)
+    }
+
+    /// When to poll next, waiting for `needed` more acknowledged bytes.
+    fn next_poll(&self, o: &SendOptions, needed: u64) -> Instant {
+        let predicted = match self.rate() {
+            Some(r) => Duration::from_secs_f64((needed as f64 / r).min(3600.0)),
+            None => Duration::ZERO,
+        };
+        let wait = predicted.min(o.poll_max).max(self.backoff).max(o.poll_min);
+        self.last_poll + wait
+    }
+
+    /// A poll answered at `now` with `progress` newly acknowledged bytes of ours.
+    fn polled(&mut self, o: &SendOptions, now: Instant, progress: u64, conn_acked: u64) {
+        self.last_poll = now;
+        if self.sample.is_some_and(|(_, a)| conn_acked < a) {
+            // a new connection: its counters start again
+            self.sample = None;
+        }
+        let first = o.poll_min.max(Duration::from_millis(20));
+        if progress == 0 {
+            self.backoff = if self.backoff.is_zero() {
+                first
+            } else {
+                self.backoff * 2
+            }
+            .min(o.poll_max.max(o.poll_min));
+            return;
+        }
+        match self.sample {
+            None => {
+                // acknowledgements start flowing: measure from here
+                self.sample = Some((now, conn_acked));
+                self.backoff = if self.rate().is_some() {
+                    Duration::ZERO
+                } else {
+                    first
+                };
+            }
+            Some((t, a)) if conn_acked - a >= self.min_sample => {
+                let dt = now.duration_since(t).as_secs_f64().max(1e-4);
+                self.rates[self.n % self.rates.len()] = (conn_acked - a) as f64 / dt;
+                self.n += 1;
+                self.sample = Some((now, conn_acked));
+                self.backoff = Duration::ZERO;
+            }
+            Some(_) => {
+                if self.rate().is_none() {
+                    self.backoff = first;
+                } else {
+                    self.backoff = Duration::ZERO;
+                }
+            }
         }
     }
 }

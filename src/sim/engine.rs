@@ -218,6 +218,9 @@ pub struct Engine {
     up_credit: f64,
     down_credit: f64,
     link_at: Instant,
+    /// The uplink / downlink had nothing to carry at the last step: idle time earns no credit.
+    up_idle: bool,
+    down_idle: bool,
     server_bytes: u64,
     connect_fail_left: u32,
     fired: Vec<bool>,
@@ -385,6 +388,8 @@ impl Engine {
             up_credit: 0.0,
             down_credit: 0.0,
             link_at: now,
+            up_idle: true,
+            down_idle: true,
             server_bytes: 0,
             connect_fail_left: 0,
             fired: vec![false; args.faults.len()],
@@ -538,7 +543,15 @@ impl Engine {
     }
 
     fn emit(&mut self, bytes: Vec<u8>) {
-        if !bytes.is_empty() {
+        if bytes.is_empty() {
+            return;
+        }
+        // Consecutive output (an echo byte by byte, then the answer) is one write to the pty;
+        // with a fragment fault each piece of output keeps its own pacing, as it always had.
+        let fragmenting = self.args.faults.iter().any(|f| matches!(f, Fault::Fragment(..)));
+        if let (false, Some(Action::Host(last))) = (fragmenting, self.actions.last_mut()) {
+            last.extend_from_slice(&bytes);
+        } else {
             self.actions.push(Action::Host(bytes));
         }
     }
@@ -2456,12 +2469,16 @@ impl Engine {
         let now = self.now;
         let dt = now.saturating_duration_since(self.link_at).as_secs_f64();
         self.link_at = now;
+        // A radio link that had nothing to send cannot catch up later: credit accrues only
+        // while something is queued (otherwise the first 50 ms of every burst would be free).
         if let Some(r) = self.args.uplink.0 {
             let cap = (r * 0.05).max(64.0);
+            let dt = if self.up_idle { 0.0 } else { dt };
             self.up_credit = (self.up_credit + r * dt).min(cap);
         }
         if let Some(r) = self.args.downlink.0 {
             let cap = (r * 0.05).max(64.0);
+            let dt = if self.down_idle { 0.0 } else { dt };
             self.down_credit = (self.down_credit + r * dt).min(cap);
         }
         // uplink
@@ -2501,6 +2518,14 @@ impl Engine {
                     self.check_byte_faults(slot);
                 }
             }
+        }
+        self.up_idle = !self
+            .socks
+            .iter()
+            .flatten()
+            .any(|s| s.status == SockStatus::Connected && !s.txq.is_empty());
+        if self.up_idle {
+            self.up_credit = self.up_credit.min(0.0);
         }
         // acknowledgements
         let rtt = self.args.rtt;
@@ -2550,6 +2575,10 @@ impl Engine {
                     self.peer_closed(slot);
                 }
             }
+        }
+        self.down_idle = self.socks.iter().flatten().all(|s| s.down_q.is_empty());
+        if self.down_idle {
+            self.down_credit = self.down_credit.min(0.0);
         }
     }
 

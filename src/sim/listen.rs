@@ -11,7 +11,7 @@
 //! Threads: an acceptor (non-blocking accept, polled), one reader per connection (paced) and
 //! one writer (paced, fragmented) that writes to whichever connection is current.
 
-use super::pty::{Bucket, WMsg};
+use super::pty::{sleep_until, Line, WMsg};
 use super::Ev;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
@@ -175,7 +175,7 @@ fn read_loop(
     baud: Option<u32>,
 ) {
     let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
-    let mut bucket = baud.map(|b| Bucket::new(b as f64 / 10.0));
+    let mut line = baud.map(|b| Line::new(b as f64 / 10.0));
     let mut buf = vec![0u8; 4096];
     let is_current = || {
         current
@@ -187,32 +187,31 @@ fn read_loop(
         if stopped(&stop, &reader_stop) || !is_current() {
             break;
         }
-        let lim = match bucket.as_mut() {
-            Some(b) => b.take(buf.len(), &reader_stop),
-            None => buf.len(),
-        };
-        if lim == 0 {
-            break;
-        }
+        let lim = line.as_ref().map_or(buf.len(), |l| l.batch().min(buf.len()));
         match (&*stream).read(&mut buf[..lim]) {
             Ok(0) => break,
             Ok(n) => {
-                if let Some(b) = bucket.as_mut() {
-                    b.refund(lim - n);
+                let mut at = Instant::now();
+                if let Some(l) = line.as_mut() {
+                    // a full batch means more was waiting: it follows without a gap
+                    let start = if n == lim {
+                        l.free_at().max(at - l.span(n))
+                    } else {
+                        at
+                    };
+                    at = l.carry(n, start);
+                    if !sleep_until(at, &reader_stop) {
+                        break;
+                    }
                 }
-                if tx.send(Ev::Host(Instant::now(), buf[..n].to_vec())).is_err() {
+                if tx.send(Ev::Host(at, buf[..n].to_vec())).is_err() {
                     break;
                 }
             }
-            Err(e) => {
-                if let Some(b) = bucket.as_mut() {
-                    b.refund(lim);
-                }
-                match e.kind() {
-                    io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted => {}
-                    _ => break,
-                }
-            }
+            Err(e) => match e.kind() {
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted => {}
+                _ => break,
+            },
         }
     }
     // The client left: the line is free again (unless another connection already took it).
@@ -231,11 +230,11 @@ fn write_loop(
     baud: Option<u32>,
     fragment: Option<(usize, Duration)>,
 ) {
-    let mut bucket = baud.map(|b| Bucket::new(b as f64 / 10.0));
+    let mut line = baud.map(|b| Line::new(b as f64 / 10.0));
     let piece = fragment.map_or(usize::MAX, |f| f.0.max(1));
     for msg in rx {
-        let data = match msg {
-            WMsg::Data(d) => d,
+        let (mut at, data) = match msg {
+            WMsg::Data(t, d) => (t, d),
             WMsg::Vanish => {
                 if let Ok(mut c) = current.lock() {
                     if let Some((_, s)) = c.take() {
@@ -261,9 +260,10 @@ fn write_loop(
                 return;
             }
             let mut n = (data.len() - off).min(piece);
-            if let Some(b) = bucket.as_mut() {
-                n = b.take(n, &stop);
-                if n == 0 {
+            if let Some(l) = line.as_mut() {
+                n = n.min(l.batch());
+                at = l.carry(n, at);
+                if !sleep_until(at, &stop) {
                     return;
                 }
             }

@@ -293,7 +293,7 @@ fn run_actions(
         match a {
             Action::Host(b) => {
                 if let Some(w) = w_tx {
-                    let _ = w.send(pty::WMsg::Data(b));
+                    let _ = w.send(pty::WMsg::Data(Instant::now(), b));
                 }
             }
             Action::Connect {

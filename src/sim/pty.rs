@@ -13,57 +13,77 @@ use std::time::{Duration, Instant};
 
 /// Messages for the writer thread.
 pub enum WMsg {
-    Data(Vec<u8>),
+    /// Bytes for the host, and when the module produced them.
+    Data(Instant, Vec<u8>),
     Vanish,
 }
 
-/// Token bucket on elapsed time: accurate average rates without accumulating sleep error.
-pub struct Bucket {
+/// A serial line in one direction: each byte occupies it for 10 bit times, and time it spends
+/// idle is lost (a real UART cannot bank it). Bytes go in batches of at most about 2 ms of line
+/// time, each delivered when its last byte would have been received, so the average rate is exact
+/// and no burst ever runs ahead of the line.
+pub struct Line {
     rate: f64,
-    tokens: f64,
-    last: Instant,
-    chunk: f64,
+    /// When the line finishes the bytes already on it.
+    free_at: Instant,
+    batch: usize,
 }
 
-impl Bucket {
-    pub fn new(rate: f64) -> Bucket {
-        Bucket {
+impl Line {
+    pub fn new(rate: f64) -> Line {
+        Line {
             rate,
-            tokens: 0.0,
-            last: Instant::now(),
-            chunk: (rate * 0.01).max(1.0),
+            free_at: Instant::now(),
+            batch: ((rate * 0.002) as usize).max(1),
         }
     }
 
-    fn refill(&mut self) {
+    /// Largest batch worth taking at once.
+    pub fn batch(&self) -> usize {
+        self.batch
+    }
+
+    /// When the line finishes the bytes already on it.
+    pub fn free_at(&self) -> Instant {
+        self.free_at
+    }
+
+    /// How long `n` bytes occupy the line.
+    pub fn span(&self, n: usize) -> Duration {
+        Duration::from_secs_f64(n as f64 / self.rate)
+    }
+
+    /// `n` bytes were handed to the line at `now`: when the last of them arrives.
+    pub fn carry(&mut self, n: usize, now: Instant) -> Instant {
+        let start = self.free_at.max(now);
+        self.free_at = start + Duration::from_secs_f64(n as f64 / self.rate);
+        self.free_at
+    }
+}
+
+/// Bytes ready to read on `fd` (FIONREAD); 0 when unknown.
+fn pending_input(fd: i32) -> usize {
+    let mut n: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one int.
+    let r = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut n) };
+    if r == 0 {
+        n.max(0) as usize
+    } else {
+        0
+    }
+}
+
+/// Sleep until `t` (in short steps, so a stop request is noticed); false when stopped.
+pub fn sleep_until(t: Instant, stop: &AtomicBool) -> bool {
+    loop {
         let now = Instant::now();
-        let dt = now.duration_since(self.last).as_secs_f64();
-        self.last = now;
-        self.tokens = (self.tokens + dt * self.rate).min(self.chunk * 4.0);
-    }
-
-    /// Wait until some tokens are available and take up to `want` of them (at least 1).
-    pub fn take(&mut self, want: usize, stop: &AtomicBool) -> usize {
-        let want = want.max(1);
-        let target = (want as f64).min(self.chunk).max(1.0);
-        loop {
-            self.refill();
-            if self.tokens >= target {
-                let n = (self.tokens.floor() as usize).min(want).max(1);
-                self.tokens -= n as f64;
-                return n;
-            }
-            if stop.load(Ordering::Relaxed) {
-                return 0;
-            }
-            let wait = (target - self.tokens) / self.rate;
-            thread::sleep(Duration::from_secs_f64(wait.clamp(0.0002, 0.05)));
+        if now >= t {
+            return true;
         }
-    }
-
-    /// Give back tokens that were taken but not used.
-    pub fn refund(&mut self, n: usize) {
-        self.tokens += n as f64;
+        if stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        thread::sleep((t - now).min(Duration::from_millis(50)));
     }
 }
 
@@ -96,43 +116,36 @@ pub fn spawn_reader(
     rd.set_timeout(Duration::from_millis(50))
         .map_err(std::io::Error::other)?;
     thread::Builder::new().name("sim-pty-rd".into()).spawn(move || {
-        let mut bucket = baud.map(|b| Bucket::new(b as f64 / 10.0));
+        let mut line = baud.map(|b| Line::new(b as f64 / 10.0));
         let mut buf = vec![0u8; 4096];
+        let mut waiting = false;
         while !stop.load(Ordering::Relaxed) {
-            let lim = match bucket.as_mut() {
-                Some(b) => b.take(buf.len(), &stop),
-                None => buf.len(),
-            };
-            if lim == 0 {
-                break;
-            }
+            let lim = line.as_ref().map_or(buf.len(), |l| l.batch().min(buf.len()));
             match rd.read(&mut buf[..lim]) {
-                Ok(0) => {
-                    if let Some(b) = bucket.as_mut() {
-                        b.refund(lim);
-                    }
-                    thread::sleep(Duration::from_millis(20));
-                }
+                Ok(0) => thread::sleep(Duration::from_millis(20)),
                 Ok(n) => {
-                    if let Some(b) = bucket.as_mut() {
-                        b.refund(lim - n);
+                    let mut at = Instant::now();
+                    if let Some(l) = line.as_mut() {
+                        // Bytes that were already waiting follow the previous ones without a
+                        // gap, however late this thread woke up.
+                        let at_start = if waiting { l.free_at } else { at };
+                        at = l.carry(n, at_start);
+                        waiting = pending_input(rd.as_raw_fd()) > 0;
+                        if !sleep_until(at, &stop) {
+                            break;
+                        }
                     }
-                    if tx.send(Ev::Host(Instant::now(), buf[..n].to_vec())).is_err() {
+                    if tx.send(Ev::Host(at, buf[..n].to_vec())).is_err() {
                         break;
                     }
                 }
-                Err(e) => {
-                    if let Some(b) = bucket.as_mut() {
-                        b.refund(lim);
-                    }
-                    match e.kind() {
-                        std::io::ErrorKind::TimedOut
-                        | std::io::ErrorKind::Interrupted
-                        | std::io::ErrorKind::WouldBlock => {}
-                        // all slave fds closed (cannot happen while we hold one): back off
-                        _ => thread::sleep(Duration::from_millis(20)),
-                    }
-                }
+                Err(e) => match e.kind() {
+                    std::io::ErrorKind::TimedOut
+                    | std::io::ErrorKind::Interrupted
+                    | std::io::ErrorKind::WouldBlock => {}
+                    // all slave fds closed (cannot happen while we hold one): back off
+                    _ => thread::sleep(Duration::from_millis(20)),
+                },
             }
         }
     })
@@ -148,22 +161,46 @@ pub fn spawn_writer(
     thread::Builder::new().name("sim-pty-wr".into()).spawn(move || {
         let mut master = master;
         let _ = master.set_timeout(Duration::from_millis(100));
-        let mut bucket = baud.map(|b| Bucket::new(b as f64 / 10.0));
+        let mut line = baud.map(|b| Line::new(b as f64 / 10.0));
         let piece = fragment.map_or(usize::MAX, |f| f.0.max(1));
-        for msg in rx {
-            let data = match msg {
-                WMsg::Data(d) => d,
+        let mut pending: Option<WMsg> = None;
+        loop {
+            let msg = match pending.take() {
+                Some(m) => m,
+                None => match rx.recv() {
+                    Ok(m) => m,
+                    Err(_) => return,
+                },
+            };
+            let (mut at, mut data) = match msg {
+                WMsg::Data(t, d) => (t, d),
                 WMsg::Vanish => return,
             };
+            // Whatever else is already queued goes out in the same write (one wake-up of the
+            // host, not one per echoed byte); a fragment fault keeps message boundaries.
+            if fragment.is_none() {
+                while let Ok(m) = rx.try_recv() {
+                    match m {
+                        WMsg::Data(_, d) => data.extend_from_slice(&d),
+                        other => {
+                            pending = Some(other);
+                            break;
+                        }
+                    }
+                }
+            }
             let mut off = 0;
             while off < data.len() {
                 if stop.load(Ordering::Relaxed) {
                     return;
                 }
                 let mut n = (data.len() - off).min(piece);
-                if let Some(b) = bucket.as_mut() {
-                    n = b.take(n, &stop);
-                    if n == 0 {
+                if let Some(l) = line.as_mut() {
+                    // The rest of a buffer follows on the line without a gap, however late this
+                    // thread woke up: `at` only matters for the first piece.
+                    n = n.min(l.batch());
+                    at = l.carry(n, at);
+                    if !sleep_until(at, &stop) {
                         return;
                     }
                 }

@@ -1,0 +1,733 @@
+//! `cargo bench --bench qtcp`: end-to-end figures of the `qtcp` binary against `qtcp sim`, each
+//! run as its own process, printed as a table and written to BENCHMARKS.md.
+//!
+//! 1. push goodput against the link's bottleneck, for several link profiles, and the same push
+//!    with the recommended process's literal rule (`--window 3000 --poll-min 5s --poll-max 5s`);
+//! 2. receive goodput (retrieve mode) the same way, when `qtcp recv` exists;
+//! 3. unpaced throughput and CPU (qtcp and the simulator separately), with a pty ping-pong floor;
+//! 4. peak RSS for small and large pushes;
+//! 5. start-up: wall time of `qtcp probe`.
+//!
+//! Environment: `QTCP_BENCH_QUICK=1` scales every size down (a smoke run of about a minute;
+//! BENCHMARKS.md is then not written), `QTCP_BENCH_ONLY=push,recv,unpaced,memory,startup` picks
+//! sections, `QTCP_BENCH_BIG=N` sets the large push of the memory section in MiB (default 1024),
+//! `QTCP_BENCH_OUT=FILE` writes the table elsewhere.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+const QTCP: &str = env!("CARGO_BIN_EXE_qtcp");
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// What one finished process cost.
+#[derive(Debug, Clone, Copy, Default)]
+struct Usage {
+    wall: f64,
+    cpu: f64,
+    maxrss_kib: u64,
+    status: i32,
+}
+
+fn wait_usage(child: &Child, started: Instant) -> Usage {
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: plain wait4 on our own child; rusage is plain data.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
+    assert_eq!(r, pid, "wait4: {}", std::io::Error::last_os_error());
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    Usage {
+        wall: started.elapsed().as_secs_f64(),
+        cpu: tv(ru.ru_utime) + tv(ru.ru_stime),
+        maxrss_kib: ru.ru_maxrss as u64,
+        status: if libc::WIFEXITED(status) {
+            libc::WEXITSTATUS(status)
+        } else {
+            -1
+        },
+    }
+}
+
+/// A `qtcp sim` process.
+struct Sim {
+    child: Child,
+    port: String,
+    started: Instant,
+    _out: BufReader<ChildStdout>,
+}
+
+impl Sim {
+    fn start(flags: &str) -> Sim {
+        let started = Instant::now();
+        let mut child = Command::new(QTCP)
+            .arg("sim")
+            .args(flags.split_whitespace())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn qtcp sim");
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        out.read_line(&mut line).expect("sim ready line");
+        let v: serde_json::Value = serde_json::from_str(&line).expect("sim JSON line");
+        let port = v["port"].as_str().expect("port").to_string();
+        Sim {
+            child,
+            port,
+            started,
+            _out: out,
+        }
+    }
+
+    fn stop(self) -> Usage {
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
+        wait_usage(&self.child, self.started)
+    }
+}
+
+/// Run `qtcp ARGS` to completion: its JSON output and what it cost.
+#[allow(clippy::zombie_processes)] // reaped by wait4 in wait_usage
+fn qtcp(args: &[String]) -> (serde_json::Value, Usage) {
+    let started = Instant::now();
+    let mut child = Command::new(QTCP)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn qtcp");
+    let mut out = String::new();
+    let mut err = String::new();
+    let mut so = child.stdout.take().expect("stdout");
+    let mut se = child.stderr.take().expect("stderr");
+    let eh = thread::spawn(move || {
+        let _ = se.read_to_string(&mut err);
+        err
+    });
+    let _ = so.read_to_string(&mut out);
+    let err = eh.join().unwrap_or_default();
+    let u = wait_usage(&child, started);
+    let v = serde_json::from_str(out.trim()).unwrap_or(serde_json::Value::Null);
+    if u.status != 0 {
+        eprintln!("qtcp {args:?} exited {}: {out}{err}", u.status);
+    }
+    (v, u)
+}
+
+/// Loopback TCP server: counts what each connection delivers (sink), or writes a given number of
+/// bytes to each connection and closes it (source, for receive benchmarks).
+struct Server {
+    port: u16,
+    received: Arc<AtomicU64>,
+}
+
+impl Server {
+    fn sink() -> Server {
+        let l = TcpListener::bind("127.0.0.1:0").expect("bind sink");
+        let port = l.local_addr().unwrap().port();
+        let received = Arc::new(AtomicU64::new(0));
+        let r2 = received.clone();
+        thread::spawn(move || {
+            for s in l.incoming() {
+                let Ok(mut s) = s else { continue };
+                let r = r2.clone();
+                thread::spawn(move || {
+                    let mut buf = vec![0u8; 65536];
+                    while let Ok(n) = s.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        r.fetch_add(n as u64, Ordering::Relaxed);
+                    }
+                });
+            }
+        });
+        Server { port, received }
+    }
+
+    fn source(bytes: Arc<Mutex<HashMap<u16, u64>>>) -> u16 {
+        let l = TcpListener::bind("127.0.0.1:0").expect("bind source");
+        let port = l.local_addr().unwrap().port();
+        thread::spawn(move || {
+            for s in l.incoming() {
+                let Ok(mut s) = s else { continue };
+                let n = bytes.lock().unwrap().get(&port).copied().unwrap_or(0);
+                thread::spawn(move || {
+                    let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ n);
+                    let mut buf = vec![0u8; 16384];
+                    let mut left = n;
+                    while left > 0 {
+                        let k = (left as usize).min(buf.len());
+                        rng.fill(&mut buf[..k]);
+                        if s.write_all(&buf[..k]).is_err() {
+                            return;
+                        }
+                        left -= k as u64;
+                    }
+                    // keep the connection open until the reader closes it
+                    let _ = s.set_read_timeout(Some(Duration::from_secs(600)));
+                    let mut b = [0u8; 64];
+                    let _ = s.read(&mut b);
+                });
+            }
+        });
+        port
+    }
+
+    fn take(&self) -> u64 {
+        self.received.swap(0, Ordering::Relaxed)
+    }
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+    fn fill(&mut self, b: &mut [u8]) {
+        for c in b.chunks_mut(8) {
+            let v = self.next().to_le_bytes();
+            c.copy_from_slice(&v[..c.len()]);
+        }
+    }
+}
+
+fn random_file(dir: &Path, bytes: u64) -> PathBuf {
+    let p = dir.join(format!("random-{bytes}"));
+    if p.exists() {
+        return p;
+    }
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&p).unwrap());
+    let mut rng = Rng(bytes ^ 0x1234_5678);
+    let mut buf = vec![0u8; 65536];
+    let mut left = bytes;
+    while left > 0 {
+        let k = (left as usize).min(buf.len());
+        rng.fill(&mut buf[..k]);
+        f.write_all(&buf[..k]).unwrap();
+        left -= k as u64;
+    }
+    f.flush().unwrap();
+    p
+}
+
+fn sparse_file(dir: &Path, bytes: u64) -> PathBuf {
+    let p = dir.join(format!("sparse-{bytes}"));
+    std::fs::File::create(&p).unwrap().set_len(bytes).unwrap();
+    p
+}
+
+/// A link profile of the simulator.
+struct Profile {
+    name: &'static str,
+    flags: &'static str,
+    /// Line speed (baud) when paced; qtcp gets the same `--baud`.
+    baud: Option<u32>,
+    uplink: Option<f64>,
+    #[allow(dead_code)] // used once `qtcp recv` lands
+    downlink: Option<f64>,
+    rtt: f64,
+}
+
+/// Bytes on the host-to-module line per full chunk, counting the time the host must wait for
+/// the module's answers: `AT+QISEND=1460\r` (15), the payload (1460), the prompt `\r\n> ` (4) and
+/// `\r\nSEND OK\r\n` (11) the host waits for, and one `AT+QISACK\r` poll (10) with its ~35-byte
+/// answer per 7300-byte window (9 per chunk).
+const PUSH_LINE_PER_CHUNK: f64 = 15.0 + 1460.0 + 4.0 + 11.0 + 9.0;
+
+impl Profile {
+    fn line_rate(&self) -> Option<f64> {
+        self.baud.map(|b| b as f64 / 10.0)
+    }
+
+    /// The push bottleneck (payload bytes per second) and what sets it.
+    fn push_bottleneck(&self) -> (f64, String) {
+        let mut best = (f64::INFINITY, String::from("none"));
+        if let Some(l) = self.line_rate() {
+            let r = l * 1460.0 / PUSH_LINE_PER_CHUNK;
+            best = (r, format!("line {:.0} B/s × 1460/{PUSH_LINE_PER_CHUNK:.0}", l));
+        }
+        if let Some(u) = self.uplink {
+            if u < best.0 {
+                best = (u, format!("uplink {u:.0} B/s"));
+            }
+        }
+        if self.rtt > 0.0 {
+            let w = 7300.0 / self.rtt;
+            if w < best.0 {
+                best = (w, format!("send buffer 7300 B / rtt {:.1} s", self.rtt));
+            }
+        }
+        best
+    }
+
+    /// The receive bottleneck: line carrying `+QIRD` blocks of 1500 bytes with their command
+    /// (`AT+QIRD=0,1,0,1500\r`, 19) and framing (`\r\n+QIRD: 1.2.3.4:80,TCP,1500\r\n` 31 +
+    /// `\r\nOK\r\n` 6), or the downlink.
+    #[allow(dead_code)] // used once `qtcp recv` lands
+    fn recv_bottleneck(&self) -> (f64, String) {
+        let mut best = (f64::INFINITY, String::from("none"));
+        if let Some(l) = self.line_rate() {
+            // host->module: the command; module->host: header + data + OK. They alternate.
+            let per = 19.0 + 31.0 + 1500.0 + 6.0;
+            let r = l * 1500.0 / per;
+            best = (r, format!("line {l:.0} B/s × 1500/{per:.0}"));
+        }
+        if let Some(d) = self.downlink {
+            if d < best.0 {
+                best = (d, format!("downlink {d:.0} B/s"));
+            }
+        }
+        best
+    }
+}
+
+fn profiles() -> Vec<Profile> {
+    vec![
+        Profile {
+            name: "serial-bound",
+            flags: "--line-baud 115200",
+            baud: Some(115200),
+            uplink: None,
+            downlink: None,
+            rtt: 0.0,
+        },
+        Profile {
+            name: "GPRS-like",
+            flags: "--line-baud 115200 --uplink 4KB/s --rtt 600ms",
+            baud: Some(115200),
+            uplink: Some(4000.0),
+            downlink: Some(8000.0),
+            rtt: 0.6,
+        },
+        Profile {
+            name: "EDGE-like",
+            flags: "--uplink 20KB/s --rtt 300ms",
+            baud: None,
+            uplink: Some(20000.0),
+            downlink: Some(40000.0),
+            rtt: 0.3,
+        },
+        Profile {
+            name: "slow line",
+            flags: "--line-baud 9600",
+            baud: Some(9600),
+            uplink: None,
+            downlink: None,
+            rtt: 0.0,
+        },
+    ]
+}
+
+struct Bench {
+    quick: bool,
+    dir: tempfile::TempDir,
+    sink: Server,
+    md: String,
+    notes: Vec<String>,
+    /// The pty ping-pong floor, measured before any thread started.
+    floor: (f64, f64, f64),
+}
+
+fn port_args(sim: &Sim, baud: Option<u32>) -> Vec<String> {
+    let mut a = vec![
+        "--port".to_string(),
+        sim.port.clone(),
+        "--json".into(),
+        "-q".into(),
+    ];
+    if let Some(b) = baud {
+        a.push("--baud".into());
+        a.push(b.to_string());
+    }
+    a
+}
+
+fn fmt_rate(bps: f64) -> String {
+    if bps >= 1e6 {
+        format!("{:.2} MB/s", bps / 1e6)
+    } else {
+        format!("{:.0} B/s", bps)
+    }
+}
+
+impl Bench {
+    fn sim_flags(&self, extra: &str) -> String {
+        format!(
+            "--delays fast --map 1.2.3.4:80=127.0.0.1:{} {extra}",
+            self.sink.port
+        )
+    }
+
+    /// One push through a fresh simulator: (goodput by wall time, report, qtcp usage, sim usage).
+    fn push(
+        &self,
+        sim_flags: &str,
+        baud: Option<u32>,
+        file: &Path,
+        extra: &[&str],
+    ) -> (f64, serde_json::Value, Usage, Usage) {
+        let sim = Sim::start(&self.sim_flags(sim_flags));
+        let size = std::fs::metadata(file).unwrap().len();
+        self.sink.take();
+        let mut args = port_args(&sim, baud);
+        args.push("push".into());
+        args.push(file.display().to_string());
+        args.push("1.2.3.4:80".into());
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let (v, u) = qtcp(&args);
+        let su = sim.stop();
+        let got = self.sink.take();
+        let ok = v["ok"].as_bool() == Some(true) && v["bytes_acked"].as_u64() == Some(size);
+        assert!(ok, "push failed: {v}");
+        // the sink may still be draining the last bytes; acknowledged means delivered
+        let _ = got;
+        (size as f64 / u.wall, v, u, su)
+    }
+
+    fn section_push(&mut self) {
+        let target_s = if self.quick { 3.0 } else { 15.0 };
+        let base_bytes: u64 = if self.quick { 3000 } else { 8192 };
+        let mut t = String::new();
+        let _ = writeln!(
+            t,
+            "| profile | simulator flags | size | bottleneck | what sets it | qtcp goodput | ratio | \
+             polls | literal rule (size) | literal goodput | literal ratio |"
+        );
+        let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|");
+        for p in profiles() {
+            let (bn, what) = p.push_bottleneck();
+            let size = ((bn * target_s) as u64 / 1024).max(2) * 1024;
+            let file = random_file(self.dir.path(), size);
+            let (g, v, _, _) = self.push(p.flags, p.baud, &file, &[]);
+            let bfile = random_file(self.dir.path(), base_bytes);
+            let (bg, _, _, _) = self.push(
+                p.flags,
+                p.baud,
+                &bfile,
+                &["--window", "3000", "--poll-min", "5s", "--poll-max", "5s"],
+            );
+            let row = format!(
+                "| {} | `{}` | {} KiB | {} | {} | {} | **{:.2}** | {} | {} B | {} | {:.2} |",
+                p.name,
+                p.flags,
+                size / 1024,
+                fmt_rate(bn),
+                what,
+                fmt_rate(g),
+                g / bn,
+                v["polls"],
+                base_bytes,
+                fmt_rate(bg),
+                bg / bn
+            );
+            println!("{row}");
+            let _ = writeln!(t, "{row}");
+        }
+        self.md.push_str("## 1. Push goodput against the bottleneck\n\n");
+        self.md.push_str(&t);
+        self.md.push('\n');
+    }
+
+    fn recv_available(&self) -> bool {
+        Command::new(QTCP)
+            .args(["recv", "--help"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    fn section_recv(&mut self) {
+        self.md.push_str("## 2. Receive goodput (retrieve mode)\n\n");
+        if !self.recv_available() {
+            println!("recv: `qtcp recv` does not exist in this build: skipped");
+            self.md
+                .push_str("`qtcp recv` is not in this build yet: not measured.\n\n");
+            return;
+        }
+        self.md.push_str("(recv benchmark pending)\n\n");
+    }
+
+    fn section_unpaced(&mut self) {
+        let size: u64 = if self.quick { 4 << 20 } else { 64 << 20 };
+        let file = random_file(self.dir.path(), size);
+        let (g, v, qu, su) = self.push("", None, &file, &[]);
+        let mib = size as f64 / MIB;
+        let floor = self.floor;
+        let mut t = String::new();
+        let _ = writeln!(
+            t,
+            "| what | size | wall | throughput | qtcp CPU | qtcp CPU/MiB | sim CPU | sim CPU/MiB |"
+        );
+        let _ = writeln!(t, "|---|---|---|---|---|---|---|---|");
+        let row = format!(
+            "| push, unpaced pty | {} MiB | {:.2} s | **{:.2} MB/s** | {:.2} s | **{:.1} ms** | {:.2} s | {:.1} ms |",
+            size >> 20,
+            qu.wall,
+            g / 1e6,
+            qu.cpu,
+            qu.cpu / mib * 1e3,
+            su.cpu,
+            su.cpu / mib * 1e3
+        );
+        println!("{row}  (chunks {}, polls {})", v["chunks"], v["polls"]);
+        let _ = writeln!(t, "{row}");
+        let row = format!(
+            "| reference: bare pty ping-pong of the same exchange between two single-threaded processes | {:.0} MiB | {:.2} s | {:.2} MB/s | {:.2} s (host side) | {:.1} ms | | |",
+            floor.0 / MIB,
+            floor.1,
+            floor.0 / floor.1 / 1e6,
+            floor.2,
+            floor.2 / (floor.0 / MIB) * 1e3
+        );
+        println!("{row}");
+        let _ = writeln!(t, "{row}");
+        self.md.push_str("## 3. Unpaced throughput and CPU\n\n");
+        self.md.push_str(&t);
+        self.md.push('\n');
+    }
+
+    fn section_memory(&mut self) {
+        let big_mib: u64 = std::env::var("QTCP_BENCH_BIG")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(if self.quick { 16 } else { 1024 });
+        let mut t = String::new();
+        let _ = writeln!(
+            t,
+            "| file | wall | throughput | qtcp peak RSS | simulator peak RSS |"
+        );
+        let _ = writeln!(t, "|---|---|---|---|---|");
+        for (name, file) in [
+            ("1 MiB random", random_file(self.dir.path(), 1 << 20)),
+            ("big sparse (zeros)", sparse_file(self.dir.path(), big_mib << 20)),
+        ] {
+            let (g, _, qu, su) = self.push("", None, &file, &[]);
+            let size = std::fs::metadata(&file).unwrap().len();
+            let row = format!(
+                "| {} ({} MiB) | {:.1} s | {:.2} MB/s | **{:.1} MiB** | {:.1} MiB |",
+                name,
+                size >> 20,
+                qu.wall,
+                g / 1e6,
+                qu.maxrss_kib as f64 / 1024.0,
+                su.maxrss_kib as f64 / 1024.0
+            );
+            println!("{row}");
+            let _ = writeln!(t, "{row}");
+        }
+        self.md.push_str("## 4. Peak memory of a push\n\n");
+        self.md.push_str(&t);
+        self.md.push('\n');
+    }
+
+    fn section_startup(&mut self) {
+        let sim = Sim::start(&self.sim_flags(""));
+        let n = if self.quick { 5 } else { 20 };
+        let mut walls = Vec::new();
+        for _ in 0..n {
+            let (v, u) = qtcp(&["--port".into(), sim.port.clone(), "--json".into(), "probe".into()]);
+            assert_eq!(v["ok"].as_bool(), Some(true), "probe: {v}");
+            walls.push(u.wall);
+        }
+        let _ = sim.stop();
+        walls.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let med = walls[walls.len() / 2];
+        let row = format!(
+            "| `qtcp --port <sim pty> probe` | {n} | {:.1} ms | **{:.1} ms** | {:.1} ms |",
+            walls[0] * 1e3,
+            med * 1e3,
+            walls[walls.len() - 1] * 1e3
+        );
+        println!("{row}");
+        self.md
+            .push_str("## 5. Start-up\n\n| command | runs | min | median | max |\n|---|---|---|---|---|\n");
+        self.md.push_str(&row);
+        self.md.push_str("\n\n");
+    }
+}
+
+/// The floor of the push exchange on this machine: a forked child plays the module
+/// (`AT+QISEND=1460\r` -> `\r\n> `, 1460 bytes -> `\r\nSEND OK\r\n`), the parent the host, over
+/// a pty, with plain blocking reads and writes: two single-threaded processes, like a C
+/// ping-pong. Run before any other thread exists (fork). Returns (bytes, seconds, CPU seconds of
+/// the host side).
+fn pingpong(chunks: usize) -> (f64, f64, f64) {
+    use std::os::fd::AsRawFd;
+    let (master, slave) = serialport::TTYPort::pair().expect("pty pair");
+    let (m, h) = (master.as_raw_fd(), slave.as_raw_fd());
+    // SAFETY: the child only does read/write/_exit on stack buffers.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork");
+    if pid == 0 {
+        let mut buf = [0u8; 4096];
+        let rd = |buf: &mut [u8]| unsafe { libc::read(m, buf.as_mut_ptr().cast(), buf.len()) };
+        let wr = |b: &[u8]| unsafe { libc::write(m, b.as_ptr().cast(), b.len()) };
+        for _ in 0..chunks {
+            loop {
+                let n = rd(&mut buf);
+                if n <= 0 || buf[n as usize - 1] == b'\r' {
+                    break;
+                }
+            }
+            wr(b"\r\n> ");
+            let mut got = 0;
+            while got < 1460 {
+                let n = rd(&mut buf[..1460 - got]);
+                if n <= 0 {
+                    break;
+                }
+                got += n as usize;
+            }
+            wr(b"\r\nSEND OK\r\n");
+        }
+        rd(&mut buf); // the host's last byte: it has read everything
+        unsafe { libc::_exit(0) };
+    }
+    let rd = |buf: &mut [u8]| unsafe { libc::read(h, buf.as_mut_ptr().cast(), buf.len()) };
+    let wr = |b: &[u8]| unsafe { libc::write(h, b.as_ptr().cast(), b.len()) };
+    let data = [0x55u8; 1460];
+    let mut buf = [0u8; 4096];
+    let t0 = Instant::now();
+    let c0 = thread_cpu();
+    for _ in 0..chunks {
+        wr(b"AT+QISEND=1460\r");
+        let mut have = 0;
+        while have < 19 {
+            // echo off: `\r\n> `
+            let n = rd(&mut buf);
+            assert!(n > 0);
+            have += n as usize;
+            if buf[n as usize - 1] == b' ' {
+                break;
+            }
+        }
+        wr(&data);
+        loop {
+            let n = rd(&mut buf);
+            assert!(n > 0);
+            if buf[n as usize - 1] == b'\n' {
+                break;
+            }
+        }
+    }
+    let el = t0.elapsed().as_secs_f64();
+    let cpu = thread_cpu() - c0;
+    wr(b"Q");
+    let mut st = 0;
+    unsafe { libc::waitpid(pid, &mut st, 0) };
+    drop((master, slave));
+    ((chunks * 1460) as f64, el, cpu)
+}
+
+/// CPU seconds of the calling thread.
+fn thread_cpu() -> f64 {
+    // SAFETY: getrusage fills a plain struct.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut ru) };
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = thread::available_parallelism().map_or(0, |n| n.get());
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    format!("{cores} cores ({cpu}), Linux {kernel}")
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn main() {
+    let quick = std::env::var("QTCP_BENCH_QUICK").is_ok_and(|v| v != "0" && !v.is_empty());
+    let only: Option<Vec<String>> = std::env::var("QTCP_BENCH_ONLY")
+        .ok()
+        .map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+    let want = |s: &str| only.as_ref().is_none_or(|o| o.iter().any(|x| x == s));
+    let floor = pingpong(if quick { 2000 } else { 20000 });
+    let mut b = Bench {
+        floor,
+        quick,
+        dir: tempfile::tempdir().expect("tempdir"),
+        sink: Server::sink(),
+        md: String::new(),
+        notes: Vec::new(),
+    };
+    let _ = Server::source;
+    let t0 = Instant::now();
+    let load_before = loadavg();
+    println!("qtcp benchmarks on {}; load average {load_before}", machine());
+    if want("push") {
+        b.section_push();
+    }
+    if want("recv") {
+        b.section_recv();
+    }
+    if want("unpaced") {
+        b.section_unpaced();
+    }
+    if want("memory") {
+        b.section_memory();
+    }
+    if want("startup") {
+        b.section_startup();
+    }
+    let total = t0.elapsed().as_secs_f64();
+    let load_after = loadavg();
+    println!("total {total:.0} s; load average {load_after}");
+    let _ = &b.notes;
+    if quick {
+        return;
+    }
+    let out = std::env::var("QTCP_BENCH_OUT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md"));
+    let mut md = String::new();
+    let _ = writeln!(md, "# qtcp benchmarks\n");
+    let _ = writeln!(
+        md,
+        "Generated by `cargo bench --bench qtcp` ({total:.0} s). Machine: {}. Load average \
+         {load_before} before, {load_after} after (the machine is shared: figures are noisy).\n",
+        machine()
+    );
+    md.push_str(&b.md);
+    if let Ok(notes) = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/NOTES.md"))
+    {
+        md.push_str(&notes);
+    }
+    std::fs::write(&out, md).expect("write BENCHMARKS.md");
+    println!("wrote {}", out.display());
+}
