@@ -39,6 +39,9 @@ pub fn max_response_time(cmd: &str) -> Duration {
     Duration::from_millis(ms)
 }
 
+/// How long a command already written may still take to complete after SIGINT/SIGTERM.
+pub const INTERRUPT_GRACE: Duration = Duration::from_secs(2);
+
 /// How a command's response ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expect {
@@ -117,6 +120,8 @@ pub struct Session {
     interrupt: Option<Arc<AtomicBool>>,
     /// While set, an interrupt does not end waits (a QISEND prompt/data phase must complete).
     hold_interrupt: bool,
+    /// When an interrupt was first noticed inside a command.
+    interrupt_seen: Option<Instant>,
     /// Lines of line noise (bytes outside printable ASCII) dropped so far.
     pub noise_lines: u64,
     /// Multiplies every table deadline (`--cmd-timeout` scaling is done by the caller).
@@ -143,6 +148,7 @@ impl Session {
             echo_seen: false,
             interrupt: None,
             hold_interrupt: false,
+            interrupt_seen: None,
             noise_lines: 0,
             min_timeout: Duration::ZERO,
             line_rate: 11_520,
@@ -281,7 +287,18 @@ impl Session {
             let next = if expect == Expect::Prompt {
                 self.next_token_uninterruptible(deadline)?
             } else {
-                self.next_token(deadline)?
+                // An interrupt does not abandon a response half-read (its tail would become the
+                // next process's answer): the command gets a short grace to complete.
+                let graced = match self.interrupt_seen {
+                    Some(at) => deadline.min(at + INTERRUPT_GRACE),
+                    None => deadline,
+                };
+                match self.next_token_in_command(graced)? {
+                    None if self.interrupt_seen.is_some() => {
+                        return Err(Error::new(ErrorClass::Interrupted, "interrupted"))
+                    }
+                    next => next,
+                }
             };
             let tok = match next {
                 Some(t) => t,
@@ -489,6 +506,28 @@ impl Session {
                 return Ok(None);
             }
             // Wake at least every 100 ms to notice an interrupt.
+            let step = deadline.min(now + Duration::from_millis(100));
+            if let Some(bytes) = self.port.read(step)? {
+                self.feed(&bytes);
+            }
+        }
+    }
+
+    /// Like [`Self::next_token`] but an interrupt only starts the grace period: waiting goes on
+    /// (re-checked every 100 ms) until `deadline`.
+    fn next_token_in_command(&mut self, mut deadline: Instant) -> Result<Option<Token>> {
+        loop {
+            if let Some(t) = self.tokens.pop_front() {
+                return Ok(Some(t));
+            }
+            let now = Instant::now();
+            if self.interrupted() && !self.hold_interrupt && self.interrupt_seen.is_none() {
+                self.interrupt_seen = Some(now);
+                deadline = deadline.min(now + INTERRUPT_GRACE);
+            }
+            if now >= deadline {
+                return Ok(None);
+            }
             let step = deadline.min(now + Duration::from_millis(100));
             if let Some(bytes) = self.port.read(step)? {
                 self.feed(&bytes);

@@ -41,7 +41,12 @@ fn blocks(readme: &str) -> Vec<Block> {
 }
 
 fn run_bash(dir: &std::path::Path, path: &str, script: &str, line: usize) {
+    use std::os::unix::process::CommandExt;
     let start = Instant::now();
+    // Output goes to files, not pipes: a background job the block forgot to stop must not keep
+    // the test waiting for end-of-file. The block runs in its own process group, killed after.
+    let out_path = dir.join(format!(".block-{line}.out"));
+    let out = std::fs::File::create(&out_path).unwrap();
     let mut child = Command::new("bash")
         .args(["-euo", "pipefail", "-c", script])
         .current_dir(dir)
@@ -49,26 +54,32 @@ fn run_bash(dir: &std::path::Path, path: &str, script: &str, line: usize) {
         .env("HOME", dir.join("home"))
         .env_remove("QTCP_PORT")
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(out.try_clone().unwrap())
+        .stderr(out)
+        .process_group(0)
         .spawn()
         .unwrap();
-    loop {
+    let pgid = child.id() as i32;
+    let status = loop {
         if let Some(st) = child.try_wait().unwrap() {
-            let out = child.wait_with_output().unwrap();
-            assert!(
-                st.success(),
-                "README.md block at line {line} failed ({st}):\n{script}\nstdout: {}\nstderr: {}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            return;
+            break Some(st);
         }
         if start.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            panic!("README.md block at line {line} did not finish within 120 s:\n{script}");
+            break None;
         }
         std::thread::sleep(Duration::from_millis(20));
+    };
+    unsafe { libc::kill(-pgid, libc::SIGTERM) };
+    let _ = child.wait();
+    let output = std::fs::read_to_string(&out_path).unwrap_or_default();
+    match status {
+        Some(st) => assert!(
+            st.success(),
+            "README.md block at line {line} failed ({st}):\n{script}\noutput:\n{output}"
+        ),
+        None => {
+            panic!("README.md block at line {line} did not finish within 120 s:\n{script}\noutput:\n{output}")
+        }
     }
 }
 
