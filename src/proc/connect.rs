@@ -44,7 +44,35 @@ fn proto(o: &ConnectOptions) -> &'static str {
     }
 }
 
+/// How long `connect` waits for GPRS attach when the module refuses QIOPEN for want of it (a
+/// module that has just rebooted attaches within seconds).
+pub const ATTACH_WAIT: Duration = Duration::from_secs(30);
+
 pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
+    match connect_once(s, o) {
+        Err(e) if e.class == ErrorClass::Network => {
+            let deadline = std::time::Instant::now() + ATTACH_WAIT;
+            while crate::proc::probe::gprs_attached(s)? != Some(true) {
+                if std::time::Instant::now() >= deadline {
+                    return Err(Error::new(
+                        ErrorClass::Network,
+                        format!(
+                            "QIOPEN refused: GPRS not attached within {}",
+                            humantime::format_duration(ATTACH_WAIT)
+                        ),
+                    ));
+                }
+                s.pump(std::time::Instant::now() + Duration::from_millis(500))?;
+            }
+            let mut rep = connect_once(s, o)?;
+            rep.actions.insert(0, "waited for GPRS attach".into());
+            Ok(rep)
+        }
+        other => other,
+    }
+}
+
+fn connect_once(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
     let mux = qimux(s)?;
     if mux && o.id.is_none() {
         return Err(Error::usage(
@@ -145,6 +173,14 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
         Outcome::Error => {
             // Chapter 3: check QIMUX and QISTAT and say which one was wrong.
             let st = qistat(s).map(|st| st.text).unwrap_or_default();
+            if st == "IP INITIAL" && crate::proc::probe::gprs_attached(s)? != Some(true) {
+                // A module that has just booted refuses QIOPEN until GPRS is attached.
+                return Err(Error::new(
+                    ErrorClass::Network,
+                    "GPRS is not attached (has the module just rebooted?)",
+                )
+                .with_detail(serde_json::json!({"gprs_attached": false})));
+            }
             let why = if qimux(s).unwrap_or(false) != mux {
                 "the multi-connection setting (QIMUX) changed under us".to_string()
             } else {
