@@ -301,6 +301,8 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
         }
         'qtcp;sim' {
             [CompletionResult]::new('--link', '--link', [CompletionResultType]::ParameterName, 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, as a serial server (ser2net raw mode) would: clients use --port tcp://HOST:PORT, one at a time')
+            [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Answer like a recorded module: replay a `--trace` FILE (repeatable: files are replayed in order, as one conversation); the engine flags are then ignored (see the long help)')
             [CompletionResult]::new('--echo', '--echo', [CompletionResultType]::ParameterName, 'Initial echo (ATE) setting')
             [CompletionResult]::new('--cmee', '--cmee', [CompletionResultType]::ParameterName, 'Initial AT+CMEE setting (0, 1 or 2)')
             [CompletionResult]::new('--ipr', '--ipr', [CompletionResultType]::ParameterName, 'Stored AT+IPR value (boot URCs RDY/+CFUN/+CPIN are shown only when it is not 0)')
@@ -338,6 +340,7 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('--cmd-timeout', '--cmd-timeout', [CompletionResultType]::ParameterName, 'Shortest deadline for any command (the table''s values are the module''s maximum response times plus 1 s)')
             [CompletionResult]::new('--reset-cmd', '--reset-cmd', [CompletionResultType]::ParameterName, 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]')
+            [CompletionResult]::new('--replay-timing', '--replay-timing', [CompletionResultType]::ParameterName, 'With --replay: reproduce the recorded delays between a command and each answer (default: answer at once)')
             [CompletionResult]::new('--boot', '--boot', [CompletionResultType]::ParameterName, 'Emit the power-on URC sequence when the simulator starts (default: already booted)')
             [CompletionResult]::new('--no-implicit-activation', '--no-implicit-activation', [CompletionResultType]::ParameterName, 'QIOPEN (and QIACT) in IP INITIAL answer ERROR instead of activating implicitly')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a readable transcript of the conversation on stderr')

@@ -288,6 +288,8 @@ set edit:completion:arg-completer[qtcp] = {|@words|
         }
         &'qtcp;sim'= {
             cand --link 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)'
+            cand --listen 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, as a serial server (ser2net raw mode) would: clients use --port tcp://HOST:PORT, one at a time'
+            cand --replay 'Answer like a recorded module: replay a `--trace` FILE (repeatable: files are replayed in order, as one conversation); the engine flags are then ignored (see the long help)'
             cand --echo 'Initial echo (ATE) setting'
             cand --cmee 'Initial AT+CMEE setting (0, 1 or 2)'
             cand --ipr 'Stored AT+IPR value (boot URCs RDY/+CFUN/+CPIN are shown only when it is not 0)'
@@ -325,6 +327,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand --cmd-timeout 'Shortest deadline for any command (the table''s values are the module''s maximum response times plus 1 s)'
             cand --reset-cmd 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir'
             cand --state-dir 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]'
+            cand --replay-timing 'With --replay: reproduce the recorded delays between a command and each answer (default: answer at once)'
             cand --boot 'Emit the power-on URC sequence when the simulator starts (default: already booted)'
             cand --no-implicit-activation 'QIOPEN (and QIACT) in IP INITIAL answer ERROR instead of activating implicitly'
             cand -v 'Print a readable transcript of the conversation on stderr'

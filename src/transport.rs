@@ -51,6 +51,10 @@ pub struct Transport {
     stop: Arc<AtomicBool>,
     reader: Option<JoinHandle<()>>,
     closed: Option<String>,
+    /// A serial server (`tcp://`): a connection it closes before the module said anything was
+    /// refused (busy), not lost: `port_unavailable` rather than `io`.
+    tcp: bool,
+    heard: bool,
     pub tracer: Tracer,
     // Declared last: dropped after the port handles, so the simulator outlives the client side.
     sim: Option<Simulator>,
@@ -69,10 +73,14 @@ impl Transport {
                         format!("cannot start the simulator: {e}"),
                     )
                 })?;
+                if let Some(addr) = sim.listen_addr() {
+                    // `sim:--listen ADDR`: the in-process simulator behind a TCP server
+                    return Self::open_tcp(&addr.to_string(), tracer, Some(sim));
+                }
                 let path = sim.port().to_string_lossy().into_owned();
                 Self::open_device(&path, "sim".into(), baud, tracer, Some(sim))
             }
-            PortSpec::Tcp(addr) => Self::open_tcp(addr, tracer),
+            PortSpec::Tcp(addr) => Self::open_tcp(addr, tracer, None),
         }
     }
 
@@ -108,14 +116,15 @@ impl Transport {
             stop,
             reader: Some(handle),
             closed: None,
+            tcp: false,
+            heard: false,
             tracer,
             sim,
         })
     }
 
-    fn open_tcp(addr: &str, tracer: Tracer) -> Result<Transport> {
-        let stream = TcpStream::connect(addr)
-            .map_err(|e| Error::new(ErrorClass::PortUnavailable, format!("tcp://{addr}: {e}")))?;
+    fn open_tcp(addr: &str, tracer: Tracer, sim: Option<Simulator>) -> Result<Transport> {
+        let stream = connect_tcp(addr)?;
         let _ = stream.set_nodelay(true);
         let mut reader = stream
             .try_clone()
@@ -166,8 +175,10 @@ impl Transport {
             stop,
             reader: Some(handle),
             closed: None,
+            tcp: true,
+            heard: false,
             tracer,
-            sim: None,
+            sim,
         })
     }
 
@@ -179,27 +190,39 @@ impl Transport {
     /// Write all bytes; `secret` is redacted in the trace.
     pub fn write(&mut self, bytes: &[u8], secret: Option<&[u8]>) -> Result<()> {
         self.tracer.record(Dir::Tx, bytes, secret);
-        self.writer
-            .write_all(bytes)
-            .and_then(|_| self.writer.flush())
-            .map_err(|e| Error::io(format!("{}: write failed: {e}", self.name)))
+        let r = self.writer.write_all(bytes).and_then(|_| self.writer.flush());
+        r.map_err(|e| self.lost(format!("{}: write failed: {e}", self.name)))
+    }
+
+    /// The error for a port that closed or failed: `io`, except a serial server that hung up
+    /// before the module sent a byte, which is a busy port (`port_unavailable`).
+    fn lost(&self, msg: String) -> Error {
+        if self.tcp && !self.heard {
+            Error::new(
+                ErrorClass::PortUnavailable,
+                format!("{msg} before the module said anything: port busy (another client connected?)"),
+            )
+        } else {
+            Error::io(msg)
+        }
     }
 
     /// Wait until `deadline` for bytes. `Ok(None)` means the deadline passed; a vanished device
     /// is an I/O error, never a hang.
     pub fn read(&mut self, deadline: Instant) -> Result<Option<Vec<u8>>> {
         if let Some(why) = &self.closed {
-            return Err(Error::io(format!("{}: {why}", self.name)));
+            return Err(self.lost(format!("{}: {why}", self.name)));
         }
         let wait = deadline.saturating_duration_since(Instant::now());
         match self.rx.recv_timeout(wait) {
             Ok(Rx::Bytes(b)) => {
+                self.heard = true;
                 self.tracer.record(Dir::Rx, &b, None);
                 Ok(Some(b))
             }
             Ok(Rx::Closed(why)) => {
                 self.closed = Some(why.clone());
-                Err(Error::io(format!("{}: {why}", self.name)))
+                Err(self.lost(format!("{}: {why}", self.name)))
             }
             Err(RecvTimeoutError::Timeout) => Ok(None),
             Err(RecvTimeoutError::Disconnected) => {
@@ -250,6 +273,44 @@ fn read_loop(mut port: serialport::TTYPort, tx: mpsc::Sender<Rx>, stop: Arc<Atom
             }
         }
     }
+}
+
+/// How long one connection attempt to a serial server may take.
+const TCP_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connect to a serial server; every failure is `port_unavailable` (exit 3), like a device that
+/// is missing or held, except an address without a port (`usage`).
+fn connect_tcp(addr: &str) -> Result<TcpStream> {
+    use std::net::ToSocketAddrs;
+    let unavailable = |m: String| Error::new(ErrorClass::PortUnavailable, format!("tcp://{addr}: {m}"));
+    if addr
+        .rsplit_once(':')
+        .is_none_or(|(h, p)| h.is_empty() || p.parse::<u16>().is_err())
+    {
+        return Err(Error::usage(format!("tcp://{addr}: expected tcp://HOST:PORT")));
+    }
+    let addrs: Vec<_> = addr
+        .to_socket_addrs()
+        .map_err(|e| unavailable(format!("cannot resolve: {e}")))?
+        .collect();
+    let mut last = None;
+    for a in &addrs {
+        match TcpStream::connect_timeout(a, TCP_CONNECT_TIMEOUT) {
+            Ok(s) => return Ok(s),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(match last {
+        Some(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+            unavailable("connection refused (is the serial server running, is the port right?)".into())
+        }
+        Some(e) if e.kind() == io::ErrorKind::TimedOut => unavailable(format!(
+            "no answer within {}",
+            humantime::format_duration(TCP_CONNECT_TIMEOUT)
+        )),
+        Some(e) => unavailable(e.to_string()),
+        None => unavailable("the name resolves to no address".into()),
+    })
 }
 
 fn port_error(path: &str, e: serialport::Error) -> Error {

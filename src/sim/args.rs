@@ -242,8 +242,23 @@ pub fn parse_map(s: &str) -> Result<MapEntry, String> {
 #[derive(clap::Args, Debug, Clone)]
 pub struct SimArgs {
     /// Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "listen")]
     pub link: Option<PathBuf>,
+
+    /// Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, as a serial
+    /// server (ser2net raw mode) would: clients use --port tcp://HOST:PORT, one at a time
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+
+    /// Answer like a recorded module: replay a `--trace` FILE (repeatable: files are replayed
+    /// in order, as one conversation); the engine flags are then ignored (see the long help)
+    #[arg(long = "replay", value_name = "FILE")]
+    pub replay: Vec<PathBuf>,
+
+    /// With --replay: reproduce the recorded delays between a command and each answer
+    /// (default: answer at once)
+    #[arg(long, requires = "replay")]
+    pub replay_timing: bool,
 
     /// Initial echo (ATE) setting
     #[arg(long, value_enum, default_value = "on", value_name = "on|off")]

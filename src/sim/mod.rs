@@ -8,8 +8,10 @@
 
 pub mod args;
 pub mod engine;
+pub mod listen;
 pub mod net;
 pub mod pty;
+pub mod replay;
 
 pub use args::SimArgs;
 
@@ -32,11 +34,58 @@ pub enum Ev {
     Stop,
 }
 
+/// What the engine thread drives: the simulated module ([`Engine`]) or a recorded one
+/// ([`replay::Replay`], `--replay`).
+trait Module {
+    fn host_bytes(&mut self, now: Instant, bytes: &[u8]);
+    fn net_event(&mut self, now: Instant, ev: NetEvent);
+    fn tick(&mut self, now: Instant);
+    fn next_deadline(&self) -> Option<Instant>;
+    fn take_actions(&mut self) -> Vec<Action>;
+}
+
+impl Module for Engine {
+    fn host_bytes(&mut self, now: Instant, bytes: &[u8]) {
+        Engine::host_bytes(self, now, bytes)
+    }
+    fn net_event(&mut self, now: Instant, ev: NetEvent) {
+        Engine::net_event(self, now, ev)
+    }
+    fn tick(&mut self, now: Instant) {
+        Engine::tick(self, now)
+    }
+    fn next_deadline(&self) -> Option<Instant> {
+        Engine::next_deadline(self)
+    }
+    fn take_actions(&mut self) -> Vec<Action> {
+        Engine::take_actions(self)
+    }
+}
+
+impl Module for replay::Replay {
+    fn host_bytes(&mut self, now: Instant, bytes: &[u8]) {
+        replay::Replay::host_bytes(self, now, bytes)
+    }
+    fn net_event(&mut self, _now: Instant, _ev: NetEvent) {}
+    fn tick(&mut self, now: Instant) {
+        replay::Replay::tick(self, now)
+    }
+    fn next_deadline(&self) -> Option<Instant> {
+        replay::Replay::next_deadline(self)
+    }
+    fn take_actions(&mut self) -> Vec<Action> {
+        replay::Replay::take_actions(self)
+    }
+}
+
 /// A running simulator: the engine thread owns the pty master; this handle keeps a slave fd open
-/// so clients can open and close the port any number of times without a hang-up.
+/// so clients can open and close the port any number of times without a hang-up. With
+/// `--listen` there is no pty: the line is a TCP server ([`listen`]).
 pub struct Simulator {
     port: PathBuf,
     link: Option<PathBuf>,
+    listen: Option<std::net::SocketAddr>,
+    replay: Option<Arc<Mutex<replay::Status>>>,
     stop: Arc<AtomicBool>,
     reader_stop: Arc<AtomicBool>,
     ev_tx: Sender<Ev>,
@@ -46,17 +95,25 @@ pub struct Simulator {
 
 impl Simulator {
     pub fn start(args: &SimArgs) -> std::io::Result<Simulator> {
-        let (master, slave) = pty::open_pair()?;
-        let port = PathBuf::from(
-            slave
-                .name()
-                .ok_or_else(|| std::io::Error::other("pty slave has no name"))?,
-        );
+        let script = if args.replay.is_empty() {
+            None
+        } else {
+            Some(replay::Script::load(&args.replay)?)
+        };
+        let replay = script.map(|s| replay::Replay::new(s, args.replay_timing));
+        let replay_status = replay.as_ref().map(replay::Replay::status);
+        let pair = match args.listen {
+            Some(_) => None,
+            None => Some(pty::open_pair()?),
+        };
         let log = match &args.host_log {
             Some(p) => Some(OpenOptions::new().create(true).append(true).open(p)?),
             None => None,
         };
-        if let Some(l) = &args.link {
+        if let (Some(l), Some((_, slave))) = (&args.link, &pair) {
+            let port = slave
+                .name()
+                .ok_or_else(|| std::io::Error::other("pty slave has no name"))?;
             if let Ok(md) = std::fs::symlink_metadata(l) {
                 if md.file_type().is_symlink() {
                     std::fs::remove_file(l)?;
@@ -67,7 +124,7 @@ impl Simulator {
                     ));
                 }
             }
-            std::os::unix::fs::symlink(&port, l)?;
+            std::os::unix::fs::symlink(port, l)?;
         }
         let stop = Arc::new(AtomicBool::new(false));
         let (ev_tx, ev_rx) = channel::<Ev>();
@@ -78,20 +135,44 @@ impl Simulator {
         });
         let reader_stop = Arc::new(AtomicBool::new(false));
         let mut threads = Vec::new();
-        threads.push(pty::spawn_reader(
-            &master,
-            ev_tx.clone(),
-            reader_stop.clone(),
-            args.line_baud,
-        )?);
-        threads.push(pty::spawn_writer(
-            master,
-            w_rx,
-            stop.clone(),
-            args.line_baud,
-            fragment,
-        )?);
-        let slave = Arc::new(Mutex::new(Some(slave)));
+        let (port, listen, slave) = match pair {
+            Some((master, slave)) => {
+                let port = PathBuf::from(
+                    slave
+                        .name()
+                        .ok_or_else(|| std::io::Error::other("pty slave has no name"))?,
+                );
+                threads.push(pty::spawn_reader(
+                    &master,
+                    ev_tx.clone(),
+                    reader_stop.clone(),
+                    args.line_baud,
+                )?);
+                threads.push(pty::spawn_writer(
+                    master,
+                    w_rx,
+                    stop.clone(),
+                    args.line_baud,
+                    fragment,
+                )?);
+                (port, None, Some(slave))
+            }
+            None => {
+                let addr = args.listen.as_deref().unwrap_or_default();
+                let (bound, t) = listen::spawn(
+                    addr,
+                    ev_tx.clone(),
+                    w_rx,
+                    stop.clone(),
+                    reader_stop.clone(),
+                    args.line_baud,
+                    fragment,
+                )?;
+                threads.extend(t);
+                (PathBuf::from(format!("tcp://{bound}")), Some(bound), None)
+            }
+        };
+        let slave = Arc::new(Mutex::new(slave));
         let slave2 = slave.clone();
         let args2 = args.clone();
         let reader_stop2 = reader_stop.clone();
@@ -100,7 +181,10 @@ impl Simulator {
         let engine_thread = std::thread::Builder::new()
             .name("sim-engine".into())
             .spawn(move || {
-                let mut engine = Engine::new(&args2, start);
+                let mut engine: Box<dyn Module> = match replay {
+                    Some(r) => Box::new(r),
+                    None => Box::new(Engine::new(&args2, start)),
+                };
                 let mut net = net::Net::new(tx2);
                 let mut log = log;
                 let mut w_tx = Some(w_tx);
@@ -138,6 +222,8 @@ impl Simulator {
         Ok(Simulator {
             port,
             link: args.link.clone(),
+            listen,
+            replay: replay_status,
             stop,
             reader_stop,
             ev_tx,
@@ -146,9 +232,22 @@ impl Simulator {
         })
     }
 
-    /// The slave device path (`/dev/pts/N`) clients open.
+    /// What clients pass to `--port`: the slave device path (`/dev/pts/N`), or with `--listen`
+    /// `tcp://HOST:PORT`.
     pub fn port(&self) -> &Path {
         &self.port
+    }
+
+    /// With `--listen`: the bound address (the real port when 0 was asked for).
+    pub fn listen_addr(&self) -> Option<std::net::SocketAddr> {
+        self.listen
+    }
+
+    /// With `--replay`: how the replay went so far.
+    pub fn replay_status(&self) -> Option<replay::Status> {
+        self.replay
+            .as_ref()
+            .and_then(|s| s.lock().ok().map(|s| s.clone()))
     }
 
     /// The `--link` symlink, if any.
