@@ -124,6 +124,8 @@ pub struct Session {
     interrupt_seen: Option<Instant>,
     /// Lines of line noise (bytes outside printable ASCII) dropped so far.
     pub noise_lines: u64,
+    /// The last command lines written (upper case), to recognise the echo of an older command.
+    sent: VecDeque<String>,
     /// Multiplies every table deadline (`--cmd-timeout` scaling is done by the caller).
     pub min_timeout: Duration,
     /// Bytes per second of the serial line, to stretch deadlines of long responses.
@@ -150,6 +152,7 @@ impl Session {
             hold_interrupt: false,
             interrupt_seen: None,
             noise_lines: 0,
+            sent: VecDeque::new(),
             min_timeout: Duration::ZERO,
             line_rate: 11_520,
             rebooted: false,
@@ -272,6 +275,10 @@ impl Session {
         line.extend_from_slice(cmd.as_bytes());
         line.push(b'\r');
         self.port.write(&line, secret.map(str::as_bytes))?;
+        if self.sent.len() >= 16 {
+            self.sent.pop_front();
+        }
+        self.sent.push_back(cmd.trim().to_ascii_uppercase());
         self.await_response(cmd, expect, timeout)
     }
 
@@ -280,6 +287,11 @@ impl Session {
         let deadline = Instant::now() + timeout;
         let info_prefix = info_prefix(cmd);
         let mut r = Response::default();
+        // With echo on, the echo of an older command (one that timed out, or was cut short by
+        // a reboot) means what follows is its late response, not ours: skip it until our own
+        // echo. Without this every later command read its predecessor's answer.
+        let mut skipping = false;
+        let ours = cmd.trim().to_ascii_uppercase();
         loop {
             // Once AT+QISEND=<n> is written the module will prompt and then count <n> bytes:
             // an interrupt must not abandon it there (the caller completes the chunk), so the
@@ -311,7 +323,22 @@ impl Session {
                 }
             };
             match tok {
-                Token::Echo(_) => self.echo_seen = true,
+                Token::Echo(e) => {
+                    self.echo_seen = true;
+                    let e = String::from_utf8_lossy(&e).trim().to_ascii_uppercase();
+                    if e == ours {
+                        skipping = false;
+                    } else if self.sent.contains(&e) {
+                        skipping = true;
+                    } else {
+                        continue;
+                    }
+                    // Anything before an echo belonged to an older command (payloads are kept).
+                    r = Response {
+                        payloads: std::mem::take(&mut r.payloads),
+                        ..Response::default()
+                    };
+                }
                 Token::Line(bytes) if is_noise(&bytes) => {
                     // Line noise: no response of the QI set holds such bytes. Taking it for an
                     // information line would shift every field after it.
@@ -334,6 +361,9 @@ impl Session {
                             continue;
                         }
                     }
+                    if skipping {
+                        continue;
+                    }
                     match expect {
                         Expect::Line => {
                             r.outcome = Some(Outcome::Line(text));
@@ -351,6 +381,7 @@ impl Session {
                         _ => r.lines.push(text),
                     }
                 }
+                Token::Final(_) | Token::Qi { .. } | Token::Prompt if skipping => {}
                 Token::Final(f) => {
                     let outcome = match f {
                         Final::Ok => Outcome::Ok,

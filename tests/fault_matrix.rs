@@ -62,10 +62,10 @@ impl Ctx {
     #[track_caller]
     fn then(&self, sim: &Sim, args: &[&str], code: i32) -> Run {
         let r = run(sim, Duration::from_secs(40), args);
+        // The subcommand and its flags (no paths or ports: the file is generated).
         let what = args
             .iter()
-            .filter(|a| **a != "--json")
-            .take(2)
+            .filter(|a| **a != "--json" && !a.contains('/') && !a.contains(':'))
             .copied()
             .collect::<Vec<_>>()
             .join(" ");
@@ -664,6 +664,49 @@ fn cases() -> Vec<Case> {
             30,
             |c| ok_script(c, "fragment=1/8ms")
         ),
+        // ---- recv (retrieve mode): the server sends the case file
+        case!(
+            "peer close (server sends, then closes)",
+            "recv --bytes",
+            9,
+            15,
+            |c| { recv_case(c, &[], true, &["--bytes", "100000"], 0) }
+        ),
+        case!("noise=0.2", "recv --bytes", 0, 15, |c| recv_case(
+            c,
+            &["--fault", "noise=0.2", "--seed", "5"],
+            false,
+            &["--bytes", "60000"],
+            0
+        )),
+        case!("fragment=64/1ms", "recv --bytes", 0, 20, |c| recv_case(
+            c,
+            &["--fault", "fragment=64/1ms"],
+            false,
+            &["--bytes", "60000"],
+            0
+        )),
+        case!("reboot (timed)", "recv --bytes", 9, 15, |c| recv_case(
+            c,
+            &["--downlink", "20KB/s", "--fault", "reboot-after=1500ms"],
+            false,
+            &["--bytes", "60000"],
+            0
+        )),
+        case!("+PDP DEACT (timed)", "recv --bytes", 7, 15, |c| recv_case(
+            c,
+            &["--downlink", "20KB/s", "--fault", "pdp-deact-after=1500ms"],
+            false,
+            &["--bytes", "60000"],
+            0
+        )),
+        case!("device vanishes", "recv --bytes", 13, 15, |c| recv_case(
+            c,
+            &["--downlink", "20KB/s", "--fault", "vanish-after=1500ms"],
+            false,
+            &["--bytes", "60000"],
+            3
+        )),
         // ---- the device vanishes (pty closed under the client)
         case!("device vanishes", "probe", 13, 10, |c| {
             let s = sim(&["--fault", "fragment=1/3ms", "--fault", "vanish-after=500ms"]);
@@ -716,6 +759,60 @@ fn cases() -> Vec<Case> {
             vanished_next(c, &s);
         }),
     ]
+}
+
+/// attach (retrieve mode), connect to a server that sends the case file (and closes when
+/// `close`), then `recv --out FILE ARGS`: whatever the exit, the bytes written are a prefix of
+/// the file (all of it on success). `next_code` is what the next `probe` must return.
+fn recv_case(c: &Ctx, flags: &[&str], close: bool, args: &[&str], next_code: i32) {
+    let s = sim(flags);
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap().to_string();
+    let data = random_bytes(FILE_LEN, 18);
+    let d2 = data.clone();
+    let server = std::thread::spawn(move || {
+        use std::io::Write;
+        let (mut sock, _) = l.accept().unwrap();
+        let _ = sock.write_all(&d2);
+        if close {
+            let _ = sock.shutdown(std::net::Shutdown::Both);
+        } else {
+            // Keep the connection open while the case runs.
+            std::thread::sleep(Duration::from_secs(20));
+        }
+    });
+    run(
+        &s,
+        Duration::from_secs(20),
+        &["--json", "attach", "--apn", "CMNET", "--recv", "retrieve"],
+    )
+    .assert_code(0);
+    connect(&s, &addr);
+    let out = s.path("got.bin");
+    let mut full = vec![
+        "--json",
+        "recv",
+        "--out",
+        out.to_str().unwrap(),
+        "--timeout",
+        "20s",
+    ];
+    full.extend_from_slice(args);
+    let r = c.op(&s, &full);
+    let got = std::fs::read(&out).unwrap_or_default();
+    assert!(
+        got.len() <= data.len() && got[..] == data[..got.len()],
+        "received bytes are not a prefix of the file"
+    );
+    if c.expect == 0 || close {
+        assert_eq!(got.len(), data.len(), "{}", String::from_utf8_lossy(&r.stdout));
+    }
+    if next_code == 3 {
+        vanished_next(c, &s);
+    } else {
+        c.then(&s, &["--json", "probe"], next_code);
+    }
+    drop(server);
 }
 
 fn sim_case(c: &Ctx, kind: &str, op: &str) {
@@ -786,6 +883,15 @@ fn vanished_next(c: &Ctx, s: &Sim) {
 
 // ---------------------------------------------------------------------------------------------
 // The runner
+
+/// Cases whose documented outcome is not met yet (reported in RELIABILITY.md): they are run and
+/// shown in the matrix as KNOWN BUG without failing the suite; one that starts passing fails
+/// it, so the entry is removed when the bug is fixed.
+const KNOWN_BUGS: &[(&str, &str, &str)] = &[(
+    "reboot (timed)",
+    "recv --bytes",
+    "recv reports a reboot as module_silent (4); README documents connection_lost (9)",
+)];
 
 struct Row {
     fault: &'static str,
@@ -862,6 +968,15 @@ fn fault_matrix() {
     }
     let mut rows = std::mem::take(&mut *rows.lock().unwrap());
     rows.sort_by_key(|(i, _)| *i);
+    for (_, r) in rows.iter_mut() {
+        if let Some(k) = KNOWN_BUGS.iter().find(|k| k.0 == r.fault && k.1 == r.op) {
+            r.failure = match r.failure.take() {
+                Some(_) => None,
+                None => Some(format!("passes now: remove it from KNOWN_BUGS ({})", k.2)),
+            };
+            r.next.push(format!("KNOWN BUG: {}", k.2));
+        }
+    }
     let failed: Vec<&Row> = rows
         .iter()
         .map(|(_, r)| r)
@@ -921,7 +1036,13 @@ fn write_matrix(rows: &[&Row]) {
             r.secs,
             limits.get(&(r.fault, r.op)).copied().unwrap_or(0),
             r.next.join("; "),
-            if r.failure.is_some() { "**FAIL**" } else { "pass" }
+            if r.failure.is_some() {
+                "**FAIL**"
+            } else if r.next.iter().any(|n| n.starts_with("KNOWN BUG")) {
+                "**KNOWN BUG**"
+            } else {
+                "pass"
+            }
         ));
     }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("RELIABILITY-matrix.md");

@@ -184,6 +184,18 @@ fn text_cmd(s: &mut Session, cmd: &str) -> Result<Vec<String>> {
 /// Synchronise, then read everything `qtcp probe` reports. SIM and network problems are fields,
 /// not errors; `save_baud` fixes the rate with `AT+IPR=<baud>&W`.
 pub fn probe(s: &mut Session, sync_opts: &SyncOptions, save_baud: Option<u32>) -> Result<ModuleInfo> {
+    match probe_once(s, sync_opts, save_baud) {
+        // RDY in the middle: the module rebooted under us; synchronise again and read it anew
+        // (once), instead of failing on whichever query the reboot happened to hit.
+        Err(e) if s.rebooted() && e.class != ErrorClass::Io && e.class != ErrorClass::Interrupted => {
+            s.clear_rebooted();
+            probe_once(s, sync_opts, save_baud)
+        }
+        r => r,
+    }
+}
+
+fn probe_once(s: &mut Session, sync_opts: &SyncOptions, save_baud: Option<u32>) -> Result<ModuleInfo> {
     let mut info = ModuleInfo {
         sync_attempts: sync(s, sync_opts)?,
         ..Default::default()
