@@ -887,11 +887,7 @@ fn vanished_next(c: &Ctx, s: &Sim) {
 /// Cases whose documented outcome is not met yet (reported in RELIABILITY.md): they are run and
 /// shown in the matrix as KNOWN BUG without failing the suite; one that starts passing fails
 /// it, so the entry is removed when the bug is fixed.
-const KNOWN_BUGS: &[(&str, &str, &str)] = &[(
-    "reboot (timed)",
-    "recv --bytes",
-    "recv reports a reboot as module_silent (4); README documents connection_lost (9)",
-)];
+const KNOWN_BUGS: &[(&str, &str, &str)] = &[];
 
 struct Row {
     fault: &'static str,

@@ -311,7 +311,15 @@ pub fn recv(s: &mut Session, o: &RecvOptions, sink: &mut dyn RecvSink) -> Result
     if let Some(f) = user_flag {
         s.set_interrupt(f);
     }
-    r
+    // A reboot that cut a command short surfaces as "no answer": it is the connection that is
+    // gone (exit 9), as for send.
+    r.map_err(|e| {
+        if e.class == ErrorClass::ModuleSilent && s.rebooted() {
+            Error::new(ErrorClass::ConnectionLost, format!("{}: the connection is gone", e.message))
+        } else {
+            e
+        }
+    })
 }
 
 fn recv_inner(
