@@ -506,19 +506,19 @@ fn cases() -> Vec<Case> {
             c,
             &["attach", "--apn", "CMNET"]
         )),
-        case!("silent (everything)", "connect", 4, 6, |c| silent_all(
+        case!("silent (everything)", "connect", 4, 15, |c| silent_all(
             c,
             &["connect", "127.0.0.1:9"]
         )),
-        case!("silent (everything)", "send", 4, 6, |c| silent_all(
+        case!("silent (everything)", "send", 4, 15, |c| silent_all(
             c,
             &["send", "--data", "x"]
         )),
-        case!("silent (everything)", "sack-watch", 4, 6, |c| silent_all(
+        case!("silent (everything)", "sack-watch", 4, 15, |c| silent_all(
             c,
             &["sack-watch"]
         )),
-        case!("silent (everything)", "close", 4, 6, |c| silent_all(
+        case!("silent (everything)", "close", 4, 15, |c| silent_all(
             c,
             &["close"]
         )),
@@ -560,13 +560,11 @@ fn cases() -> Vec<Case> {
             let (_, path) = file(&s, 14);
             c.op(&s, &["--json", "push", &path, &sink.addr]);
         }),
-        case!("sync-after=3", "connect", 4, 10, |c| {
+        case!("sync-after=3", "connect", 0, 10, |c| {
             let s = sim(&["--fault", "sync-after=3"]);
             let sink = Sink::start();
             c.op(&s, &["--json", "connect", &sink.addr]);
-            c.note("the user runs probe (it synchronises) first");
-            c.then(&s, &["--json", "probe"], 0);
-            c.then(&s, &["--json", "connect", &sink.addr], 0);
+            c.then(&s, &["--json", "send", "--data", "x", "--wait-ack"], 0);
         }),
         // ---- module reboots
         case!("reboot (after bytes)", "send", 9, 20, |c| send_with(

@@ -17,6 +17,7 @@ pub struct CloseCmd {
 pub fn run(port: &PortArgs, cmd: CloseCmd) -> ExitCode {
     let job = |name: &str| {
         let mut s = port.open_port(name)?;
+        crate::proc::probe::sync(&mut s, &crate::proc::probe::SyncOptions::default())?;
         close(&mut s, cmd.id, cmd.deact).map(|r| to_value(&r))
     };
     run_ports(port, "close", job, key_values)

@@ -121,10 +121,14 @@ impl PortArgs {
         Ok(ports.remove(0))
     }
 
-    /// Open the one port of a single-port command.
+    /// Open the one port of a single-port command, synchronised: a module that has just
+    /// rebooted or lost autobaud lock gets its `AT`s (recommended process, 9.1) before the
+    /// command that matters, so that command is never the one that goes unanswered.
     pub fn open(&self) -> Result<Session, Error> {
         let port = self.single()?;
-        self.open_port(&port)
+        let mut s = self.open_port(&port)?;
+        crate::proc::probe::sync(&mut s, &crate::proc::probe::SyncOptions::default())?;
+        Ok(s)
     }
 
     pub fn open_port(&self, port: &str) -> Result<Session, Error> {

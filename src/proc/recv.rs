@@ -315,7 +315,10 @@ pub fn recv(s: &mut Session, o: &RecvOptions, sink: &mut dyn RecvSink) -> Result
     // gone (exit 9), as for send.
     r.map_err(|e| {
         if e.class == ErrorClass::ModuleSilent && s.rebooted() {
-            Error::new(ErrorClass::ConnectionLost, format!("{}: the connection is gone", e.message))
+            Error::new(
+                ErrorClass::ConnectionLost,
+                format!("{}: the connection is gone", e.message),
+            )
         } else {
             e
         }
