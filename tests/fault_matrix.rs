@@ -707,7 +707,7 @@ fn cases() -> Vec<Case> {
         )),
         // ---- the device vanishes (pty closed under the client)
         case!("device vanishes", "probe", 13, 10, |c| {
-            let s = sim(&["--fault", "fragment=1/3ms", "--fault", "vanish-after=500ms"]);
+            let s = sim(&["--line-baud", "1200", "--fault", "vanish-after=500ms"]);
             c.op(&s, &["--json", "probe"]);
             vanished_next(c, &s);
         }),

@@ -31,6 +31,7 @@ impl DestArgs {
             reuse,
             timeout: self.timeout,
             transparent: false,
+            retried: false,
         })
     }
 }

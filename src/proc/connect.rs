@@ -21,6 +21,8 @@ pub struct ConnectOptions {
     pub timeout: Duration,
     /// Transparent mode: expect `CONNECT` instead of `CONNECT OK`.
     pub transparent: bool,
+    /// Internal: this is the one retry after QIOPEN was refused in IP INITIAL.
+    pub retried: bool,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -50,9 +52,9 @@ pub const ATTACH_WAIT: Duration = Duration::from_secs(30);
 
 pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
     match connect_once(s, o) {
-        Err(e) if e.class == ErrorClass::Network => {
+        Err(e) if e.detail.as_ref().is_some_and(|d| d["retry_open"] == true) => {
             let deadline = std::time::Instant::now() + ATTACH_WAIT;
-            while crate::proc::probe::gprs_attached(s)? != Some(true) {
+            while !network_ready(s)? {
                 if std::time::Instant::now() >= deadline {
                     return Err(Error::new(
                         ErrorClass::Network,
@@ -64,12 +66,24 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
                 }
                 s.pump(std::time::Instant::now() + Duration::from_millis(500))?;
             }
-            let mut rep = connect_once(s, o)?;
+            let again = ConnectOptions {
+                retried: true,
+                ..o.clone()
+            };
+            let mut rep = connect_once(s, &again)?;
             rep.actions.insert(0, "waited for GPRS attach".into());
             Ok(rep)
         }
         other => other,
     }
+}
+
+/// Registered on the network (CS) and GPRS attached: what a module needs before QIOPEN can
+/// activate the context by itself.
+fn network_ready(s: &mut Session) -> Result<bool> {
+    use crate::proc::probe::{gprs_attached, reg_stat, registration};
+    let registered = registration(reg_stat(s, "AT+CREG?", "+CREG:")?).registered;
+    Ok(registered && gprs_attached(s)? == Some(true))
 }
 
 fn connect_once(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
@@ -173,13 +187,15 @@ fn connect_once(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
         Outcome::Error => {
             // Chapter 3: check QIMUX and QISTAT and say which one was wrong.
             let st = qistat(s).map(|st| st.text).unwrap_or_default();
-            if st == "IP INITIAL" && crate::proc::probe::gprs_attached(s)? != Some(true) {
-                // A module that has just booted refuses QIOPEN until GPRS is attached.
+            if st == "IP INITIAL" && !o.retried {
+                // A module that has just booted refuses QIOPEN until it is registered and GPRS
+                // is attached (which may have happened by the time we ask): wait for that, then
+                // try once more.
                 return Err(Error::new(
                     ErrorClass::Network,
-                    "GPRS is not attached (has the module just rebooted?)",
+                    "QIOPEN refused in IP INITIAL (has the module just rebooted?)",
                 )
-                .with_detail(serde_json::json!({"gprs_attached": false})));
+                .with_detail(serde_json::json!({"retry_open": true})));
             }
             let why = if qimux(s).unwrap_or(false) != mux {
                 "the multi-connection setting (QIMUX) changed under us".to_string()
