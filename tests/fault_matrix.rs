@@ -95,6 +95,15 @@ fn last_json(r: &Run) -> Value {
     serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {text:?}\n{}", r.stderr))
 }
 
+/// Short guard times for transparent mode (qtcp's --guard must cover them).
+const TRANSPARENT_SIM: [&str; 4] = ["--guard-before", "300ms", "--guard-after", "200ms"];
+
+fn transparent_args<'a>(dest: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec!["--json", "transparent", dest, "--guard", "400ms"];
+    a.extend_from_slice(extra);
+    a
+}
+
 fn sim(flags: &[&str]) -> Sim {
     let mut f = vec![FAST];
     f.extend_from_slice(flags);
@@ -698,6 +707,52 @@ fn cases() -> Vec<Case> {
             &["--bytes", "60000"],
             0
         )),
+        // ---- transparent mode (data mode): stdin is empty, so --linger keeps the bridge up
+        // until the fault; a later command in the script works from what is left.
+        case!("peer close", "transparent", 9, 15, |c| {
+            let s = sim(&TRANSPARENT_SIM);
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let addr = l.local_addr().unwrap().to_string();
+            // The server accepts and closes at once: CLOSED arrives in data mode.
+            std::thread::spawn(move || drop(l.accept()));
+            let r = c.op(&s, &transparent_args(&addr, &["--linger", "5s"]));
+            assert!(r.stdout.is_empty(), "the module's CLOSED is not data");
+            let sink = Sink::start();
+            c.then(&s, &["--json", "connect", &sink.addr], 0);
+        }),
+        case!("+PDP DEACT (timed)", "transparent", 7, 15, |c| {
+            let mut flags = TRANSPARENT_SIM.to_vec();
+            flags.extend(["--fault", "pdp-deact-after=1500ms"]);
+            let s = sim(&flags);
+            let sink = Sink::start();
+            c.op(&s, &transparent_args(&sink.addr, &["--linger", "8s"]));
+            c.then(&s, &["--json", "connect", &sink.addr], 0);
+        }),
+        case!("CONNECT FAIL", "transparent", 8, 15, |c| {
+            let mut flags = TRANSPARENT_SIM.to_vec();
+            flags.extend(["--fault", "connect-fail=1"]);
+            let s = sim(&flags);
+            let sink = Sink::start();
+            c.op(&s, &transparent_args(&sink.addr, &[]));
+            c.then(&s, &transparent_args(&sink.addr, &["--close"]), 0);
+        }),
+        case!("silent (QIOPEN)", "transparent", 8, 15, |c| {
+            let mut flags = TRANSPARENT_SIM.to_vec();
+            flags.extend(["--fault", "silent=AT+QIOPEN"]);
+            let s = sim(&flags);
+            let sink = Sink::start();
+            c.op(&s, &transparent_args(&sink.addr, &["--timeout", "2s"]));
+            c.note("persistent: the module never answers QIOPEN; probe still works");
+            c.then(&s, &["--json", "probe"], 0);
+        }),
+        case!("device vanishes", "transparent", 13, 15, |c| {
+            let mut flags = TRANSPARENT_SIM.to_vec();
+            flags.extend(["--fault", "vanish-after=1500ms"]);
+            let s = sim(&flags);
+            let sink = Sink::start();
+            c.op(&s, &transparent_args(&sink.addr, &["--linger", "8s"]));
+            vanished_next(c, &s);
+        }),
         case!("device vanishes", "recv --bytes", 13, 15, |c| recv_case(
             c,
             &["--downlink", "20KB/s", "--fault", "vanish-after=1500ms"],
