@@ -197,6 +197,33 @@ pub fn send<R: Read>(
     // A session error inside the loop (no answer, device gone, interrupt, RDY) ends the send
     // through the same path as a lost connection, so the report (acknowledged offset) is kept;
     // a reboot may be reconnected from like CLOSED.
+    macro_rules! reconnect_call {
+        ($stop:expr) => {
+            try_reconnect(
+                s,
+                o,
+                &mut rep,
+                &mut flow,
+                &mut buffer,
+                &mut buf_start,
+                &mut next,
+                $stop,
+                ev,
+            )
+        };
+    }
+    // With --reconnect, reopen and go on from the first unacknowledged byte; else stop.
+    macro_rules! reconnect_or_stop {
+        ($l:lifetime, $stop:expr) => {
+            match tri!($l, reconnect_call!($stop)) {
+                Some(stop) => break $l Err(stop),
+                None => {
+                    last_progress = Instant::now();
+                    continue $l;
+                }
+            }
+        };
+    }
     macro_rules! tri {
         ($l:lifetime, $e:expr) => {
             match $e {
@@ -204,17 +231,7 @@ pub fn send<R: Read>(
                 Err(e) => match session_stop(s, e) {
                     Stop::Fatal(e) => break $l Err(Stop::Fatal(e)),
                     stop => {
-                        match try_reconnect(
-                            s,
-                            o,
-                            &mut rep,
-                            &mut flow,
-                            &mut buffer,
-                            &mut buf_start,
-                            &mut next,
-                            stop,
-                            ev,
-                        ) {
+                        match reconnect_call!(stop) {
                             Ok(Some(stop)) => break $l Err(stop),
                             Ok(None) => {
                                 last_progress = Instant::now();
@@ -251,23 +268,7 @@ pub fn send<R: Read>(
             break Err(Stop::Lost(ErrorClass::Interrupted, "interrupted".into()));
         }
         if let Some(stop) = check_urcs(s, o.id) {
-            match tri!('outer, try_reconnect(
-                s,
-                o,
-                &mut rep,
-                &mut flow,
-                &mut buffer,
-                &mut buf_start,
-                &mut next,
-                stop,
-                ev,
-            )) {
-                Some(stop) => break 'outer Err(stop),
-                None => {
-                    last_progress = Instant::now();
-                    continue;
-                }
-            }
+            reconnect_or_stop!('outer, stop)
         }
 
         let held = if o.udp { 0 } else { flow.unacked_bound() as usize };
@@ -302,23 +303,7 @@ pub fn send<R: Read>(
                     });
                 }
                 Err(stop) => {
-                    match tri!('outer, try_reconnect(
-                        s,
-                        o,
-                        &mut rep,
-                        &mut flow,
-                        &mut buffer,
-                        &mut buf_start,
-                        &mut next,
-                        stop,
-                        ev,
-                    )) {
-                        Some(stop) => break 'outer Err(stop),
-                        None => {
-                            last_progress = Instant::now();
-                            continue;
-                        }
-                    }
+                    reconnect_or_stop!('outer, stop)
                 }
             }
             continue;
@@ -368,20 +353,7 @@ pub fn send<R: Read>(
                             humantime::format_duration(o.ack_timeout)
                         ),
                     );
-                    match tri!('outer, try_reconnect(
-                        s,
-                        o,
-                        &mut rep,
-                        &mut flow,
-                        &mut buffer,
-                        &mut buf_start,
-                        &mut next,
-                        stop,
-                        ev,
-                    )) {
-                        Some(stop) => break 'outer Err(stop),
-                        None => last_progress = Instant::now(),
-                    }
+                    reconnect_or_stop!('outer, stop)
                 }
             }
             None => {
@@ -392,20 +364,7 @@ pub fn send<R: Read>(
                         "the connection is gone (QISACK answered ERROR)".into(),
                     )
                 });
-                match tri!('outer, try_reconnect(
-                    s,
-                    o,
-                    &mut rep,
-                    &mut flow,
-                    &mut buffer,
-                    &mut buf_start,
-                    &mut next,
-                    stop,
-                    ev,
-                )) {
-                    Some(stop) => break 'outer Err(stop),
-                    None => last_progress = Instant::now(),
-                }
+                reconnect_or_stop!('outer, stop)
             }
         }
     };
