@@ -7,10 +7,10 @@ use base64::Engine;
 use common::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, UdpSocket};
+use std::io::{BufRead, BufReader, Read};
+use std::net::UdpSocket;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -23,47 +23,6 @@ fn sha(b: &[u8]) -> Vec<u8> {
 
 fn b64(s: &str) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD.decode(s).unwrap()
-}
-
-/// A loopback TCP server whose one connection is driven by the test: each `Vec` sent on the
-/// channel is written, an empty one closes the connection.
-struct Server {
-    addr: String,
-    tx: Sender<Vec<u8>>,
-    _t: JoinHandle<()>,
-}
-
-impl Server {
-    fn start() -> Server {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = l.local_addr().unwrap().to_string();
-        let (tx, rx) = mpsc::channel::<Vec<u8>>();
-        let t = std::thread::spawn(move || {
-            let Ok((mut s, _)) = l.accept() else { return };
-            // Also read (and drop) what the module sends, so it never blocks.
-            let mut r = s.try_clone().unwrap();
-            std::thread::spawn(move || {
-                let mut b = [0u8; 4096];
-                while matches!(r.read(&mut b), Ok(n) if n > 0) {}
-            });
-            for chunk in rx {
-                if chunk.is_empty() {
-                    break;
-                }
-                if s.write_all(&chunk).is_err() {
-                    return;
-                }
-            }
-            let _ = s.shutdown(std::net::Shutdown::Both);
-        });
-        Server { addr, tx, _t: t }
-    }
-    fn send(&self, b: &[u8]) {
-        self.tx.send(b.to_vec()).unwrap();
-    }
-    fn close(&self) {
-        let _ = self.tx.send(Vec::new());
-    }
 }
 
 /// A qtcp process whose stdout is read while it runs: all bytes, and complete lines on a channel.

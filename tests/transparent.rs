@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -58,45 +58,6 @@ impl Echo {
             }
         });
         Echo { addr, got, _t: t }
-    }
-}
-
-/// A loopback server driven by the test: each `Vec` is written, an empty one closes.
-struct Server {
-    addr: String,
-    tx: Sender<Vec<u8>>,
-    _t: JoinHandle<()>,
-}
-
-impl Server {
-    fn start() -> Server {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = l.local_addr().unwrap().to_string();
-        let (tx, rx) = mpsc::channel::<Vec<u8>>();
-        let t = std::thread::spawn(move || {
-            let Ok((mut s, _)) = l.accept() else { return };
-            let mut r = s.try_clone().unwrap();
-            std::thread::spawn(move || {
-                let mut b = [0u8; 4096];
-                while matches!(r.read(&mut b), Ok(n) if n > 0) {}
-            });
-            for chunk in rx {
-                if chunk.is_empty() {
-                    break;
-                }
-                if s.write_all(&chunk).is_err() {
-                    return;
-                }
-            }
-            let _ = s.shutdown(std::net::Shutdown::Both);
-        });
-        Server { addr, tx, _t: t }
-    }
-    fn send(&self, b: &[u8]) {
-        self.tx.send(b.to_vec()).unwrap();
-    }
-    fn close(&self) {
-        let _ = self.tx.send(Vec::new());
     }
 }
 

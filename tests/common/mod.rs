@@ -236,6 +236,47 @@ impl Sink {
     }
 }
 
+/// A loopback TCP server whose one connection is driven by the test: each `Vec` sent on the
+/// channel is written, an empty one closes the connection. What the module sends is read and
+/// dropped, so it never blocks.
+pub struct Server {
+    pub addr: String,
+    tx: std::sync::mpsc::Sender<Vec<u8>>,
+    _t: JoinHandle<()>,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap().to_string();
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        let t = std::thread::spawn(move || {
+            let Ok((mut s, _)) = l.accept() else { return };
+            let mut r = s.try_clone().unwrap();
+            std::thread::spawn(move || {
+                let mut b = [0u8; 4096];
+                while matches!(r.read(&mut b), Ok(n) if n > 0) {}
+            });
+            for chunk in rx {
+                if chunk.is_empty() {
+                    break;
+                }
+                if s.write_all(&chunk).is_err() {
+                    return;
+                }
+            }
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        });
+        Server { addr, tx, _t: t }
+    }
+    pub fn send(&self, b: &[u8]) {
+        self.tx.send(b.to_vec()).unwrap();
+    }
+    pub fn close(&self) {
+        let _ = self.tx.send(Vec::new());
+    }
+}
+
 /// Deterministic pseudo-random bytes (xorshift), so failures reproduce.
 pub fn random_bytes(n: usize, seed: u64) -> Vec<u8> {
     let mut x = seed | 1;
