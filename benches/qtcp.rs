@@ -3,8 +3,11 @@
 //!
 //! 1. push goodput against the link's bottleneck, for several link profiles, and the same push
 //!    with the recommended process's literal rule (`--window 3000 --poll-min 5s --poll-max 5s`);
-//! 2. receive goodput (retrieve mode) the same way, when `qtcp recv` exists;
-//! 3. unpaced throughput and CPU (qtcp and the simulator separately), with a pty ping-pong floor;
+//! 2. receive goodput (retrieve mode, `qtcp recv` after `attach --recv retrieve` and `connect`)
+//!    the same way, against the downlink or the line with its QIRD framing; the received
+//!    bytes' SHA-256 is checked;
+//! 3. unpaced throughput and CPU (qtcp and the simulator separately) of push and of recv, with a
+//!    pty ping-pong floor;
 //! 4. peak RSS for small and large pushes;
 //! 5. start-up: wall time of `qtcp probe`.
 //!
@@ -13,7 +16,6 @@
 //! sections, `QTCP_BENCH_BIG=N` sets the large push of the memory section in MiB (default 1024),
 //! `QTCP_BENCH_OUT=FILE` writes the table elsewhere.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -96,8 +98,18 @@ impl Sim {
 }
 
 /// Run `qtcp ARGS` to completion: its JSON output and what it cost.
-#[allow(clippy::zombie_processes)] // reaped by wait4 in wait_usage
 fn qtcp(args: &[String]) -> (serde_json::Value, Usage) {
+    let (out, err, u) = qtcp_raw(args);
+    let v = serde_json::from_str(out.trim()).unwrap_or(serde_json::Value::Null);
+    if u.status != 0 {
+        eprintln!("qtcp {args:?} exited {}: {out}{err}", u.status);
+    }
+    (v, u)
+}
+
+/// Run `qtcp ARGS` to completion: its stdout, stderr and what it cost.
+#[allow(clippy::zombie_processes)] // reaped by wait4 in wait_usage
+fn qtcp_raw(args: &[String]) -> (String, String, Usage) {
     let started = Instant::now();
     let mut child = Command::new(QTCP)
         .args(args)
@@ -117,11 +129,7 @@ fn qtcp(args: &[String]) -> (serde_json::Value, Usage) {
     let _ = so.read_to_string(&mut out);
     let err = eh.join().unwrap_or_default();
     let u = wait_usage(&child, started);
-    let v = serde_json::from_str(out.trim()).unwrap_or(serde_json::Value::Null);
-    if u.status != 0 {
-        eprintln!("qtcp {args:?} exited {}: {out}{err}", u.status);
-    }
-    (v, u)
+    (out, err, u)
 }
 
 /// Loopback TCP server: counts what each connection delivers (sink), or writes a given number of
@@ -155,15 +163,40 @@ impl Server {
         Server { port, received }
     }
 
-    fn source(bytes: Arc<Mutex<HashMap<u16, u64>>>) -> u16 {
+    fn take(&self) -> u64 {
+        self.received.swap(0, Ordering::Relaxed)
+    }
+}
+
+/// Loopback TCP source for the receive runs: each connection gets `bytes` of the seeded random
+/// stream ([`stream_hash`]), written as fast as the simulator takes them, from the moment
+/// [`Source::go`] is called (so nothing piles up in the module before `qtcp recv` starts).
+struct Source {
+    port: u16,
+    /// (bytes for the next connection, go)
+    state: Arc<(Mutex<(u64, bool)>, std::sync::Condvar)>,
+}
+
+impl Source {
+    fn start() -> Source {
         let l = TcpListener::bind("127.0.0.1:0").expect("bind source");
         let port = l.local_addr().unwrap().port();
+        let state = Arc::new((Mutex::new((0u64, false)), std::sync::Condvar::new()));
+        let st = state.clone();
         thread::spawn(move || {
             for s in l.incoming() {
                 let Ok(mut s) = s else { continue };
-                let n = bytes.lock().unwrap().get(&port).copied().unwrap_or(0);
+                let st = st.clone();
                 thread::spawn(move || {
-                    let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ n);
+                    let n = {
+                        let (m, cv) = &*st;
+                        let mut g = m.lock().unwrap();
+                        while !g.1 {
+                            g = cv.wait(g).unwrap();
+                        }
+                        g.0
+                    };
+                    let mut rng = Rng(n ^ 0x9e37_79b9_7f4a_7c15);
                     let mut buf = vec![0u8; 16384];
                     let mut left = n;
                     while left > 0 {
@@ -181,12 +214,53 @@ impl Server {
                 });
             }
         });
-        port
+        Source { port, state }
     }
 
-    fn take(&self) -> u64 {
-        self.received.swap(0, Ordering::Relaxed)
+    /// The next connection will carry `n` bytes, once [`Source::go`] is called.
+    fn arm(&self, n: u64) {
+        *self.state.0.lock().unwrap() = (n, false);
     }
+
+    fn go(&self) {
+        self.state.0.lock().unwrap().1 = true;
+        self.state.1.notify_all();
+    }
+}
+
+/// SHA-256 of the first `n` bytes of the source's stream for an `n`-byte connection.
+fn stream_hash(n: u64) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    let mut rng = Rng(n ^ 0x9e37_79b9_7f4a_7c15);
+    let mut buf = vec![0u8; 16384];
+    let mut left = n;
+    while left > 0 {
+        let k = (left as usize).min(buf.len());
+        rng.fill(&mut buf[..k]);
+        h.update(&buf[..k]);
+        left -= k as u64;
+    }
+    hex(&h.finalize())
+}
+
+fn file_hash(p: &Path) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    let mut f = std::fs::File::open(p).expect("open received file");
+    let mut buf = vec![0u8; 65536];
+    loop {
+        let n = f.read(&mut buf).expect("read received file");
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    hex(&h.finalize())
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 struct Rng(u64);
@@ -239,7 +313,8 @@ struct Profile {
     /// Line speed (baud) when paced; qtcp gets the same `--baud`.
     baud: Option<u32>,
     uplink: Option<f64>,
-    #[allow(dead_code)] // used once `qtcp recv` lands
+    /// Simulator flags of the receive run (the radio limit is on the downlink).
+    recv_flags: &'static str,
     downlink: Option<f64>,
     rtt: f64,
 }
@@ -276,15 +351,17 @@ impl Profile {
         best
     }
 
-    /// The receive bottleneck: line carrying `+QIRD` blocks of 1500 bytes with their command
-    /// (`AT+QIRD=0,1,0,1500\r`, 19) and framing (`\r\n+QIRD: 1.2.3.4:80,TCP,1500\r\n` 31 +
-    /// `\r\nOK\r\n` 6), or the downlink.
-    #[allow(dead_code)] // used once `qtcp recv` lands
+    /// The receive bottleneck (payload bytes per second) and what sets it. On a serial line,
+    /// per full 1500-byte read (the module is in ATE1, which attach and connect leave as it is):
+    /// the command `AT+QIRD=0,1,0,1500\r` (19 bytes up); its echo, which overlaps the command
+    /// except for the last batch the simulator's line reader takes at once (2 ms of bytes: 23
+    /// at 115200, so the whole command; 1 at 9600), since a batch is echoed when its last byte
+    /// arrived; `\r\n+QIRD: 1.2.3.4:80,TCP,1500\r\n` (30); the data (1500); `\r\nOK\r\n` (6).
+    /// The host sends the next command only after `OK`, so the directions alternate.
     fn recv_bottleneck(&self) -> (f64, String) {
         let mut best = (f64::INFINITY, String::from("none"));
         if let Some(l) = self.line_rate() {
-            // host->module: the command; module->host: header + data + OK. They alternate.
-            let per = 19.0 + 31.0 + 1500.0 + 6.0;
+            let per = recv_line_per_chunk(l);
             let r = l * 1500.0 / per;
             best = (r, format!("line {l:.0} B/s × 1500/{per:.0}"));
         }
@@ -297,6 +374,14 @@ impl Profile {
     }
 }
 
+/// Byte times of one full QIRD read on a line of `rate` bytes/s (see
+/// [`Profile::recv_bottleneck`]): command 19, echo lag min(19, the simulator's 2-ms batch),
+/// header 30, data 1500, `OK` 6.
+fn recv_line_per_chunk(rate: f64) -> f64 {
+    let batch = ((rate * 0.002) as usize).max(1) as f64;
+    19.0 + batch.min(19.0) + 30.0 + 1500.0 + 6.0
+}
+
 fn profiles() -> Vec<Profile> {
     vec![
         Profile {
@@ -304,6 +389,7 @@ fn profiles() -> Vec<Profile> {
             flags: "--line-baud 115200",
             baud: Some(115200),
             uplink: None,
+            recv_flags: "--line-baud 115200",
             downlink: None,
             rtt: 0.0,
         },
@@ -312,7 +398,8 @@ fn profiles() -> Vec<Profile> {
             flags: "--line-baud 115200 --uplink 4KB/s --rtt 600ms",
             baud: Some(115200),
             uplink: Some(4000.0),
-            downlink: Some(8000.0),
+            recv_flags: "--line-baud 115200 --downlink 4KB/s --rtt 600ms",
+            downlink: Some(4000.0),
             rtt: 0.6,
         },
         Profile {
@@ -320,7 +407,8 @@ fn profiles() -> Vec<Profile> {
             flags: "--uplink 20KB/s --rtt 300ms",
             baud: None,
             uplink: Some(20000.0),
-            downlink: Some(40000.0),
+            recv_flags: "--downlink 20KB/s --rtt 300ms",
+            downlink: Some(20000.0),
             rtt: 0.3,
         },
         Profile {
@@ -328,6 +416,7 @@ fn profiles() -> Vec<Profile> {
             flags: "--line-baud 9600",
             baud: Some(9600),
             uplink: None,
+            recv_flags: "--line-baud 9600",
             downlink: None,
             rtt: 0.0,
         },
@@ -338,6 +427,9 @@ struct Bench {
     quick: bool,
     dir: tempfile::TempDir,
     sink: Server,
+    source: Source,
+    /// The unpaced receive row, for the table of section 3.
+    unpaced_recv: Option<String>,
     md: String,
     notes: Vec<String>,
     /// The pty ping-pong floor, measured before any thread started.
@@ -453,6 +545,67 @@ impl Bench {
             .is_ok_and(|s| s.success())
     }
 
+    /// One receive through a fresh simulator: attach (retrieve mode), connect to the source,
+    /// then `qtcp recv --bytes N --out FILE`, with the source starting to send when recv is
+    /// spawned. Checks the file's SHA-256. Returns (goodput by recv wall time, chunks, recv
+    /// usage, sim usage).
+    fn recv(&self, sim_flags: &str, baud: Option<u32>, bytes: u64) -> (f64, u64, Usage, Usage) {
+        let flags = format!(
+            "--delays fast --map 1.2.3.4:80=127.0.0.1:{} {sim_flags}",
+            self.source.port
+        );
+        let sim = Sim::start(&flags);
+        self.source.arm(bytes);
+        let port = port_args(&sim, baud);
+        for step in [
+            &["attach", "--apn", "bench", "--recv", "retrieve"][..],
+            &["connect", "1.2.3.4:80"][..],
+        ] {
+            let mut a = port.clone();
+            a.extend(step.iter().map(|s| s.to_string()));
+            let (v, u) = qtcp(&a);
+            assert_eq!(u.status, 0, "{step:?}: {v}");
+        }
+        let out = self.dir.path().join(format!("recv-{bytes}"));
+        let mut a: Vec<String> = vec!["--port".into(), sim.port.clone()];
+        if let Some(b) = baud {
+            a.extend(["--baud".into(), b.to_string()]);
+        }
+        a.extend(
+            [
+                "recv",
+                "--mode",
+                "retrieve",
+                "--bytes",
+                &bytes.to_string(),
+                "--out",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
+        );
+        a.push(out.display().to_string());
+        self.source.go();
+        let (_, err, u) = qtcp_raw(&a);
+        let su = sim.stop();
+        assert_eq!(u.status, 0, "qtcp recv: {err}");
+        // `qtcp recv: N bytes in C chunks, ...`
+        let chunks = err
+            .split(" bytes in ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let got = std::fs::metadata(&out).map_or(0, |m| m.len());
+        assert_eq!(got, bytes, "received {got} of {bytes} bytes");
+        assert_eq!(
+            file_hash(&out),
+            stream_hash(bytes),
+            "received bytes differ from sent"
+        );
+        let _ = std::fs::remove_file(&out);
+        (bytes as f64 / u.wall, chunks, u, su)
+    }
+
     fn section_recv(&mut self) {
         self.md.push_str("## 2. Receive goodput (retrieve mode)\n\n");
         if !self.recv_available() {
@@ -461,7 +614,57 @@ impl Bench {
                 .push_str("`qtcp recv` is not in this build yet: not measured.\n\n");
             return;
         }
-        self.md.push_str("(recv benchmark pending)\n\n");
+        let target_s = if self.quick { 3.0 } else { 15.0 };
+        let mut t = String::new();
+        let _ = writeln!(
+            t,
+            "| profile | simulator flags | size | bottleneck | what sets it | qtcp goodput | ratio | \
+             QIRD reads (mean size) | qtcp CPU | sim CPU | SHA-256 |"
+        );
+        let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|");
+        for p in profiles() {
+            let (bn, what) = p.recv_bottleneck();
+            let size = ((bn * target_s) as u64 / 1024).max(2) * 1024;
+            let (g, chunks, qu, su) = self.recv(p.recv_flags, p.baud, size);
+            let row = format!(
+                "| {} | `{}` | {} KiB | {} | {} | {} | **{:.2}** | {} ({:.0} B) | {:.2} s | {:.2} s | match |",
+                p.name,
+                p.recv_flags,
+                size / 1024,
+                fmt_rate(bn),
+                what,
+                fmt_rate(g),
+                g / bn,
+                chunks,
+                size as f64 / chunks.max(1) as f64,
+                qu.cpu,
+                su.cpu,
+            );
+            println!("{row}");
+            let _ = writeln!(t, "{row}");
+        }
+        self.md.push_str(&t);
+        self.md.push('\n');
+
+        // unpaced
+        let size: u64 = if self.quick { 4 << 20 } else { 64 << 20 };
+        let (g, chunks, qu, su) = self.recv("", None, size);
+        let mib = size as f64 / MIB;
+        let row = format!(
+            "| recv (retrieve, QIRD 1500), unpaced pty | {} MiB | {:.2} s | **{:.2} MB/s** | {:.2} s | **{:.1} ms** | {:.2} s | {:.1} ms |",
+            size >> 20,
+            qu.wall,
+            g / 1e6,
+            qu.cpu,
+            qu.cpu / mib * 1e3,
+            su.cpu,
+            su.cpu / mib * 1e3
+        );
+        println!(
+            "{row}  (chunks {chunks}; sim peak RSS {:.0} MiB)",
+            su.maxrss_kib as f64 / 1024.0
+        );
+        self.unpaced_recv = Some(row);
     }
 
     fn section_unpaced(&mut self) {
@@ -488,6 +691,9 @@ impl Bench {
         );
         println!("{row}  (chunks {}, polls {})", v["chunks"], v["polls"]);
         let _ = writeln!(t, "{row}");
+        if let Some(r) = self.unpaced_recv.take() {
+            let _ = writeln!(t, "{r}");
+        }
         let row = format!(
             "| reference: bare pty ping-pong of the same exchange between two single-threaded processes | {:.0} MiB | {:.2} s | {:.2} MB/s | {:.2} s (host side) | {:.1} ms | | |",
             floor.0 / MIB,
@@ -683,10 +889,11 @@ fn main() {
         quick,
         dir: tempfile::tempdir().expect("tempdir"),
         sink: Server::sink(),
+        source: Source::start(),
+        unpaced_recv: None,
         md: String::new(),
         notes: Vec::new(),
     };
-    let _ = Server::source;
     let t0 = Instant::now();
     let load_before = loadavg();
     println!("qtcp benchmarks on {}; load average {load_before}", machine());
@@ -698,6 +905,13 @@ fn main() {
     }
     if want("unpaced") {
         b.section_unpaced();
+    } else if let Some(r) = b.unpaced_recv.take() {
+        b.md.push_str(
+            "## 3. Unpaced throughput and CPU\n\n| what | size | wall | throughput | qtcp CPU | \
+             qtcp CPU/MiB | sim CPU | sim CPU/MiB |\n|---|---|---|---|---|---|---|---|\n",
+        );
+        b.md.push_str(&r);
+        b.md.push_str("\n\n");
     }
     if want("memory") {
         b.section_memory();

@@ -1968,8 +1968,11 @@ impl Engine {
             return R::Err;
         }
         let mut data = Vec::new();
+        // what leaves the buffer: a datagram's unread tail is dropped with it
+        let mut removed = 0;
         if s.udp {
             if let Some(mut d) = s.rx.pop_front() {
+                removed = d.len();
                 d.truncate(max);
                 data = d;
             }
@@ -1978,12 +1981,14 @@ impl Engine {
                 let Some(front) = s.rx.front_mut() else { break };
                 let take = (max - data.len()).min(front.len());
                 data.extend(front.drain(..take));
+                removed += take;
                 if front.is_empty() {
                     s.rx.pop_front();
                 }
             }
         }
-        s.rx_len = s.rx.iter().map(|c| c.len()).sum();
+        // (kept as a running total: summing the queue per read was O(queued pieces))
+        s.rx_len -= removed;
         if s.rx_len == 0 {
             s.notified = false;
         }
