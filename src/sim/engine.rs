@@ -323,6 +323,32 @@ enum Kind {
     Write(String),
 }
 
+/// A numeric setting command (`AT+X?`, `AT+X=?`, `AT+X=<0..max>`): read, test and write forms
+/// answered the same way for every such setting; the execution form is an error.
+macro_rules! numeric_setting {
+    ($self:ident, $kind:expr, $value:expr, $field:expr, $label:expr, $max:expr) => {{
+        match $kind {
+            Kind::Read => {
+                let v = $field as u32;
+                $self.info(&format!("+{}: {}", $label, v));
+                R::Ok
+            }
+            Kind::Test => {
+                $self.info(&format!("+{}: (0-{})", $label, $max));
+                R::Ok
+            }
+            Kind::Write(_) => match $value {
+                Some(v) if (0..=$max).contains(&v) => {
+                    $field = FromI64::from_i64(v);
+                    R::Ok
+                }
+                _ => R::Err,
+            },
+            Kind::Exec => R::Err,
+        }
+    }};
+}
+
 impl Engine {
     pub fn new(args: &SimArgs, now: Instant) -> Engine {
         let saved = Saved {
@@ -907,27 +933,9 @@ impl Engine {
             pint(&p[0])
         };
         macro_rules! flag {
-            ($field:expr, $label:expr, $max:expr) => {{
-                match &kind {
-                    Kind::Read => {
-                        let v = $field as u32;
-                        self.info(&format!("+{}: {}", $label, v));
-                        R::Ok
-                    }
-                    Kind::Test => {
-                        self.info(&format!("+{}: (0-{})", $label, $max));
-                        R::Ok
-                    }
-                    Kind::Write(_) => match one_int(&kind) {
-                        Some(v) if (0..=$max).contains(&v) => {
-                            $field = FromI64::from_i64(v);
-                            R::Ok
-                        }
-                        _ => R::Err,
-                    },
-                    Kind::Exec => R::Err,
-                }
-            }};
+            ($field:expr, $label:expr, $max:expr) => {
+                numeric_setting!(self, &kind, one_int(&kind), $field, $label, $max)
+            };
         }
         match name {
             "" => R::Ok,
@@ -1242,27 +1250,9 @@ impl Engine {
             }
         };
         macro_rules! qflag {
-            ($field:expr, $label:expr, $max:expr) => {{
-                match &kind {
-                    Kind::Read => {
-                        let v = $field as u32;
-                        self.info(&format!("+{}: {}", $label, v));
-                        R::Ok
-                    }
-                    Kind::Test => {
-                        self.info(&format!("+{}: (0-{})", $label, $max));
-                        R::Ok
-                    }
-                    Kind::Write(_) => match one(&params) {
-                        Some(v) if (0..=$max).contains(&v) => {
-                            $field = FromI64::from_i64(v);
-                            R::Ok
-                        }
-                        _ => R::Err,
-                    },
-                    Kind::Exec => R::Err,
-                }
-            }};
+            ($field:expr, $label:expr, $max:expr) => {
+                numeric_setting!(self, &kind, one(&params), $field, $label, $max)
+            };
         }
         match name {
             "+QIFGCNT" => match &kind {
