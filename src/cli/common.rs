@@ -267,10 +267,7 @@ fn render_port(
                 m.extend(object(d.clone()));
             }
             m.insert("port".into(), Value::String(port.into()));
-            m.insert(
-                "error".into(),
-                serde_json::json!({"class": e.class.name(), "exit_code": e.exit_code(), "message": e.message}),
-            );
+            m.insert("error".into(), error_json(&e));
             if args.json {
                 json_line(&Value::Object(m));
             } else {
@@ -317,13 +314,15 @@ pub fn fail(json: bool, command: &str, e: &Error) -> ExitCode {
         if let Some(d) = &e.detail {
             m.extend(object(d.clone()));
         }
-        m.insert(
-            "error".into(),
-            serde_json::json!({"class": e.class.name(), "exit_code": e.exit_code(), "message": e.message}),
-        );
+        m.insert("error".into(), error_json(e));
         json_line(&Value::Object(m));
     }
     ExitCode::from(e.exit_code())
+}
+
+/// The `error` member of every JSON output: `{"class", "exit_code", "message"}`.
+pub fn error_json(e: &Error) -> Value {
+    serde_json::json!({"class": e.class.name(), "exit_code": e.exit_code(), "message": e.message})
 }
 
 /// Human rendering of a flat JSON object: `key: value` lines, nested objects flattened.

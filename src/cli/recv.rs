@@ -198,8 +198,7 @@ pub fn run(port: &PortArgs, cmd: RecvCmd) -> ExitCode {
                 v["type"] = "summary".into();
                 v["ok"] = false.into();
                 v["exit_code"] = e.exit_code().into();
-                v["error"] =
-                    json!({"class": e.class.name(), "exit_code": e.exit_code(), "message": e.message});
+                v["error"] = super::common::error_json(&e);
                 json_line(&v);
             } else if let (Some(r), false) = (&rep, port.quiet) {
                 eprintln!("{}", human_summary(r));

@@ -71,7 +71,7 @@ pub fn run(port: &PortArgs, cmd: SackWatchCmd) -> ExitCode {
                 let mut v = e.detail.clone().unwrap_or_else(|| serde_json::json!({}));
                 v["type"] = "summary".into();
                 v["ok"] = false.into();
-                v["error"] = serde_json::json!({"class": e.class.name(), "exit_code": e.exit_code(), "message": e.message});
+                v["error"] = super::common::error_json(&e);
                 json_line(&v);
                 eprintln!("qtcp sack-watch: error: {}", e.message);
                 ExitCode::from(e.exit_code())

@@ -277,8 +277,7 @@ pub fn run(port: &PortArgs, cmd: TransparentCmd) -> ExitCode {
                 v["type"] = "summary".into();
                 v["ok"] = false.into();
                 v["exit_code"] = e.exit_code().into();
-                v["error"] =
-                    json!({"class": e.class.name(), "exit_code": e.exit_code(), "message": e.message});
+                v["error"] = super::common::error_json(&e);
                 eprintln!("{v}");
             } else {
                 if let (Some(r), false) = (&rep, quiet) {
