@@ -74,7 +74,11 @@ pub enum QirdiMode {
 pub enum SimFault {
     Absent,
     Pin,
+    /// Busy for good (a SIM that never finishes starting).
     Busy,
+    /// Busy for this long after power-on, then `+CPIN: READY`: what a real module does for the
+    /// first seconds after boot [LOG, module.md correction 8].
+    BusyFor(Duration),
 }
 
 /// One `--fault` spec.
@@ -125,7 +129,14 @@ pub fn parse_fault(s: &str) -> Result<Fault, String> {
             "absent" => SimFault::Absent,
             "pin" => SimFault::Pin,
             "busy" => SimFault::Busy,
-            x => return Err(format!("fault `sim`: `{x}` is not one of absent, pin, busy")),
+            x => match x.strip_prefix("busy:") {
+                Some(d) => SimFault::BusyFor(dur(d)?),
+                None => {
+                    return Err(format!(
+                        "fault `sim`: `{x}` is not one of absent, pin, busy, busy:DUR"
+                    ))
+                }
+            },
         }),
         "no-register" => Fault::NoRegister,
         "no-attach" => Fault::NoAttach,
@@ -364,7 +375,7 @@ pub struct SimArgs {
 
     /// Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR,
     /// pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail,
-    /// sim=absent|pin|busy, no-register, no-attach, qiact-fail, silent=PREFIX|*,
+    /// sim=absent|pin|busy|busy:DUR, no-register, no-attach, qiact-fail, silent=PREFIX|*,
     /// sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR,
     /// vanish-after=DUR
     #[arg(long = "fault", value_name = "SPEC", value_parser = parse_fault)]
@@ -466,6 +477,10 @@ mod tests {
             Fault::Silent("AT+QIACT".into())
         );
         assert_eq!(parse_fault("sim=busy").unwrap(), Fault::Sim(SimFault::Busy));
+        assert_eq!(
+            parse_fault("sim=busy:3s").unwrap(),
+            Fault::Sim(SimFault::BusyFor(Duration::from_secs(3)))
+        );
         assert!(parse_fault("bogus").is_err());
         assert!(parse_fault("noise=2").is_err());
     }

@@ -121,7 +121,10 @@ enum Timer {
     QiactDone,
     QideactDone,
     CgattDone(bool),
-    OpenStart { slot: usize, gen: u64 },
+    OpenStart {
+        slot: usize,
+        gen: u64,
+    },
     DnsDone(Option<String>),
     BootRdy,
     BootCallReady,
@@ -129,6 +132,8 @@ enum Timer {
     RebootFault,
     VanishFault,
     GuardAfter(u64),
+    /// The end of a `sim=busy:DUR` window: `+CPIN: READY` as a URC.
+    SimReady,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -233,6 +238,8 @@ pub struct Engine {
     plus_first: Instant,
     plus_seq: u64,
     data_suspended: bool,
+    /// End of the `sim=busy:DUR` window of the current power-on.
+    sim_ready_at: Option<Instant>,
 }
 
 fn cme_text(n: u16) -> &'static str {
@@ -427,7 +434,9 @@ impl Engine {
             plus_first: now,
             plus_seq: 0,
             data_suspended: false,
+            sim_ready_at: None,
         };
+        e.start_sim_busy_window(now);
         for f in &args.faults {
             match f {
                 Fault::SyncAfter(n) => e.sync_left = e.sync_left.saturating_add(*n),
@@ -701,9 +710,26 @@ impl Engine {
 
     fn sim_fault(&self) -> Option<SimFault> {
         self.args.faults.iter().find_map(|f| match f {
+            Fault::Sim(SimFault::BusyFor(_)) => match self.sim_ready_at {
+                Some(t) if self.now < t => Some(SimFault::Busy),
+                _ => None,
+            },
             Fault::Sim(s) => Some(*s),
             _ => None,
         })
+    }
+
+    /// A `sim=busy:DUR` SIM starts over at every power-on: busy until `from + DUR`.
+    fn start_sim_busy_window(&mut self, from: Instant) {
+        let busy_for = self.args.faults.iter().find_map(|f| match f {
+            Fault::Sim(SimFault::BusyFor(d)) => Some(*d),
+            _ => None,
+        });
+        if let Some(d) = busy_for {
+            self.sim_ready_at = Some(from + d);
+            self.timers.retain(|t| !matches!(t.1, Timer::SimReady));
+            self.timers.push((from + d, Timer::SimReady));
+        }
     }
 
     fn has_fault(&self, want: &Fault) -> bool {
@@ -1042,7 +1068,7 @@ impl Engine {
             "+CPIN" => match kind {
                 Kind::Read => match self.sim_fault() {
                     Some(SimFault::Absent) => R::Cme(10),
-                    Some(SimFault::Busy) => R::Cme(14),
+                    Some(SimFault::Busy | SimFault::BusyFor(_)) => R::Cme(14),
                     Some(SimFault::Pin) => {
                         self.info("+CPIN: SIM PIN");
                         R::Ok
@@ -1055,13 +1081,13 @@ impl Engine {
                 Kind::Test => R::Ok,
                 _ => match self.sim_fault() {
                     Some(SimFault::Absent) => R::Cme(10),
-                    Some(SimFault::Busy) => R::Cme(14),
+                    Some(SimFault::Busy | SimFault::BusyFor(_)) => R::Cme(14),
                     _ => R::Cme(3),
                 },
             },
             "+CIMI" => match self.sim_fault() {
                 Some(SimFault::Absent) => R::Cme(10),
-                Some(SimFault::Busy) => R::Cme(14),
+                Some(SimFault::Busy | SimFault::BusyFor(_)) => R::Cme(14),
                 Some(SimFault::Pin) => R::Cme(11),
                 None => {
                     self.info("460001234567890");
@@ -2245,7 +2271,7 @@ impl Engine {
                         None => self.urc("+CPIN: READY"),
                         Some(SimFault::Pin) => self.urc("+CPIN: SIM PIN"),
                         Some(SimFault::Absent) => self.urc("+CPIN: NOT INSERTED"),
-                        Some(SimFault::Busy) => {}
+                        Some(SimFault::Busy | SimFault::BusyFor(_)) => {}
                     }
                 }
             }
@@ -2268,6 +2294,11 @@ impl Engine {
                 }
             }
             Timer::RebootFault => self.reboot(),
+            Timer::SimReady => {
+                if self.power == Power::On && self.ipr != 0 {
+                    self.urc("+CPIN: READY");
+                }
+            }
             Timer::VanishFault => self.actions.push(Action::Vanish),
             Timer::GuardAfter(seq) => {
                 if seq == self.plus_seq
@@ -2454,6 +2485,8 @@ impl Engine {
         self.power = Power::Booting;
         self.net_up = false;
         self.timers.push((self.now + self.delays.rdy, Timer::BootRdy));
+        let powered_on = self.now + self.delays.rdy;
+        self.start_sim_busy_window(powered_on);
         self.timers
             .push((self.now + self.delays.call_ready, Timer::BootCallReady));
     }
@@ -2827,6 +2860,22 @@ mod tests {
         e.host_bytes(t, b"at+cmee=2;+cpin?\r");
         assert_eq!(host_out(&mut e), b"\r\n+CPIN: READY\r\n\r\nOK\r\n");
         e.host_bytes(t, b"A/");
+        assert_eq!(host_out(&mut e), b"\r\n+CPIN: READY\r\n\r\nOK\r\n");
+    }
+
+    #[test]
+    fn sim_busy_for_a_window_then_ready_urc() {
+        let (mut e, t) = eng("--echo off --cmee 1 --fault sim=busy:3s");
+        e.host_bytes(t, b"AT+CPIN?\r");
+        assert_eq!(host_out(&mut e), b"\r\n+CME ERROR: 14\r\n");
+        let later = t + Duration::from_millis(2999);
+        e.tick(later);
+        e.host_bytes(later, b"AT+CPIN?\r");
+        assert_eq!(host_out(&mut e), b"\r\n+CME ERROR: 14\r\n");
+        let ready = t + Duration::from_secs(3);
+        e.tick(ready);
+        assert_eq!(host_out(&mut e), b"\r\n+CPIN: READY\r\n");
+        e.host_bytes(ready, b"AT+CPIN?\r");
         assert_eq!(host_out(&mut e), b"\r\n+CPIN: READY\r\n\r\nOK\r\n");
     }
 
