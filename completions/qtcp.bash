@@ -135,7 +135,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__attach)
-            opts="-p -b -v -q -h -V --apn --user --password --register-timeout --recv --headers --activate --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --apn --user --password --register-timeout --sim-timeout --recv --headers --activate --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -154,6 +154,10 @@ _qtcp() {
                     return 0
                     ;;
                 --register-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sim-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -473,7 +477,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__probe)
-            opts="-p -b -v -q -h -V --expect --save-baud --sync-attempts --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --expect --save-baud --sim-timeout --sync-attempts --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -481,6 +485,10 @@ _qtcp() {
             case "${prev}" in
                 --expect)
                     COMPREPLY=($(compgen -W "answer ready" -- "${cur}"))
+                    return 0
+                    ;;
+                --sim-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --sync-attempts)
@@ -527,7 +535,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__push)
-            opts="-p -b -v -q -h -V --udp --id --timeout --apn --user --password --reconnect --keep-open --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --udp --id --timeout --apn --user --password --sim-timeout --reconnect --keep-open --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -550,6 +558,10 @@ _qtcp() {
                     return 0
                     ;;
                 --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sim-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -49,6 +49,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
         }
         &'qtcp;probe'= {
             cand --expect 'What counts as success'
+            cand --sim-timeout 'With --expect ready: how long to wait for a SIM that is still starting (busy or not ready, as for a few seconds after power-on) before giving up with exit 5'
             cand --sync-attempts 'Synchronisation attempts (AT, 500 ms apart)'
             cand -p 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently'
             cand --port 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently'
@@ -74,6 +75,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand --user 'APN user name'
             cand --password 'APN password (redacted in traces)'
             cand --register-timeout 'How long to wait for CS registration and GPRS attach'
+            cand --sim-timeout 'How long to wait for a SIM that is still starting (busy or not ready, as for a few seconds after power-on) before giving up with exit 5; an absent or locked SIM fails at once'
             cand --recv 'Receive mode: retrieve (QINDI=1, data waits in the module) or direct (QINDI=0)'
             cand -p 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently'
             cand --port 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently'
@@ -232,6 +234,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand --apn 'Access point name; without it the module''s configured context is used'
             cand --user 'APN user name'
             cand --password 'APN password (redacted in traces)'
+            cand --sim-timeout 'How long to wait for a SIM that is still starting (busy or not ready, as for a few seconds after power-on) before giving up with exit 5; an absent or locked SIM fails at once'
             cand --window 'Fixed window of unacknowledged bytes [default: adaptive, from 3000 up to --send-buffer]'
             cand --send-buffer 'The module''s socket send buffer (7300 on M95-family firmware)'
             cand --ack-timeout 'No acknowledgement progress for this long means the connection is dead'
@@ -318,7 +321,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand --guard-after 'Silence required after `+++`'
             cand --seed 'Seed of the random generator (noise)'
             cand --host-log 'Append one JSON line per host command line / data phase to FILE'
-            cand --fault 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR, vanish-after=DUR'
+            cand --fault 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy|busy:DUR, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR, vanish-after=DUR'
             cand -p 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently'
             cand --port 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently'
             cand -b 'Baud rate of the serial line'

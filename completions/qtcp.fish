@@ -48,6 +48,7 @@ complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "sim" -d 'Run a simulated 
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l expect -d 'What counts as success' -r -f -a "answer\t'Exit 0 whenever the module answers (SIM and network are reported as fields)'
 ready\t'Also require SIM ready (else 5), CS registration and GPRS attach (else 6)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l sim-timeout -d 'With --expect ready: how long to wait for a SIM that is still starting (busy or not ready, as for a few seconds after power-on) before giving up with exit 5' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l sync-attempts -d 'Synchronisation attempts (AT, 500 ms apart)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s b -l baud -d 'Baud rate of the serial line' -r
@@ -65,6 +66,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l apn -d 'Access poin
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l user -d 'APN user name' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l password -d 'APN password (redacted in traces)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l register-timeout -d 'How long to wait for CS registration and GPRS attach' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l sim-timeout -d 'How long to wait for a SIM that is still starting (busy or not ready, as for a few seconds after power-on) before giving up with exit 5; an absent or locked SIM fails at once' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l recv -d 'Receive mode: retrieve (QINDI=1, data waits in the module) or direct (QINDI=0)' -r -f -a "retrieve\t'Data waits in the module (QINDI=1) and is read with AT+QIRD: the right mode for scripts'
 direct\t'Data is pushed to the serial port as it arrives (QINDI=0)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
@@ -175,6 +177,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l timeout -d 'How long 
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l apn -d 'Access point name; without it the module\'s configured context is used' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l user -d 'APN user name' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l password -d 'APN password (redacted in traces)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l sim-timeout -d 'How long to wait for a SIM that is still starting (busy or not ready, as for a few seconds after power-on) before giving up with exit 5; an absent or locked SIM fails at once' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l window -d 'Fixed window of unacknowledged bytes [default: adaptive, from 3000 up to --send-buffer]' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l send-buffer -d 'The module\'s socket send buffer (7300 on M95-family firmware)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l ack-timeout -d 'No acknowledgement progress for this long means the connection is dead' -r
@@ -253,7 +256,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-before -d 'Silen
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-after -d 'Silence required after `+++`' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l seed -d 'Seed of the random generator (noise)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l host-log -d 'Append one JSON line per host command line / data phase to FILE' -r -F
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l fault -d 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR, vanish-after=DUR' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l fault -d 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy|busy:DUR, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR, vanish-after=DUR' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F

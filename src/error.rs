@@ -15,7 +15,7 @@ pub enum ErrorClass {
     PortUnavailable,
     /// No `OK` to `AT` after the sync attempts, or a response deadline passed (exit 4).
     ModuleSilent,
-    /// SIM missing, PIN required, SIM not ready (exit 5).
+    /// SIM missing, PIN/PUK required, or still busy after `--sim-timeout` (exit 5).
     Sim,
     /// Not registered, GPRS not attached before the deadline (exit 6).
     Network,
@@ -107,7 +107,7 @@ impl ErrorClass {
                 "port unavailable: no such device, permission denied, held by another process"
             }
             ErrorClass::ModuleSilent => "module silent: no answer to AT, or a response deadline passed",
-            ErrorClass::Sim => "SIM not ready: no SIM, PIN/PUK required",
+            ErrorClass::Sim => "SIM not ready: no SIM, PIN/PUK required, still busy after --sim-timeout",
             ErrorClass::Network => "network: not registered or GPRS not attached in time",
             ErrorClass::PdpContext => "PDP context: activation failed or +PDP DEACT",
             ErrorClass::Connect => "connect failed: CONNECT FAIL, DNS failure, ALREADY CONNECT",

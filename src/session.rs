@@ -206,6 +206,12 @@ impl Session {
         self.urcs.drain(..).collect()
     }
 
+    /// Take the oldest URC that `wanted` accepts, leaving the others queued.
+    pub fn take_urc(&mut self, wanted: impl Fn(&Urc) -> bool) -> Option<Urc> {
+        let i = self.urcs.iter().position(wanted)?;
+        self.urcs.remove(i)
+    }
+
     pub fn urcs(&self) -> impl Iterator<Item = &Urc> {
         self.urcs.iter()
     }
@@ -644,6 +650,57 @@ pub fn qi_text(r: QiResult) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A session on a loopback TCP "serial server" that stays silent: the test feeds what the
+    /// module says itself.
+    fn quiet_session() -> (Session, std::net::TcpStream) {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap().to_string();
+        let tracer = crate::trace::Tracer::new(None, false).unwrap();
+        let t = Transport::open(&crate::transport::PortSpec::Tcp(addr), 115_200, tracer).unwrap();
+        let (peer, _) = l.accept().unwrap();
+        (Session::new(t), peer)
+    }
+
+    /// Boot URCs that arrive just before the answer to `AT+CREG?` (a module powered on a moment
+    /// ago) are URCs, never the response, however the bytes are split.
+    #[test]
+    fn boot_urcs_before_a_creg_answer_are_not_the_response() {
+        let bytes: &[u8] = b"\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n\r\nCall Ready\r\n\r\nSMS Ready\r\n\
+                             \r\n+CREG: 0,1\r\n\r\nOK\r\n";
+        for cut in 0..=bytes.len() {
+            let (mut s, _peer) = quiet_session();
+            s.feed(&bytes[..cut]);
+            s.feed(&bytes[cut..]);
+            let r = s
+                .await_response("AT+CREG?", Expect::Final, Duration::from_millis(300))
+                .unwrap();
+            assert_eq!(r.outcome(), &Outcome::Ok, "cut {cut}");
+            assert_eq!(r.lines, vec!["+CREG: 0,1".to_string()], "cut {cut}");
+            assert_eq!(
+                s.take_urcs(),
+                vec![
+                    Urc::Cfun("1".into()),
+                    Urc::Cpin("READY".into()),
+                    Urc::CallReady,
+                    Urc::SmsReady
+                ],
+                "cut {cut}"
+            );
+        }
+    }
+
+    /// A `+CPIN: READY` URC before the answer to `AT+CPIN?` of a SIM still busy: the final
+    /// result decides, the URC line is not taken for a READY answer.
+    #[test]
+    fn a_cpin_urc_before_a_busy_answer_does_not_make_it_ready() {
+        let (mut s, _peer) = quiet_session();
+        s.feed(b"\r\n+CPIN: READY\r\n\r\n+CME ERROR: 14\r\n");
+        let r = s
+            .await_response("AT+CPIN?", Expect::Final, Duration::from_millis(300))
+            .unwrap();
+        assert_eq!(r.outcome(), &Outcome::CmeError("14".into()));
+    }
 
     #[test]
     fn info_prefixes() {

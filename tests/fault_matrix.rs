@@ -471,9 +471,27 @@ fn cases() -> Vec<Case> {
         case!("SIM PIN", "probe --expect ready", 5, 10, |c| sim_case(
             c, "pin", "probe"
         )),
-        case!("SIM busy", "probe --expect ready", 5, 10, |c| sim_case(
-            c, "busy", "probe"
+        // A SIM still starting after power-on (busy 3 s, then +CPIN: READY) is waited for.
+        case!("SIM busy 3 s", "probe --expect ready", 0, 10, |c| sim_busy_case(
+            c, "probe"
         )),
+        case!("SIM busy 3 s", "attach", 0, 10, |c| sim_busy_case(c, "attach")),
+        case!("SIM busy 3 s", "push --apn", 0, 15, |c| sim_busy_case(c, "push")),
+        // Still busy at --sim-timeout: 5 within the deadline.
+        case!(
+            "SIM busy past --sim-timeout",
+            "probe --expect ready --sim-timeout 1s",
+            5,
+            4,
+            |c| { sim_case(c, "busy", "probe") }
+        ),
+        case!(
+            "SIM busy past --sim-timeout",
+            "attach --sim-timeout 1s",
+            5,
+            4,
+            |c| sim_case(c, "busy", "attach")
+        ),
         case!("SIM absent", "attach", 5, 10, |c| sim_case(c, "absent", "attach")),
         case!("SIM PIN", "attach", 5, 10, |c| sim_case(c, "pin", "attach")),
         case!("SIM absent", "push --apn", 5, 15, |c| sim_case(
@@ -868,9 +886,47 @@ fn recv_case(c: &Ctx, flags: &[&str], close: bool, args: &[&str], next_code: i32
     drop(server);
 }
 
+/// `op` against a SIM fault that does not go away. An absent or locked SIM fails at once: the
+/// case deadline (10 s) is shorter than the default --sim-timeout (20 s). A SIM that stays busy
+/// fails once the 1 s --sim-timeout has passed, saying it was still busy.
 fn sim_case(c: &Ctx, kind: &str, op: &str) {
     let fault = format!("sim={kind}");
     let s = sim(&["--fault", &fault]);
+    let sink = Sink::start();
+    let wait: &[&str] = if kind == "busy" {
+        &["--sim-timeout", "1s"]
+    } else {
+        &[]
+    };
+    let mut args: Vec<&str> = match op {
+        "probe" => vec!["--json", "probe", "--expect", "ready"],
+        "attach" => vec!["--json", "attach", "--apn", "CMNET"],
+        _ => vec!["--json", "push", "Cargo.toml", &sink.addr, "--apn", "CMNET"],
+    };
+    args.extend_from_slice(wait);
+    let r = c.op(&s, &args);
+    let v = last_json(&r);
+    assert_eq!(v["error"]["class"], "sim", "{v}");
+    if kind == "busy" {
+        assert!(
+            r.elapsed >= Duration::from_secs(1),
+            "gave up before --sim-timeout: {v}"
+        );
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains("still busy"),
+            "{v}"
+        );
+        c.note("persistent: the SIM never finished starting");
+    } else {
+        c.note("persistent: the user must insert/unlock the SIM");
+    }
+    let r = c.then(&s, &["--json", "probe"], 0);
+    assert_eq!(r.json()["sim_ready"], false);
+}
+
+/// `op` right after a power-on whose SIM is busy for 3 s: waited for, then the operation runs.
+fn sim_busy_case(c: &Ctx, op: &str) {
+    let s = sim(&["--fault", "sim=busy:3s"]);
     let sink = Sink::start();
     let r = match op {
         "probe" => c.op(&s, &["--json", "probe", "--expect", "ready"]),
@@ -880,10 +936,12 @@ fn sim_case(c: &Ctx, kind: &str, op: &str) {
             &["--json", "push", "Cargo.toml", &sink.addr, "--apn", "CMNET"],
         ),
     };
-    assert_eq!(last_json(&r)["error"]["class"], "sim");
-    c.note("persistent: the user must insert/unlock the SIM");
-    let r = c.then(&s, &["--json", "probe"], 0);
-    assert_eq!(r.json()["sim_ready"], false);
+    let v = r.json();
+    assert_eq!(v["sim"].as_str().unwrap_or("READY"), "READY", "{v}");
+    if op == "push" {
+        whole_file_delivered(&sink, &std::fs::read("Cargo.toml").unwrap(), &v);
+    }
+    c.then(&s, &["--json", "probe", "--expect", "ready"], 0);
 }
 
 fn silent_all(c: &Ctx, args: &[&str]) {

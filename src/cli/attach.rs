@@ -1,7 +1,7 @@
 //! `qtcp attach`: SIM, registration, GPRS attach, APN, receive mode; `--activate` brings the
 //! context up and reports the local IP.
 
-use super::common::{duration, fail, key_values, run_ports, to_value, PortArgs};
+use super::common::{duration, fail, key_values, run_ports, to_value, PortArgs, SimSpinner, SimWaitArgs};
 use crate::proc::attach::{attach, validate, AttachOptions, RecvMode};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -20,6 +20,8 @@ pub struct AttachCmd {
     /// How long to wait for CS registration and GPRS attach
     #[arg(long, value_parser = duration, default_value = "60s", value_name = "DUR")]
     pub register_timeout: Duration,
+    #[command(flatten)]
+    pub sim: SimWaitArgs,
     /// Receive mode: retrieve (QINDI=1, data waits in the module) or direct (QINDI=0)
     #[arg(long, value_enum, default_value = "retrieve")]
     pub recv: RecvMode,
@@ -37,6 +39,7 @@ pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {
         user: cmd.user,
         password: cmd.password,
         register_timeout: cmd.register_timeout,
+        sim_timeout: cmd.sim.sim_timeout,
         recv: Some(cmd.recv),
         headers: cmd.headers,
         activate: cmd.activate,
@@ -47,7 +50,8 @@ pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {
     }
     let job = |name: &str| {
         let mut s = port.open_port(name)?;
-        attach(&mut s, &opts).map(|r| to_value(&r))
+        let spinner = SimSpinner::new(port.spinner_visible());
+        attach(&mut s, &opts, &mut |w| spinner.waiting(w)).map(|r| to_value(&r))
     };
     run_ports(port, "attach", job, key_values)
 }

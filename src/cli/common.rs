@@ -2,6 +2,7 @@
 //! rendering a result (human text or one JSON object) with its exit code.
 
 use crate::error::{Error, ErrorClass};
+use crate::proc::probe::SimWaiting;
 use crate::session::Session;
 use crate::trace::Tracer;
 use crate::transport::{PortSpec, Transport};
@@ -157,6 +158,55 @@ impl PortArgs {
 
     pub fn progress_visible(&self) -> bool {
         !self.quiet && std::io::stderr().is_terminal()
+    }
+
+    /// Whether a status spinner may be drawn: a terminal, no --quiet or --json, one port.
+    pub fn spinner_visible(&self) -> bool {
+        self.progress_visible() && !self.json && self.port.len() == 1
+    }
+}
+
+/// The wait for a SIM that is still starting, shared by attach, push and `probe --expect ready`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct SimWaitArgs {
+    /// How long to wait for a SIM that is still starting (busy or not ready, as for a few seconds
+    /// after power-on) before giving up with exit 5; an absent or locked SIM fails at once
+    #[arg(long, value_parser = duration, default_value = "20s", value_name = "DUR")]
+    pub sim_timeout: Duration,
+}
+
+/// A spinner on stderr while the SIM starts; hidden off a terminal, with --quiet or --json.
+pub struct SimSpinner {
+    bar: indicatif::ProgressBar,
+}
+
+impl SimSpinner {
+    pub fn new(visible: bool) -> SimSpinner {
+        let bar = if visible {
+            indicatif::ProgressBar::new_spinner()
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        SimSpinner { bar }
+    }
+
+    pub fn waiting(&self, w: &SimWaiting) {
+        if self.bar.is_hidden() {
+            return;
+        }
+        self.bar.enable_steady_tick(Duration::from_millis(100));
+        self.bar.set_message(format!(
+            "waiting for the SIM to start ({}): {:.0} s of {}",
+            w.sim,
+            w.waited.as_secs_f64(),
+            humantime::format_duration(w.timeout)
+        ));
+    }
+}
+
+impl Drop for SimSpinner {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
     }
 }
 

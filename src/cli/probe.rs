@@ -1,7 +1,7 @@
 //! `qtcp probe`: synchronise, identify, and report where the module stands.
 
-use super::common::{key_values, run_ports, to_value, PortArgs};
-use crate::proc::probe::{expect_ready, probe, SyncOptions};
+use super::common::{key_values, run_ports, to_value, PortArgs, SimSpinner};
+use crate::proc::probe::{expect_ready, probe, SimWait, SyncOptions};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -21,6 +21,10 @@ pub struct ProbeCmd {
     /// After synchronising, fix and save the baud rate with AT+IPR=<baud>&W
     #[arg(long)]
     pub save_baud: bool,
+    /// With --expect ready: how long to wait for a SIM that is still starting (busy or not
+    /// ready, as for a few seconds after power-on) before giving up with exit 5
+    #[arg(long, value_parser = super::common::duration, default_value = "20s", value_name = "DUR")]
+    pub sim_timeout: Duration,
     /// Synchronisation attempts (AT, 500 ms apart)
     #[arg(long, default_value_t = 15)]
     pub sync_attempts: u32,
@@ -33,10 +37,27 @@ pub fn run(port: &PortArgs, cmd: ProbeCmd) -> ExitCode {
             attempts: cmd.sync_attempts,
             interval: Duration::from_millis(500),
         };
-        let info = probe(&mut s, &opts, cmd.save_baud.then_some(port.baud))?;
+        let ready = cmd.expect == Expectation::Ready;
+        let spinner = SimSpinner::new(ready && port.spinner_visible());
+        let mut on_wait = |w: &_| spinner.waiting(w);
+        let sim_wait = ready.then_some(SimWait {
+            timeout: cmd.sim_timeout,
+            progress: &mut on_wait,
+        });
+        let info = match probe(&mut s, &opts, cmd.save_baud.then_some(port.baud), sim_wait) {
+            Err(mut e) => {
+                // A SIM that will not be ready: the error carries the report; add the port.
+                if let Some(d) = e.detail.as_mut().filter(|d| d.is_object()) {
+                    d["port"] = s.port_name().into();
+                }
+                return Err(e);
+            }
+            Ok(info) => info,
+        };
+        drop(spinner);
         let mut v = to_value(&info);
         v["port"] = s.port_name().into();
-        if cmd.expect == Expectation::Ready {
+        if ready {
             expect_ready(&info).map_err(|e| e.with_detail(v.clone()))?;
         }
         Ok(v)

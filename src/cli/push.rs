@@ -1,7 +1,7 @@
 //! `qtcp push FILE HOST:PORT`: the one-off file push in one command: probe, attach (with
 //! `--apn`), connect, send with every byte acknowledged, close.
 
-use super::common::{fail, run_ports, PortArgs};
+use super::common::{fail, run_ports, PortArgs, SimSpinner, SimWaitArgs};
 use super::connect::DestArgs;
 use super::send::{human_report, open_source, run_send, FlowArgs};
 use crate::error::Error;
@@ -31,6 +31,8 @@ pub struct PushCmd {
     /// APN password (redacted in traces)
     #[arg(long, env = "QTCP_PASSWORD", default_value = "", hide_env_values = true)]
     pub password: String,
+    #[command(flatten)]
+    pub sim: SimWaitArgs,
     /// Reconnect and resume from the first unacknowledged byte after SEND FAIL, CLOSED or a stall
     #[arg(long)]
     pub reconnect: bool,
@@ -61,6 +63,7 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
             user: cmd.user.clone(),
             password: cmd.password.clone(),
             register_timeout: Duration::from_secs(60),
+            sim_timeout: cmd.sim.sim_timeout,
             recv: Some(RecvMode::Retrieve),
             headers: false,
             activate: false,
@@ -82,7 +85,8 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
         let mut s = port.open_port(name)?;
         sync(&mut s, &SyncOptions::default()).map_err(nothing_sent)?;
         if let Some(a) = &attach_opts {
-            attach(&mut s, a).map_err(nothing_sent)?;
+            let spinner = SimSpinner::new(port.spinner_visible());
+            attach(&mut s, a, &mut |w| spinner.waiting(w)).map_err(nothing_sent)?;
         }
         // Nothing was sent before the connection is open: a failure up to here reports offset 0.
         let conn = connect(&mut s, &copts).map_err(nothing_sent)?;

@@ -4,7 +4,9 @@
 //! running it twice is harmless.
 
 use crate::error::{Error, ErrorClass, Result};
-use crate::proc::probe::{gprs_attached, reg_stat, registration, sim_state, sync, SyncOptions};
+use crate::proc::probe::{
+    await_sim_ready, gprs_attached, reg_stat, registration, sync, SimWaiting, SyncOptions,
+};
 use crate::proc::state::{qistat, IpState};
 use crate::session::{describe, Expect, Outcome, Session};
 use crate::validate;
@@ -25,6 +27,8 @@ pub struct AttachOptions {
     pub user: String,
     pub password: String,
     pub register_timeout: Duration,
+    /// How long a SIM that is still starting (busy, not ready) is waited for.
+    pub sim_timeout: Duration,
     pub recv: Option<RecvMode>,
     pub headers: bool,
     pub activate: bool,
@@ -50,7 +54,11 @@ pub fn validate(opts: &AttachOptions) -> Result<()> {
     validate::password(&opts.password)
 }
 
-pub fn attach(s: &mut Session, opts: &AttachOptions) -> Result<AttachReport> {
+pub fn attach(
+    s: &mut Session,
+    opts: &AttachOptions,
+    progress: &mut dyn FnMut(&SimWaiting),
+) -> Result<AttachReport> {
     validate(opts)?;
     sync(s, &SyncOptions::default())?;
     // Numeric +CME ERROR codes tell "no SIM" from "SIM PIN"; the setting is volatile.
@@ -61,12 +69,8 @@ pub fn attach(s: &mut Session, opts: &AttachOptions) -> Result<AttachReport> {
         ..Default::default()
     };
 
-    let (sim, ready) = sim_state(s)?;
-    rep.sim = sim.clone();
-    if !ready {
-        return Err(Error::new(ErrorClass::Sim, format!("SIM not ready: {sim}"))
-            .with_detail(serde_json::json!({"sim": sim})));
-    }
+    // Right after power-on the SIM is busy for a few seconds: wait for it (up to sim_timeout).
+    rep.sim = await_sim_ready(s, opts.sim_timeout, progress)?;
 
     let deadline = Instant::now() + opts.register_timeout;
     loop {

@@ -4,7 +4,8 @@
 use crate::error::{Error, ErrorClass, Result};
 use crate::proc::state::{qimux, qistat};
 use crate::session::{Expect, Outcome, Session};
-use std::time::Duration;
+use crate::tokenizer::Urc;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
@@ -145,6 +146,104 @@ pub fn sim_state(s: &mut Session) -> Result<(String, bool)> {
     })
 }
 
+/// What the SIM's answer to `AT+CPIN?` means for a procedure that needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimCondition {
+    Ready,
+    /// Still starting after power-on: `+CME ERROR: 14` (SIM busy) or `+CPIN: NOT READY`. Real
+    /// modules answer so for a few seconds, then `+CPIN: READY` (module.md correction 8).
+    Starting,
+    /// A bare `ERROR` (CMEE=0): busy, absent or failed, the module does not say which.
+    Unclear,
+    /// Absent, locked (PIN/PUK) or failed: waiting will not help, the user must act.
+    Blocked,
+}
+
+impl SimCondition {
+    /// From the text [`sim_state`] reports.
+    pub fn of(text: &str) -> SimCondition {
+        match text {
+            "READY" => SimCondition::Ready,
+            "BUSY" | "NOT READY" => SimCondition::Starting,
+            "ERROR" => SimCondition::Unclear,
+            _ => SimCondition::Blocked,
+        }
+    }
+}
+
+/// Progress of [`await_sim_ready`]: emitted before each wait while the SIM is still starting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimWaiting {
+    /// The state the module last reported (`BUSY`, `NOT READY`, `ERROR`).
+    pub sim: String,
+    pub waited: Duration,
+    pub timeout: Duration,
+}
+
+/// `probe --expect ready`'s wait for a SIM that is still starting: see [`await_sim_ready`].
+pub struct SimWait<'a> {
+    pub timeout: Duration,
+    pub progress: &'a mut dyn FnMut(&SimWaiting),
+}
+
+/// How often the SIM is asked again when no `+CPIN:` URC comes (not every firmware sends one,
+/// and none does with autobaud, AT+IPR=0).
+pub const SIM_POLL: Duration = Duration::from_millis(500);
+
+/// Wait until the SIM is ready: returns the state text (`READY`). A SIM that is still starting
+/// is waited for, on its `+CPIN:` URC or by asking again every [`SIM_POLL`], until `timeout`;
+/// an absent, locked or failed SIM is an error at once ([`ErrorClass::Sim`]), as is a SIM still
+/// starting at the deadline. A bare `ERROR` (CMEE=0 hides the reason) switches numeric errors
+/// on (`AT+CMEE=1`, volatile) and asks again.
+pub fn await_sim_ready(
+    s: &mut Session,
+    timeout: Duration,
+    progress: &mut dyn FnMut(&SimWaiting),
+) -> Result<String> {
+    let start = Instant::now();
+    let deadline = start + timeout;
+    let mut cmee_on = false;
+    loop {
+        let (text, _) = sim_state(s)?;
+        match SimCondition::of(&text) {
+            SimCondition::Ready => return Ok(text),
+            SimCondition::Blocked => return Err(sim_error(format!("SIM not ready: {text}"), &text)),
+            SimCondition::Unclear if !cmee_on => {
+                cmee_on = true;
+                let _ = s.cmd("AT+CMEE=1", Expect::Final)?;
+                continue;
+            }
+            SimCondition::Starting | SimCondition::Unclear => {}
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(sim_error(
+                format!(
+                    "SIM still busy ({text}) after waiting {} for it to start",
+                    humantime::format_duration(Duration::from_millis(timeout.as_millis() as u64))
+                ),
+                &text,
+            ));
+        }
+        progress(&SimWaiting {
+            sim: text,
+            waited: now - start,
+            timeout,
+        });
+        // Wait for a `+CPIN:` URC, or ask again after SIM_POLL, whichever comes first.
+        let until = deadline.min(now + SIM_POLL);
+        while s.take_urc(|u| matches!(u, Urc::Cpin(_))).is_none() {
+            if !s.pump(until)? && Instant::now() >= until {
+                break;
+            }
+        }
+    }
+}
+
+fn sim_error(message: String, sim: &str) -> Error {
+    Error::new(ErrorClass::Sim, message).with_detail(serde_json::json!({ "sim": sim }))
+}
+
 /// `+CREG: <n>,<stat>[,...]` read form → stat.
 pub fn reg_stat(s: &mut Session, cmd: &str, prefix: &str) -> Result<Option<u8>> {
     let r = s.cmd(cmd, Expect::Final)?;
@@ -183,19 +282,34 @@ fn text_cmd(s: &mut Session, cmd: &str) -> Result<Vec<String>> {
 
 /// Synchronise, then read everything `qtcp probe` reports. SIM and network problems are fields,
 /// not errors; `save_baud` fixes the rate with `AT+IPR=<baud>&W`.
-pub fn probe(s: &mut Session, sync_opts: &SyncOptions, save_baud: Option<u32>) -> Result<ModuleInfo> {
-    match probe_once(s, sync_opts, save_baud) {
+///
+/// With `sim_wait` (`--expect ready`), a SIM that is still starting is waited for first
+/// ([`await_sim_ready`]); an absent or locked SIM, or one still busy at the deadline, is then
+/// an error of class [`ErrorClass::Sim`] carrying the report so far.
+pub fn probe(
+    s: &mut Session,
+    sync_opts: &SyncOptions,
+    save_baud: Option<u32>,
+    sim_wait: Option<SimWait<'_>>,
+) -> Result<ModuleInfo> {
+    let mut sim_wait = sim_wait;
+    match probe_once(s, sync_opts, save_baud, &mut sim_wait) {
         // RDY in the middle: the module rebooted under us; synchronise again and read it anew
         // (once), instead of failing on whichever query the reboot happened to hit.
         Err(e) if s.rebooted() && e.class != ErrorClass::Io && e.class != ErrorClass::Interrupted => {
             s.clear_rebooted();
-            probe_once(s, sync_opts, save_baud)
+            probe_once(s, sync_opts, save_baud, &mut sim_wait)
         }
         r => r,
     }
 }
 
-fn probe_once(s: &mut Session, sync_opts: &SyncOptions, save_baud: Option<u32>) -> Result<ModuleInfo> {
+fn probe_once(
+    s: &mut Session,
+    sync_opts: &SyncOptions,
+    save_baud: Option<u32>,
+    sim_wait: &mut Option<SimWait<'_>>,
+) -> Result<ModuleInfo> {
     let mut info = ModuleInfo {
         sync_attempts: sync(s, sync_opts)?,
         ..Default::default()
@@ -218,7 +332,22 @@ fn probe_once(s: &mut Session, sync_opts: &SyncOptions, save_baud: Option<u32>) 
     info.imei = text_cmd(s, "AT+GSN")?
         .into_iter()
         .find(|l| l.bytes().all(|b| b.is_ascii_digit()) && !l.is_empty());
-    let (sim, ready) = sim_state(s)?;
+    // A SIM that will not be ready is reported after the rest has been read, like `--expect
+    // ready` reports a missing registration.
+    let mut sim_error = None;
+    let (sim, ready) = match sim_wait {
+        Some(w) => match await_sim_ready(s, w.timeout, w.progress) {
+            Ok(sim) => (sim, true),
+            Err(e) if e.class == ErrorClass::Sim => {
+                let sim = e.detail.as_ref().and_then(|d| d["sim"].as_str());
+                let sim = sim.unwrap_or_default().to_string();
+                sim_error = Some(e);
+                (sim, false)
+            }
+            Err(e) => return Err(e),
+        },
+        None => sim_state(s)?,
+    };
     info.sim = sim;
     info.sim_ready = ready;
     info.signal = signal(s)?;
@@ -237,7 +366,13 @@ fn probe_once(s: &mut Session, sync_opts: &SyncOptions, save_baud: Option<u32>) 
             }
         });
     }
-    Ok(info)
+    match sim_error {
+        Some(e) => Err(Error {
+            detail: serde_json::to_value(&info).ok(),
+            ..e
+        }),
+        None => Ok(info),
+    }
 }
 
 /// `--expect ready`: SIM ready, registered, attached, else the matching error.
@@ -258,4 +393,20 @@ pub fn expect_ready(info: &ModuleInfo) -> Result<()> {
         return Err(Error::new(ErrorClass::Network, "GPRS not attached"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sim_conditions() {
+        assert_eq!(SimCondition::of("READY"), SimCondition::Ready);
+        assert_eq!(SimCondition::of("BUSY"), SimCondition::Starting);
+        assert_eq!(SimCondition::of("NOT READY"), SimCondition::Starting);
+        assert_eq!(SimCondition::of("ERROR"), SimCondition::Unclear);
+        for blocked in ["NOT INSERTED", "SIM PIN", "SIM PUK", "SIM FAILURE", "+CME ERROR: 3"] {
+            assert_eq!(SimCondition::of(blocked), SimCondition::Blocked, "{blocked}");
+        }
+    }
 }
