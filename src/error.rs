@@ -128,13 +128,40 @@ impl fmt::Display for ErrorClass {
     }
 }
 
-/// An error of the core: a class (hence an exit code), a one-line message, and optional
-/// structured detail a command adds to its JSON (e.g. the acknowledged offset).
+/// What happened, as data a caller can branch on (the message says it in words). Never
+/// serialised: the JSON of a failed command carries the error's class, code and message, and the
+/// command's typed partial report ([`Failed`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Cause {
+    /// Nothing more to say than the class and message.
+    #[default]
+    Unspecified,
+    /// No complete answer to `command` within its deadline.
+    NoAnswer { command: String },
+    /// `RDY` arrived while `command` was in flight: the module rebooted under it.
+    Rebooted { command: String },
+    /// There is no open connection to work on.
+    NoConnection,
+    /// A connection is already open (`ALREADY CONNECT`, or `CONNECT OK` state).
+    AlreadyConnected,
+    /// The module's connection mode does not fit the request: `mux` is true when it is in
+    /// multi-connection mode (QIMUX=1) and no connection index was given, false when an index
+    /// was given in single mode.
+    ModeMismatch { mux: bool },
+    /// The module is hung and `--reset-cmd` may not run yet (the recovery back-off).
+    ResetBackoff {
+        resets_in_a_row: u32,
+        next_reset_in_s: u64,
+    },
+}
+
+/// An error of the core: a class (hence an exit code), a one-line message that describes the
+/// module's situation, and the typed [`Cause`] where a caller needs more than the class.
 #[derive(Debug, Clone)]
 pub struct Error {
     pub class: ErrorClass,
     pub message: String,
-    pub detail: Option<serde_json::Value>,
+    pub cause: Cause,
 }
 
 impl Error {
@@ -142,11 +169,11 @@ impl Error {
         Error {
             class,
             message: message.into(),
-            detail: None,
+            cause: Cause::Unspecified,
         }
     }
-    pub fn with_detail(mut self, detail: serde_json::Value) -> Self {
-        self.detail = Some(detail);
+    pub fn with_cause(mut self, cause: Cause) -> Self {
+        self.cause = cause;
         self
     }
     pub fn exit_code(&self) -> u8 {
@@ -175,3 +202,43 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A procedure that failed part-way: the error, and its typed report of how far it got (the
+/// acknowledged offset of a send, the bytes a receive delivered), when it got anywhere.
+#[derive(Debug, Clone)]
+pub struct Failed<P> {
+    pub error: Error,
+    /// Boxed: a report is large, and errors travel through every `?`.
+    pub partial: Option<Box<P>>,
+}
+
+impl<P> Failed<P> {
+    pub fn new(error: Error, partial: P) -> Self {
+        Failed {
+            error,
+            partial: Some(Box::new(partial)),
+        }
+    }
+    /// The same failure with its partial report turned into another type.
+    pub fn map<Q>(self, f: impl FnOnce(P) -> Q) -> Failed<Q> {
+        Failed {
+            error: self.error,
+            partial: self.partial.map(|p| Box::new(f(*p))),
+        }
+    }
+}
+
+impl<P> From<Error> for Failed<P> {
+    fn from(error: Error) -> Self {
+        Failed { error, partial: None }
+    }
+}
+
+impl<P> fmt::Display for Failed<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+/// The result of a procedure that reports how far it got when it fails.
+pub type Reported<R, P = R> = std::result::Result<R, Failed<P>>;

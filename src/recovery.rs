@@ -106,9 +106,10 @@ impl ResetPolicy {
                 humantime::format_duration(Duration::from_secs(next - now)),
                 self.state_file.display()
             ))
-            .with_detail(
-                serde_json::json!({"resets_in_a_row": st.consecutive, "next_reset_in_s": next - now}),
-            ));
+            .with_cause(crate::error::Cause::ResetBackoff {
+                resets_in_a_row: st.consecutive,
+                next_reset_in_s: next - now,
+            }));
         }
         let mut child = Command::new("sh")
             .arg("-c")

@@ -3,7 +3,7 @@
 //! URCs that arrive meanwhile are kept for whoever needs them; data pushed by the module in
 //! direct mode is kept as [`Inbound`] records. Nothing here waits without a deadline.
 
-use crate::error::{Error, ErrorClass, Result};
+use crate::error::{Cause, Error, ErrorClass, Result};
 use crate::tokenizer::{classify_urc, Final, PayloadKind, QiResult, Token, Tokenizer, Urc};
 use crate::transport::Transport;
 use std::collections::VecDeque;
@@ -325,7 +325,9 @@ impl Session {
                         "no answer to {cmd} within {}",
                         humantime::format_duration(round_ms(timeout))
                     ))
-                    .with_detail(serde_json::json!({"command_in_flight": cmd})))
+                    .with_cause(Cause::NoAnswer {
+                        command: cmd.to_string(),
+                    }))
                 }
             };
             match tok {
@@ -361,7 +363,9 @@ impl Session {
                                 return Err(Error::silent(format!(
                                     "the module rebooted (RDY) while {cmd} was in flight"
                                 ))
-                                .with_detail(serde_json::json!({"rebooted": true})));
+                                .with_cause(Cause::Rebooted {
+                                    command: cmd.to_string(),
+                                }));
                             }
                             self.urcs.push_back(urc);
                             continue;

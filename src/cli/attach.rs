@@ -1,7 +1,7 @@
 //! `qtcp attach`: SIM, registration, GPRS attach, APN, receive mode; `--activate` brings the
 //! context up and reports the local IP.
 
-use super::common::{duration, fail, key_values, run_ports, to_value, PortArgs, SimSpinner, SimWaitArgs};
+use super::common::{duration, fail, key_values, run_ports, PortArgs, SimSpinner, SimWaitArgs};
 use crate::proc::attach::{attach, validate, AttachOptions, RecvMode};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -46,12 +46,12 @@ pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {
     };
     // Validate before the port is even opened: a bad value sends nothing.
     if let Err(e) = validate(&opts) {
-        return fail(port.json, "attach", &e);
+        return fail(port, "attach", e);
     }
     let job = |name: &str| {
         let mut s = port.open_port(name)?;
         let spinner = SimSpinner::new(port.spinner_visible());
-        attach(&mut s, &opts, &mut |w| spinner.waiting(w)).map(|r| to_value(&r))
+        attach(&mut s, &opts, &mut |w| spinner.waiting(w))
     };
-    run_ports(port, "attach", job, key_values)
+    run_ports(port, "attach", false, job, key_values)
 }

@@ -1,6 +1,7 @@
 //! `qtcp close`: QICLOSE, and with `--deact` also QIDEACT.
 
-use super::common::{key_values, run_ports, to_value, PortArgs};
+use super::common::{key_values, run_ports, PortArgs};
+use crate::error::Reported;
 use crate::proc::close::close;
 use std::process::ExitCode;
 
@@ -15,10 +16,10 @@ pub struct CloseCmd {
 }
 
 pub fn run(port: &PortArgs, cmd: CloseCmd) -> ExitCode {
-    let job = |name: &str| {
+    let job = |name: &str| -> Reported<_, ()> {
         let mut s = port.open_port(name)?;
         crate::proc::probe::sync(&mut s, &crate::proc::probe::SyncOptions::default())?;
-        close(&mut s, cmd.id, cmd.deact).map(|r| to_value(&r))
+        Ok(close(&mut s, cmd.id, cmd.deact)?)
     };
-    run_ports(port, "close", job, key_values)
+    run_ports(port, "close", false, job, key_values)
 }

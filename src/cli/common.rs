@@ -1,12 +1,13 @@
 //! What every device subcommand shares: the port options, opening a session, signals, and
 //! rendering a result (human text or one JSON object) with its exit code.
 
-use crate::error::{Error, ErrorClass};
+use crate::error::{Cause, Error, ErrorClass, Reported};
 use crate::proc::probe::SimWaiting;
 use crate::session::Session;
 use crate::trace::Tracer;
 use crate::transport::{PortSpec, Transport};
-use serde_json::{Map, Value};
+use serde::Serialize;
+use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -232,41 +233,163 @@ pub fn out(text: &str) {
     let _ = o.flush();
 }
 
-pub fn json_line(v: &Value) {
-    out(&format!("{v}\n"));
+/// One JSON line on stdout (written whole, so concurrent ports never interleave).
+pub fn json_line<T: Serialize + ?Sized>(v: &T) {
+    out(&format!("{}\n", json_text(v)));
 }
 
-fn object(v: Value) -> Map<String, Value> {
-    match v {
-        Value::Object(m) => m,
-        Value::Null => Map::new(),
-        other => {
-            let mut m = Map::new();
-            m.insert("result".into(), other);
-            m
+/// Serialise a value the CLI built; a failure here is a bug (the types serialise by derive).
+pub fn json_text<T: Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"ok\":false,\"internal_error\":\"{e}\"}}"))
+}
+
+/// The `error` member of every JSON output.
+#[derive(Debug, Serialize)]
+pub struct ErrorJson {
+    pub class: ErrorClass,
+    pub exit_code: u8,
+    pub message: String,
+}
+
+impl ErrorJson {
+    pub fn of(e: &Error) -> ErrorJson {
+        ErrorJson {
+            class: e.class,
+            exit_code: e.exit_code(),
+            message: message(e),
         }
     }
 }
 
-/// Run a one-shot job on every port named: alone, it renders like [`finish`]; with several ports
-/// they run concurrently, each prints one JSON line (or a `port: ...` block), and the exit code is
-/// the highest one seen.
-pub fn run_ports<F>(args: &PortArgs, command: &str, job: F, human: fn(&Value) -> String) -> ExitCode
+/// The message the user sees: the core's description of the module's situation, plus the flag
+/// or command that helps, where one does.
+pub fn message(e: &Error) -> String {
+    match &e.cause {
+        Cause::NoConnection => format!("{}; run qtcp connect first", e.message),
+        Cause::AlreadyConnected => format!("{}; close it first (qtcp close) or pass --reuse", e.message),
+        Cause::ModeMismatch { mux: true } => format!("{}: pass --id 0..5", e.message),
+        Cause::ModeMismatch { mux: false } => {
+            format!("{}: --id needs multi-connection mode (QIMUX=1)", e.message)
+        }
+        _ => e.message.clone(),
+    }
+}
+
+/// The JSON object of a one-shot command: `ok` and `command` first, the port when several are
+/// driven (and for probe), the report's fields in their declared order, then `error`.
+#[derive(Serialize)]
+pub struct Envelope<'a, T: Serialize> {
+    pub ok: bool,
+    pub command: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port_index: Option<usize>,
+    #[serde(flatten)]
+    pub report: Option<&'a T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorJson>,
+}
+
+/// Where a result came from: the port's name when it is shown, and its index among several.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origin<'a> {
+    pub port: Option<&'a str>,
+    pub index: Option<usize>,
+}
+
+/// Render a one-shot command's result (one JSON object, or human text and a one-line error on
+/// stderr) and return its exit code.
+pub fn emit<R: Serialize, P: Serialize>(
+    args: &PortArgs,
+    command: &str,
+    origin: Origin,
+    result: &Reported<R, P>,
+    human: &dyn Fn(&R) -> String,
+) -> u8 {
+    let several = origin.index.is_some();
+    match result {
+        Ok(r) => {
+            if args.json {
+                json_line(&Envelope {
+                    ok: true,
+                    command,
+                    port: origin.port,
+                    port_index: origin.index,
+                    report: Some(r),
+                    error: None,
+                });
+            } else if several {
+                out(&format!("== {}\n{}", origin.port.unwrap_or(""), human(r)));
+            } else {
+                out(&human(r));
+            }
+            0
+        }
+        Err(f) => {
+            let e = &f.error;
+            let text = message(e);
+            match (several, origin.port) {
+                (true, Some(p)) => eprintln!("qtcp {command}: {p}: error: {text}"),
+                _ => eprintln!("qtcp {command}: error: {text}"),
+            }
+            if e.class == ErrorClass::ModuleSilent && !several {
+                eprintln!("hint: check power, wiring and --baud; run with -v to see the conversation");
+            }
+            if args.json {
+                json_line(&Envelope {
+                    ok: false,
+                    command,
+                    port: origin.port,
+                    port_index: origin.index,
+                    report: f.partial.as_deref(),
+                    error: Some(ErrorJson::of(e)),
+                });
+            } else if several {
+                out(&format!("== {}\nerror: {text}\n", origin.port.unwrap_or("")));
+            }
+            e.exit_code()
+        }
+    }
+}
+
+/// Report an error that has no report (bad flags, a port that cannot be opened).
+pub fn fail(args: &PortArgs, command: &str, e: Error) -> ExitCode {
+    let r: Reported<(), ()> = Err(e.into());
+    ExitCode::from(emit(args, command, Origin::default(), &r, &|_| String::new()))
+}
+
+/// Run a one-shot job on every port named: alone, it renders like [`emit`]; with several ports
+/// they run concurrently, each prints one JSON line (or a `== PORT` block), and the exit code is
+/// the highest one seen. `show_port` puts the port in the JSON even when there is one.
+pub fn run_ports<R, P, F>(
+    args: &PortArgs,
+    command: &str,
+    show_port: bool,
+    job: F,
+    human: fn(&R) -> String,
+) -> ExitCode
 where
-    F: Fn(&str) -> Result<Value, Error> + Sync,
+    R: Serialize,
+    P: Serialize,
+    F: Fn(&str) -> Reported<R, P> + Sync,
 {
     let ports = match args.ports() {
         Ok(p) => p,
-        Err(e) => return fail(args.json, command, &e),
+        Err(e) => return fail(args, command, e),
     };
     if ports.len() == 1 {
-        return finish(args, command, job(&ports[0]), human);
+        let origin = Origin {
+            port: show_port.then_some(ports[0].as_str()),
+            index: None,
+        };
+        return ExitCode::from(emit(args, command, origin, &job(&ports[0]), &human));
     }
     if args.trace.is_some() {
         return fail(
-            args.json,
+            args,
             command,
-            &Error::usage("--trace records one port: use it with a single --port"),
+            Error::usage("--trace records one port: use it with a single --port"),
         );
     }
     let worst = std::sync::Mutex::new(0u8);
@@ -276,11 +399,13 @@ where
             let worst = &worst;
             scope.spawn(move || {
                 let result = job(port);
-                let code = result.as_ref().map_or_else(|e| e.exit_code(), |_| 0);
+                let origin = Origin {
+                    port: Some(port),
+                    index: Some(i),
+                };
+                let code = emit(args, command, origin, &result, &human);
                 let mut w = worst.lock().unwrap_or_else(|e| e.into_inner());
                 *w = (*w).max(code);
-                // Lines are printed whole under the lock, so outputs never interleave.
-                render_port(args, command, i, port, result, human);
             });
         }
     });
@@ -288,95 +413,8 @@ where
     ExitCode::from(code)
 }
 
-fn render_port(
-    args: &PortArgs,
-    command: &str,
-    index: usize,
-    port: &str,
-    result: Result<Value, Error>,
-    human: fn(&Value) -> String,
-) {
-    let mut m = Map::new();
-    m.insert("ok".into(), Value::Bool(result.is_ok()));
-    m.insert("command".into(), Value::String(command.into()));
-    m.insert("port".into(), Value::String(port.into()));
-    m.insert("port_index".into(), Value::from(index));
-    match result {
-        Ok(v) => {
-            m.extend(object(v));
-            if args.json {
-                json_line(&Value::Object(m));
-            } else {
-                let body = human(&Value::Object(m));
-                out(&format!("== {port}\n{body}"));
-            }
-        }
-        Err(e) => {
-            eprintln!("qtcp {command}: {port}: error: {}", e.message);
-            if let Some(d) = &e.detail {
-                m.extend(object(d.clone()));
-            }
-            m.insert("port".into(), Value::String(port.into()));
-            m.insert("error".into(), error_json(&e));
-            if args.json {
-                json_line(&Value::Object(m));
-            } else {
-                out(&format!("== {port}\nerror: {}\n", e.message));
-            }
-        }
-    }
-}
-
-/// Render a one-shot command's result and return its exit code.
-pub fn finish(
-    args: &PortArgs,
-    command: &str,
-    result: Result<Value, Error>,
-    human: impl FnOnce(&Value) -> String,
-) -> ExitCode {
-    match result {
-        Ok(v) => {
-            if args.json {
-                let mut m = Map::new();
-                m.insert("ok".into(), Value::Bool(true));
-                m.insert("command".into(), Value::String(command.into()));
-                m.extend(object(v));
-                json_line(&Value::Object(m));
-            } else {
-                out(&human(&v));
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(args.json, command, &e),
-    }
-}
-
-/// Report an error: a one-line message on stderr, and with `--json` the JSON object on stdout.
-pub fn fail(json: bool, command: &str, e: &Error) -> ExitCode {
-    eprintln!("qtcp {command}: error: {}", e.message);
-    if e.class == ErrorClass::ModuleSilent {
-        eprintln!("hint: check power, wiring and --baud; run with -v to see the conversation");
-    }
-    if json {
-        let mut m = Map::new();
-        m.insert("ok".into(), Value::Bool(false));
-        m.insert("command".into(), Value::String(command.into()));
-        if let Some(d) = &e.detail {
-            m.extend(object(d.clone()));
-        }
-        m.insert("error".into(), error_json(e));
-        json_line(&Value::Object(m));
-    }
-    ExitCode::from(e.exit_code())
-}
-
-/// The `error` member of every JSON output: `{"class", "exit_code", "message"}`.
-pub fn error_json(e: &Error) -> Value {
-    serde_json::json!({"class": e.class.name(), "exit_code": e.exit_code(), "message": e.message})
-}
-
-/// Human rendering of a flat JSON object: `key: value` lines, nested objects flattened.
-pub fn key_values(v: &Value) -> String {
+/// Human rendering of a report: `key: value` lines (keys sorted, nested objects flattened).
+pub fn key_values<T: Serialize>(r: &T) -> String {
     fn walk(prefix: &str, v: &Value, out: &mut String) {
         match v {
             Value::Object(m) => {
@@ -396,10 +434,75 @@ pub fn key_values(v: &Value) -> String {
         }
     }
     let mut s = String::new();
-    walk("", v, &mut s);
+    walk("", &serde_json::to_value(r).unwrap_or(Value::Null), &mut s);
     s
 }
 
-pub fn to_value<T: serde::Serialize>(t: &T) -> Value {
-    serde_json::to_value(t).unwrap_or(Value::Null)
+/// One line of a JSON Lines stream (`recv`, `sack-watch`, and `transparent`'s notices on
+/// stderr): `type` first, then the variant's fields in their declared order. `E` is the
+/// command's event type, `T` its report.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StreamLine<'a, E: Serialize, T: Serialize> {
+    /// Received bytes (recv).
+    Data(DataLine<'a>),
+    /// Something that happened on the way (a URC, setup done, data mode left).
+    Event(E),
+    /// One QISACK poll (sack-watch).
+    Sample(&'a crate::proc::sack::Sample),
+    /// The last line: how it ended.
+    Summary(Summary<'a, T>),
 }
+
+/// A piece of received data; `bytes` (base64) is absent when the data goes to `--out`.
+#[derive(Serialize)]
+pub struct DataLine<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<String>,
+    pub len: usize,
+    pub offset: u64,
+    pub from: Option<&'a str>,
+    pub protocol: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u8>,
+}
+
+/// The summary line of a stream: success, the exit code where the stream documents it, the
+/// report (or the partial report of a failure) and the error.
+#[derive(Serialize)]
+pub struct Summary<'a, T: Serialize> {
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<u8>,
+    #[serde(flatten)]
+    pub report: Option<&'a T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorJson>,
+}
+
+impl<'a, T: Serialize> Summary<'a, T> {
+    /// The summary of `result`; `with_code` adds `exit_code` (recv and transparent do).
+    pub fn of<P>(result: &'a Reported<T, P>, with_code: bool) -> Summary<'a, T>
+    where
+        P: std::borrow::Borrow<T>,
+    {
+        match result {
+            Ok(r) => Summary {
+                ok: true,
+                exit_code: with_code.then_some(0),
+                report: Some(r),
+                error: None,
+            },
+            Err(f) => Summary {
+                ok: false,
+                exit_code: with_code.then_some(f.error.exit_code()),
+                report: f.partial.as_deref().map(|p| p.borrow()),
+                error: Some(ErrorJson::of(&f.error)),
+            },
+        }
+    }
+}
+
+/// A stream with no events of its own.
+#[derive(Serialize)]
+pub enum NoEvent {}

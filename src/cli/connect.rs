@@ -1,6 +1,7 @@
 //! `qtcp connect HOST:PORT`: open a TCP (or UDP) connection and leave it open for the next step.
 
-use super::common::{duration, finish, key_values, to_value, PortArgs};
+use super::common::{duration, emit, key_values, Origin, PortArgs};
+use crate::error::Reported;
 use crate::proc::connect::{connect, ConnectOptions};
 use crate::validate;
 use std::process::ExitCode;
@@ -46,10 +47,11 @@ pub struct ConnectCmd {
 }
 
 pub fn run(port: &PortArgs, cmd: ConnectCmd) -> ExitCode {
-    let result = cmd
+    let result: Reported<_, ()> = cmd
         .dest
         .options(cmd.reuse)
         .and_then(|o| port.open().map(|s| (s, o)))
-        .and_then(|(mut s, o)| connect(&mut s, &o).map(|r| to_value(&r)));
-    finish(port, "connect", result, key_values)
+        .and_then(|(mut s, o)| connect(&mut s, &o))
+        .map_err(Into::into);
+    ExitCode::from(emit(port, "connect", Origin::default(), &result, &key_values))
 }

@@ -1,7 +1,8 @@
 //! `qtcp probe`: synchronise, identify, and report where the module stands.
 
-use super::common::{key_values, run_ports, to_value, PortArgs, SimSpinner};
-use crate::proc::probe::{expect_ready, probe, SimWait, SyncOptions};
+use super::common::{key_values, run_ports, PortArgs, SimSpinner};
+use crate::error::{Failed, Reported};
+use crate::proc::probe::{expect_ready, probe, ModuleInfo, SimWait, SyncOptions};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -31,7 +32,7 @@ pub struct ProbeCmd {
 }
 
 pub fn run(port: &PortArgs, cmd: ProbeCmd) -> ExitCode {
-    let job = |name: &str| {
+    let job = |name: &str| -> Reported<ModuleInfo> {
         let mut s = port.open_port(name)?;
         let opts = SyncOptions {
             attempts: cmd.sync_attempts,
@@ -44,23 +45,14 @@ pub fn run(port: &PortArgs, cmd: ProbeCmd) -> ExitCode {
             timeout: cmd.sim_timeout,
             progress: &mut on_wait,
         });
-        let info = match probe(&mut s, &opts, cmd.save_baud.then_some(port.baud), sim_wait) {
-            Err(mut e) => {
-                // A SIM that will not be ready: the error carries the report; add the port.
-                if let Some(d) = e.detail.as_mut().filter(|d| d.is_object()) {
-                    d["port"] = s.port_name().into();
-                }
-                return Err(e);
-            }
-            Ok(info) => info,
-        };
+        let info = probe(&mut s, &opts, cmd.save_baud.then_some(port.baud), sim_wait)?;
         drop(spinner);
-        let mut v = to_value(&info);
-        v["port"] = s.port_name().into();
         if ready {
-            expect_ready(&info).map_err(|e| e.with_detail(v.clone()))?;
+            if let Err(e) = expect_ready(&info) {
+                return Err(Failed::new(e, info));
+            }
         }
-        Ok(v)
+        Ok(info)
     };
-    run_ports(port, "probe", job, key_values)
+    run_ports(port, "probe", true, job, key_values)
 }

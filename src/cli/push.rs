@@ -5,12 +5,14 @@ use super::common::{fail, run_ports, PortArgs, SimSpinner, SimWaitArgs};
 use super::connect::DestArgs;
 use super::send::{human_report, open_source, run_send, FlowArgs};
 use crate::error::Error;
+use crate::error::{Failed, Reported};
+use crate::proc::attach::AttachProgress;
 use crate::proc::attach::{attach, AttachOptions, RecvMode};
 use crate::proc::close::close;
 use crate::proc::connect::connect;
 use crate::proc::probe::{sync, SyncOptions};
 use crate::proc::send::SendReport;
-use serde_json::Value;
+use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -43,16 +45,59 @@ pub struct PushCmd {
     pub flow: FlowArgs,
 }
 
-/// A failure before any byte was handed to the module: say so in the JSON (`acked_offset: 0`).
-fn nothing_sent(mut e: Error) -> Error {
-    let mut d = match e.detail.take() {
-        Some(Value::Object(m)) => m,
-        _ => serde_json::Map::new(),
-    };
-    d.entry("acked_offset").or_insert(0.into());
-    d.entry("bytes_acked").or_insert(0.into());
-    e.detail = Some(Value::Object(d));
-    e
+/// What a push did: the send's report with the file, destination and the close.
+#[derive(Debug, Serialize)]
+pub struct PushReport {
+    pub file: String,
+    pub destination: String,
+    pub protocol: &'static str,
+    #[serde(flatten)]
+    pub send: SendReport,
+    pub closed: bool,
+}
+
+/// How far a failed push got: what attach saw, and how much data got through.
+#[derive(Debug, Serialize)]
+pub struct PushProgress {
+    #[serde(flatten)]
+    pub attach: Option<AttachProgress>,
+    #[serde(flatten)]
+    pub sent: SentSoFar,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum SentSoFar {
+    /// It failed before any byte was handed to the module (`acked_offset: 0`).
+    Nothing { acked_offset: u64, bytes_acked: u64 },
+    /// The send's own report.
+    Send(SendReport),
+}
+
+impl PushProgress {
+    fn nothing(attach: Option<AttachProgress>) -> PushProgress {
+        PushProgress {
+            attach,
+            sent: SentSoFar::Nothing {
+                acked_offset: 0,
+                bytes_acked: 0,
+            },
+        }
+    }
+}
+
+/// A failure before any byte was handed to the module.
+fn nothing_sent<P>(f: Failed<P>, attach: impl FnOnce(P) -> Option<AttachProgress>) -> Failed<PushProgress> {
+    Failed {
+        error: f.error,
+        partial: Some(Box::new(PushProgress::nothing(
+            f.partial.and_then(|p| attach(*p)),
+        ))),
+    }
+}
+
+fn before_send(e: Error) -> Failed<PushProgress> {
+    nothing_sent(Failed::<()>::from(e), |_| None)
 }
 
 pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
@@ -77,19 +122,19 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
     })();
     let (copts, attach_opts) = match prepared {
         Ok(p) => p,
-        Err(e) => return fail(port.json, "push", &e),
+        Err(e) => return fail(port, "push", e),
     };
     let progress = port.progress_visible() && port.ports().map(|p| p.len() == 1).unwrap_or(false);
-    let job = |name: &str| -> Result<Value, Error> {
+    let job = |name: &str| -> Reported<PushReport, PushProgress> {
         let (src, len) = open_source(Some(&cmd.file), None, 0)?;
         let mut s = port.open_port(name)?;
-        sync(&mut s, &SyncOptions::default()).map_err(nothing_sent)?;
+        sync(&mut s, &SyncOptions::default()).map_err(before_send)?;
         if let Some(a) = &attach_opts {
             let spinner = SimSpinner::new(port.spinner_visible());
-            attach(&mut s, a, &mut |w| spinner.waiting(w)).map_err(nothing_sent)?;
+            attach(&mut s, a, &mut |w| spinner.waiting(w)).map_err(|f| nothing_sent(f, Some))?;
         }
         // Nothing was sent before the connection is open: a failure up to here reports offset 0.
-        let conn = connect(&mut s, &copts).map_err(nothing_sent)?;
+        let conn = connect(&mut s, &copts).map_err(before_send)?;
         let mut o = cmd.flow.options();
         o.wait_ack = !cmd.dest.udp;
         o.udp = cmd.dest.udp;
@@ -100,38 +145,51 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
         }
         let sent = match run_send(&mut s, progress, &o, src) {
             Ok(v) => v,
-            Err(e) => {
+            Err(f) => {
                 // A one-shot push leaves no connection behind: the next push must find the
                 // module ready (it would answer ALREADY CONNECT otherwise).
-                if !cmd.keep_open && e.class != crate::ErrorClass::Io {
+                if !cmd.keep_open && f.error.class != crate::ErrorClass::Io {
                     s.hold_interrupt(true);
                     crate::proc::connect::close_quiet(&mut s, cmd.dest.id);
                 }
-                return Err(e);
+                return Err(f.map(|r| PushProgress {
+                    attach: None,
+                    sent: SentSoFar::Send(r),
+                }));
             }
         };
         let closed = if cmd.keep_open {
-            None
+            false
         } else {
-            Some(close(&mut s, cmd.dest.id, false)?)
+            close(&mut s, cmd.dest.id, false)
+                .map_err(|e| {
+                    Failed::new(
+                        e,
+                        PushProgress {
+                            attach: None,
+                            sent: SentSoFar::Send(sent.clone()),
+                        },
+                    )
+                })?
+                .closed
         };
-        let mut v = sent;
-        v["file"] = cmd.file.display().to_string().into();
-        v["destination"] = copts.dest.to_string().into();
-        v["protocol"] = conn.protocol.into();
-        v["closed"] = closed.map(|c| c.closed).unwrap_or(false).into();
-        Ok(v)
+        Ok(PushReport {
+            file: cmd.file.display().to_string(),
+            destination: copts.dest.to_string(),
+            protocol: conn.protocol,
+            send: sent,
+            closed,
+        })
     };
-    run_ports(port, "push", job, human)
+    run_ports(port, "push", false, job, human)
 }
 
-fn human(v: &Value) -> String {
-    let r: SendReport = serde_json::from_value(v.clone()).unwrap_or_default();
+fn human(r: &PushReport) -> String {
     format!(
         "{}: {}{}",
-        v["destination"].as_str().unwrap_or(""),
-        human_report(&r),
-        if r.complete {
+        r.destination,
+        human_report(&r.send),
+        if r.send.complete {
             "every byte acknowledged by the server\n"
         } else {
             ""

@@ -1,10 +1,10 @@
 //! `qtcp recv`: received data to stdout or a file (binary-safe), or JSON Lines with `--json`.
 
-use super::common::{duration, json_line, PortArgs};
-use crate::error::Error;
+use super::common::{duration, json_line, json_text, message, DataLine, PortArgs, StreamLine, Summary};
+use crate::error::{Error, Failed, Reported};
 use crate::proc::recv::{recv, Chunk, Mode, RecvEvent, RecvOptions, RecvReport, RecvSink};
 use base64::Engine;
-use serde_json::{json, Value};
+use serde::Serialize;
 use std::fs::File;
 use std::io::Write;
 use std::path::PathBuf;
@@ -99,23 +99,22 @@ impl RecvSink for Sink {
         let offset = self.offset;
         self.offset += c.data.len() as u64;
         if self.json {
-            let mut v = json!({
-                "type": "data",
-                "len": c.data.len(),
-                "offset": offset,
-                "from": c.from,
-                "protocol": c.protocol,
-            });
-            if let Some(id) = c.id {
-                v["id"] = id.into();
-            }
-            if self.file.is_some() {
+            let bytes = if self.file.is_some() {
                 self.write_bytes(c.data)?;
+                None
             } else {
-                v["bytes"] = base64::engine::general_purpose::STANDARD.encode(c.data).into();
-            }
+                Some(base64::engine::general_purpose::STANDARD.encode(c.data))
+            };
+            let line = Line::Data(DataLine {
+                bytes,
+                len: c.data.len(),
+                offset,
+                from: c.from,
+                protocol: c.protocol,
+                id: c.id,
+            });
             let mut o = std::io::stdout().lock();
-            writeln!(o, "{v}").and_then(|_| o.flush())
+            writeln!(o, "{}", json_text(&line)).and_then(|_| o.flush())
         } else {
             self.write_bytes(c.data)
         }
@@ -125,12 +124,16 @@ impl RecvSink for Sink {
         match e {
             RecvEvent::Ready { mode, actions } => {
                 if self.json {
-                    json_line(&json!({"type": "event", "event": "ready", "mode": mode, "actions": actions}));
+                    json_line(&Line::Event(Event::Ready {
+                        event: "ready",
+                        mode: *mode,
+                        actions,
+                    }));
                 }
             }
             RecvEvent::Urc { name, text } => {
                 if self.json {
-                    json_line(&json!({"type": "event", "event": name, "text": text}));
+                    json_line(&Line::Event(Event::Urc { event: name, text }));
                 } else if !self.quiet {
                     eprintln!("qtcp recv: {text}");
                 }
@@ -161,9 +164,11 @@ pub fn run(port: &PortArgs, cmd: RecvCmd) -> ExitCode {
         timeout: cmd.timeout,
         poll: cmd.poll.max(Duration::from_millis(10)),
     };
-    let result = (|| -> Result<RecvReport, Error> {
+    let result = (|| -> Reported<RecvReport> {
         let file = match &cmd.out {
-            Some(p) => Some(File::create(p).map_err(|e| Error::usage(format!("{}: {e}", p.display())))?),
+            Some(p) => Some(
+                File::create(p).map_err(|e| Failed::from(Error::usage(format!("{}: {e}", p.display()))))?,
+            ),
             None => None,
         };
         let mut sink = Sink {
@@ -175,36 +180,38 @@ pub fn run(port: &PortArgs, cmd: RecvCmd) -> ExitCode {
         let mut s = port.open()?;
         recv(&mut s, &o, &mut sink)
     })();
-    match result {
+    if port.json {
+        json_line(&Line::Summary(Summary::of(&result, true)));
+    }
+    match &result {
         Ok(r) => {
-            if port.json {
-                let mut v = serde_json::to_value(&r).unwrap_or(Value::Null);
-                v["type"] = "summary".into();
-                v["ok"] = true.into();
-                v["exit_code"] = 0.into();
-                json_line(&v);
-            } else if !port.quiet {
-                eprintln!("{}", human_summary(&r));
+            if !port.json && !port.quiet {
+                eprintln!("{}", human_summary(r));
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            let rep = e
-                .detail
-                .as_ref()
-                .and_then(|d| serde_json::from_value::<RecvReport>(d.clone()).ok());
-            if port.json {
-                let mut v = e.detail.clone().unwrap_or_else(|| json!({}));
-                v["type"] = "summary".into();
-                v["ok"] = false.into();
-                v["exit_code"] = e.exit_code().into();
-                v["error"] = super::common::error_json(&e);
-                json_line(&v);
-            } else if let (Some(r), false) = (&rep, port.quiet) {
+        Err(f) => {
+            if let (Some(r), false, false) = (&f.partial, port.json, port.quiet) {
                 eprintln!("{}", human_summary(r));
             }
-            eprintln!("qtcp recv: error: {}", e.message);
-            ExitCode::from(e.exit_code())
+            eprintln!("qtcp recv: error: {}", message(&f.error));
+            ExitCode::from(f.error.exit_code())
         }
     }
 }
+
+/// The events of `recv --json`: `event` first.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Event<'a> {
+    /// Setup done: the mode and what was changed.
+    Ready {
+        event: &'static str,
+        mode: Mode,
+        actions: &'a [String],
+    },
+    /// A URC that arrived meanwhile (`closed`, `pdp_deact`, `creg`, ...).
+    Urc { event: &'a str, text: &'a str },
+}
+
+type Line<'a> = StreamLine<'a, Event<'a>, RecvReport>;

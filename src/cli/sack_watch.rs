@@ -1,7 +1,7 @@
 //! `qtcp sack-watch`: poll QISACK until everything is acknowledged (chapter 6).
 
-use super::common::{duration, fail, json_line, out, to_value, PortArgs};
-use crate::proc::sack::{watch, WatchOptions};
+use super::common::{duration, fail, json_line, message, out, NoEvent, PortArgs, StreamLine, Summary};
+use crate::proc::sack::{watch, Sample, WatchOptions, WatchReport};
 use crate::proc::send::{send, NoEvents, SendOptions};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -25,15 +25,15 @@ pub struct SackWatchCmd {
 pub fn run(port: &PortArgs, cmd: SackWatchCmd) -> ExitCode {
     let mut s = match port.open() {
         Ok(s) => s,
-        Err(e) => return fail(port.json, "sack-watch", &e),
+        Err(e) => return fail(port, "sack-watch", e),
     };
     if let Some(hb) = &cmd.heartbeat {
         let o = SendOptions {
             id: cmd.id,
             ..Default::default()
         };
-        if let Err(e) = send(&mut s, hb.as_bytes(), &o, &mut NoEvents) {
-            return fail(port.json, "sack-watch", &e);
+        if let Err(f) = send(&mut s, hb.as_bytes(), &o, &mut NoEvents) {
+            return fail(port, "sack-watch", f.error);
         }
     }
     let o = WatchOptions {
@@ -42,11 +42,9 @@ pub fn run(port: &PortArgs, cmd: SackWatchCmd) -> ExitCode {
         id: cmd.id,
     };
     let json = port.json;
-    let mut on_sample = |smp: &crate::proc::sack::Sample| {
+    let mut on_sample = |smp: &Sample| {
         if json {
-            let mut v = to_value(smp);
-            v["type"] = "sample".into();
-            json_line(&v);
+            json_line(&Line::Sample(smp));
         } else {
             out(&format!(
                 "poll {}: sent {} acked {} unacked {}\n",
@@ -54,30 +52,22 @@ pub fn run(port: &PortArgs, cmd: SackWatchCmd) -> ExitCode {
             ));
         }
     };
-    match watch(&mut s, &o, &mut on_sample) {
-        Ok(r) => {
-            if json {
-                let mut v = to_value(&r);
-                v["type"] = "summary".into();
-                v["ok"] = true.into();
-                json_line(&v);
-            } else {
+    let result = watch(&mut s, &o, &mut on_sample);
+    if json {
+        json_line(&Line::Summary(Summary::of(&result, false)));
+    }
+    match &result {
+        Ok(_) => {
+            if !json {
                 out("all data acknowledged\n");
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            if json {
-                let mut v = e.detail.clone().unwrap_or_else(|| serde_json::json!({}));
-                v["type"] = "summary".into();
-                v["ok"] = false.into();
-                v["error"] = super::common::error_json(&e);
-                json_line(&v);
-                eprintln!("qtcp sack-watch: error: {}", e.message);
-                ExitCode::from(e.exit_code())
-            } else {
-                fail(false, "sack-watch", &e)
-            }
+        Err(f) => {
+            eprintln!("qtcp sack-watch: error: {}", message(&f.error));
+            ExitCode::from(f.error.exit_code())
         }
     }
 }
+
+type Line<'a> = StreamLine<'a, NoEvent, WatchReport>;

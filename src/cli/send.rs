@@ -1,13 +1,12 @@
 //! `qtcp send`: data from a file, the command line or stdin, acknowledged flow control,
 //! optional reconnects. Also the send options and progress bar `push` reuses.
 
-use super::common::{duration, finish, to_value, PortArgs};
+use super::common::{duration, emit, Origin, PortArgs};
 use super::connect::DestArgs;
-use crate::error::Error;
+use crate::error::{Cause, Error, Failed, Reported};
 use crate::proc::send::{send, Reconnect, SendEvents, SendOptions, SendProgress, SendReport};
 use crate::session::Session;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::Value;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
@@ -196,15 +195,26 @@ pub fn run_send(
     progress: bool,
     o: &SendOptions,
     src: Box<dyn Read>,
-) -> Result<Value, Error> {
+) -> Reported<SendReport> {
     let mut bar = Bar::new(progress, o.total);
     let r = send(s, src, o, &mut bar);
     bar.finish();
-    r.map(|r| to_value(&r))
+    r.map_err(resume_hint)
+}
+
+/// The flag that resumes a failed send: added to the core's message ("acknowledged up to
+/// offset N"), which says where the data got, not what to type.
+pub fn resume_hint<P: std::borrow::Borrow<SendReport>>(mut f: Failed<P>) -> Failed<P> {
+    if let (Some(r), false) = (&f.partial, f.error.cause == Cause::NoConnection) {
+        let r = (**r).borrow();
+        let resume = r.acked_offset.unwrap_or(r.sent_offset);
+        f.error.message = format!("{} (resume with --offset {resume})", f.error.message);
+    }
+    f
 }
 
 pub fn run(port: &PortArgs, cmd: SendCmd) -> ExitCode {
-    let result = (|| {
+    let result = (|| -> Reported<SendReport> {
         let mut o = cmd.flow.options();
         o.wait_ack = cmd.wait_ack;
         o.id = cmd.id;
@@ -218,16 +228,12 @@ pub fn run(port: &PortArgs, cmd: SendCmd) -> ExitCode {
                 id: cmd.id,
                 timeout: Duration::from_secs(75),
             };
-            o.reconnect = Some(d.options(false)?);
+            o.reconnect = Some(d.options(false).map_err(Failed::from)?);
         }
         let (src, len) = open_source(cmd.file.as_ref(), cmd.data.as_deref(), cmd.offset)?;
         o.total = len;
         let mut s = port.open()?;
         run_send(&mut s, port.progress_visible(), &o, src)
     })();
-    finish(port, "send", result, |v| {
-        serde_json::from_value::<SendReport>(v.clone())
-            .map(|r| human_report(&r))
-            .unwrap_or_default()
-    })
+    ExitCode::from(emit(port, "send", Origin::default(), &result, &human_report))
 }

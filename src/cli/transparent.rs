@@ -2,13 +2,13 @@
 //! connection in the module's transparent mode. A terminal on stdin is put in raw mode (restored
 //! on every exit by a guard).
 
-use super::common::{duration, PortArgs};
-use crate::error::Error;
+use super::common::{duration, json_text, message, PortArgs, StreamLine, Summary};
+use crate::error::{Failed, Reported};
 use crate::proc::transparent::{
     transparent, EndReason, TransparentEvent, TransparentIo, TransparentOptions, TransparentReport,
 };
 use crate::validate;
-use serde_json::json;
+use serde::Serialize;
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -156,9 +156,10 @@ struct Io {
     quiet: bool,
 }
 
-fn notice(json: bool, quiet: bool, v: serde_json::Value, text: String) {
+/// A notice on stderr (stdout carries the data): a JSON line with --json, else text.
+fn notice(json: bool, quiet: bool, line: &Line, text: String) {
     if json {
-        eprintln!("{v}");
+        eprintln!("{}", json_text(line));
     } else if !quiet {
         // On a raw terminal a bare \n does not return the carriage.
         eprint!("qtcp transparent: {text}\r\n");
@@ -173,9 +174,9 @@ impl TransparentIo for Io {
     }
 
     fn event(&mut self, e: &TransparentEvent) {
-        let (v, text) = match e {
+        let (ev, text) = match e {
             TransparentEvent::Connected { resumed } => (
-                json!({"type": "event", "event": "connected", "resumed": resumed}),
+                Event::Connected { resumed: *resumed },
                 if *resumed {
                     "data mode resumed".to_string()
                 } else {
@@ -183,14 +184,17 @@ impl TransparentIo for Io {
                 },
             ),
             TransparentEvent::Checking { markers } => (
-                json!({"type": "event", "event": "checking", "markers": markers}),
+                Event::Checking { markers },
                 format!(
                     "{} in the data stream: checking with +++ whether it is data",
                     markers.join(", ")
                 ),
             ),
             TransparentEvent::Checked(c) => (
-                json!({"type": "event", "event": "checked", "markers": c.markers, "verdict": c.verdict}),
+                Event::Checked {
+                    markers: &c.markers,
+                    verdict: &c.verdict,
+                },
                 if c.verdict == "data" {
                     format!(
                         "{} was data from the server (+++ answered OK)",
@@ -201,13 +205,25 @@ impl TransparentIo for Io {
                 },
             ),
             TransparentEvent::Escaping { reason } => (
-                json!({"type": "event", "event": "escaping", "reason": reason}),
+                Event::Escaping { reason: *reason },
                 format!("leaving data mode ({})", reason_text(*reason)),
             ),
         };
-        notice(self.json, self.quiet, v, text);
+        notice(self.json, self.quiet, &Line::Event(ev), text);
     }
 }
+
+/// The events of `transparent --json` (on stderr): `event` first.
+#[derive(Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+enum Event<'a> {
+    Connected { resumed: bool },
+    Checking { markers: &'a [String] },
+    Checked { markers: &'a [String], verdict: &'a str },
+    Escaping { reason: EndReason },
+}
+
+type Line<'a> = StreamLine<'a, Event<'a>, TransparentReport>;
 
 fn reason_text(r: EndReason) -> &'static str {
     match r {
@@ -240,9 +256,9 @@ fn summary(r: &TransparentReport) -> String {
 pub fn run(port: &PortArgs, cmd: TransparentCmd) -> ExitCode {
     let json = port.json;
     let quiet = port.quiet;
-    let result = (|| -> Result<TransparentReport, Error> {
+    let result = (|| -> Reported<TransparentReport> {
         let o = TransparentOptions {
-            dest: validate::destination(&cmd.dest)?,
+            dest: validate::destination(&cmd.dest).map_err(Failed::from)?,
             udp: cmd.udp,
             connect_timeout: cmd.timeout,
             wait: cmd.wait,
@@ -258,34 +274,22 @@ pub fn run(port: &PortArgs, cmd: TransparentCmd) -> ExitCode {
         let mut io = Io { json, quiet };
         transparent(&mut s, &o, &input, &mut io)
     })();
-    match result {
+    let line = Line::Summary(Summary::of(&result, true));
+    match &result {
         Ok(r) => {
-            let mut v = serde_json::to_value(&r).unwrap_or_default();
-            v["type"] = "summary".into();
-            v["ok"] = true.into();
-            v["exit_code"] = 0.into();
-            notice(json, quiet, v, summary(&r));
+            notice(json, quiet, &line, summary(r));
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            let rep = e
-                .detail
-                .as_ref()
-                .and_then(|d| serde_json::from_value::<TransparentReport>(d.clone()).ok());
+        Err(f) => {
             if json {
-                let mut v = e.detail.clone().unwrap_or_else(|| json!({}));
-                v["type"] = "summary".into();
-                v["ok"] = false.into();
-                v["exit_code"] = e.exit_code().into();
-                v["error"] = super::common::error_json(&e);
-                eprintln!("{v}");
+                eprintln!("{}", json_text(&line));
             } else {
-                if let (Some(r), false) = (&rep, quiet) {
+                if let (Some(r), false) = (&f.partial, quiet) {
                     eprintln!("qtcp transparent: {}", summary(r));
                 }
-                eprintln!("qtcp transparent: error: {}", e.message);
+                eprintln!("qtcp transparent: error: {}", message(&f.error));
             }
-            ExitCode::from(e.exit_code())
+            ExitCode::from(f.error.exit_code())
         }
     }
 }

@@ -3,7 +3,7 @@
 //! (QIREGAPP, QIACT, QILOCIP). Reads the current state first and does only what is missing, so
 //! running it twice is harmless.
 
-use crate::error::{Error, ErrorClass, Result};
+use crate::error::{Error, ErrorClass, Failed, Reported, Result};
 use crate::proc::probe::{
     await_sim_ready, gprs_attached, reg_stat, registration, sync, SimWaiting, SyncOptions,
 };
@@ -48,6 +48,17 @@ pub struct AttachReport {
     pub actions: Vec<String>,
 }
 
+/// How far a failed attach got: the SIM state it saw, and the registration at the deadline.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct AttachProgress {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sim: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cs_registration: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gprs_attached: Option<bool>,
+}
+
 pub fn validate(opts: &AttachOptions) -> Result<()> {
     validate::apn(&opts.apn)?;
     validate::user(&opts.user)?;
@@ -58,7 +69,7 @@ pub fn attach(
     s: &mut Session,
     opts: &AttachOptions,
     progress: &mut dyn FnMut(&SimWaiting),
-) -> Result<AttachReport> {
+) -> Reported<AttachReport, AttachProgress> {
     validate(opts)?;
     sync(s, &SyncOptions::default())?;
     // Numeric +CME ERROR codes tell "no SIM" from "SIM PIN"; the setting is volatile.
@@ -70,7 +81,12 @@ pub fn attach(
     };
 
     // Right after power-on the SIM is busy for a few seconds: wait for it (up to sim_timeout).
-    rep.sim = await_sim_ready(s, opts.sim_timeout, progress)?;
+    rep.sim = await_sim_ready(s, opts.sim_timeout, progress).map_err(|f| {
+        f.map(|sim| AttachProgress {
+            sim: Some(sim),
+            ..Default::default()
+        })
+    })?;
 
     let deadline = Instant::now() + opts.register_timeout;
     loop {
@@ -95,8 +111,12 @@ pub fn attach(
                     reg.text
                 )
             };
-            return Err(Error::new(ErrorClass::Network, msg)
-                .with_detail(serde_json::json!({"cs_registration": creg, "gprs_attached": att})));
+            let progress = AttachProgress {
+                sim: None,
+                cs_registration: creg,
+                gprs_attached: Some(att),
+            };
+            return Err(Failed::new(Error::new(ErrorClass::Network, msg), progress));
         }
         s.pump(Instant::now() + Duration::from_millis(500))?;
     }
@@ -119,10 +139,10 @@ pub fn attach(
     }
     let r = r?;
     if !r.is_ok() {
-        return Err(Error::new(
+        return Err(Failed::from(Error::new(
             ErrorClass::PdpContext,
             format!("AT+QICSGP: the module answered {}", describe(r.outcome())),
-        ));
+        )));
     }
 
     if let Some(mode) = opts.recv {

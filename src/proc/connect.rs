@@ -1,7 +1,7 @@
 //! Open a TCP or UDP connection (recommended process, chapter 3), from whatever state the module
 //! is in, handling every outcome the document lists and leaving the module clean on failure.
 
-use crate::error::{Error, ErrorClass, Result};
+use crate::error::{Cause, Error, ErrorClass, Result};
 use crate::proc::attach::{deact, local_ip};
 use crate::proc::state::{qimux, qistat, IpState};
 use crate::session::{describe, Expect, Outcome, Session};
@@ -50,9 +50,18 @@ fn proto(o: &ConnectOptions) -> &'static str {
 /// module that has just rebooted attaches within seconds).
 pub const ATTACH_WAIT: Duration = Duration::from_secs(30);
 
+/// How one QIOPEN attempt ended, when it did not fail.
+enum Attempt {
+    Opened(ConnectReport),
+    /// QIOPEN refused in IP INITIAL: a module that has just booted refuses it until it is
+    /// registered and GPRS attached; worth waiting for that and trying once more.
+    RefusedBeforeAttach,
+}
+
 pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
-    match connect_once(s, o) {
-        Err(e) if e.detail.as_ref().is_some_and(|d| d["retry_open"] == true) => {
+    match connect_once(s, o)? {
+        Attempt::Opened(rep) => Ok(rep),
+        Attempt::RefusedBeforeAttach => {
             let deadline = std::time::Instant::now() + ATTACH_WAIT;
             while !network_ready(s)? {
                 if std::time::Instant::now() >= deadline {
@@ -70,11 +79,17 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
                 retried: true,
                 ..o.clone()
             };
-            let mut rep = connect_once(s, &again)?;
-            rep.actions.insert(0, "waited for GPRS attach".into());
-            Ok(rep)
+            match connect_once(s, &again)? {
+                Attempt::Opened(mut rep) => {
+                    rep.actions.insert(0, "waited for GPRS attach".into());
+                    Ok(rep)
+                }
+                Attempt::RefusedBeforeAttach => Err(Error::new(
+                    ErrorClass::Network,
+                    "QIOPEN refused in IP INITIAL again after GPRS attach",
+                )),
+            }
         }
-        other => other,
     }
 }
 
@@ -86,7 +101,7 @@ fn network_ready(s: &mut Session) -> Result<bool> {
     Ok(registered && gprs_attached(s)? == Some(true))
 }
 
-fn connect_once(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
+fn connect_once(s: &mut Session, o: &ConnectOptions) -> Result<Attempt> {
     let mux = qimux(s)?;
     if mux && o.id.is_none() {
         return Err(Error::usage(
@@ -111,7 +126,7 @@ fn connect_once(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
     if !mux {
         prepare_single(s, st.state, o, &mut rep)?;
         if rep.reused {
-            return Ok(rep);
+            return Ok(Attempt::Opened(rep));
         }
     }
     let dnsip = if o.dest.is_ip { 0 } else { 1 };
@@ -145,11 +160,11 @@ fn connect_once(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
         Outcome::Qi {
             result: QiResult::ConnectOk,
             ..
-        } if !o.transparent => Ok(rep),
+        } if !o.transparent => Ok(Attempt::Opened(rep)),
         Outcome::Qi {
             result: QiResult::Connect,
             ..
-        } if o.transparent => Ok(rep),
+        } if o.transparent => Ok(Attempt::Opened(rep)),
         Outcome::Qi {
             result: QiResult::ConnectOk | QiResult::Connect,
             ..
@@ -160,7 +175,7 @@ fn connect_once(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
         Outcome::Qi {
             result: QiResult::AlreadyConnect,
             ..
-        } => already(o, rep),
+        } => already(o, rep).map(Attempt::Opened),
         Outcome::Qi {
             result: QiResult::ConnectFail,
             ..
@@ -191,11 +206,7 @@ fn connect_once(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
                 // A module that has just booted refuses QIOPEN until it is registered and GPRS
                 // is attached (which may have happened by the time we ask): wait for that, then
                 // try once more.
-                return Err(Error::new(
-                    ErrorClass::Network,
-                    "QIOPEN refused in IP INITIAL (has the module just rebooted?)",
-                )
-                .with_detail(serde_json::json!({"retry_open": true})));
+                return Ok(Attempt::RefusedBeforeAttach);
             }
             let why = if qimux(s).unwrap_or(false) != mux {
                 "the multi-connection setting (QIMUX) changed under us".to_string()
@@ -216,11 +227,13 @@ fn already(o: &ConnectOptions, mut rep: ConnectReport) -> Result<ConnectReport> 
         rep.reused = true;
         Ok(rep)
     } else {
-        Err(Error::new(
-            ErrorClass::Connect,
-            "ALREADY CONNECT: a connection is open; close it first (qtcp close) or pass --reuse",
-        ))
+        Err(already_connected())
     }
+}
+
+fn already_connected() -> Error {
+    Error::new(ErrorClass::Connect, "ALREADY CONNECT: a connection is open")
+        .with_cause(Cause::AlreadyConnected)
 }
 
 /// Single mode: bring the module to IP INITIAL / IP STATUS / IP CLOSE, the states QIOPEN accepts.
@@ -242,10 +255,7 @@ fn prepare_single(
                 rep.reused = true;
                 Ok(())
             } else {
-                Err(Error::new(
-                    ErrorClass::Connect,
-                    "ALREADY CONNECT: a connection is open; close it first (qtcp close) or pass --reuse",
-                ))
+                Err(already_connected())
             }
         }
         IpState::Connecting => {

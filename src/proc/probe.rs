@@ -1,7 +1,7 @@
 //! Synchronise and identify (recommended process, chapter 2 and 9.1): up to 15 `AT`, 500 ms
 //! apart, until `OK`; then who the module is and where it stands.
 
-use crate::error::{Error, ErrorClass, Result};
+use crate::error::{Error, ErrorClass, Failed, Reported, Result};
 use crate::proc::state::{qimux, qistat};
 use crate::session::{Expect, Outcome, Session};
 use crate::tokenizer::Urc;
@@ -190,7 +190,8 @@ pub struct SimWait<'a> {
 /// and none does with autobaud, AT+IPR=0).
 pub const SIM_POLL: Duration = Duration::from_millis(500);
 
-/// Wait until the SIM is ready: returns the state text (`READY`). A SIM that is still starting
+/// Wait until the SIM is ready: returns the state text (`READY`); a failure carries the state
+/// the module last reported. A SIM that is still starting
 /// is waited for, on its `+CPIN:` URC or by asking again every [`SIM_POLL`], until `timeout`;
 /// an absent, locked or failed SIM is an error at once ([`ErrorClass::Sim`]), as is a SIM still
 /// starting at the deadline. A bare `ERROR` (CMEE=0 hides the reason) switches numeric errors
@@ -199,7 +200,7 @@ pub fn await_sim_ready(
     s: &mut Session,
     timeout: Duration,
     progress: &mut dyn FnMut(&SimWaiting),
-) -> Result<String> {
+) -> Reported<String> {
     let start = Instant::now();
     let deadline = start + timeout;
     let mut cmee_on = false;
@@ -207,7 +208,7 @@ pub fn await_sim_ready(
         let (text, _) = sim_state(s)?;
         match SimCondition::of(&text) {
             SimCondition::Ready => return Ok(text),
-            SimCondition::Blocked => return Err(sim_error(format!("SIM not ready: {text}"), &text)),
+            SimCondition::Blocked => return Err(sim_error(format!("SIM not ready: {text}"), text)),
             SimCondition::Unclear if !cmee_on => {
                 cmee_on = true;
                 let _ = s.cmd("AT+CMEE=1", Expect::Final)?;
@@ -222,7 +223,7 @@ pub fn await_sim_ready(
                     "SIM still busy ({text}) after waiting {} for it to start",
                     humantime::format_duration(Duration::from_millis(timeout.as_millis() as u64))
                 ),
-                &text,
+                text,
             ));
         }
         progress(&SimWaiting {
@@ -240,8 +241,8 @@ pub fn await_sim_ready(
     }
 }
 
-fn sim_error(message: String, sim: &str) -> Error {
-    Error::new(ErrorClass::Sim, message).with_detail(serde_json::json!({ "sim": sim }))
+fn sim_error(message: String, sim: String) -> Failed<String> {
+    Failed::new(Error::new(ErrorClass::Sim, message), sim)
 }
 
 /// `+CREG: <n>,<stat>[,...]` read form → stat.
@@ -291,12 +292,14 @@ pub fn probe(
     sync_opts: &SyncOptions,
     save_baud: Option<u32>,
     sim_wait: Option<SimWait<'_>>,
-) -> Result<ModuleInfo> {
+) -> Reported<ModuleInfo> {
     let mut sim_wait = sim_wait;
     match probe_once(s, sync_opts, save_baud, &mut sim_wait) {
         // RDY in the middle: the module rebooted under us; synchronise again and read it anew
         // (once), instead of failing on whichever query the reboot happened to hit.
-        Err(e) if s.rebooted() && e.class != ErrorClass::Io && e.class != ErrorClass::Interrupted => {
+        Err(Failed { error: e, .. })
+            if s.rebooted() && e.class != ErrorClass::Io && e.class != ErrorClass::Interrupted =>
+        {
             s.clear_rebooted();
             probe_once(s, sync_opts, save_baud, &mut sim_wait)
         }
@@ -309,7 +312,7 @@ fn probe_once(
     sync_opts: &SyncOptions,
     save_baud: Option<u32>,
     sim_wait: &mut Option<SimWait<'_>>,
-) -> Result<ModuleInfo> {
+) -> Reported<ModuleInfo> {
     let mut info = ModuleInfo {
         sync_attempts: sync(s, sync_opts)?,
         ..Default::default()
@@ -338,13 +341,14 @@ fn probe_once(
     let (sim, ready) = match sim_wait {
         Some(w) => match await_sim_ready(s, w.timeout, w.progress) {
             Ok(sim) => (sim, true),
-            Err(e) if e.class == ErrorClass::Sim => {
-                let sim = e.detail.as_ref().and_then(|d| d["sim"].as_str());
-                let sim = sim.unwrap_or_default().to_string();
-                sim_error = Some(e);
-                (sim, false)
+            Err(Failed {
+                error,
+                partial: Some(sim),
+            }) if error.class == ErrorClass::Sim => {
+                sim_error = Some(error);
+                (*sim, false)
             }
-            Err(e) => return Err(e),
+            Err(f) => return Err(f.error.into()),
         },
         None => sim_state(s)?,
     };
@@ -367,10 +371,7 @@ fn probe_once(
         });
     }
     match sim_error {
-        Some(e) => Err(Error {
-            detail: serde_json::to_value(&info).ok(),
-            ..e
-        }),
+        Some(e) => Err(Failed::new(e, info)),
         None => Ok(info),
     }
 }
@@ -405,7 +406,13 @@ mod tests {
         assert_eq!(SimCondition::of("BUSY"), SimCondition::Starting);
         assert_eq!(SimCondition::of("NOT READY"), SimCondition::Starting);
         assert_eq!(SimCondition::of("ERROR"), SimCondition::Unclear);
-        for blocked in ["NOT INSERTED", "SIM PIN", "SIM PUK", "SIM FAILURE", "+CME ERROR: 3"] {
+        for blocked in [
+            "NOT INSERTED",
+            "SIM PIN",
+            "SIM PUK",
+            "SIM FAILURE",
+            "+CME ERROR: 3",
+        ] {
             assert_eq!(SimCondition::of(blocked), SimCondition::Blocked, "{blocked}");
         }
     }

@@ -15,7 +15,7 @@
 //! Stops on `--bytes`, `--idle`, `--timeout`, the peer's close (after draining), `+PDP DEACT`
 //! (after draining), an interrupt, or the output closing. Every wait has a deadline.
 
-use crate::error::{Error, ErrorClass, Result};
+use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
 use crate::proc::state::{qimux, qistat, IpState};
 use crate::session::{describe, Expect, Outcome, Session};
 use crate::tokenizer::{PayloadKind, Urc};
@@ -72,7 +72,7 @@ impl Default for RecvOptions {
 }
 
 /// Why reception stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StopReason {
     /// `--bytes` reached.
@@ -132,7 +132,7 @@ pub trait RecvSink {
     fn event(&mut self, _e: &RecvEvent) {}
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RecvReport {
     pub mode: String,
     pub reason: StopReason,
@@ -249,18 +249,18 @@ impl Run<'_> {
         }
     }
 
-    fn check_reboot(&self) -> Result<()> {
+    fn check_reboot(&self) -> Reported<(), RecvReport> {
         if self.rebooted {
             let mut rep = self.rep.clone();
             rep.duration_s = self.started.elapsed().as_secs_f64();
-            return Err(Error::new(
+            let e = Error::new(
                 ErrorClass::ConnectionLost,
                 format!(
                     "the module rebooted (RDY) after {} bytes: the connection is gone",
                     rep.bytes
                 ),
-            )
-            .with_detail(serde_json::to_value(&rep).unwrap_or_default()));
+            );
+            return Err(Failed::new(e, rep));
         }
         Ok(())
     }
@@ -301,8 +301,8 @@ impl Run<'_> {
 }
 
 /// Receive until a stop condition. Returns the report when the stop counts as success (see
-/// [`finish`]); otherwise an error whose detail is the report.
-pub fn recv(s: &mut Session, o: &RecvOptions, sink: &mut dyn RecvSink) -> Result<RecvReport> {
+/// [`finish`]); otherwise an error with the report when reception had begun.
+pub fn recv(s: &mut Session, o: &RecvOptions, sink: &mut dyn RecvSink) -> Reported<RecvReport> {
     // QIRD responses carry data: never abandon one half-read. Commands run with a fresh flag;
     // the user's flag is watched between them.
     let user_flag = s.interrupt_flag();
@@ -313,15 +313,14 @@ pub fn recv(s: &mut Session, o: &RecvOptions, sink: &mut dyn RecvSink) -> Result
     }
     // A reboot that cut a command short surfaces as "no answer": it is the connection that is
     // gone (exit 9), as for send.
-    r.map_err(|e| {
-        if e.class == ErrorClass::ModuleSilent && s.rebooted() {
-            Error::new(
+    r.map_err(|mut f| {
+        if f.error.class == ErrorClass::ModuleSilent && s.rebooted() {
+            f.error = Error::new(
                 ErrorClass::ConnectionLost,
-                format!("{}: the connection is gone", e.message),
-            )
-        } else {
-            e
+                format!("{}: the connection is gone", f.error.message),
+            );
         }
+        f
     })
 }
 
@@ -330,9 +329,9 @@ fn recv_inner(
     o: &RecvOptions,
     sink: &mut dyn RecvSink,
     user_flag: Option<Arc<AtomicBool>>,
-) -> Result<RecvReport> {
+) -> Reported<RecvReport> {
     if o.chunk == 0 || o.chunk > MAX_QIRD {
-        return Err(Error::usage(format!("--chunk must be 1..={MAX_QIRD}")));
+        return Err(Error::usage(format!("--chunk must be 1..={MAX_QIRD}")).into());
     }
     let now = Instant::now();
     let mut run = Run {
@@ -358,14 +357,13 @@ fn recv_inner(
     };
     let mux = qimux(s)?;
     if mux && o.id.is_none() {
-        return Err(Error::usage(
-            "the module is in multi-connection mode (QIMUX=1): pass --id 0..5",
-        ));
+        return Err(Error::usage("the module is in multi-connection mode (QIMUX=1): pass --id 0..5").into());
     }
     if !mux && o.id.is_some() {
         return Err(Error::usage(
             "--id needs multi-connection mode (QIMUX=1) on the module; it is in single mode",
-        ));
+        )
+        .into());
     }
     let mode = match o.mode {
         Mode::Auto => {
@@ -404,7 +402,7 @@ impl Run<'_> {
 /// - `closed`: success when no `--bytes` was asked, else `ConnectionLost` (9);
 /// - `pdp_deact`: `PdpContext` (7); `interrupted`: `Interrupted` (130);
 /// - `output_closed`: success (the reader chose to stop).
-pub fn finish(rep: RecvReport) -> Result<RecvReport> {
+pub fn finish(rep: RecvReport) -> Reported<RecvReport> {
     let class_msg = match rep.reason {
         StopReason::Bytes | StopReason::OutputClosed => None,
         StopReason::Idle | StopReason::Timeout | StopReason::Closed if !bytes_asked(&rep) => None,
@@ -437,10 +435,7 @@ pub fn finish(rep: RecvReport) -> Result<RecvReport> {
     };
     match class_msg {
         None => Ok(rep),
-        Some((class, msg)) => {
-            let detail = serde_json::to_value(&rep).unwrap_or_default();
-            Err(Error::new(class, msg).with_detail(detail))
-        }
+        Some((class, msg)) => Err(Failed::new(Error::new(class, msg), rep)),
     }
 }
 
@@ -456,6 +451,8 @@ enum Read {
     Empty,
     /// `ERROR`: drained and gone (or never there).
     Gone,
+    /// Whoever reads our output went away: reception ends (successfully).
+    OutputClosed,
 }
 
 fn qird(s: &mut Session, run: &mut Run, sid: u8) -> Result<Read> {
@@ -474,16 +471,13 @@ fn qird(s: &mut Session, run: &mut Run, sid: u8) -> Result<Read> {
             for (kind, data) in &r.payloads {
                 ok &= run.deliver(kind, None, data);
             }
-            if !ok {
-                return Err(output_closed());
-            }
-            Ok(Read::Data)
+            Ok(if ok { Read::Data } else { Read::OutputClosed })
         }
         Outcome::Error => {
             // Data before ERROR is still data.
             for (kind, data) in &r.payloads {
                 if !run.deliver(kind, None, data) {
-                    return Err(output_closed());
+                    return Ok(Read::OutputClosed);
                 }
             }
             Ok(Read::Gone)
@@ -492,18 +486,7 @@ fn qird(s: &mut Session, run: &mut Run, sid: u8) -> Result<Read> {
     }
 }
 
-/// A marker error turned into [`StopReason::OutputClosed`] by the loops.
-fn output_closed() -> Error {
-    Error::new(ErrorClass::Io, "output closed").with_detail(serde_json::json!({"output_closed": true}))
-}
-
-fn is_output_closed(e: &Error) -> bool {
-    e.detail
-        .as_ref()
-        .is_some_and(|d| d.get("output_closed").is_some())
-}
-
-fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Result<StopReason> {
+fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, RecvReport> {
     let sid = run.o.id.unwrap_or(0);
     run.sink.event(&RecvEvent::Ready {
         mode: Mode::Retrieve,
@@ -520,11 +503,7 @@ fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Result<StopReason> {
             return Ok(stop);
         }
         if read_now || run.qirdi || run.rep.closed || run.pdp || now >= next_poll {
-            let res = match qird(s, run, sid) {
-                Ok(r) => r,
-                Err(e) if is_output_closed(&e) => return Ok(StopReason::OutputClosed),
-                Err(e) => return Err(e),
-            };
+            let res = qird(s, run, sid)?;
             run.urcs(s);
             match res {
                 Read::Data => {
@@ -541,7 +520,8 @@ fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Result<StopReason> {
                         return Ok(StopReason::Closed);
                     }
                 }
-                Read::Gone => return gone(s, run, mux),
+                Read::Gone => return Ok(gone(s, run, mux)?),
+                Read::OutputClosed => return Ok(StopReason::OutputClosed),
             }
         }
         let now = Instant::now();
@@ -584,10 +564,9 @@ fn gone(s: &mut Session, run: &mut Run, mux: bool) -> Result<StopReason> {
         }
         Some((_, text)) if run.rep.bytes == 0 => Err(Error::new(
             ErrorClass::ConnectionLost,
-            format!(
-                "no connection to receive from (AT+QIRD answered ERROR, STATE: {text}); run qtcp connect first"
-            ),
-        )),
+            format!("no connection to receive from (AT+QIRD answered ERROR, STATE: {text})"),
+        )
+        .with_cause(Cause::NoConnection)),
         _ => {
             run.rep.closed = true;
             Ok(StopReason::Closed)
@@ -595,7 +574,7 @@ fn gone(s: &mut Session, run: &mut Run, mux: bool) -> Result<StopReason> {
     }
 }
 
-fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Result<StopReason> {
+fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, RecvReport> {
     let mut actions = Vec::new();
     if !mux {
         if run.o.headers {
@@ -611,7 +590,8 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Result<StopReason> {
                      line with no framing, so they cannot be told apart from command responses and \
                      URCs. Use retrieve mode (qtcp attach --recv retrieve, recommended), or pass \
                      --headers (IPD<len> framing)",
-                ));
+                )
+                .into());
             }
         }
     }
@@ -626,11 +606,10 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Result<StopReason> {
             _ => {
                 return Err(Error::new(
                     ErrorClass::ConnectionLost,
-                    format!(
-                        "no connection to receive from (STATE: {}); run qtcp connect first",
-                        st.text
-                    ),
-                ))
+                    format!("no connection to receive from (STATE: {})", st.text),
+                )
+                .with_cause(Cause::NoConnection)
+                .into())
             }
         }
     }

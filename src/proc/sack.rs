@@ -1,7 +1,7 @@
 //! Connection maintenance (recommended process, chapter 6): poll QISACK until nothing is
 //! unacknowledged, optionally after sending a heartbeat.
 
-use crate::error::{Error, ErrorClass, Result};
+use crate::error::{Error, ErrorClass, Failed, Reported, Result};
 use crate::proc::state::{qisack, Sack};
 use crate::session::Session;
 use std::time::{Duration, Instant};
@@ -72,7 +72,8 @@ fn lost<T>(s: &mut Session, id: Option<u8>, r: Result<T>) -> Result<T> {
     }
 }
 
-pub fn watch(s: &mut Session, o: &WatchOptions, on_sample: &mut dyn FnMut(&Sample)) -> Result<WatchReport> {
+/// Poll until nothing is unacknowledged; a failure after the last poll carries the report.
+pub fn watch(s: &mut Session, o: &WatchOptions, on_sample: &mut dyn FnMut(&Sample)) -> Reported<WatchReport> {
     let start = Instant::now();
     let mut last = None;
     for poll in 1..=o.max_polls.max(1) {
@@ -95,7 +96,8 @@ pub fn watch(s: &mut Session, o: &WatchOptions, on_sample: &mut dyn FnMut(&Sampl
             return Err(Error::new(
                 ErrorClass::ConnectionLost,
                 "no open connection (QISACK answered ERROR)",
-            ));
+            )
+            .into());
         };
         let sample = Sample {
             poll,
@@ -117,13 +119,13 @@ pub fn watch(s: &mut Session, o: &WatchOptions, on_sample: &mut dyn FnMut(&Sampl
         last,
         all_acknowledged: false,
     };
-    Err(Error::new(
+    let e = Error::new(
         ErrorClass::NotAcknowledged,
         format!(
             "{} bytes still unacknowledged after {} polls",
             last.map_or(0, |l| l.unacked),
             o.max_polls
         ),
-    )
-    .with_detail(serde_json::to_value(&rep).unwrap_or_default()))
+    );
+    Err(Failed::new(e, rep))
 }

@@ -11,7 +11,7 @@
 //! connection is dead. Unacknowledged bytes stay in memory (at most the send buffer plus a chunk),
 //! so a reconnect resends from the first unacknowledged byte whatever the source (stdin too).
 
-use crate::error::{Error, ErrorClass, Result};
+use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
 use crate::proc::connect::{close_quiet, connect, ConnectOptions};
 use crate::proc::state::{qisack, Sack};
 use crate::session::{describe, Expect, Outcome, Session};
@@ -68,14 +68,14 @@ impl Default for SendOptions {
     }
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Reconnect {
     /// Source offset sending resumed from (the first unacknowledged byte).
     pub resume_offset: u64,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SendReport {
     /// Source offset of the first byte sent.
     pub offset: u64,
@@ -166,7 +166,7 @@ pub fn send<R: Read>(
     mut src: R,
     o: &SendOptions,
     ev: &mut dyn SendEvents,
-) -> Result<SendReport> {
+) -> Reported<SendReport> {
     let started = Instant::now();
     let mut rep = SendReport {
         offset: o.offset,
@@ -177,7 +177,7 @@ pub fn send<R: Read>(
     let echoed = match s.cmd("AT+QISDE=0", Expect::Final) {
         Ok(r) if r.is_ok() => false,
         Ok(_) => s.echo_seen(),
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let fixed_window = o.window.map(|w| w.clamp(1, o.send_buffer));
     let mut window = fixed_window.unwrap_or(RECOMMENDED_WINDOW.min(o.send_buffer));
@@ -189,7 +189,18 @@ pub fn send<R: Read>(
     let mut next = o.offset; // source offset of the next byte to hand to the module
     let mut eof = false;
 
-    let mut flow = new_flow(s, o, o.offset)?;
+    let mut flow = new_flow(s, o, o.offset).map_err(|e| {
+        // Nothing was sent: the report says so (resume from where this run started).
+        let nothing = SendReport {
+            offset: o.offset,
+            sent_offset: o.offset,
+            acked_offset: (!o.udp).then_some(o.offset),
+            bytes_acked: (!o.udp).then_some(0),
+            bytes_unacked: (!o.udp).then_some(0),
+            ..Default::default()
+        };
+        Failed::new(e, nothing)
+    })?;
     let mut last_progress = Instant::now();
     let mut pacer = Pacer::new(Instant::now(), chunk_max);
     let mut chunk = Vec::with_capacity(chunk_max);
@@ -406,12 +417,8 @@ pub fn send<R: Read>(
                 Stop::Fatal(e) => (e.class, e.message),
             };
             let resume = rep.acked_offset.unwrap_or(rep.sent_offset);
-            let detail = serde_json::to_value(&rep).unwrap_or_default();
-            Err(Error::new(
-                class,
-                format!("{msg}; acknowledged up to offset {resume} (resume with --offset {resume})"),
-            )
-            .with_detail(detail))
+            let e = Error::new(class, format!("{msg}; acknowledged up to offset {resume}"));
+            Err(Failed::new(e, rep))
         }
     }
 }
@@ -528,9 +535,9 @@ fn new_flow(s: &mut Session, o: &SendOptions, start: u64) -> Result<Flow> {
             None => {
                 return Err(Error::new(
                     ErrorClass::ConnectionLost,
-                    "no open connection to send on (QISACK answered ERROR); run qtcp connect first",
+                    "no open connection to send on (QISACK answered ERROR)",
                 )
-                .with_detail(serde_json::json!({"acked_offset": start})))
+                .with_cause(Cause::NoConnection))
             }
         }
     };

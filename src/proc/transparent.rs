@@ -17,7 +17,7 @@
 //! (closed by us, the peer or the network) QIMODE=0 is restored (QIDEACT first: QIMODE can only
 //! change in IP INITIAL), so a later `send` finds non-transparent mode.
 
-use crate::error::{Error, ErrorClass, Result};
+use crate::error::{Error, ErrorClass, Failed, Reported, Result};
 use crate::proc::attach::deact;
 use crate::proc::connect::{connect, ConnectOptions};
 use crate::proc::state::{qimux, qistat, IpState};
@@ -67,7 +67,7 @@ impl TransparentOptions {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EndReason {
     /// Input ended (and `linger` passed).
@@ -85,7 +85,7 @@ pub enum EndReason {
 }
 
 /// The outcome of one chapter 8.2 check.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MarkerCheck {
     /// The words seen (`CLOSED`, `+PDP DEACT`).
     pub markers: Vec<String>,
@@ -93,7 +93,7 @@ pub struct MarkerCheck {
     pub verdict: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct TransparentReport {
     pub host: String,
     pub port: u16,
@@ -577,7 +577,7 @@ fn setup(s: &mut Session, o: &TransparentOptions, rep: &mut TransparentReport) -
         Err(e) => {
             s.set_data_mode_on_connect(false);
             rep.qimode_restored = restore(s, &mut rep.actions);
-            Err(e.with_detail(serde_json::to_value(&*rep).unwrap_or_default()))
+            Err(e)
         }
     }
 }
@@ -590,7 +590,7 @@ pub fn transparent(
     o: &TransparentOptions,
     input: &Receiver<Vec<u8>>,
     io: &mut dyn TransparentIo,
-) -> Result<TransparentReport> {
+) -> Reported<TransparentReport> {
     let started = Instant::now();
     let mut rep = TransparentReport {
         host: o.dest.host.clone(),
@@ -598,7 +598,14 @@ pub fn transparent(
         protocol: if o.udp { "UDP" } else { "TCP" }.into(),
         ..Default::default()
     };
-    let resumed = setup(s, o, &mut rep)?;
+    // A failed setup reports what it did (and whether QIMODE was restored).
+    let resumed = match setup(s, o, &mut rep) {
+        Ok(resumed) => resumed,
+        Err(e) => {
+            rep.duration_s = started.elapsed().as_secs_f64();
+            return Err(Failed::new(e, rep));
+        }
+    };
     s.set_data_mode(true);
     io.event(&TransparentEvent::Connected { resumed });
     // From here every exchange is finished whatever happens; the user's flag is watched.
@@ -634,38 +641,35 @@ pub fn transparent(
         Ok(reason) => reason,
         Err(e) => {
             rep.duration_s = started.elapsed().as_secs_f64();
-            return Err(e.with_detail(serde_json::to_value(&rep).unwrap_or_default()));
+            return Err(Failed::new(e, rep));
         }
     };
     rep.reason = Some(reason);
-    let detail = |rep: &TransparentReport| serde_json::to_value(rep).unwrap_or_default();
-    match reason {
-        EndReason::Eof | EndReason::Duration | EndReason::OutputClosed => Ok(rep),
-        EndReason::Interrupted => Err(Error::new(
+    let e = match reason {
+        EndReason::Eof | EndReason::Duration | EndReason::OutputClosed => return Ok(rep),
+        EndReason::Interrupted => Error::new(
             ErrorClass::Interrupted,
             format!(
                 "interrupted; {} bytes in, {} bytes out",
                 rep.bytes_in, rep.bytes_out
             ),
-        )
-        .with_detail(detail(&rep))),
-        EndReason::Closed => Err(Error::new(
+        ),
+        EndReason::Closed => Error::new(
             ErrorClass::ConnectionLost,
             format!(
                 "the peer closed the connection (CLOSED); {} bytes in, {} bytes out",
                 rep.bytes_in, rep.bytes_out
             ),
-        )
-        .with_detail(detail(&rep))),
-        EndReason::PdpDeact => Err(Error::new(
+        ),
+        EndReason::PdpDeact => Error::new(
             ErrorClass::PdpContext,
             format!(
                 "the network deactivated the context (+PDP DEACT); {} bytes in, {} bytes out",
                 rep.bytes_in, rep.bytes_out
             ),
-        )
-        .with_detail(detail(&rep))),
-    }
+        ),
+    };
+    Err(Failed::new(e, rep))
 }
 
 fn bridge(b: &mut Bridge, started: Instant) -> Result<EndReason> {
