@@ -16,6 +16,9 @@ _qtcp() {
             ",$1")
                 cmd="qtcp"
                 ;;
+            qtcp,at)
+                cmd="qtcp__subcmd__at"
+                ;;
             qtcp,attach)
                 cmd="qtcp__subcmd__attach"
                 ;;
@@ -48,6 +51,9 @@ _qtcp() {
                 ;;
             qtcp,transparent)
                 cmd="qtcp__subcmd__transparent"
+                ;;
+            qtcp__subcmd__help,at)
+                cmd="qtcp__subcmd__help__subcmd__at"
                 ;;
             qtcp__subcmd__help,attach)
                 cmd="qtcp__subcmd__help__subcmd__attach"
@@ -89,7 +95,7 @@ _qtcp() {
 
     case "${cmd}" in
         qtcp)
-            opts="-p -b -v -q -h -V --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version probe attach connect send recv sack-watch close push transparent sim help"
+            opts="-p -b -v -q -h -V --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version probe attach connect send recv sack-watch close push transparent at sim help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -109,6 +115,64 @@ _qtcp() {
                     ;;
                 -b)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --flow-control)
+                    COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
+                    return 0
+                    ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cmd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        qtcp__subcmd__at)
+            opts="-p -b -v -q -h -V --timeout --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --flow-control)
+                    COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
                     return 0
                     ;;
                 --trace)
@@ -135,7 +199,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__attach)
-            opts="-p -b -v -q -h -V --apn --user --password --register-timeout --recv --headers --activate --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --apn --user --password --register-timeout --recv --headers --activate --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -177,6 +241,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --flow-control)
+                    COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
+                    return 0
+                    ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -201,7 +269,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__close)
-            opts="-p -b -v -q -h -V --id --deact --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --id --deact --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -225,6 +293,10 @@ _qtcp() {
                     ;;
                 -b)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --flow-control)
+                    COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
                     return 0
                     ;;
                 --trace)
@@ -251,7 +323,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__connect)
-            opts="-p -b -v -q -h -V --udp --id --timeout --reuse --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --udp --id --timeout --reuse --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -281,6 +353,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --flow-control)
+                    COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
+                    return 0
+                    ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -305,8 +381,22 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__help)
-            opts="probe attach connect send recv sack-watch close push transparent sim help"
+            opts="probe attach connect send recv sack-watch close push transparent at sim help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        qtcp__subcmd__help__subcmd__at)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -473,7 +563,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__probe)
-            opts="-p -b -v -q -h -V --expect --save-baud --sync-attempts --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --expect --save-baud --sync-attempts --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -503,6 +593,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --flow-control)
+                    COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
+                    return 0
+                    ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -527,7 +621,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__push)
-            opts="-p -b -v -q -h -V --udp --id --timeout --apn --user --password --reconnect --keep-open --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --udp --id --timeout --apn --user --password --reconnect --keep-open --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -593,6 +687,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --flow-control)
+                    COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
+                    return 0
+                    ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -617,7 +715,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__recv)
-            opts="-o -p -b -v -q -h -V --mode --id --chunk --headers --bytes --idle --timeout --out --poll --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-o -p -b -v -q -h -V --mode --id --chunk --headers --bytes --idle --timeout --out --poll --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -675,6 +773,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --flow-control)
+                    COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
+                    return 0
+                    ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -699,7 +801,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__sack__subcmd__watch)
-            opts="-p -b -v -q -h -V --interval --max-polls --heartbeat --id --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --interval --max-polls --heartbeat --id --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -737,6 +839,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --flow-control)
+                    COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
+                    return 0
+                    ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -761,7 +867,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__send)
-            opts="-f -d -p -b -v -q -h -V --file --data --offset --wait-ack --reconnect --max-reconnects --udp --id --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-f -d -p -b -v -q -h -V --file --data --offset --wait-ack --reconnect --max-reconnects --udp --id --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -839,6 +945,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --flow-control)
+                    COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
+                    return 0
+                    ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -863,7 +973,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__sim)
-            opts="-p -b -v -q -h -V --link --listen --replay --replay-timing --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --connect-timeout --send-buffer --uplink --downlink --rtt --line-baud --close-urc --already-connect --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qisend-max --guard-before --guard-after --seed --host-log --fault --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --link --listen --replay --replay-timing --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --connect-timeout --send-buffer --uplink --downlink --rtt --line-baud --close-urc --already-connect --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qisend-max --guard-before --guard-after --seed --host-log --fault --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1013,6 +1123,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --flow-control)
+                    COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
+                    return 0
+                    ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1037,7 +1151,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__transparent)
-            opts="-p -b -v -q -h -V --udp --timeout --wait --packet-size --guard --close --duration --linger --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --udp --timeout --wait --packet-size --guard --close --duration --linger --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1081,6 +1195,10 @@ _qtcp() {
                     ;;
                 -b)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --flow-control)
+                    COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
                     return 0
                     ;;
                 --trace)

@@ -130,3 +130,19 @@ fn streams_match_their_schemas() {
     let r = sim.qtcp(&["--json", "recv", "--idle", "300ms", "--timeout", "20s"]);
     check_lines("recv", r.assert_code(0));
 }
+
+#[test]
+fn at_output_matches_its_schema() {
+    let sim = Sim::start(&["--delays=fast", "--fault", "sim=absent", "--cmee", "1"]);
+    check(
+        "at",
+        &sim.qtcp(&["--json", "at", "ATI", "AT+QISTAT", "AT+QILOCIP"])
+            .json(),
+    );
+    check("at", &sim.qtcp(&["--json", "at", "ATI"]).assert_code(0).json());
+    check(
+        "at",
+        &sim.qtcp(&["--json", "at", "AT+CIMI"]).assert_code(5).json(),
+    );
+    check("at", &sim.qtcp(&["--json", "at", "ATO"]).assert_code(2).json());
+}

@@ -38,6 +38,18 @@ pub struct PortArgs {
     #[arg(short, long, env = "QTCP_BAUD", global = true, default_value_t = 115200)]
     pub baud: u32,
 
+    /// Flow control of the serial device; must match the module's AT+IFC (hardware: AT+IFC=2,2;
+    /// software is XON/XOFF and not binary-safe)
+    #[arg(
+        long,
+        env = "QTCP_FLOW_CONTROL",
+        global = true,
+        value_enum,
+        default_value = "none",
+        value_name = "MODE"
+    )]
+    pub flow_control: crate::transport::FlowControl,
+
     /// Write every byte in both directions to FILE as JSON Lines (passwords redacted)
     #[arg(long, env = "QTCP_TRACE", global = true, value_name = "FILE")]
     pub trace: Option<PathBuf>,
@@ -134,7 +146,8 @@ impl PortArgs {
     pub fn open_port(&self, port: &str) -> Result<Session, Error> {
         let tracer = Tracer::new(self.trace.as_deref(), self.verbose)
             .map_err(|e| Error::usage(format!("--trace: {e}")))?;
-        let transport = Transport::open(&PortSpec::parse(port), self.baud, tracer)?;
+        let transport =
+            Transport::open_with_flow(&PortSpec::parse(port), self.baud, self.flow_control, tracer)?;
         let mut s = Session::new(transport);
         s.line_rate = (self.baud / 10).max(1);
         if let Some(t) = self.cmd_timeout {
