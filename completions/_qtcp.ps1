@@ -49,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push one file: probe, attach, connect, send with every byte acknowledged, close')
             [CompletionResult]::new('transparent', 'transparent', [CompletionResultType]::ParameterValue, 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact')
             [CompletionResult]::new('at', 'at', [CompletionResultType]::ParameterValue, 'Send AT command lines in turn under the port lock and deadlines; print each response')
+            [CompletionResult]::new('echo', 'echo', [CompletionResultType]::ParameterValue, 'Check a round trip through an echo server: send probes, compare what comes back')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -332,6 +333,35 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'qtcp;echo' {
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Number of probes')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Bytes per probe')
+            [CompletionResult]::new('--pattern', '--pattern', [CompletionResultType]::ParameterName, 'Probe bytes: this text repeated to --size [default: pseudo-random bytes, every value]')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the pseudo-random probe bytes (a failure can be reproduced with it)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long each echo may take to come back (TCP: and to be acknowledged)')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'How the echo is read: auto asks the module (AT+QINDI?); retrieve or direct set it')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for CONNECT OK (the module gives up at 75 s)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Baud rate of the serial line')
+            [CompletionResult]::new('--baud', '--baud', [CompletionResultType]::ParameterName, 'Baud rate of the serial line')
+            [CompletionResult]::new('--flow-control', '--flow-control', [CompletionResultType]::ParameterName, 'Flow control of the serial device; must match the module''s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)')
+            [CompletionResult]::new('--cmd-timeout', '--cmd-timeout', [CompletionResultType]::ParameterName, 'Shortest deadline for any command (the table''s values are the module''s maximum response times plus 1 s)')
+            [CompletionResult]::new('--reset-cmd', '--reset-cmd', [CompletionResultType]::ParameterName, 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'UDP instead of TCP')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a readable transcript of the conversation on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a readable transcript of the conversation on stderr')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object (JSON Lines for streams) on stdout instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'qtcp;sim' {
             [CompletionResult]::new('--link', '--link', [CompletionResultType]::ParameterName, 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, as a serial server (ser2net raw mode) would: clients use --port tcp://HOST:PORT, one at a time')
@@ -399,6 +429,7 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push one file: probe, attach, connect, send with every byte acknowledged, close')
             [CompletionResult]::new('transparent', 'transparent', [CompletionResultType]::ParameterValue, 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact')
             [CompletionResult]::new('at', 'at', [CompletionResultType]::ParameterValue, 'Send AT command lines in turn under the port lock and deadlines; print each response')
+            [CompletionResult]::new('echo', 'echo', [CompletionResultType]::ParameterValue, 'Check a round trip through an echo server: send probes, compare what comes back')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -431,6 +462,9 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             break
         }
         'qtcp;help;at' {
+            break
+        }
+        'qtcp;help;echo' {
             break
         }
         'qtcp;help;sim' {

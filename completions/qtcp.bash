@@ -28,6 +28,9 @@ _qtcp() {
             qtcp,connect)
                 cmd="qtcp__subcmd__connect"
                 ;;
+            qtcp,echo)
+                cmd="qtcp__subcmd__echo"
+                ;;
             qtcp,help)
                 cmd="qtcp__subcmd__help"
                 ;;
@@ -64,6 +67,9 @@ _qtcp() {
             qtcp__subcmd__help,connect)
                 cmd="qtcp__subcmd__help__subcmd__connect"
                 ;;
+            qtcp__subcmd__help,echo)
+                cmd="qtcp__subcmd__help__subcmd__echo"
+                ;;
             qtcp__subcmd__help,help)
                 cmd="qtcp__subcmd__help__subcmd__help"
                 ;;
@@ -95,7 +101,7 @@ _qtcp() {
 
     case "${cmd}" in
         qtcp)
-            opts="-p -b -v -q -h -V --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version probe attach connect send recv sack-watch close push transparent at sim help"
+            opts="-p -b -v -q -h -V --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version probe attach connect send recv sack-watch close push transparent at echo sim help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -380,8 +386,86 @@ _qtcp() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        qtcp__subcmd__echo)
+            opts="-p -b -v -q -h -V --udp --count --size --pattern --seed --timeout --mode --connect-timeout --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pattern)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mode)
+                    COMPREPLY=($(compgen -W "auto retrieve direct" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --flow-control)
+                    COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
+                    return 0
+                    ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cmd-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reset-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         qtcp__subcmd__help)
-            opts="probe attach connect send recv sack-watch close push transparent at sim help"
+            opts="probe attach connect send recv sack-watch close push transparent at echo sim help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -437,6 +521,20 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__help__subcmd__connect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        qtcp__subcmd__help__subcmd__echo)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -46,6 +46,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand push 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
             cand transparent 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
             cand at 'Send AT command lines in turn under the port lock and deadlines; print each response'
+            cand echo 'Check a round trip through an echo server: send probes, compare what comes back'
             cand sim 'Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -318,6 +319,34 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'qtcp;echo'= {
+            cand --count 'Number of probes'
+            cand --size 'Bytes per probe'
+            cand --pattern 'Probe bytes: this text repeated to --size [default: pseudo-random bytes, every value]'
+            cand --seed 'Seed of the pseudo-random probe bytes (a failure can be reproduced with it)'
+            cand --timeout 'How long each echo may take to come back (TCP: and to be acknowledged)'
+            cand --mode 'How the echo is read: auto asks the module (AT+QINDI?); retrieve or direct set it'
+            cand --connect-timeout 'How long to wait for CONNECT OK (the module gives up at 75 s)'
+            cand -p 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently'
+            cand --port 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently'
+            cand -b 'Baud rate of the serial line'
+            cand --baud 'Baud rate of the serial line'
+            cand --flow-control 'Flow control of the serial device; must match the module''s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)'
+            cand --trace 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)'
+            cand --cmd-timeout 'Shortest deadline for any command (the table''s values are the module''s maximum response times plus 1 s)'
+            cand --reset-cmd 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir'
+            cand --state-dir 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]'
+            cand --udp 'UDP instead of TCP'
+            cand -v 'Print a readable transcript of the conversation on stderr'
+            cand --verbose 'Print a readable transcript of the conversation on stderr'
+            cand --json 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+            cand -q 'No progress bar'
+            cand --quiet 'No progress bar'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'qtcp;sim'= {
             cand --link 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)'
             cand --listen 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, as a serial server (ser2net raw mode) would: clients use --port tcp://HOST:PORT, one at a time'
@@ -384,6 +413,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand push 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
             cand transparent 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
             cand at 'Send AT command lines in turn under the port lock and deadlines; print each response'
+            cand echo 'Check a round trip through an echo server: send probes, compare what comes back'
             cand sim 'Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -406,6 +436,8 @@ set edit:completion:arg-completer[qtcp] = {|@words|
         &'qtcp;help;transparent'= {
         }
         &'qtcp;help;at'= {
+        }
+        &'qtcp;help;echo'= {
         }
         &'qtcp;help;sim'= {
         }

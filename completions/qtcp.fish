@@ -48,6 +48,7 @@ complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "close" -d 'Close the conn
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "push" -d 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "transparent" -d 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "at" -d 'Send AT command lines in turn under the port lock and deadlines; print each response'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "echo" -d 'Check a round trip through an echo server: send probes, compare what comes back'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "sim" -d 'Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l expect -d 'What counts as success' -r -f -a "answer\t'Exit 0 whenever the module answers (SIM and network are reported as fields)'
@@ -260,6 +261,30 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l json -d 'Print one JSON
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s q -l quiet -d 'No progress bar'
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l count -d 'Number of probes' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l size -d 'Bytes per probe' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l pattern -d 'Probe bytes: this text repeated to --size [default: pseudo-random bytes, every value]' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l seed -d 'Seed of the pseudo-random probe bytes (a failure can be reproduced with it)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l timeout -d 'How long each echo may take to come back (TCP: and to be acknowledged)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l mode -d 'How the echo is read: auto asks the module (AT+QINDI?); retrieve or direct set it' -r -f -a "auto\t'Ask the module (AT+QINDI?): 1 or 2 is retrieve, 0 is direct'
+retrieve\t'Data waits in the module; read with AT+QIRD (QINDI=1/2)'
+direct\t'Data is pushed by the module as it arrives (QINDI=0)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l connect-timeout -d 'How long to wait for CONNECT OK (the module gives up at 75 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
+hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
+software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l udp -d 'UDP instead of TCP'
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l link -d 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l listen -d 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, as a serial server (ser2net raw mode) would: clients use --port tcp://HOST:PORT, one at a time' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l replay -d 'Answer like a recorded module: replay a `--trace` FILE (repeatable: files are replayed in order, as one conversation); the engine flags are then ignored (see the long help)' -r -F
@@ -317,15 +342,16 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l json -d 'Print one JSO
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s q -l quiet -d 'No progress bar'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s V -l version -d 'Print version'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at sim help" -f -a "probe" -d 'Synchronise with the module and report identity, SIM, signal, registration, TCP/IP state'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at sim help" -f -a "attach" -d 'Check SIM and registration, set the APN and receive mode; --activate brings the context up'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at sim help" -f -a "connect" -d 'Open a TCP or UDP connection and leave it open'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at sim help" -f -a "send" -d 'Send data on the open connection with acknowledgement flow control'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at sim help" -f -a "recv" -d 'Receive data from the open connection (retrieve or direct mode) to stdout, a file or JSON'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at sim help" -f -a "sack-watch" -d 'Poll QISACK until every byte sent is acknowledged'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at sim help" -f -a "close" -d 'Close the connection (and with --deact the PDP context)'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at sim help" -f -a "push" -d 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at sim help" -f -a "transparent" -d 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at sim help" -f -a "at" -d 'Send AT command lines in turn under the port lock and deadlines; print each response'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at sim help" -f -a "sim" -d 'Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at sim help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "probe" -d 'Synchronise with the module and report identity, SIM, signal, registration, TCP/IP state'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "attach" -d 'Check SIM and registration, set the APN and receive mode; --activate brings the context up'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "connect" -d 'Open a TCP or UDP connection and leave it open'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "send" -d 'Send data on the open connection with acknowledgement flow control'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "recv" -d 'Receive data from the open connection (retrieve or direct mode) to stdout, a file or JSON'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "sack-watch" -d 'Poll QISACK until every byte sent is acknowledged'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "close" -d 'Close the connection (and with --deact the PDP context)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "push" -d 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "transparent" -d 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "at" -d 'Send AT command lines in turn under the port lock and deadlines; print each response'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "echo" -d 'Check a round trip through an echo server: send probes, compare what comes back'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "sim" -d 'Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

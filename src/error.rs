@@ -35,12 +35,14 @@ pub enum ErrorClass {
     Io,
     /// `recv --timeout` ran out before `--bytes` were received (exit 14).
     Timeout,
+    /// `echo`: bytes came back different from what was sent (exit 15).
+    Mismatch,
     /// Interrupted by SIGINT/SIGTERM (exit 130).
     Interrupted,
 }
 
 impl ErrorClass {
-    pub const ALL: [ErrorClass; 15] = [
+    pub const ALL: [ErrorClass; 16] = [
         ErrorClass::Internal,
         ErrorClass::Usage,
         ErrorClass::PortUnavailable,
@@ -55,6 +57,7 @@ impl ErrorClass {
         ErrorClass::Protocol,
         ErrorClass::Io,
         ErrorClass::Timeout,
+        ErrorClass::Mismatch,
         ErrorClass::Interrupted,
     ];
 
@@ -74,6 +77,7 @@ impl ErrorClass {
             ErrorClass::Protocol => 12,
             ErrorClass::Io => 13,
             ErrorClass::Timeout => 14,
+            ErrorClass::Mismatch => 15,
             ErrorClass::Interrupted => 130,
         }
     }
@@ -95,6 +99,7 @@ impl ErrorClass {
             ErrorClass::Protocol => "protocol",
             ErrorClass::Io => "io",
             ErrorClass::Timeout => "timeout",
+            ErrorClass::Mismatch => "mismatch",
             ErrorClass::Interrupted => "interrupted",
         }
     }
@@ -117,6 +122,7 @@ impl ErrorClass {
             ErrorClass::Protocol => "protocol: unexpected or garbled response, unclassed ERROR",
             ErrorClass::Io => "I/O: the device vanished mid-operation",
             ErrorClass::Timeout => "timeout: recv --timeout ran out before --bytes arrived",
+            ErrorClass::Mismatch => "mismatch: echo got bytes back different from those it sent",
             ErrorClass::Interrupted => "interrupted: SIGINT/SIGTERM",
         }
     }

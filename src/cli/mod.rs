@@ -9,6 +9,7 @@ pub mod attach;
 pub mod close;
 pub mod common;
 pub mod connect;
+pub mod echo;
 pub mod envelope;
 pub mod probe;
 pub mod push;
@@ -65,6 +66,8 @@ pub enum Command {
     Transparent(transparent::TransparentCmd),
     /// Send AT command lines in turn under the port lock and deadlines; print each response
     At(at::AtCmd),
+    /// Check a round trip through an echo server: send probes, compare what comes back
+    Echo(echo::EchoCmd),
     /// Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace
     Sim(sim::SimCmd),
 }
@@ -94,6 +97,7 @@ pub fn main() -> ExitCode {
         Command::Push(c) => push::run(p, c),
         Command::Transparent(c) => transparent::run(p, c),
         Command::At(c) => at::run(p, c),
+        Command::Echo(c) => echo::run(p, c),
         Command::Sim(c) => sim::run(c),
     }
 }
@@ -175,6 +179,16 @@ pub fn examples(subcommand: Option<&str>) -> Vec<(&'static str, &'static str)> {
             "at",
             "Read the IMEI and IMSI as JSON",
             "qtcp --port /dev/ttyUSB0 --json at AT+GSN AT+CIMI",
+        ),
+        (
+            "echo",
+            "Check a module end to end on a CI rig: 10 probes of 1000 bytes, compared byte for byte",
+            "qtcp --port /dev/ttyUSB0 --json echo 220.180.239.212:8063 --count 10 --size 1000",
+        ),
+        (
+            "echo",
+            "The same through the built-in simulator",
+            "qtcp --port sim echo 220.180.239.212:8063",
         ),
         (
             "sim",

@@ -6,6 +6,7 @@ pub mod at;
 pub mod attach;
 pub mod close;
 pub mod connect;
+pub mod echo;
 pub mod probe;
 pub mod recv;
 pub mod sack;
