@@ -339,6 +339,7 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('--pattern', '--pattern', [CompletionResultType]::ParameterName, 'Probe bytes: this text repeated to --size [default: pseudo-random bytes, every value]')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the pseudo-random probe bytes (a failure can be reproduced with it)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long each echo may take to come back (TCP: and to be acknowledged)')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)')
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'How the echo is read: auto asks the module (AT+QINDI?); retrieve or direct set it')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for CONNECT OK (the module gives up at 75 s)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently')

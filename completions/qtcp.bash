@@ -387,7 +387,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__echo)
-            opts="-p -b -v -q -h -V --udp --count --size --pattern --seed --timeout --mode --connect-timeout --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --udp --count --size --pattern --seed --timeout --id --mode --connect-timeout --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -410,6 +410,10 @@ _qtcp() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

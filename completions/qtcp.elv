@@ -325,6 +325,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand --pattern 'Probe bytes: this text repeated to --size [default: pseudo-random bytes, every value]'
             cand --seed 'Seed of the pseudo-random probe bytes (a failure can be reproduced with it)'
             cand --timeout 'How long each echo may take to come back (TCP: and to be acknowledged)'
+            cand --id 'Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)'
             cand --mode 'How the echo is read: auto asks the module (AT+QINDI?); retrieve or direct set it'
             cand --connect-timeout 'How long to wait for CONNECT OK (the module gives up at 75 s)'
             cand -p 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as ''/dev/serial/by-id/*Quectel*'') and drive them concurrently'

@@ -266,6 +266,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l size -d 'Bytes per pr
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l pattern -d 'Probe bytes: this text repeated to --size [default: pseudo-random bytes, every value]' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l seed -d 'Seed of the pseudo-random probe bytes (a failure can be reproduced with it)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l timeout -d 'How long each echo may take to come back (TCP: and to be acknowledged)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l id -d 'Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l mode -d 'How the echo is read: auto asks the module (AT+QINDI?); retrieve or direct set it' -r -f -a "auto\t'Ask the module (AT+QINDI?): 1 or 2 is retrieve, 0 is direct'
 retrieve\t'Data waits in the module; read with AT+QIRD (QINDI=1/2)'
 direct\t'Data is pushed by the module as it arrives (QINDI=0)'"

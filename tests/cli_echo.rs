@@ -216,8 +216,16 @@ fn a_lost_connection_is_9() {
     let r = sim.qtcp(&["--json", "echo", ECHO, "--count", "3", "--size", "256"]);
     r.assert_code(9);
     let (probes, s) = split(&r);
-    assert_eq!(probes.len(), 1);
+    assert_eq!(
+        probes.len(),
+        2,
+        "the probe that could not be sent is reported too"
+    );
+    assert_eq!(probes[0]["intact"], true);
+    assert_eq!(probes[1]["intact"], false);
+    assert_eq!(probes[1]["bytes_lost"], 256);
     assert_eq!(s["error"]["class"], "connection_lost");
+    assert_eq!(s["probes"], 2);
 }
 
 #[test]
@@ -237,4 +245,20 @@ fn bad_input_is_2() {
         Duration::from_secs(30),
     );
     r.assert_code(2);
+}
+
+#[test]
+fn multi_connection_mode_takes_an_id() {
+    let sim = Sim::start(&[FAST]);
+    sim.qtcp(&["at", "AT+QIMUX=1"]).assert_code(0);
+    let r = sim.qtcp(&["--json", "echo", ECHO, "--count", "2"]);
+    r.assert_code(2);
+    assert!(split(&r).1["error"]["message"].as_str().unwrap().contains("--id"));
+    for mode in ["direct", "retrieve"] {
+        let r = sim.qtcp(&[
+            "--json", "echo", ECHO, "--id", "2", "--count", "2", "--mode", mode,
+        ]);
+        r.assert_code(0);
+        assert_eq!(split(&r).1["probes_intact"], 2);
+    }
 }

@@ -55,6 +55,9 @@ pub struct EchoCmd {
     /// How long each echo may take to come back (TCP: and to be acknowledged)
     #[arg(long, value_parser = duration, default_value = "30s", value_name = "DUR")]
     pub timeout: Duration,
+    /// Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=5))]
+    pub id: Option<u8>,
     /// How the echo is read: auto asks the module (AT+QINDI?); retrieve or direct set it
     #[arg(long, value_enum, default_value = "auto")]
     pub mode: Mode,
@@ -118,6 +121,10 @@ fn rate(bps: f64) -> String {
 }
 
 fn human(r: &EchoReport) -> String {
+    if r.probes == 0 {
+        // Stopped before the first probe (connect failed, bad setting): the error says why.
+        return String::new();
+    }
     let secs = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.3}"));
     format!(
         "--- {}:{} ({}, {} mode) ---\n\
@@ -146,7 +153,7 @@ pub fn run(port: &PortArgs, cmd: EchoCmd) -> ExitCode {
         connect: ConnectOptions {
             dest,
             udp: cmd.udp,
-            id: None,
+            id: cmd.id,
             reuse: false,
             timeout: cmd.connect_timeout,
             transparent: false,

@@ -6,7 +6,8 @@ use crate::error::{Error, ErrorClass, Result};
 use crate::proc::close::close;
 use crate::proc::connect::{close_quiet, connect, ConnectOptions};
 use crate::proc::recv::{recv, Chunk, Mode, RecvOptions, RecvSink};
-use crate::proc::send::{send, NoEvents, SendOptions};
+use crate::proc::send::{send, NoEvents, SendOptions, SendReport};
+use crate::proc::state::qimux;
 use crate::session::{Expect, Session};
 use std::time::{Duration, Instant};
 
@@ -238,7 +239,8 @@ fn run(
         Mode::Direct => "direct".into(),
         _ => "retrieve".into(),
     };
-    if mode == Mode::Direct {
+    // Multi-connection mode frames pushed data itself (+RECEIVE); single mode needs IPD headers.
+    if mode == Mode::Direct && !qimux(s)? {
         // The echo may come back while the probe is still being sent: it must be framed
         // (IPD<len>) from the first byte, so the headers go on before the connection opens.
         for c in ["AT+QIHEAD=1", "AT+QISHOWRA=1", "AT+QISHOWPT=1"] {
@@ -270,13 +272,29 @@ fn run(
             &mut NoEvents,
         )
         .map_err(|e| {
-            Error::new(
-                e.class,
-                format!(
-                    "probe {seq}: {}",
-                    e.message.split("; acknowledged").next().unwrap_or("")
-                ),
-            )
+            // The probe that could not be sent is reported like one that did not come back.
+            let partial = e
+                .detail
+                .as_ref()
+                .and_then(|d| serde_json::from_value::<SendReport>(d.clone()).ok());
+            let bytes_sent = partial.map_or(0, |p| p.bytes_sent);
+            rep.probes = seq;
+            rep.bytes_sent += bytes_sent;
+            rep.bytes_lost += o.size as u64;
+            ev.probe(&ProbeReport {
+                seq,
+                bytes_sent,
+                bytes_received: 0,
+                bytes_corrupted: 0,
+                bytes_lost: o.size as u64,
+                first_corrupted_offset: None,
+                intact: false,
+                rtt_s: t0.elapsed().as_secs_f64(),
+                uplink_bps: 0.0,
+                downlink_bps: 0.0,
+            });
+            let why = e.message.split("; acknowledged").next().unwrap_or("");
+            Error::new(e.class, format!("probe {seq}: {why}"))
         })?;
         rep.probes = seq;
         rep.bytes_sent += sent.bytes_sent;
