@@ -161,3 +161,17 @@ fn timeout_is_per_command_and_silence_is_4() {
     assert_eq!(v["results"][0]["final"], Value::Null);
     assert!(r.elapsed < Duration::from_secs(30), "{:?}", r.elapsed);
 }
+
+#[test]
+fn the_trace_records_the_conversation() {
+    let sim = Sim::start(&[FAST]);
+    let trace = sim.path("at.jsonl");
+    sim.qtcp(&["--trace", trace.to_str().unwrap(), "at", "AT+CSQ"])
+        .assert_code(0);
+    let text = std::fs::read_to_string(&trace).unwrap();
+    assert!(
+        text.contains("\"dir\":\"tx\"") && text.contains(r#""data":"AT+CSQ\\r","dir":"tx""#),
+        "{text}"
+    );
+    assert!(text.contains("+CSQ: 21,0"), "{text}");
+}
