@@ -27,7 +27,8 @@ pub enum ErrorClass {
     ConnectionLost,
     /// `SEND FAIL`, `ERROR` to `AT+QISEND` (exit 10).
     SendRefused,
-    /// Unacknowledged bytes remain at the deadline (exit 11).
+    /// Unacknowledged bytes remain at the deadline; `echo`: an echo did not come back within its
+    /// `--timeout` (exit 11).
     NotAcknowledged,
     /// Unexpected or garbled response, `ERROR` not classed above (exit 12).
     Protocol,
@@ -118,7 +119,9 @@ impl ErrorClass {
             ErrorClass::Connect => "connect failed: CONNECT FAIL, DNS failure, ALREADY CONNECT",
             ErrorClass::ConnectionLost => "connection lost: CLOSED while sending or receiving",
             ErrorClass::SendRefused => "send refused: SEND FAIL or ERROR to AT+QISEND",
-            ErrorClass::NotAcknowledged => "not acknowledged: unacknowledged bytes at the deadline",
+            ErrorClass::NotAcknowledged => {
+                "not acknowledged: unacknowledged bytes at the deadline; echo: an echo did not come back in time"
+            }
             ErrorClass::Protocol => "protocol: unexpected or garbled response, unclassed ERROR",
             ErrorClass::Io => "I/O: the device vanished mid-operation",
             ErrorClass::Timeout => "timeout: recv --timeout ran out before --bytes arrived",
