@@ -41,9 +41,10 @@ impl PortSpec {
 
 /// Flow control on a serial device (`--flow-control`). It must match the module's `AT+IFC`:
 /// hardware is RTS/CTS (`AT+IFC=2,2`), software is XON/XOFF (`AT+IFC=1,1`), which cannot carry
-/// binary payloads (0x11 and 0x13 in the data would be taken as flow control). Serial servers
-/// (`tcp://`) and the simulator's pty have no such lines: the setting is applied to the device
-/// and has no further effect there.
+/// binary payloads (0x11 and 0x13 in the data would be taken as flow control). A serial server
+/// (`tcp://`) carries no such setting (configure the server). On the simulator's pty, hardware
+/// flow control changes nothing (a pty has no RTS/CTS lines); XON/XOFF is applied by the
+/// kernel as on a real port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum FlowControl {
