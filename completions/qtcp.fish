@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_qtcp_global_optspecs
-    string join \n p/port= b/baud= trace= v/verbose json q/quiet cmd-timeout= reset-cmd= state-dir= h/help V/version
+    string join \n p/port= b/baud= flow-control= trace= v/verbose json q/quiet cmd-timeout= reset-cmd= state-dir= h/help V/version
 end
 
 function __fish_qtcp_needs_command
@@ -26,6 +26,9 @@ end
 
 complete -c qtcp -n "__fish_qtcp_needs_command" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_needs_command" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_needs_command" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
+hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
+software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
 complete -c qtcp -n "__fish_qtcp_needs_command" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_needs_command" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_needs_command" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -44,6 +47,8 @@ complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "sack-watch" -d 'Poll QISA
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "close" -d 'Close the connection (and with --deact the PDP context)'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "push" -d 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "transparent" -d 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "at" -d 'Send AT command lines in turn under the port lock and deadlines; print each response'
+complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "echo" -d 'Check a round trip through an echo server: send probes, compare what comes back'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "sim" -d 'Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l expect -d 'What counts as success' -r -f -a "answer\t'Exit 0 whenever the module answers (SIM and network are reported as fields)'
@@ -52,6 +57,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l sim-timeout -d 'With
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l sync-attempts -d 'Synchronisation attempts (AT, 500 ms apart)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
+hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
+software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -71,6 +79,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l recv -d 'Receive mo
 direct\t'Data is pushed to the serial port as it arrives (QINDI=0)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
+hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
+software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -86,6 +97,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l id -d 'Connection 
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l timeout -d 'How long to wait for CONNECT OK (the module gives up at 75 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
+hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
+software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -95,7 +109,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reuse -d 'An open 
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s q -l quiet -d 'No progress bar'
-complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s h -l help -d 'Print help'
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s f -l file -d 'Send the contents of FILE (binary-safe)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s d -l data -d 'Send TEXT' -r
@@ -111,6 +125,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l poll-min -d 'Shortest
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l chunk -d 'Largest QISEND chunk (at most 1460)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
+hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
+software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -120,7 +137,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l udp -d 'The connectio
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s q -l quiet -d 'No progress bar'
-complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s h -l help -d 'Print help'
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l mode -d 'Receive mode; auto asks the module (AT+QINDI?)' -r -f -a "auto\t'Ask the module (AT+QINDI?): 1 or 2 is retrieve, 0 is direct'
 retrieve\t'Data waits in the module; read with AT+QIRD (QINDI=1/2)'
@@ -134,6 +151,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s o -l out -d 'Write th
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l poll -d 'Read (retrieve) or check the connection (direct) at least this often without a URC' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
+hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
+software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -150,6 +170,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l heartbeat -d 'S
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l id -d 'Connection index (QIMUX=1)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
+hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
+software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -157,11 +180,14 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l state-dir -d 'W
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s q -l quiet -d 'No progress bar'
-complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s h -l help -d 'Print help'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l id -d 'Connection index (QIMUX=1)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
+hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
+software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -170,7 +196,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l deact -d 'Also deact
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s q -l quiet -d 'No progress bar'
-complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s h -l help -d 'Print help'
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l id -d 'Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l timeout -d 'How long to wait for CONNECT OK (the module gives up at 75 s)' -r
@@ -186,6 +212,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l poll-min -d 'Shortest
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l chunk -d 'Largest QISEND chunk (at most 1460)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
+hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
+software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -196,7 +225,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l keep-open -d 'Leave t
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s q -l quiet -d 'No progress bar'
-complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s h -l help -d 'Print help'
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l timeout -d 'How long to wait for CONNECT (the module gives up at 75 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l wait -d 'The module sends a partial packet after this long without input (QITCFG WaitTm, 100 ms units, 100ms..1s)' -r
@@ -206,6 +235,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l duration -d 'E
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l linger -d 'After stdin EOF, keep receiving until nothing arrived for this long' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
+hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
+software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -217,6 +249,46 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l json -d 'Print
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s q -l quiet -d 'No progress bar'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l timeout -d 'Deadline of each command [default: the module\'s maximum response time for it plus 1 s, at least 5 s]' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
+hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
+software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s V -l version -d 'Print version'
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l count -d 'Number of probes' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l size -d 'Bytes per probe' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l pattern -d 'Probe bytes: this text repeated to --size [default: pseudo-random bytes, every value]' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l seed -d 'Seed of the pseudo-random probe bytes (a failure can be reproduced with it)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l timeout -d 'How long each echo may take to come back (TCP: and to be acknowledged)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l id -d 'Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l mode -d 'How the echo is read: auto asks the module (AT+QINDI?); retrieve or direct set it' -r -f -a "auto\t'Ask the module (AT+QINDI?): 1 or 2 is retrieve, 0 is direct'
+retrieve\t'Data waits in the module; read with AT+QIRD (QINDI=1/2)'
+direct\t'Data is pushed by the module as it arrives (QINDI=0)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l connect-timeout -d 'How long to wait for CONNECT OK (the module gives up at 75 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
+hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
+software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l udp -d 'UDP instead of TCP'
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l link -d 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l listen -d 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, as a serial server (ser2net raw mode) would: clients use --port tcp://HOST:PORT, one at a time' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l replay -d 'Answer like a recorded module: replay a `--trace` FILE (repeatable: files are replayed in order, as one conversation); the engine flags are then ignored (see the long help)' -r -F
@@ -259,6 +331,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l host-log -d 'Append on
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l fault -d 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy|busy:DUR, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR, vanish-after=DUR' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
+hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
+software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -271,14 +346,16 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l json -d 'Print one JSO
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s q -l quiet -d 'No progress bar'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s V -l version -d 'Print version'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "probe" -d 'Synchronise with the module and report identity, SIM, signal, registration, TCP/IP state'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "attach" -d 'Check SIM and registration, set the APN and receive mode; --activate brings the context up'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "connect" -d 'Open a TCP or UDP connection and leave it open'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "send" -d 'Send data on the open connection with acknowledgement flow control'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "recv" -d 'Receive data from the open connection (retrieve or direct mode) to stdout, a file or JSON'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "sack-watch" -d 'Poll QISACK until every byte sent is acknowledged'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "close" -d 'Close the connection (and with --deact the PDP context)'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "push" -d 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "transparent" -d 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "sim" -d 'Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace'
-complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "probe" -d 'Synchronise with the module and report identity, SIM, signal, registration, TCP/IP state'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "attach" -d 'Check SIM and registration, set the APN and receive mode; --activate brings the context up'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "connect" -d 'Open a TCP or UDP connection and leave it open'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "send" -d 'Send data on the open connection with acknowledgement flow control'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "recv" -d 'Receive data from the open connection (retrieve or direct mode) to stdout, a file or JSON'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "sack-watch" -d 'Poll QISACK until every byte sent is acknowledged'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "close" -d 'Close the connection (and with --deact the PDP context)'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "push" -d 'Push one file: probe, attach, connect, send with every byte acknowledged, close'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "transparent" -d 'Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "at" -d 'Send AT command lines in turn under the port lock and deadlines; print each response'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "echo" -d 'Check a round trip through an echo server: send probes, compare what comes back'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "sim" -d 'Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace'
+complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -27,7 +27,8 @@ pub enum ErrorClass {
     ConnectionLost,
     /// `SEND FAIL`, `ERROR` to `AT+QISEND` (exit 10).
     SendRefused,
-    /// Unacknowledged bytes remain at the deadline (exit 11).
+    /// Unacknowledged bytes remain at the deadline; `echo`: an echo did not come back within its
+    /// `--timeout` (exit 11).
     NotAcknowledged,
     /// Unexpected or garbled response, `ERROR` not classed above (exit 12).
     Protocol,
@@ -35,12 +36,14 @@ pub enum ErrorClass {
     Io,
     /// `recv --timeout` ran out before `--bytes` were received (exit 14).
     Timeout,
+    /// `echo`: bytes came back different from what was sent (exit 15).
+    Mismatch,
     /// Interrupted by SIGINT/SIGTERM (exit 130).
     Interrupted,
 }
 
 impl ErrorClass {
-    pub const ALL: [ErrorClass; 15] = [
+    pub const ALL: [ErrorClass; 16] = [
         ErrorClass::Internal,
         ErrorClass::Usage,
         ErrorClass::PortUnavailable,
@@ -55,6 +58,7 @@ impl ErrorClass {
         ErrorClass::Protocol,
         ErrorClass::Io,
         ErrorClass::Timeout,
+        ErrorClass::Mismatch,
         ErrorClass::Interrupted,
     ];
 
@@ -74,6 +78,7 @@ impl ErrorClass {
             ErrorClass::Protocol => 12,
             ErrorClass::Io => 13,
             ErrorClass::Timeout => 14,
+            ErrorClass::Mismatch => 15,
             ErrorClass::Interrupted => 130,
         }
     }
@@ -95,6 +100,7 @@ impl ErrorClass {
             ErrorClass::Protocol => "protocol",
             ErrorClass::Io => "io",
             ErrorClass::Timeout => "timeout",
+            ErrorClass::Mismatch => "mismatch",
             ErrorClass::Interrupted => "interrupted",
         }
     }
@@ -113,10 +119,13 @@ impl ErrorClass {
             ErrorClass::Connect => "connect failed: CONNECT FAIL, DNS failure, ALREADY CONNECT",
             ErrorClass::ConnectionLost => "connection lost: CLOSED while sending or receiving",
             ErrorClass::SendRefused => "send refused: SEND FAIL or ERROR to AT+QISEND",
-            ErrorClass::NotAcknowledged => "not acknowledged: unacknowledged bytes at the deadline",
+            ErrorClass::NotAcknowledged => {
+                "not acknowledged: unacknowledged bytes at the deadline; echo: an echo did not come back in time"
+            }
             ErrorClass::Protocol => "protocol: unexpected or garbled response, unclassed ERROR",
             ErrorClass::Io => "I/O: the device vanished mid-operation",
             ErrorClass::Timeout => "timeout: recv --timeout ran out before --bytes arrived",
+            ErrorClass::Mismatch => "mismatch: echo got bytes back different from those it sent",
             ErrorClass::Interrupted => "interrupted: SIGINT/SIGTERM",
         }
     }

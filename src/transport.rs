@@ -39,6 +39,34 @@ impl PortSpec {
     }
 }
 
+/// Flow control on a serial device (`--flow-control`). It must match the module's `AT+IFC`:
+/// hardware is RTS/CTS (`AT+IFC=2,2`), software is XON/XOFF (`AT+IFC=1,1`), which cannot carry
+/// binary payloads (0x11 and 0x13 in the data would be taken as flow control). A serial server
+/// (`tcp://`) carries no such setting (configure the server). On the simulator's pty, hardware
+/// flow control changes nothing (a pty has no RTS/CTS lines); XON/XOFF is applied by the
+/// kernel as on a real port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FlowControl {
+    /// No flow control (the module's default, AT+IFC=0,0)
+    #[default]
+    None,
+    /// RTS/CTS (AT+IFC=2,2 on the module)
+    Hardware,
+    /// XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)
+    Software,
+}
+
+impl FlowControl {
+    fn serialport(self) -> serialport::FlowControl {
+        match self {
+            FlowControl::None => serialport::FlowControl::None,
+            FlowControl::Hardware => serialport::FlowControl::Hardware,
+            FlowControl::Software => serialport::FlowControl::Software,
+        }
+    }
+}
+
 /// The open device.
 enum Port {
     Tty(serialport::TTYPort),
@@ -63,8 +91,18 @@ pub struct Transport {
 
 impl Transport {
     pub fn open(spec: &PortSpec, baud: u32, tracer: Tracer) -> Result<Transport> {
+        Self::open_with_flow(spec, baud, FlowControl::None, tracer)
+    }
+
+    /// [`Transport::open`] with the serial device's flow control set (`--flow-control`).
+    pub fn open_with_flow(
+        spec: &PortSpec,
+        baud: u32,
+        flow: FlowControl,
+        tracer: Tracer,
+    ) -> Result<Transport> {
         match spec {
-            PortSpec::Device(path) => Self::open_device(path, path.clone(), baud, tracer, None),
+            PortSpec::Device(path) => Self::open_device(path, path.clone(), baud, flow, tracer, None),
             PortSpec::Sim(args) => {
                 let args =
                     SimArgs::parse_inline(args).map_err(|e| Error::usage(format!("--port sim: {e}")))?;
@@ -79,7 +117,7 @@ impl Transport {
                     return Self::open_tcp(&addr.to_string(), tracer, Some(sim));
                 }
                 let path = sim.port().to_string_lossy().into_owned();
-                Self::open_device(&path, "sim".into(), baud, tracer, Some(sim))
+                Self::open_device(&path, "sim".into(), baud, flow, tracer, Some(sim))
             }
             PortSpec::Tcp(addr) => Self::open_tcp(addr, tracer, None),
         }
@@ -89,10 +127,12 @@ impl Transport {
         path: &str,
         name: String,
         baud: u32,
+        flow: FlowControl,
         tracer: Tracer,
         sim: Option<Simulator>,
     ) -> Result<Transport> {
         let port = serialport::new(path, baud)
+            .flow_control(flow.serialport())
             .timeout(WRITE_TIMEOUT)
             .open_native()
             .map_err(|e| port_error(path, e))?;

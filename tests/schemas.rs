@@ -296,3 +296,84 @@ fn key_order_is_declared() {
         assert!(l.starts_with("{\"type\":"), "{l}");
     }
 }
+
+#[test]
+fn at_output_matches_its_schema() {
+    let sim = Sim::start(&["--delays=fast", "--fault", "sim=absent", "--cmee", "1"]);
+    check(
+        "at",
+        &sim.qtcp(&["--json", "at", "ATI", "AT+QISTAT", "AT+QILOCIP"])
+            .json(),
+    );
+    check("at", &sim.qtcp(&["--json", "at", "ATI"]).assert_code(0).json());
+    check(
+        "at",
+        &sim.qtcp(&["--json", "at", "AT+CIMI"]).assert_code(5).json(),
+    );
+    check("at", &sim.qtcp(&["--json", "at", "ATO"]).assert_code(2).json());
+}
+
+#[test]
+fn echo_lines_match_their_schema() {
+    check_lines(
+        "echo",
+        qtcp(
+            &[
+                "--json",
+                "--port",
+                "sim:--delays fast",
+                "echo",
+                "220.180.239.212:8063",
+                "--count",
+                "2",
+            ],
+            None,
+            Duration::from_secs(60),
+        )
+        .assert_code(0),
+    );
+    check_lines(
+        "echo",
+        qtcp(
+            &[
+                "--json",
+                "--port",
+                "sim:--delays fast",
+                "echo",
+                "--udp",
+                "220.180.239.212:8062",
+                "--mode",
+                "retrieve",
+            ],
+            None,
+            Duration::from_secs(60),
+        )
+        .assert_code(0),
+    );
+    // Stopped before anything was asked: a summary with the error only.
+    check_lines(
+        "echo",
+        qtcp(
+            &["--json", "--port", "sim", "echo", "no-port-here"],
+            None,
+            Duration::from_secs(60),
+        )
+        .assert_code(2),
+    );
+    // The connection lost after the first probe: probe line, then a failed summary.
+    check_lines(
+        "echo",
+        qtcp(
+            &[
+                "--json",
+                "--port",
+                "sim:--delays fast --fault peer-close-after-bytes=300",
+                "echo",
+                "220.180.239.212:8063",
+            ],
+            None,
+            Duration::from_secs(60),
+        )
+        .assert_code(9),
+    );
+}

@@ -40,6 +40,18 @@ pub struct PortArgs {
     #[arg(short, long, env = "QTCP_BAUD", global = true, default_value_t = 115200)]
     pub baud: u32,
 
+    /// Flow control of the serial device; must match the module's AT+IFC (hardware: AT+IFC=2,2;
+    /// software is XON/XOFF and not binary-safe)
+    #[arg(
+        long,
+        env = "QTCP_FLOW_CONTROL",
+        global = true,
+        value_enum,
+        default_value = "none",
+        value_name = "MODE"
+    )]
+    pub flow_control: crate::transport::FlowControl,
+
     /// Write every byte in both directions to FILE as JSON Lines (passwords redacted)
     #[arg(long, env = "QTCP_TRACE", global = true, value_name = "FILE")]
     pub trace: Option<PathBuf>,
@@ -136,7 +148,8 @@ impl PortArgs {
     pub fn open_port(&self, port: &str) -> Result<Session, Error> {
         let tracer = Tracer::new(self.trace.as_deref(), self.verbose)
             .map_err(|e| Error::usage(format!("--trace: {e}")))?;
-        let transport = Transport::open(&PortSpec::parse(port), self.baud, tracer)?;
+        let transport =
+            Transport::open_with_flow(&PortSpec::parse(port), self.baud, self.flow_control, tracer)?;
         let mut s = Session::new(transport);
         s.line_rate = (self.baud / 10).max(1);
         if let Some(t) = self.cmd_timeout {
@@ -307,6 +320,19 @@ pub fn emit<R: Serialize, P: Serialize>(
     result: &Reported<R, P>,
     human: &dyn Fn(&R) -> String,
 ) -> u8 {
+    emit_with_partial(args, command, origin, result, human, &|_| String::new())
+}
+
+/// [`emit`], with the partial report of a failure rendered as text on stdout too (`qtcp at`
+/// shows the responses up to the failing command).
+pub fn emit_with_partial<R: Serialize, P: Serialize>(
+    args: &PortArgs,
+    command: &str,
+    origin: Origin,
+    result: &Reported<R, P>,
+    human: &dyn Fn(&R) -> String,
+    human_partial: &dyn Fn(&P) -> String,
+) -> u8 {
     let several = origin.index.is_some();
     match result {
         Ok(r) => {
@@ -329,6 +355,9 @@ pub fn emit<R: Serialize, P: Serialize>(
         Err(f) => {
             let e = &f.error;
             let text = message(e);
+            if let (false, false, Some(p)) = (args.json, several, f.partial.as_deref()) {
+                out(&human_partial(p));
+            }
             match (several, origin.port) {
                 (true, Some(p)) => eprintln!("qtcp {command}: {p}: error: {text}"),
                 _ => eprintln!("qtcp {command}: error: {text}"),
@@ -450,6 +479,8 @@ pub enum StreamLine<'a, E: Serialize, T: Serialize> {
     Event(E),
     /// One QISACK poll (sack-watch).
     Sample(&'a crate::proc::sack::Sample),
+    /// One echo probe (echo).
+    Probe(&'a crate::proc::echo::ProbeReport),
     /// The last line: how it ended.
     Summary(Summary<'a, T>),
 }
@@ -472,6 +503,9 @@ pub struct DataLine<'a> {
 #[derive(Serialize)]
 pub struct Summary<'a, T: Serialize> {
     pub ok: bool,
+    /// The command, for streams whose summary is read on its own (echo's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<u8>,
     #[serde(flatten)]
@@ -489,12 +523,14 @@ impl<'a, T: Serialize> Summary<'a, T> {
         match result {
             Ok(r) => Summary {
                 ok: true,
+                command: None,
                 exit_code: with_code.then_some(0),
                 report: Some(r),
                 error: None,
             },
             Err(f) => Summary {
                 ok: false,
+                command: None,
                 exit_code: with_code.then_some(f.error.exit_code()),
                 report: f.partial.as_deref().map(|p| p.borrow()),
                 error: Some(ErrorJson::of(&f.error)),

@@ -4,10 +4,12 @@
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
+pub mod at;
 pub mod attach;
 pub mod close;
 pub mod common;
 pub mod connect;
+pub mod echo;
 pub mod probe;
 pub mod push;
 pub mod recv;
@@ -61,6 +63,10 @@ pub enum Command {
     Push(push::PushCmd),
     /// Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact
     Transparent(transparent::TransparentCmd),
+    /// Send AT command lines in turn under the port lock and deadlines; print each response
+    At(at::AtCmd),
+    /// Check a round trip through an echo server: send probes, compare what comes back
+    Echo(echo::EchoCmd),
     /// Run a simulated module on a pseudo-terminal or TCP (real sockets behind it), or replay a trace
     Sim(sim::SimCmd),
 }
@@ -89,6 +95,8 @@ pub fn main() -> ExitCode {
         Command::Close(c) => close::run(p, c),
         Command::Push(c) => push::run(p, c),
         Command::Transparent(c) => transparent::run(p, c),
+        Command::At(c) => at::run(p, c),
+        Command::Echo(c) => echo::run(p, c),
         Command::Sim(c) => sim::run(c),
     }
 }
@@ -162,6 +170,26 @@ pub fn examples(subcommand: Option<&str>) -> Vec<(&'static str, &'static str)> {
             "qtcp --port /dev/ttyUSB0 transparent 220.180.239.212:8063 --close",
         ),
         (
+            "at",
+            "Set the foreground context and save the profile on a provisioning line",
+            "qtcp --port /dev/ttyUSB0 at 'AT+QIFGCNT=0' 'AT&W'",
+        ),
+        (
+            "at",
+            "Read the IMEI and IMSI as JSON",
+            "qtcp --port /dev/ttyUSB0 --json at AT+GSN AT+CIMI",
+        ),
+        (
+            "echo",
+            "Check a module end to end on a CI rig: 10 probes of 1000 bytes, compared byte for byte",
+            "qtcp --port /dev/ttyUSB0 --json echo 220.180.239.212:8063 --count 10 --size 1000",
+        ),
+        (
+            "echo",
+            "The same through the built-in simulator",
+            "qtcp --port sim echo 220.180.239.212:8063",
+        ),
+        (
             "sim",
             "Run the simulator with a symlink to its port, then talk to it",
             "qtcp sim --link ./ttyQ &",
@@ -195,6 +223,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "The port, as for --port (a device path, tcp://HOST:PORT, sim or sim:ARGS).",
     ),
     ("QTCP_BAUD", "The baud rate, as for --baud (default 115200)."),
+    (
+        "QTCP_FLOW_CONTROL",
+        "Flow control of the serial device, as for --flow-control (none, hardware, software).",
+    ),
     ("QTCP_TRACE", "Write the wire trace to this file, as for --trace."),
     (
         "QTCP_PASSWORD",

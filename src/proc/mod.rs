@@ -2,9 +2,11 @@
 //! procedure drives a [`Session`](crate::session::Session), returns a typed outcome and reports
 //! progress through callbacks; none of them prints.
 
+pub mod at;
 pub mod attach;
 pub mod close;
 pub mod connect;
+pub mod echo;
 pub mod probe;
 pub mod recv;
 pub mod sack;
