@@ -111,9 +111,16 @@ pub struct ModuleInfo {
     /// `READY`, `SIM PIN`, `NOT INSERTED`, `BUSY`, ... as reported.
     pub sim: String,
     pub sim_ready: bool,
+    /// The SIM's serial number (`AT+QCCID`); None without a readable SIM.
+    pub iccid: Option<String>,
+    /// The subscriber identity (`AT+CIMI`); None without a readable SIM.
+    pub imsi: Option<String>,
     pub signal: Option<Signal>,
     pub cs_registration: Registration,
     pub ps_registration: Registration,
+    /// The network registered on (`AT+COPS?`): its name and MCC+MNC; None when not registered
+    /// or the module does not say.
+    pub operator: Option<Operator>,
     pub gprs_attached: Option<bool>,
     pub mux: Option<bool>,
     pub ip_state: Option<String>,
@@ -276,6 +283,78 @@ pub fn signal(s: &mut Session) -> Result<Option<Signal>> {
     Ok(Some(Signal { rssi, ber, dbm }))
 }
 
+/// The network an `AT+COPS?` names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Operator {
+    /// Long alphanumeric name (`CHINA MOBILE`), when the module gives one.
+    pub name: Option<String>,
+    /// MCC and MNC run together (`46000`), as `AT+COPS=3,2` makes the module report them.
+    pub mcc_mnc: Option<String>,
+}
+
+/// `+COPS: <mode>[,<format>,"<oper>"]` → (format, oper); None when no operator is named.
+pub fn parse_cops(v: &str) -> Option<(u8, String)> {
+    let mut f = v.splitn(3, ',');
+    let _mode = f.next()?;
+    let format = f.next()?.trim().parse().ok()?;
+    let oper = f
+        .next()?
+        .split(',')
+        .next()?
+        .trim()
+        .trim_matches('"')
+        .trim()
+        .to_string();
+    (!oper.is_empty()).then_some((format, oper))
+}
+
+fn cops(s: &mut Session) -> Result<Option<(u8, String)>> {
+    let r = s.cmd("AT+COPS?", Expect::Final)?;
+    Ok(r.value("+COPS:").filter(|_| r.is_ok()).and_then(parse_cops))
+}
+
+/// The operator registered on: `AT+COPS?` in the format the module has set, then the other
+/// form (`AT+COPS=3,2` numeric or `AT+COPS=3,0` long name), then the module's format restored
+/// (`AT+COPS=3,<n>` changes only how the operator is reported, never the registration). An
+/// `ERROR` anywhere means "not known": None, or what was read so far.
+pub fn operator(s: &mut Session) -> Result<Option<Operator>> {
+    let Some((format, oper)) = cops(s)? else {
+        return Ok(None);
+    };
+    let mut op = Operator::default();
+    let (other, restore) = if format == 2 {
+        op.mcc_mnc = Some(oper);
+        (0, 2)
+    } else {
+        op.name = Some(oper);
+        (2, format)
+    };
+    if s.cmd(&format!("AT+COPS=3,{other}"), Expect::Final)?.is_ok() {
+        if let Some((f, oper)) = cops(s)? {
+            match f {
+                2 => op.mcc_mnc = Some(oper),
+                _ => op.name = Some(oper),
+            }
+        }
+        let _ = s.cmd(&format!("AT+COPS=3,{restore}"), Expect::Final)?;
+    }
+    Ok(Some(op))
+}
+
+/// The first information line of `cmd` that looks like an identity (`+QCCID: ` or `+CCID: `
+/// prefix and quotes removed; ICCIDs may end in `F`); None on `ERROR` (no SIM, unknown command).
+fn identity(s: &mut Session, cmd: &str) -> Result<Option<String>> {
+    Ok(text_cmd(s, cmd)?.into_iter().find_map(|l| {
+        let v = l
+            .split_once(':')
+            .filter(|(k, _)| k.starts_with('+'))
+            .map_or(l.as_str(), |(_, v)| v)
+            .trim()
+            .trim_matches('"');
+        (!v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric())).then(|| v.to_string())
+    }))
+}
+
 fn text_cmd(s: &mut Session, cmd: &str) -> Result<Vec<String>> {
     let r = s.cmd(cmd, Expect::Final)?;
     Ok(if r.is_ok() { r.lines } else { Vec::new() })
@@ -354,9 +433,14 @@ fn probe_once(
     };
     info.sim = sim;
     info.sim_ready = ready;
+    // Identity is read whatever the SIM state says: a SIM that answers CPIN? with PIN still
+    // gives its ICCID on most firmware. An error (no SIM, unknown command) is None.
+    info.iccid = identity(s, "AT+QCCID")?;
+    info.imsi = identity(s, "AT+CIMI")?;
     info.signal = signal(s)?;
     info.cs_registration = registration(reg_stat(s, "AT+CREG?", "+CREG:")?);
     info.ps_registration = registration(reg_stat(s, "AT+CGREG?", "+CGREG:")?);
+    info.operator = operator(s)?;
     info.gprs_attached = gprs_attached(s)?;
     info.mux = qimux(s).ok();
     if info.mux != Some(true) {
@@ -399,6 +483,18 @@ pub fn expect_ready(info: &ModuleInfo) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cops_forms() {
+        assert_eq!(
+            parse_cops("0,0,\"CHINA MOBILE\""),
+            Some((0, "CHINA MOBILE".into()))
+        );
+        assert_eq!(parse_cops("0,2,\"46000\",0"), Some((2, "46000".into())));
+        assert_eq!(parse_cops("1,2,\"46000\""), Some((2, "46000".into())));
+        assert_eq!(parse_cops("0"), None);
+        assert_eq!(parse_cops("0,0,\"\""), None);
+    }
 
     #[test]
     fn sim_conditions() {
