@@ -46,7 +46,7 @@ fn probe_human_output_on_stdout_only() {
     let r = sim.qtcp(&["probe"]);
     r.assert_code(0);
     let out = String::from_utf8(r.stdout.clone()).unwrap();
-    assert!(out.contains("sim: READY"), "{out}");
+    assert!(out.contains("\nSIM        ready"), "{out}");
 }
 
 #[test]

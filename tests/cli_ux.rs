@@ -40,3 +40,139 @@ fn probe_without_a_sim_reports_null_identity() {
     assert!(v["imsi"].is_null(), "{v}");
     assert!(v["operator"].is_null(), "{v}");
 }
+
+fn text(r: &Run) -> String {
+    String::from_utf8_lossy(&r.stdout).into_owned()
+}
+
+/// Item 1: probe's text for the simulator's healthy module, pinned. The identity the simulator
+/// may or may not answer yet (ICCID, operator) is taken from the JSON of the same module.
+#[test]
+fn probe_text_is_pinned_for_a_healthy_module() {
+    let sim = Sim::start(&[FAST]);
+    let v = sim.qtcp(&["--json", "probe"]).assert_code(0).json();
+    let mut sim_line = "ready".to_string();
+    if let Some(i) = v["iccid"].as_str() {
+        sim_line.push_str(&format!(", ICCID {i}"));
+    }
+    sim_line.push_str(", IMSI 460001234567890");
+    let mut network = "registered (home)".to_string();
+    match (v["operator"]["name"].as_str(), v["operator"]["mcc_mnc"].as_str()) {
+        (Some(n), Some(m)) => network.push_str(&format!(" on {n} ({m})")),
+        (Some(n), None) | (None, Some(n)) => network.push_str(&format!(" on {n}")),
+        _ => {}
+    }
+    network.push_str("; GPRS attached");
+    let r = sim.qtcp(&["probe"]);
+    r.assert_code(0);
+    assert_eq!(
+        text(&r),
+        format!(
+            "Module     Quectel M95, revision M95FAR02A08, IMEI 867451020123456\n\
+             SIM        {sim_line}\n\
+             Network    {network}\n\
+             Signal     -71 dBm (rssi 21/31, ber 0): good\n\
+             TCP/IP     IP INITIAL (no context), single connection, receive mode direct\n"
+        )
+    );
+    assert_eq!(r.stderr, "", "nothing on stderr in a pipe");
+}
+
+/// Item 1: attach, connect, send, sack-watch and close on the healthy module.
+#[test]
+fn the_other_commands_read_well_too() {
+    let sim = Sim::start(&[FAST]);
+    let r = sim.qtcp(&["attach", "--apn", "CMNET", "--activate"]);
+    r.assert_code(0);
+    assert_eq!(
+        text(&r),
+        "Network    registered (home); GPRS attached\n\
+         SIM        ready\n\
+         APN        CMNET\n\
+         Receive    retrieve (data waits in the module until qtcp recv reads it)\n\
+         Context    active, local IP 10.0.0.2\n\
+         Changed    QINDI=1, QIREGAPP, QIACT\n"
+    );
+    let r = sim.qtcp(&["connect", "220.180.239.212:8063"]);
+    r.assert_code(0);
+    assert_eq!(
+        text(&r),
+        "Connected    TCP 220.180.239.212:8063\n\
+         Before       IP STATUS (context active, no connection)\n"
+    );
+    let r = sim.qtcp(&["send", "--data", "hello", "--wait-ack"]);
+    r.assert_code(0);
+    let t = text(&r);
+    assert!(
+        t.starts_with("sent 5 bytes, every byte acknowledged by the server, in ") && t.lines().count() == 1,
+        "{t}"
+    );
+    let r = sim.qtcp(&["sack-watch"]);
+    r.assert_code(0);
+    assert_eq!(
+        text(&r),
+        "poll 1: 5 sent, 5 acknowledged, 0 pending\n\
+         all 5 bytes acknowledged by the server (1 poll)\n"
+    );
+    let r = sim.qtcp(&["close", "--deact"]);
+    r.assert_code(0);
+    assert_eq!(
+        text(&r),
+        "Connection    closed (CLOSE OK)\n\
+         TCP/IP        deactivated, IP INITIAL\n"
+    );
+}
+
+/// Item 1, a failure: no SIM. What attach saw on stdout, one error line and a hint on stderr.
+#[test]
+fn attach_without_a_sim_says_what_to_check() {
+    let sim = Sim::start(&[FAST, "--fault", "sim=absent"]);
+    let r = sim.qtcp(&["attach", "--apn", "CMNET"]);
+    r.assert_code(5);
+    assert_eq!(text(&r), "SIM        NOT INSERTED\n");
+    assert_eq!(
+        r.stderr,
+        "qtcp attach: error: SIM not ready: NOT INSERTED\n\
+         hint: check that the SIM is inserted and unlocked; qtcp probe shows its state\n"
+    );
+}
+
+/// Item 1, a failure: the server closes mid-push. Where it stopped on stdout; the error and the
+/// command that resumes it on stderr, all naming the same offset.
+#[test]
+fn a_push_cut_short_says_how_to_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_file(dir.path(), "data.bin", &random_bytes(20_000, 7));
+    let file = file.to_str().unwrap();
+    let r = qtcp(
+        &[
+            "--port",
+            "sim:--delays fast --fault peer-close-after-bytes=3000",
+            "push",
+            file,
+            "220.180.239.212:8063",
+        ],
+        None,
+        std::time::Duration::from_secs(60),
+    );
+    r.assert_code(9);
+    let out = text(&r);
+    let acked: u64 = out
+        .trim_end()
+        .rsplit(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        out.starts_with("stopped after sending ")
+            && out.ends_with(&format!("bytes; the server acknowledged up to offset {acked}\n")),
+        "{out}"
+    );
+    assert_eq!(
+        r.stderr,
+        format!(
+            "qtcp push: error: the peer closed the connection (CLOSED); acknowledged up to offset {acked}\n\
+             hint: resume with qtcp connect 220.180.239.212:8063 && qtcp send --file {file} --offset {acked} --wait-ack\n"
+        )
+    );
+}

@@ -4,7 +4,8 @@
 //! copy of README.md, with the built `qtcp` first on PATH and HOME pointing into the directory.
 //! Blocks tagged `bash file=NAME` are written to NAME (executable) for later blocks to use.
 //! `console` blocks are the commands around the build itself (cargo run/install, .ci/run): the
-//! first command is checked here with the built binary; `text` blocks are not commands.
+//! first command is checked here with the built binary; `text` blocks are not commands, except
+//! `text output`, which must be exactly what the `sh` block before it printed.
 
 mod common;
 use common::*;
@@ -40,7 +41,7 @@ fn blocks(readme: &str) -> Vec<Block> {
     out
 }
 
-fn run_bash(dir: &std::path::Path, path: &str, script: &str, line: usize) {
+fn run_bash(dir: &std::path::Path, path: &str, script: &str, line: usize) -> String {
     use std::os::unix::process::CommandExt;
     let start = Instant::now();
     // Output goes to files, not pipes: a background job the block forgot to stop must not keep
@@ -81,6 +82,7 @@ fn run_bash(dir: &std::path::Path, path: &str, script: &str, line: usize) {
             panic!("README.md block at line {line} did not finish within 120 s:\n{script}\noutput:\n{output}")
         }
     }
+    output
 }
 
 #[test]
@@ -106,14 +108,25 @@ fn every_readme_example_runs() {
 
     let all = blocks(&readme);
     let mut ran = 0;
+    let mut last_output: Option<(usize, String)> = None;
     for b in &all {
         if let Some(name) = b.info.strip_prefix("bash file=") {
             let p = dir.path().join(name.trim());
             std::fs::write(&p, &b.body).unwrap();
             Command::new("chmod").arg("+x").arg(&p).status().unwrap();
         } else if b.info == "sh" {
-            run_bash(dir.path(), &path, &b.body, b.line);
+            last_output = Some((b.line, run_bash(dir.path(), &path, &b.body, b.line)));
             ran += 1;
+        } else if b.info == "text output" {
+            // What the sh block just before printed, exactly.
+            let (at, output) = last_output
+                .take()
+                .expect("a `text output` block follows an sh block");
+            assert_eq!(
+                output, b.body,
+                "README.md line {}: the output shown is not what the block at line {at} prints",
+                b.line
+            );
         }
     }
     assert!(ran >= 4, "expected the README's sh examples, ran {ran}");

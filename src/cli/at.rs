@@ -1,7 +1,7 @@
 //! `qtcp at CMD...`: raw AT commands under the same port lock, synchronisation, trace and
 //! deadlines as every other subcommand.
 
-use super::common::{duration, emit_with_partial, Origin, PortArgs};
+use super::common::{duration, emit_text, Origin, PortArgs, Text};
 use crate::error::Reported;
 use crate::proc::at::{check_all, run as run_at, AtOptions, AtReport};
 use std::process::ExitCode;
@@ -60,12 +60,11 @@ pub fn run(port: &PortArgs, cmd: AtCmd) -> ExitCode {
         .and_then(|()| port.open())
         .map_err(|e| crate::error::Failed::new(e, AtReport::default()))
         .and_then(|mut s| run_at(&mut s, &cmd.commands, &o));
-    ExitCode::from(emit_with_partial(
+    ExitCode::from(emit_text(
         port,
         "at",
         Origin::default(),
         &result,
-        &human,
-        &human,
+        &Text::new(&human).partial(&human),
     ))
 }

@@ -1,8 +1,13 @@
 //! `qtcp attach`: SIM, registration, GPRS attach, APN, receive mode; `--activate` brings the
 //! context up and reports the local IP.
 
-use super::common::{duration, fail, key_values, run_ports, PortArgs, SimSpinner, SimWaitArgs};
+use super::common::{
+    duration, fail, ip_state_text, rows, run_ports, PortArgs, SimSpinner, SimWaitArgs, Text,
+};
+use crate::error::{Error, ErrorClass};
 use crate::proc::attach::{attach, validate, AttachOptions, RecvMode};
+use crate::proc::attach::{AttachProgress, AttachReport};
+use crate::proc::probe::registration;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -53,5 +58,73 @@ pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {
         let spinner = SimSpinner::new(port.spinner_visible());
         attach(&mut s, &opts, &mut |w| spinner.waiting(w))
     };
-    run_ports(port, "attach", false, job, key_values)
+    let hint = |e: &Error, _: Option<&AttachProgress>| {
+        (e.class == ErrorClass::Network).then(|| {
+            "check the antenna and the signal (qtcp probe); a longer --register-timeout waits more".into()
+        })
+    };
+    run_ports(
+        port,
+        "attach",
+        false,
+        job,
+        &Text::new(&human).partial(&human_progress).hint(&hint),
+    )
+}
+
+fn network_text(creg: Option<u8>, attached: Option<bool>) -> String {
+    let mut t = registration(creg).text.to_string();
+    match attached {
+        Some(true) => t.push_str("; GPRS attached"),
+        Some(false) => t.push_str("; GPRS not attached"),
+        None => {}
+    }
+    t
+}
+
+pub fn human(r: &AttachReport) -> String {
+    let recv = match r.recv_mode {
+        Some(RecvMode::Retrieve) => "retrieve (data waits in the module until qtcp recv reads it)".into(),
+        Some(RecvMode::Direct) if r.headers => {
+            "direct, with IPD headers (data is written to the serial line as it arrives)".into()
+        }
+        Some(RecvMode::Direct) => "direct (data is written to the serial line as it arrives)".into(),
+        None => String::new(),
+    };
+    let context = match &r.local_ip {
+        Some(ip) => format!("active, local IP {ip}"),
+        None => format!(
+            "{}; connect (or attach --activate) brings it up",
+            ip_state_text(&r.ip_state)
+        ),
+    };
+    let changed = if r.actions.is_empty() {
+        "nothing (already in place)".to_string()
+    } else {
+        r.actions.join(", ")
+    };
+    rows(&[
+        ("Network", network_text(r.cs_registration, Some(r.gprs_attached))),
+        (
+            "SIM",
+            if r.sim == "READY" {
+                "ready".into()
+            } else {
+                r.sim.clone()
+            },
+        ),
+        ("APN", r.apn.clone()),
+        ("Receive", recv),
+        ("Context", context),
+        ("Changed", changed),
+    ])
+}
+
+/// How far a failed attach got.
+fn human_progress(p: &AttachProgress) -> String {
+    let network = match (p.cs_registration, p.gprs_attached) {
+        (None, None) => String::new(),
+        (c, a) => network_text(c, a),
+    };
+    rows(&[("SIM", p.sim.clone().unwrap_or_default()), ("Network", network)])
 }

@@ -1,8 +1,8 @@
 //! `qtcp close`: QICLOSE, and with `--deact` also QIDEACT.
 
-use super::common::{key_values, run_ports, PortArgs};
+use super::common::{ip_state_text, rows, run_ports, PortArgs, Text};
 use crate::error::Reported;
-use crate::proc::close::close;
+use crate::proc::close::{close, CloseReport};
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -21,5 +21,26 @@ pub fn run(port: &PortArgs, cmd: CloseCmd) -> ExitCode {
         crate::proc::probe::sync(&mut s, &crate::proc::probe::SyncOptions::default())?;
         Ok(close(&mut s, cmd.id, cmd.deact)?)
     };
-    run_ports(port, "close", false, job, key_values)
+    run_ports(port, "close", false, job, &Text::new(&human))
+}
+
+pub fn human(r: &CloseReport) -> String {
+    let closed = match (&r.note, r.closed) {
+        (Some(note), _) => format!("nothing to close: {note}"),
+        (None, true) => "closed (CLOSE OK)".into(),
+        (None, false) => "not closed".into(),
+    };
+    let context = if r.deactivated {
+        format!("deactivated, {}", r.ip_state)
+    } else if r.ip_state.is_empty() {
+        String::new()
+    } else if r.ip_state == "IP CLOSE" || r.ip_state == "IP STATUS" {
+        format!(
+            "{}; close --deact releases the context",
+            ip_state_text(&r.ip_state)
+        )
+    } else {
+        ip_state_text(&r.ip_state)
+    };
+    rows(&[("Connection", closed), ("TCP/IP", context)])
 }

@@ -7,7 +7,6 @@ use crate::session::Session;
 use crate::trace::Tracer;
 use crate::transport::{PortSpec, Transport};
 use serde::Serialize;
-use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -311,6 +310,61 @@ pub struct Origin<'a> {
     pub index: Option<usize>,
 }
 
+/// How a command's result reads as text: the report; the partial report of a failure (printed
+/// on stdout before the error line on stderr); and the `hint:` line that names the next step,
+/// when the command knows a better one than [`hint`]'s.
+pub struct Text<'a, R, P> {
+    pub report: &'a (dyn Fn(&R) -> String + Sync),
+    pub partial: &'a (dyn Fn(&P) -> String + Sync),
+    pub hint: &'a (dyn Fn(&Error, Option<&P>) -> Option<String> + Sync),
+}
+
+fn no_text<P>(_: &P) -> String {
+    String::new()
+}
+
+fn no_hint<P>(_: &Error, _: Option<&P>) -> Option<String> {
+    None
+}
+
+impl<'a, R, P> Text<'a, R, P> {
+    /// The report's text; a failure shows only the error line (and the general hint).
+    pub fn new(report: &'a (dyn Fn(&R) -> String + Sync)) -> Self {
+        Text {
+            report,
+            partial: &no_text::<P>,
+            hint: &no_hint::<P>,
+        }
+    }
+    pub fn partial(mut self, partial: &'a (dyn Fn(&P) -> String + Sync)) -> Self {
+        self.partial = partial;
+        self
+    }
+    pub fn hint(mut self, hint: &'a (dyn Fn(&Error, Option<&P>) -> Option<String> + Sync)) -> Self {
+        self.hint = hint;
+        self
+    }
+}
+
+/// The next step after an error, where there is one every command shares.
+pub fn hint(e: &Error) -> Option<String> {
+    match (&e.cause, e.class) {
+        // The back-off's own message says when the next reset may run.
+        (Cause::ResetBackoff { .. }, _) => None,
+        (_, ErrorClass::ModuleSilent) => {
+            Some("check power, wiring and --baud; run with -v to see the conversation".into())
+        }
+        (_, ErrorClass::PortUnavailable) => {
+            Some("check the device name (ls /dev/serial/by-id) and that no other program holds it".into())
+        }
+        (_, ErrorClass::Sim) => {
+            Some("check that the SIM is inserted and unlocked; qtcp probe shows its state".into())
+        }
+        (_, ErrorClass::Network) => Some("check the antenna and the signal (qtcp probe)".into()),
+        _ => None,
+    }
+}
+
 /// Render a one-shot command's result (one JSON object, or human text and a one-line error on
 /// stderr) and return its exit code.
 pub fn emit<R: Serialize, P: Serialize>(
@@ -318,20 +372,18 @@ pub fn emit<R: Serialize, P: Serialize>(
     command: &str,
     origin: Origin,
     result: &Reported<R, P>,
-    human: &dyn Fn(&R) -> String,
+    human: &(dyn Fn(&R) -> String + Sync),
 ) -> u8 {
-    emit_with_partial(args, command, origin, result, human, &|_| String::new())
+    emit_text(args, command, origin, result, &Text::new(human))
 }
 
-/// [`emit`], with the partial report of a failure rendered as text on stdout too (`qtcp at`
-/// shows the responses up to the failing command).
-pub fn emit_with_partial<R: Serialize, P: Serialize>(
+/// [`emit`] with the whole text of the command: the partial report of a failure and its hint.
+pub fn emit_text<R: Serialize, P: Serialize>(
     args: &PortArgs,
     command: &str,
     origin: Origin,
     result: &Reported<R, P>,
-    human: &dyn Fn(&R) -> String,
-    human_partial: &dyn Fn(&P) -> String,
+    text: &Text<R, P>,
 ) -> u8 {
     let several = origin.index.is_some();
     match result {
@@ -346,24 +398,27 @@ pub fn emit_with_partial<R: Serialize, P: Serialize>(
                     error: None,
                 });
             } else if several {
-                out(&format!("== {}\n{}", origin.port.unwrap_or(""), human(r)));
+                out(&format!("== {}\n{}", origin.port.unwrap_or(""), (text.report)(r)));
             } else {
-                out(&human(r));
+                out(&(text.report)(r));
             }
             0
         }
         Err(f) => {
             let e = &f.error;
-            let text = message(e);
-            if let (false, false, Some(p)) = (args.json, several, f.partial.as_deref()) {
-                out(&human_partial(p));
+            let msg = message(e);
+            let partial = f.partial.as_deref();
+            if let (false, false, Some(p)) = (args.json, several, partial) {
+                out(&(text.partial)(p));
             }
             match (several, origin.port) {
-                (true, Some(p)) => eprintln!("qtcp {command}: {p}: error: {text}"),
-                _ => eprintln!("qtcp {command}: error: {text}"),
+                (true, Some(p)) => eprintln!("qtcp {command}: {p}: error: {msg}"),
+                _ => eprintln!("qtcp {command}: error: {msg}"),
             }
-            if e.class == ErrorClass::ModuleSilent && !several {
-                eprintln!("hint: check power, wiring and --baud; run with -v to see the conversation");
+            if !several {
+                if let Some(h) = (text.hint)(e, partial).or_else(|| hint(e)) {
+                    eprintln!("hint: {h}");
+                }
             }
             if args.json {
                 json_line(&Envelope {
@@ -371,11 +426,11 @@ pub fn emit_with_partial<R: Serialize, P: Serialize>(
                     command,
                     port: origin.port,
                     port_index: origin.index,
-                    report: f.partial.as_deref(),
+                    report: partial,
                     error: Some(ErrorJson::of(e)),
                 });
             } else if several {
-                out(&format!("== {}\nerror: {text}\n", origin.port.unwrap_or("")));
+                out(&format!("== {}\nerror: {msg}\n", origin.port.unwrap_or("")));
             }
             e.exit_code()
         }
@@ -385,7 +440,7 @@ pub fn emit_with_partial<R: Serialize, P: Serialize>(
 /// Report an error that has no report (bad flags, a port that cannot be opened).
 pub fn fail(args: &PortArgs, command: &str, e: Error) -> ExitCode {
     let r: Reported<(), ()> = Err(e.into());
-    ExitCode::from(emit(args, command, Origin::default(), &r, &|_| String::new()))
+    ExitCode::from(emit(args, command, Origin::default(), &r, &no_text::<()>))
 }
 
 /// Run a one-shot job on every port named: alone, it renders like [`emit`]; with several ports
@@ -396,7 +451,7 @@ pub fn run_ports<R, P, F>(
     command: &str,
     show_port: bool,
     job: F,
-    human: fn(&R) -> String,
+    text: &Text<R, P>,
 ) -> ExitCode
 where
     R: Serialize,
@@ -412,7 +467,7 @@ where
             port: show_port.then_some(ports[0].as_str()),
             index: None,
         };
-        return ExitCode::from(emit(args, command, origin, &job(&ports[0]), &human));
+        return ExitCode::from(emit_text(args, command, origin, &job(&ports[0]), text));
     }
     if args.trace.is_some() {
         return fail(
@@ -432,7 +487,7 @@ where
                     port: Some(port),
                     index: Some(i),
                 };
-                let code = emit(args, command, origin, &result, &human);
+                let code = emit_text(args, command, origin, &result, text);
                 let mut w = worst.lock().unwrap_or_else(|e| e.into_inner());
                 *w = (*w).max(code);
             });
@@ -440,31 +495,6 @@ where
     });
     let code = *worst.lock().unwrap_or_else(|e| e.into_inner());
     ExitCode::from(code)
-}
-
-/// Human rendering of a report: `key: value` lines (keys sorted, nested objects flattened).
-pub fn key_values<T: Serialize>(r: &T) -> String {
-    fn walk(prefix: &str, v: &Value, out: &mut String) {
-        match v {
-            Value::Object(m) => {
-                for (k, v) in m {
-                    let key = if prefix.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{prefix}.{k}")
-                    };
-                    walk(&key, v, out);
-                }
-            }
-            Value::Null => {}
-            Value::String(s) => out.push_str(&format!("{prefix}: {s}\n")),
-            Value::Array(a) if a.is_empty() => {}
-            other => out.push_str(&format!("{prefix}: {other}\n")),
-        }
-    }
-    let mut s = String::new();
-    walk("", &serde_json::to_value(r).unwrap_or(Value::Null), &mut s);
-    s
 }
 
 /// One line of a JSON Lines stream (`recv`, `sack-watch`, and `transparent`'s notices on
@@ -542,3 +572,53 @@ impl<'a, T: Serialize> Summary<'a, T> {
 /// A stream with no events of its own.
 #[derive(Serialize)]
 pub enum NoEvent {}
+
+/// Human text as aligned `Label    value` rows, the important row first (as `mmcli -m 0` and
+/// `ip -br` lay out a status); rows with an empty value are left out.
+pub fn rows(rows: &[(&str, String)]) -> String {
+    let width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0) + 4;
+    rows.iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(l, v)| format!("{l:<width$}{v}\n"))
+        .collect()
+}
+
+/// A rate in bytes per second, in the unit that keeps it short.
+pub fn rate(bps: f64) -> String {
+    if bps >= 1e6 {
+        format!("{:.2} MB/s", bps / 1e6)
+    } else if bps >= 1e3 {
+        format!("{:.1} kB/s", bps / 1e3)
+    } else {
+        format!("{bps:.0} B/s")
+    }
+}
+
+/// `n thing` or `n things`.
+pub fn count(n: u64, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
+/// The TCP/IP state (`AT+QISTAT`) with what it means for the next step.
+pub fn ip_state_text(state: &str) -> String {
+    let meaning = match state {
+        "IP INITIAL" => "no context",
+        "IP START" => "APN set, context not active",
+        "IP CONFIG" | "IP IND" => "context activating",
+        "IP GPRSACT" | "IP STATUS" => "context active, no connection",
+        "TCP CONNECTING" | "UDP CONNECTING" => "connecting",
+        "CONNECT OK" => "connection open",
+        "IP CLOSE" => "connection closed, context active",
+        "PDP DEACT" => "context deactivated by the network",
+        _ => "",
+    };
+    if meaning.is_empty() {
+        state.to_string()
+    } else {
+        format!("{state} ({meaning})")
+    }
+}

@@ -1,8 +1,8 @@
 //! `qtcp connect HOST:PORT`: open a TCP (or UDP) connection and leave it open for the next step.
 
-use super::common::{duration, emit, key_values, Origin, PortArgs};
+use super::common::{duration, emit, ip_state_text, rows, Origin, PortArgs};
 use crate::error::Reported;
-use crate::proc::connect::{connect, ConnectOptions};
+use crate::proc::connect::{connect, ConnectOptions, ConnectReport};
 use crate::validate;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -53,5 +53,25 @@ pub fn run(port: &PortArgs, cmd: ConnectCmd) -> ExitCode {
         .and_then(|o| port.open().map(|s| (s, o)))
         .and_then(|(mut s, o)| connect(&mut s, &o))
         .map_err(Into::into);
-    ExitCode::from(emit(port, "connect", Origin::default(), &result, &key_values))
+    ExitCode::from(emit(port, "connect", Origin::default(), &result, &human))
+}
+
+pub fn human(r: &ConnectReport) -> String {
+    let mut open = format!("{} {}:{}", r.protocol, r.host, r.remote_port);
+    if let Some(id) = r.id {
+        open.push_str(&format!(", connection {id}"));
+    }
+    if r.reused {
+        open.push_str(" (was already open: reused)");
+    }
+    let changed = if r.actions.is_empty() {
+        String::new()
+    } else {
+        r.actions.join(", ")
+    };
+    rows(&[
+        ("Connected", open),
+        ("Before", ip_state_text(&r.state_before)),
+        ("Changed", changed),
+    ])
 }

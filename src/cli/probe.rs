@@ -1,6 +1,6 @@
 //! `qtcp probe`: synchronise, identify, and report where the module stands.
 
-use super::common::{key_values, run_ports, PortArgs, SimSpinner};
+use super::common::{ip_state_text, rows, run_ports, PortArgs, SimSpinner, Text};
 use crate::error::{Failed, Reported};
 use crate::proc::probe::{expect_ready, probe, ModuleInfo, SimWait, SyncOptions};
 use std::process::ExitCode;
@@ -54,5 +54,100 @@ pub fn run(port: &PortArgs, cmd: ProbeCmd) -> ExitCode {
         }
         Ok(info)
     };
-    run_ports(port, "probe", true, job, key_values)
+    run_ports(port, "probe", true, job, &Text::new(&human).partial(&human))
+}
+
+/// What `+CPIN:` says, in words.
+fn sim_text(sim: &str) -> String {
+    match sim {
+        "READY" => "ready".into(),
+        "NOT INSERTED" => "not inserted".into(),
+        "SIM PIN" => "locked: PIN required".into(),
+        "SIM PUK" => "locked: PUK required".into(),
+        "BUSY" | "NOT READY" => "still starting (busy)".into(),
+        "SIM FAILURE" => "failed".into(),
+        // CMEE=0 hides the reason; attach and probe --expect ready ask with AT+CMEE=1.
+        "ERROR" => "not ready (the module answers ERROR: absent, locked or starting)".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Signal quality by level, as phones show it (GSM: above -70 dBm excellent, to -85 good,
+/// to -100 fair, below poor).
+fn quality(dbm: i32) -> &'static str {
+    match dbm {
+        d if d >= -70 => "excellent",
+        d if d >= -85 => "good",
+        d if d >= -100 => "fair",
+        _ => "poor",
+    }
+}
+
+pub fn human(i: &ModuleInfo) -> String {
+    let model = i
+        .model
+        .as_deref()
+        .or(i.manufacturer.as_deref())
+        .map_or("unknown module".to_string(), |m| m.replace('_', " "));
+    let mut module = model;
+    if let Some(r) = &i.revision {
+        module.push_str(&format!(", revision {r}"));
+    }
+    if let Some(imei) = &i.imei {
+        module.push_str(&format!(", IMEI {imei}"));
+    }
+    let mut sim = sim_text(&i.sim);
+    if let Some(v) = &i.iccid {
+        sim.push_str(&format!(", ICCID {v}"));
+    }
+    if let Some(v) = &i.imsi {
+        sim.push_str(&format!(", IMSI {v}"));
+    }
+    let mut network = i.cs_registration.text.to_string();
+    if let Some(op) = &i.operator {
+        match (&op.name, &op.mcc_mnc) {
+            (Some(n), Some(m)) => network.push_str(&format!(" on {n} ({m})")),
+            (Some(n), None) | (None, Some(n)) => network.push_str(&format!(" on {n}")),
+            (None, None) => {}
+        }
+    }
+    match i.gprs_attached {
+        Some(true) => network.push_str("; GPRS attached"),
+        Some(false) => network.push_str("; GPRS not attached"),
+        None => {}
+    }
+    let signal = match &i.signal {
+        Some(sg) => match sg.dbm {
+            Some(d) => format!("{d} dBm (rssi {}/31, ber {}): {}", sg.rssi, sg.ber, quality(d)),
+            None => format!("unknown (rssi {}, ber {})", sg.rssi, sg.ber),
+        },
+        None => "unknown".into(),
+    };
+    let mut tcpip = i.ip_state.as_deref().map_or("unknown".into(), ip_state_text);
+    match i.mux {
+        Some(true) => tcpip.push_str(", multi-connection (QIMUX=1)"),
+        Some(false) => tcpip.push_str(", single connection"),
+        None => {}
+    }
+    if let Some(m) = i.recv_mode {
+        tcpip.push_str(match m {
+            crate::proc::attach::RecvMode::Retrieve => ", receive mode retrieve",
+            crate::proc::attach::RecvMode::Direct => ", receive mode direct",
+        });
+    }
+    let mut notes = Vec::new();
+    if let Some(b) = i.baud_saved {
+        notes.push(format!("baud rate {b} saved (AT+IPR={b}&W)"));
+    }
+    if i.resets > 0 {
+        notes.push(format!("answered after {} reset(s) by --reset-cmd", i.resets));
+    }
+    rows(&[
+        ("Module", module),
+        ("SIM", sim),
+        ("Network", network),
+        ("Signal", signal),
+        ("TCP/IP", tcpip),
+        ("Note", notes.join("; ")),
+    ])
 }

@@ -1,9 +1,9 @@
 //! `qtcp push FILE HOST:PORT`: the one-off file push in one command: probe, attach (with
 //! `--apn`), connect, send with every byte acknowledged, close.
 
-use super::common::{fail, run_ports, PortArgs, SimSpinner, SimWaitArgs};
+use super::common::{count, fail, rate, run_ports, PortArgs, SimSpinner, SimWaitArgs, Text};
 use super::connect::DestArgs;
-use super::send::{human_report, open_source, run_send, FlowArgs};
+use super::send::{human_partial, open_source, resume_offset, run_send, FlowArgs};
 use crate::error::Error;
 use crate::error::{Failed, Reported};
 use crate::proc::attach::AttachProgress;
@@ -181,18 +181,50 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
             closed,
         })
     };
-    run_ports(port, "push", false, job, human)
+    let dest = copts.dest.to_string();
+    let file = cmd.file.display().to_string();
+    let hint = |_: &Error, p: Option<&PushProgress>| match p.map(|p| &p.sent) {
+        Some(SentSoFar::Send(r)) if r.bytes_sent > 0 && resume_offset(r) > 0 => Some(format!(
+            "resume with qtcp connect {dest} && qtcp send --file {file} --offset {} --wait-ack",
+            resume_offset(r)
+        )),
+        _ => None,
+    };
+    let text = Text::new(&human).partial(&progress_text).hint(&hint);
+    run_ports(port, "push", false, job, &text)
 }
 
 fn human(r: &PushReport) -> String {
-    format!(
-        "{}: {}{}",
+    let s = &r.send;
+    let mut line = format!(
+        "pushed {} ({}) to {} over {}",
+        r.file,
+        count(s.bytes_sent, "byte"),
         r.destination,
-        human_report(&r.send),
-        if r.send.complete {
-            "every byte acknowledged by the server\n"
+        r.protocol
+    );
+    if s.bytes_acked.is_some() {
+        line.push_str(if s.complete && s.bytes_unacked == Some(0) {
+            ": every byte acknowledged by the server"
         } else {
-            ""
-        }
-    )
+            ": not every byte acknowledged"
+        });
+    }
+    line.push_str(&format!(", in {:.1} s ({})", s.duration_s, rate(s.goodput_bps)));
+    if !s.reconnects.is_empty() {
+        line.push_str(&format!("; {}", count(s.reconnects.len() as u64, "reconnect")));
+    }
+    line.push_str(if r.closed {
+        "; connection closed\n"
+    } else {
+        "; connection left open\n"
+    });
+    line
+}
+
+fn progress_text(p: &PushProgress) -> String {
+    match &p.sent {
+        SentSoFar::Send(r) => human_partial(r),
+        SentSoFar::Nothing { .. } => "nothing sent\n".into(),
+    }
 }

@@ -1,6 +1,8 @@
 //! `qtcp recv`: received data to stdout or a file (binary-safe), or JSON Lines with `--json`.
 
-use super::common::{duration, json_line, json_text, message, DataLine, PortArgs, StreamLine, Summary};
+use super::common::{
+    count, duration, json_line, json_text, message, DataLine, PortArgs, StreamLine, Summary,
+};
 use crate::error::{Error, Failed, Reported};
 use crate::proc::recv::{recv, Chunk, Mode, RecvEvent, RecvOptions, RecvReport, RecvSink};
 use base64::Engine;
@@ -143,14 +145,21 @@ impl RecvSink for Sink {
 }
 
 fn human_summary(r: &RecvReport) -> String {
-    format!(
-        "qtcp recv: {} bytes in {} chunks, {:.1} s ({} mode); stopped: {}",
-        r.bytes,
-        r.chunks,
+    let mut line = format!(
+        "qtcp recv: received {} in {} in {:.1} s ({} mode); stopped: {}",
+        count(r.bytes, "byte"),
+        count(r.chunks, "chunk"),
         r.duration_s,
         r.mode,
         r.reason.text()
-    )
+    );
+    if r.bytes_dropped > 0 {
+        line.push_str(&format!(
+            "\nqtcp recv: warning: {} pushed by the module after --bytes was reached were discarded (direct mode cannot leave them in the module; retrieve mode does)",
+            count(r.bytes_dropped, "byte")
+        ));
+    }
+    line
 }
 
 pub fn run(port: &PortArgs, cmd: RecvCmd) -> ExitCode {

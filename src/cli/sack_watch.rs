@@ -1,6 +1,6 @@
 //! `qtcp sack-watch`: poll QISACK until everything is acknowledged (chapter 6).
 
-use super::common::{duration, fail, json_line, message, out, NoEvent, PortArgs, StreamLine, Summary};
+use super::common::{count, duration, fail, json_line, message, out, NoEvent, PortArgs, StreamLine, Summary};
 use crate::proc::sack::{watch, Sample, WatchOptions, WatchReport};
 use crate::proc::send::{send, NoEvents, SendOptions};
 use std::process::ExitCode;
@@ -47,7 +47,7 @@ pub fn run(port: &PortArgs, cmd: SackWatchCmd) -> ExitCode {
             json_line(&Line::Sample(smp));
         } else {
             out(&format!(
-                "poll {}: sent {} acked {} unacked {}\n",
+                "poll {}: {} sent, {} acknowledged, {} pending\n",
                 smp.poll, smp.sack.sent, smp.sack.acked, smp.sack.unacked
             ));
         }
@@ -57,9 +57,14 @@ pub fn run(port: &PortArgs, cmd: SackWatchCmd) -> ExitCode {
         json_line(&Line::Summary(Summary::of(&result, false)));
     }
     match &result {
-        Ok(_) => {
+        Ok(r) => {
             if !json {
-                out("all data acknowledged\n");
+                let sent = r.last.as_ref().map_or(0, |l| l.sent);
+                out(&format!(
+                    "all {} acknowledged by the server ({})\n",
+                    count(sent, "byte"),
+                    count(u64::from(r.polls), "poll")
+                ));
             }
             ExitCode::SUCCESS
         }

@@ -1,7 +1,7 @@
 //! `qtcp send`: data from a file, the command line or stdin, acknowledged flow control,
 //! optional reconnects. Also the send options and progress bar `push` reuses.
 
-use super::common::{duration, emit, Origin, PortArgs};
+use super::common::{count, duration, emit_text, rate, Origin, PortArgs, Text};
 use super::connect::DestArgs;
 use crate::error::{Cause, Error, Failed, Reported};
 use crate::proc::send::{send, Reconnect, SendEvents, SendOptions, SendProgress, SendReport};
@@ -165,29 +165,57 @@ impl SendEvents for Bar {
     }
 }
 
+/// One line: what was sent and what the server acknowledged, how long it took, and the
+/// reconnects on the way.
 pub fn human_report(r: &SendReport) -> String {
-    let mut s = format!(
-        "sent {} bytes in {} chunks, {} in {:.1} s ({:.0} B/s)",
-        r.bytes_sent,
-        r.chunks,
-        match r.bytes_acked {
-            Some(a) => format!(
-                "{a} acknowledged, {} unacknowledged",
-                r.bytes_unacked.unwrap_or(0)
-            ),
-            None => "UDP: no acknowledgements".into(),
-        },
-        r.duration_s,
-        r.goodput_bps
-    );
-    for rc in &r.reconnects {
-        s.push_str(&format!(
-            "\nreconnected ({}), resumed at offset {}",
-            rc.reason, rc.resume_offset
+    let mut line = format!("sent {}", count(r.bytes_sent, "byte"));
+    if r.offset > 0 {
+        line.push_str(&format!(" (from offset {})", r.offset));
+    }
+    match r.bytes_acked {
+        None => line.push_str(" over UDP (no acknowledgements exist)"),
+        Some(_) if r.complete && r.bytes_unacked == Some(0) => {
+            line.push_str(", every byte acknowledged by the server")
+        }
+        Some(a) => line.push_str(&format!(
+            ", {a} acknowledged so far, {} pending (--wait-ack or qtcp sack-watch waits for them)",
+            r.bytes_unacked.unwrap_or(0)
+        )),
+    }
+    line.push_str(&format!(", in {:.1} s ({})", r.duration_s, rate(r.goodput_bps)));
+    if !r.reconnects.is_empty() {
+        let at: Vec<String> = r.reconnects.iter().map(|c| c.resume_offset.to_string()).collect();
+        line.push_str(&format!(
+            "; {} (resumed at offset {})",
+            count(r.reconnects.len() as u64, "reconnect"),
+            at.join(", ")
         ));
     }
-    s.push('\n');
-    s
+    line.push('\n');
+    line
+}
+
+/// Where a send that failed got to: what the server holds, and where to resume.
+pub fn human_partial(r: &SendReport) -> String {
+    if r.bytes_sent == 0 {
+        return "nothing sent\n".into();
+    }
+    match r.acked_offset {
+        Some(a) => format!(
+            "stopped after sending {}; the server acknowledged up to offset {a}\n",
+            count(r.bytes_sent, "byte")
+        ),
+        None => format!(
+            "stopped after sending {} over UDP (up to offset {})\n",
+            count(r.bytes_sent, "byte"),
+            r.sent_offset
+        ),
+    }
+}
+
+/// The offset a failed send resumes from: the first byte the server has not acknowledged.
+pub fn resume_offset(r: &SendReport) -> u64 {
+    r.acked_offset.unwrap_or(r.sent_offset)
 }
 
 pub fn run_send(
@@ -199,18 +227,7 @@ pub fn run_send(
     let mut bar = Bar::new(progress, o.total);
     let r = send(s, src, o, &mut bar);
     bar.finish();
-    r.map_err(resume_hint)
-}
-
-/// The flag that resumes a failed send: added to the core's message ("acknowledged up to
-/// offset N"), which says where the data got, not what to type.
-pub fn resume_hint<P: std::borrow::Borrow<SendReport>>(mut f: Failed<P>) -> Failed<P> {
-    if let (Some(r), false) = (&f.partial, f.error.cause == Cause::NoConnection) {
-        let r = (**r).borrow();
-        let resume = r.acked_offset.unwrap_or(r.sent_offset);
-        f.error.message = format!("{} (resume with --offset {resume})", f.error.message);
-    }
-    f
+    r
 }
 
 pub fn run(port: &PortArgs, cmd: SendCmd) -> ExitCode {
@@ -235,5 +252,11 @@ pub fn run(port: &PortArgs, cmd: SendCmd) -> ExitCode {
         let mut s = port.open()?;
         run_send(&mut s, port.progress_visible(), &o, src)
     })();
-    ExitCode::from(emit(port, "send", Origin::default(), &result, &human_report))
+    let hint = |e: &Error, p: Option<&SendReport>| {
+        // Without a connection there is nothing to resume on: the general hint says so.
+        p.filter(|r| e.cause != Cause::NoConnection && r.bytes_sent > 0)
+            .map(|r| format!("resume with qtcp send --offset {}", resume_offset(r)))
+    };
+    let text = Text::new(&human_report).partial(&human_partial).hint(&hint);
+    ExitCode::from(emit_text(port, "send", Origin::default(), &result, &text))
 }

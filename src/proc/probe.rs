@@ -124,6 +124,8 @@ pub struct ModuleInfo {
     pub gprs_attached: Option<bool>,
     pub mux: Option<bool>,
     pub ip_state: Option<String>,
+    /// How received data reaches the host (`AT+QINDI?`): retrieve (1, 2) or direct (0).
+    pub recv_mode: Option<crate::proc::attach::RecvMode>,
     pub baud_saved: Option<u32>,
     /// Resets done through --reset-cmd before the module answered.
     pub resets: u32,
@@ -281,6 +283,17 @@ pub fn signal(s: &mut Session) -> Result<Option<Signal>> {
     let ber = f.next().flatten().unwrap_or(99);
     let dbm = (rssi <= 31).then(|| -113 + 2 * rssi as i32);
     Ok(Some(Signal { rssi, ber, dbm }))
+}
+
+/// The receive mode the module is in (`AT+QINDI?`); None when it does not say.
+pub fn recv_mode(s: &mut Session) -> Result<Option<crate::proc::attach::RecvMode>> {
+    use crate::proc::attach::RecvMode;
+    let r = s.cmd("AT+QINDI?", Expect::Final)?;
+    Ok(match r.value("+QINDI:").filter(|_| r.is_ok()).map(str::trim) {
+        Some("0") => Some(RecvMode::Direct),
+        Some("1" | "2") => Some(RecvMode::Retrieve),
+        _ => None,
+    })
 }
 
 /// The network an `AT+COPS?` names.
@@ -454,6 +467,7 @@ fn probe_once(
             }
         });
     }
+    info.recv_mode = recv_mode(s)?;
     match sim_error {
         Some(e) => Err(Failed::new(e, info)),
         None => Ok(info),
