@@ -35,7 +35,7 @@ complete -c qtcp -n "__fish_qtcp_needs_command" -l reset-cmd -d 'Command that po
 complete -c qtcp -n "__fish_qtcp_needs_command" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_needs_command" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_needs_command" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
-complete -c qtcp -n "__fish_qtcp_needs_command" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_needs_command" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_needs_command" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_needs_command" -f -a "probe" -d 'Synchronise with the module and report identity, SIM, signal, registration, TCP/IP state'
@@ -67,7 +67,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l state-dir -d 'Where 
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l save-baud -d 'After synchronising, fix and save the baud rate with AT+IPR=<baud>&W'
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
-complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l apn -d 'Access point name' -r
@@ -90,7 +90,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l headers -d 'Direct 
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l activate -d 'Also activate the context (QIREGAPP, QIACT, QILOCIP) and report the local IP'
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
-complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l id -d 'Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)' -r
@@ -108,7 +108,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l udp -d 'UDP instea
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reuse -d 'An open connection (ALREADY CONNECT) counts as success'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
-complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s f -l file -d 'Send the contents of FILE (binary-safe)' -r -F
@@ -136,7 +136,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l wait-ack -d 'Finish o
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l udp -d 'The connection is UDP (no acknowledgements)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
-complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l mode -d 'Receive mode; auto asks the module (AT+QINDI?)' -r -f -a "auto\t'Ask the module (AT+QINDI?): 1 or 2 is retrieve, 0 is direct'
@@ -161,7 +161,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l state-dir -d 'Where p
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l headers -d 'Direct mode: switch on IPD<len> framing (QIHEAD=1, QISHOWRA=1, QISHOWPT=1) and use it'
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
-complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l interval -d 'Time between polls' -r
@@ -179,7 +179,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l reset-cmd -d 'C
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
-complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l id -d 'Connection index (QIMUX=1)' -r
@@ -195,7 +195,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l state-dir -d 'Where 
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l deact -d 'Also deactivate the PDP context (QIDEACT, up to 40 s)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
-complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l id -d 'Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)' -r
@@ -224,7 +224,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l reconnect -d 'Reconne
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l keep-open -d 'Leave the connection open at the end'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
-complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l timeout -d 'How long to wait for CONNECT (the module gives up at 75 s)' -r
@@ -246,7 +246,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l udp -d 'UDP in
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l close -d 'After leaving data mode, close the connection and restore QIMODE=0'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
-complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l timeout -d 'Deadline of each command [default: the module\'s maximum response time for it plus 1 s, at least 5 s]' -r
@@ -261,7 +261,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l reset-cmd -d 'Command t
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
-complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l count -d 'Number of probes' -r
@@ -286,7 +286,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l state-dir -d 'Where p
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l udp -d 'UDP instead of TCP'
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
-complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l link -d 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)' -r -F
@@ -343,7 +343,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l boot -d 'Emit the powe
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l no-implicit-activation -d 'QIOPEN (and QIACT) in IP INITIAL answer ERROR instead of activating implicitly'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s q -l quiet -d 'No progress bar'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "probe" -d 'Synchronise with the module and report identity, SIM, signal, registration, TCP/IP state'

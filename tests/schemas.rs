@@ -377,3 +377,49 @@ fn echo_lines_match_their_schema() {
         .assert_code(9),
     );
 }
+
+/// Issue 14, item 6: a command line clap refuses, with --json, is the command's JSON error
+/// object (class usage, exit code 2), valid against the command's schema.
+#[test]
+fn usage_errors_from_clap_match_their_schemas() {
+    for (name, args) in [
+        ("probe", &["--json", "probe", "--bogus"][..]),
+        ("send", &["--json", "send", "--window", "0"]),
+        ("connect", &["connect", "--json"]),
+        ("at", &["--json", "at"]),
+        ("echo", &["--json", "echo", "h:1", "--count", "0"]),
+        ("recv", &["--json", "recv", "--chunk", "0"]),
+        ("sack-watch", &["--json", "sack-watch", "--max-polls", "x"]),
+        ("push", &["--json", "push"]),
+        ("attach", &["--json", "attach"]),
+        ("close", &["--json", "close", "--id", "9"]),
+    ] {
+        let r = qtcp(args, None, Duration::from_secs(30));
+        r.assert_code(2);
+        let v = r.json();
+        if !["recv", "sack-watch"].contains(&name) {
+            assert_eq!(v["command"], name, "{v}");
+        }
+        assert_eq!(v["error"]["class"], "usage", "{v}");
+        assert_eq!(v["error"]["exit_code"], 2, "{v}");
+        check(name, &v);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(
+            r.stderr.starts_with(&format!("qtcp {name}: error: ")),
+            "{}",
+            r.stderr
+        );
+    }
+    // transparent's JSON goes to stderr (stdout carries the server's bytes).
+    let r = qtcp(&["--json", "transparent"], None, Duration::from_secs(30));
+    r.assert_code(2);
+    assert!(r.stdout.is_empty());
+    let v: Value = serde_json::from_str(r.stderr.trim()).unwrap();
+    check("transparent", &v);
+    // Without --json clap's own text stays, and --help is not an error.
+    let r = qtcp(&["probe", "--bogus"], None, Duration::from_secs(30));
+    r.assert_code(2);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("Usage:"), "{}", r.stderr);
+    qtcp(&["--json", "probe", "--help"], None, Duration::from_secs(30)).assert_code(0);
+}

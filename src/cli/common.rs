@@ -63,7 +63,7 @@ pub struct PortArgs {
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// No progress bar
+    /// No progress bars, spinners, notices or warnings on stderr (errors are still printed)
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
@@ -169,13 +169,14 @@ impl PortArgs {
         Ok(s)
     }
 
+    /// Whether progress may be drawn on stderr: a terminal, no --quiet, no --json.
     pub fn progress_visible(&self) -> bool {
-        !self.quiet && std::io::stderr().is_terminal()
+        !self.quiet && !self.json && std::io::stderr().is_terminal()
     }
 
     /// Whether a status spinner may be drawn: a terminal, no --quiet or --json, one port.
     pub fn spinner_visible(&self) -> bool {
-        self.progress_visible() && !self.json && self.port.len() == 1
+        self.progress_visible() && self.port.len() == 1
     }
 }
 

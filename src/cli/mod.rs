@@ -78,11 +78,7 @@ pub fn command() -> clap::Command {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            let _ = e.print();
-            // clap: 0 for --help/--version, 2 for usage errors (our documented usage code).
-            return ExitCode::from(e.exit_code() as u8);
-        }
+        Err(e) => return usage_error(e),
     };
     let p = &cli.port;
     match cli.command {
@@ -99,6 +95,79 @@ pub fn main() -> ExitCode {
         Command::Echo(c) => echo::run(p, c),
         Command::Sim(c) => sim::run(c),
     }
+}
+
+/// A command line clap refused (or `--help`/`--version`). With `--json`, a usage error is the
+/// JSON error object every command prints (class `usage`, exit code 2) and one line on stderr,
+/// so a script reading stdout gets JSON whatever went wrong.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let code = e.exit_code() as u8;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let json = args
+        .iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json");
+    let informational = matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if !json || informational || code == 0 {
+        let _ = e.print();
+        // clap: 0 for --help/--version, 2 for usage errors (our documented usage code).
+        return ExitCode::from(code);
+    }
+    // The subcommand, as far as clap can tell from the rest of the line.
+    let name = Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(&args)
+        .ok()
+        .and_then(|m| m.subcommand_name().map(str::to_string));
+    let rendered = e.render().to_string();
+    // The error paragraph (before the usage line), as one line.
+    let first = rendered.split("\n\n").next().unwrap_or("bad command line");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let message = first.split_whitespace().collect::<Vec<_>>().join(" ");
+    let error = crate::error::Error::usage(message);
+    let summary = |command: Option<&'static str>, with_code: bool| {
+        common::json_text(&common::StreamLine::<common::NoEvent, ()>::Summary(
+            common::Summary {
+                ok: false,
+                command,
+                exit_code: with_code.then_some(error.exit_code()),
+                report: None,
+                error: Some(common::ErrorJson::of(&error)),
+            },
+        ))
+    };
+    // Each command's JSON says the error where its own failures go: streams in their summary
+    // line (transparent's on stderr, where its JSON goes), one-shot commands in their object.
+    match name.as_deref() {
+        Some("transparent") => eprintln!("{}", summary(None, true)),
+        other => {
+            match other {
+                Some(n) => eprintln!("qtcp {n}: error: {error}"),
+                None => eprintln!("qtcp: error: {error}"),
+            }
+            match other {
+                Some("recv") => common::out(&format!("{}\n", summary(None, true))),
+                Some("echo") => common::out(&format!("{}\n", summary(Some("echo"), false))),
+                Some("sack-watch") => common::out(&format!("{}\n", summary(None, false))),
+                _ => common::json_line(&common::Envelope::<()> {
+                    ok: false,
+                    command: other.unwrap_or("qtcp"),
+                    port: None,
+                    port_index: None,
+                    report: None,
+                    error: Some(common::ErrorJson::of(&error)),
+                }),
+            }
+        }
+    }
+    ExitCode::from(error.exit_code())
 }
 
 /// Examples shown in the man pages (and kept true by the README tests): (what, command).

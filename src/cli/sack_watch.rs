@@ -1,6 +1,7 @@
 //! `qtcp sack-watch`: poll QISACK until everything is acknowledged (chapter 6).
 
-use super::common::{count, duration, fail, json_line, message, out, NoEvent, PortArgs, StreamLine, Summary};
+use super::common::{count, duration, hint, json_line, message, out, NoEvent, PortArgs, StreamLine, Summary};
+use crate::error::{Error, Reported};
 use crate::proc::sack::{watch, Sample, WatchOptions, WatchReport};
 use crate::proc::send::{send, NoEvents, SendOptions};
 use std::process::ExitCode;
@@ -22,10 +23,26 @@ pub struct SackWatchCmd {
     pub id: Option<u8>,
 }
 
+/// A failure before the first poll: the stream's summary line (JSON) or the error line.
+fn fail(port: &PortArgs, e: Error) -> ExitCode {
+    let result: Reported<WatchReport> = Err(e.into());
+    if port.json {
+        json_line(&Line::Summary(Summary::of(&result, false)));
+    }
+    let code = result.err().map_or(1, |f| {
+        eprintln!("qtcp sack-watch: error: {}", message(&f.error));
+        if let Some(h) = hint(&f.error) {
+            eprintln!("hint: {h}");
+        }
+        f.error.exit_code()
+    });
+    ExitCode::from(code)
+}
+
 pub fn run(port: &PortArgs, cmd: SackWatchCmd) -> ExitCode {
     let mut s = match port.open() {
         Ok(s) => s,
-        Err(e) => return fail(port, "sack-watch", e),
+        Err(e) => return fail(port, e),
     };
     if let Some(hb) = &cmd.heartbeat {
         let o = SendOptions {
@@ -33,7 +50,7 @@ pub fn run(port: &PortArgs, cmd: SackWatchCmd) -> ExitCode {
             ..Default::default()
         };
         if let Err(f) = send(&mut s, hb.as_bytes(), &o, &mut NoEvents) {
-            return fail(port, "sack-watch", f.error);
+            return fail(port, f.error);
         }
     }
     let o = WatchOptions {
