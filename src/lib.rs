@@ -11,6 +11,7 @@
 pub mod cli;
 pub mod error;
 pub mod proc;
+pub mod progress;
 pub mod recovery;
 pub mod session;
 pub mod sim;

@@ -135,6 +135,8 @@ pub struct Session {
     pub reset: Option<crate::recovery::ResetPolicy>,
     /// Resets done in this session.
     pub resets: u32,
+    /// Told when a long wait starts and ends (a spinner in the CLI).
+    on_wait: Option<crate::progress::OnWait>,
 }
 
 impl Session {
@@ -158,6 +160,20 @@ impl Session {
             rebooted: false,
             reset: None,
             resets: 0,
+            on_wait: None,
+        }
+    }
+
+    /// Be told when a long wait starts (`Some`) and ends (`None`): commands whose table
+    /// deadline exceeds [`crate::progress::LONG_WAIT`], and waits procedures announce.
+    pub fn set_on_wait(&mut self, hook: crate::progress::OnWait) {
+        self.on_wait = Some(hook);
+    }
+
+    /// Announce that a wait starts (`Some`) or is over (`None`).
+    pub fn waiting(&mut self, w: Option<&crate::progress::Waiting>) {
+        if let Some(hook) = self.on_wait.as_mut() {
+            hook(w);
         }
     }
 
@@ -285,7 +301,20 @@ impl Session {
             self.sent.pop_front();
         }
         self.sent.push_back(cmd.trim().to_ascii_uppercase());
-        self.await_response(cmd, expect, timeout)
+        let long =
+            self.on_wait.is_some() && secret.is_none() && max_response_time(cmd) > crate::progress::LONG_WAIT;
+        if long {
+            let w = crate::progress::Waiting {
+                wait: crate::progress::Wait::Command(cmd.trim().to_string()),
+                timeout,
+            };
+            self.waiting(Some(&w));
+        }
+        let r = self.await_response(cmd, expect, timeout);
+        if long {
+            self.waiting(None);
+        }
+        r
     }
 
     /// Wait for the response to a command already written (or to the data after a prompt).

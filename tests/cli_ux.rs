@@ -176,3 +176,81 @@ fn a_push_cut_short_says_how_to_resume() {
         )
     );
 }
+
+/// Item 5, the pipe: attach, connect, push and close draw nothing on stderr (no spinner, no
+/// phase lines) when it is not a terminal; only errors go there.
+#[test]
+fn nothing_on_stderr_in_a_pipe() {
+    let sim = Sim::start(&[FAST]);
+    for args in [
+        &["attach", "--apn", "CMNET", "--activate"][..],
+        &["connect", "220.180.239.212:8063"],
+        &["close", "--deact"],
+        &["push", "Cargo.toml", "220.180.239.212:8063", "--apn", "CMNET"],
+    ] {
+        let r = sim.qtcp(args);
+        r.assert_code(0);
+        assert_eq!(r.stderr, "", "{args:?}");
+    }
+}
+
+/// Run `qtcp ARGS` on a pseudo-terminal (util-linux `script`): what a user at a terminal sees,
+/// stdout and stderr together, carriage returns and erase sequences included.
+fn on_a_terminal(args: &[&str]) -> Option<String> {
+    let line = std::iter::once(BIN)
+        .chain(args.iter().copied())
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    assert!(out.status.success(), "{line}: {out:?}");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Item 5, the terminal: push prints one line per phase as it completes and a spinner with what
+/// it waits for (QIOPEN and its deadline); with --quiet neither.
+#[test]
+fn push_on_a_terminal_shows_its_phases_and_what_it_waits_for() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let file = format!("{root}/Cargo.toml");
+    // The simulator's own delays: QIOPEN takes a while, as on a real module.
+    let args = [
+        "--port",
+        "sim",
+        "push",
+        file.as_str(),
+        "220.180.239.212:8063",
+        "--apn",
+        "CMNET",
+    ];
+    let Some(seen) = on_a_terminal(&args) else {
+        eprintln!("no `script` command: terminal case not checked");
+        return;
+    };
+    for phase in [
+        "synchronised with the module (1 attempt)",
+        "attached: APN CMNET, registered, GPRS attached",
+        "connected: TCP 220.180.239.212:8063",
+        "every byte acknowledged",
+        "closed the connection",
+    ] {
+        assert!(seen.contains(phase), "{phase:?} not in {seen:?}");
+    }
+    assert!(
+        seen.contains("QIOPEN 220.180.239.212:8063, 0 s of 76 s"),
+        "no QIOPEN spinner in {seen:?}"
+    );
+    let mut quiet = vec!["--quiet"];
+    quiet.extend_from_slice(&args);
+    let seen = on_a_terminal(&quiet).unwrap();
+    assert!(
+        !seen.contains("QIOPEN") && !seen.contains("synchronised"),
+        "{seen:?}"
+    );
+    assert!(seen.contains("pushed "), "{seen:?}");
+}

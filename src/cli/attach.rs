@@ -1,9 +1,7 @@
 //! `qtcp attach`: SIM, registration, GPRS attach, APN, receive mode; `--activate` brings the
 //! context up and reports the local IP.
 
-use super::common::{
-    duration, fail, ip_state_text, rows, run_ports, PortArgs, SimSpinner, SimWaitArgs, Text,
-};
+use super::common::{duration, fail, ip_state_text, rows, run_ports, PortArgs, SimWaitArgs, Spinner, Text};
 use crate::error::{Error, ErrorClass};
 use crate::proc::attach::{attach, validate, AttachOptions, RecvMode};
 use crate::proc::attach::{AttachProgress, AttachReport};
@@ -55,7 +53,8 @@ pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {
     }
     let job = |name: &str| {
         let mut s = port.open_port(name)?;
-        let spinner = SimSpinner::new(port.spinner_visible());
+        let spinner = Spinner::new(port.spinner_visible());
+        s.set_on_wait(spinner.hook());
         attach(&mut s, &opts, &mut |w| spinner.waiting(w))
     };
     let hint = |e: &Error, _: Option<&AttachProgress>| {

@@ -1,6 +1,6 @@
 //! `qtcp close`: QICLOSE, and with `--deact` also QIDEACT.
 
-use super::common::{ip_state_text, rows, run_ports, PortArgs, Text};
+use super::common::{ip_state_text, rows, run_ports, PortArgs, Spinner, Text};
 use crate::error::Reported;
 use crate::proc::close::{close, CloseReport};
 use std::process::ExitCode;
@@ -18,6 +18,8 @@ pub struct CloseCmd {
 pub fn run(port: &PortArgs, cmd: CloseCmd) -> ExitCode {
     let job = |name: &str| -> Reported<_, ()> {
         let mut s = port.open_port(name)?;
+        let spinner = Spinner::new(port.spinner_visible());
+        s.set_on_wait(spinner.hook());
         crate::proc::probe::sync(&mut s, &crate::proc::probe::SyncOptions::default())?;
         Ok(close(&mut s, cmd.id, cmd.deact)?)
     };

@@ -1,6 +1,6 @@
 //! `qtcp connect HOST:PORT`: open a TCP (or UDP) connection and leave it open for the next step.
 
-use super::common::{duration, emit, ip_state_text, rows, Origin, PortArgs};
+use super::common::{duration, emit, ip_state_text, rows, Origin, PortArgs, Spinner};
 use crate::error::Reported;
 use crate::proc::connect::{connect, ConnectOptions, ConnectReport};
 use crate::validate;
@@ -51,7 +51,11 @@ pub fn run(port: &PortArgs, cmd: ConnectCmd) -> ExitCode {
         .dest
         .options(cmd.reuse)
         .and_then(|o| port.open().map(|s| (s, o)))
-        .and_then(|(mut s, o)| connect(&mut s, &o))
+        .and_then(|(mut s, o)| {
+            let spinner = Spinner::new(port.spinner_visible());
+            s.set_on_wait(spinner.hook());
+            connect(&mut s, &o)
+        })
         .map_err(Into::into);
     ExitCode::from(emit(port, "connect", Origin::default(), &result, &human))
 }

@@ -1,7 +1,7 @@
 //! `qtcp push FILE HOST:PORT`: the one-off file push in one command: probe, attach (with
 //! `--apn`), connect, send with every byte acknowledged, close.
 
-use super::common::{count, fail, rate, run_ports, PortArgs, SimSpinner, SimWaitArgs, Text};
+use super::common::{count, fail, rate, run_ports, PortArgs, SimWaitArgs, Spinner, Text};
 use super::connect::DestArgs;
 use super::send::{human_partial, open_source, resume_offset, run_send, FlowArgs};
 use crate::error::Error;
@@ -128,13 +128,26 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
     let job = |name: &str| -> Reported<PushReport, PushProgress> {
         let (src, len) = open_source(Some(&cmd.file), None, 0)?;
         let mut s = port.open_port(name)?;
-        sync(&mut s, &SyncOptions::default()).map_err(before_send)?;
+        // On a terminal: a spinner while waiting, and one line per phase as it completes.
+        let spinner = Spinner::new(port.spinner_visible());
+        s.set_on_wait(spinner.hook());
+        let tries = sync(&mut s, &SyncOptions::default()).map_err(before_send)?;
+        spinner.line(&format!(
+            "synchronised with the module ({})",
+            count(u64::from(tries), "attempt")
+        ));
         if let Some(a) = &attach_opts {
-            let spinner = SimSpinner::new(port.spinner_visible());
-            attach(&mut s, a, &mut |w| spinner.waiting(w)).map_err(|f| nothing_sent(f, Some))?;
+            let r = attach(&mut s, a, &mut |w| spinner.waiting(w)).map_err(|f| nothing_sent(f, Some))?;
+            spinner.line(&format!("attached: APN {}, registered, GPRS attached", r.apn));
         }
         // Nothing was sent before the connection is open: a failure up to here reports offset 0.
         let conn = connect(&mut s, &copts).map_err(before_send)?;
+        spinner.line(&format!(
+            "connected: {} {}:{}",
+            conn.protocol, conn.host, conn.remote_port
+        ));
+        // The send draws its own bar.
+        drop(spinner);
         let mut o = cmd.flow.options();
         o.wait_ack = !cmd.dest.udp;
         o.udp = cmd.dest.udp;
@@ -158,6 +171,17 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
                 }));
             }
         };
+        let spinner = Spinner::new(port.spinner_visible());
+        s.set_on_wait(spinner.hook());
+        spinner.line(&format!(
+            "sent {}{}",
+            count(sent.bytes_sent, "byte"),
+            if sent.complete && sent.bytes_unacked == Some(0) {
+                ", every byte acknowledged"
+            } else {
+                ""
+            }
+        ));
         let closed = if cmd.keep_open {
             false
         } else {
@@ -173,6 +197,9 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
                 })?
                 .closed
         };
+        if closed {
+            spinner.line("closed the connection");
+        }
         Ok(PushReport {
             file: cmd.file.display().to_string(),
             destination: copts.dest.to_string(),

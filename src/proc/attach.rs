@@ -89,13 +89,24 @@ pub fn attach(
     })?;
 
     let deadline = Instant::now() + opts.register_timeout;
+    let mut announced = false;
     loop {
         let creg = reg_stat(s, "AT+CREG?", "+CREG:")?;
         let att = gprs_attached(s)?.unwrap_or(false);
         rep.cs_registration = creg;
         rep.gprs_attached = att;
         if registration(creg).registered && att {
+            if announced {
+                s.waiting(None);
+            }
             break;
+        }
+        if !announced {
+            announced = true;
+            s.waiting(Some(&crate::progress::Waiting {
+                wait: crate::progress::Wait::Network,
+                timeout: opts.register_timeout,
+            }));
         }
         if Instant::now() >= deadline {
             let reg = registration(creg);

@@ -63,6 +63,10 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
         Attempt::Opened(rep) => Ok(rep),
         Attempt::RefusedBeforeAttach => {
             let deadline = std::time::Instant::now() + ATTACH_WAIT;
+            s.waiting(Some(&crate::progress::Waiting {
+                wait: crate::progress::Wait::Network,
+                timeout: ATTACH_WAIT,
+            }));
             while !network_ready(s)? {
                 if std::time::Instant::now() >= deadline {
                     return Err(Error::new(
@@ -75,6 +79,7 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
                 }
                 s.pump(std::time::Instant::now() + Duration::from_millis(500))?;
             }
+            s.waiting(None);
             let again = ConnectOptions {
                 retried: true,
                 ..o.clone()
