@@ -142,6 +142,7 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('--reconnect', '--reconnect', [CompletionResultType]::ParameterName, 'After SEND FAIL, CLOSED or a stall, reopen HOST:PORT and resend from the first unacknowledged byte')
             [CompletionResult]::new('--max-reconnects', '--max-reconnects', [CompletionResultType]::ParameterName, 'Most reconnects before giving up')
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Connection index (QIMUX=1)')
+            [CompletionResult]::new('--recv-out', '--recv-out', [CompletionResultType]::ParameterName, 'Direct mode: write what the server sends during the send to FILE instead of discarding it (the module pushes it onto the serial line whether or not recv runs)')
             [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Fixed window of unacknowledged bytes [default: adaptive, from 3000 up to --send-buffer]')
             [CompletionResult]::new('--send-buffer', '--send-buffer', [CompletionResultType]::ParameterName, 'The module''s socket send buffer (7300 on M95-family firmware)')
             [CompletionResult]::new('--ack-timeout', '--ack-timeout', [CompletionResultType]::ParameterName, 'No acknowledgement progress for this long means the connection is dead')

@@ -135,6 +135,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand --reconnect 'After SEND FAIL, CLOSED or a stall, reopen HOST:PORT and resend from the first unacknowledged byte'
             cand --max-reconnects 'Most reconnects before giving up'
             cand --id 'Connection index (QIMUX=1)'
+            cand --recv-out 'Direct mode: write what the server sends during the send to FILE instead of discarding it (the module pushes it onto the serial line whether or not recv runs)'
             cand --window 'Fixed window of unacknowledged bytes [default: adaptive, from 3000 up to --send-buffer]'
             cand --send-buffer 'The module''s socket send buffer (7300 on M95-family firmware)'
             cand --ack-timeout 'No acknowledgement progress for this long means the connection is dead'

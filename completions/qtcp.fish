@@ -117,6 +117,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l offset -d 'Skip the f
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l reconnect -d 'After SEND FAIL, CLOSED or a stall, reopen HOST:PORT and resend from the first unacknowledged byte' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l max-reconnects -d 'Most reconnects before giving up' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l id -d 'Connection index (QIMUX=1)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l recv-out -d 'Direct mode: write what the server sends during the send to FILE instead of discarding it (the module pushes it onto the serial line whether or not recv runs)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l window -d 'Fixed window of unacknowledged bytes [default: adaptive, from 3000 up to --send-buffer]' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l send-buffer -d 'The module\'s socket send buffer (7300 on M95-family firmware)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l ack-timeout -d 'No acknowledgement progress for this long means the connection is dead' -r

@@ -254,3 +254,52 @@ fn push_on_a_terminal_shows_its_phases_and_what_it_waits_for() {
     );
     assert!(seen.contains("pushed "), "{seen:?}");
 }
+
+/// Item 8: in direct mode the echo of a send arrives during the send. Without --recv-out the
+/// send says how many bytes it discarded (JSON and a warning); with --recv-out it keeps them,
+/// byte for byte.
+#[test]
+fn a_direct_mode_send_reports_or_keeps_what_arrives_meanwhile() {
+    let data = random_bytes(20_000, 14);
+    for keep in [false, true] {
+        let sim = Sim::start(&[FAST]);
+        sim.qtcp(&["attach", "--apn", "CMNET", "--recv", "direct", "--headers"])
+            .assert_code(0);
+        sim.qtcp(&["connect", "220.180.239.212:8063"]).assert_code(0);
+        let file = write_file(sim.dir.path(), "data.bin", &data);
+        let out = sim.path("echo.bin");
+        let mut args = vec!["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack"];
+        if keep {
+            args.extend(["--recv-out", out.to_str().unwrap()]);
+        }
+        let r = sim.qtcp(&args);
+        r.assert_code(0);
+        let v = r.json();
+        assert_eq!(v["bytes_acked"], 20_000, "{v}");
+        if keep {
+            let kept = v["bytes_kept"].as_u64().unwrap();
+            assert_eq!(v["bytes_discarded"], 0, "{v}");
+            assert!(kept > 0, "the echo arrives during a 20 kB send: {v}");
+            let got = std::fs::read(&out).unwrap();
+            assert_eq!(got.len() as u64, kept);
+            // The echo is the data's beginning, in order: same bytes, same hash.
+            assert!(
+                got == data[..got.len()],
+                "--recv-out holds other bytes than the echo"
+            );
+            assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+        } else {
+            let discarded = v["bytes_discarded"].as_u64().unwrap();
+            assert!(discarded > 0, "the echo arrives during a 20 kB send: {v}");
+            assert!(v.get("bytes_kept").is_none(), "{v}");
+            assert!(
+                r.stderr.starts_with(&format!(
+                    "qtcp send: warning: {discarded} bytes the server sent arrived during send and were discarded"
+                )) && r.stderr.contains("--recv-out FILE")
+                    && r.stderr.contains("hint: use retrieve mode"),
+                "{}",
+                r.stderr
+            );
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! `qtcp close`: QICLOSE, and with `--deact` also QIDEACT.
 
-use super::common::{ip_state_text, rows, run_ports, PortArgs, Spinner, Text};
+use super::common::{discard_inbound, ip_state_text, rows, run_ports, PortArgs, Spinner, Text, WithInbound};
 use crate::error::Reported;
 use crate::proc::close::{close, CloseReport};
 use std::process::ExitCode;
@@ -21,8 +21,14 @@ pub fn run(port: &PortArgs, cmd: CloseCmd) -> ExitCode {
         let spinner = Spinner::new(port.spinner_visible());
         s.set_on_wait(spinner.hook());
         crate::proc::probe::sync(&mut s, &crate::proc::probe::SyncOptions::default())?;
-        Ok(close(&mut s, cmd.id, cmd.deact)?)
+        let report = close(&mut s, cmd.id, cmd.deact)?;
+        let bytes_discarded = discard_inbound(port, "close", &mut s);
+        Ok(WithInbound {
+            report,
+            bytes_discarded,
+        })
     };
+    let human = |r: &WithInbound<CloseReport>| human(&r.report);
     run_ports(port, "close", false, job, &Text::new(&human))
 }
 

@@ -1,6 +1,8 @@
 //! `qtcp connect HOST:PORT`: open a TCP (or UDP) connection and leave it open for the next step.
 
-use super::common::{duration, emit, ip_state_text, rows, Origin, PortArgs, Spinner};
+use super::common::{
+    discard_inbound, duration, emit, ip_state_text, rows, Origin, PortArgs, Spinner, WithInbound,
+};
 use crate::error::Reported;
 use crate::proc::connect::{connect, ConnectOptions, ConnectReport};
 use crate::validate;
@@ -54,9 +56,15 @@ pub fn run(port: &PortArgs, cmd: ConnectCmd) -> ExitCode {
         .and_then(|(mut s, o)| {
             let spinner = Spinner::new(port.spinner_visible());
             s.set_on_wait(spinner.hook());
-            connect(&mut s, &o)
+            let report = connect(&mut s, &o)?;
+            let bytes_discarded = discard_inbound(port, "connect", &mut s);
+            Ok(WithInbound {
+                report,
+                bytes_discarded,
+            })
         })
         .map_err(Into::into);
+    let human = |r: &WithInbound<ConnectReport>| human(&r.report);
     ExitCode::from(emit(port, "connect", Origin::default(), &result, &human))
 }
 

@@ -1,7 +1,7 @@
 //! `qtcp push FILE HOST:PORT`: the one-off file push in one command: probe, attach (with
 //! `--apn`), connect, send with every byte acknowledged, close.
 
-use super::common::{count, fail, rate, run_ports, PortArgs, SimWaitArgs, Spinner, Text};
+use super::common::{count, discard_inbound, fail, rate, run_ports, PortArgs, SimWaitArgs, Spinner, Text};
 use super::connect::DestArgs;
 use super::send::{human_partial, open_source, resume_offset, run_send, FlowArgs};
 use crate::error::Error;
@@ -54,6 +54,8 @@ pub struct PushReport {
     #[serde(flatten)]
     pub send: SendReport,
     pub closed: bool,
+    /// Bytes the server sent that arrived during the push (direct mode) and were discarded.
+    pub bytes_discarded: u64,
 }
 
 /// How far a failed push got: what attach saw, and how much data got through.
@@ -159,6 +161,7 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
         let sent = match run_send(&mut s, progress, &o, src) {
             Ok(v) => v,
             Err(f) => {
+                discard_inbound(port, "push", &mut s);
                 // A one-shot push leaves no connection behind: the next push must find the
                 // module ready (it would answer ALREADY CONNECT otherwise).
                 if !cmd.keep_open && f.error.class != crate::ErrorClass::Io {
@@ -200,12 +203,14 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
         if closed {
             spinner.line("closed the connection");
         }
+        let bytes_discarded = discard_inbound(port, "push", &mut s);
         Ok(PushReport {
             file: cmd.file.display().to_string(),
             destination: copts.dest.to_string(),
             protocol: conn.protocol,
             send: sent,
             closed,
+            bytes_discarded,
         })
     };
     let dest = copts.dest.to_string();

@@ -1,6 +1,9 @@
 //! `qtcp sack-watch`: poll QISACK until everything is acknowledged (chapter 6).
 
-use super::common::{count, duration, hint, json_line, message, out, NoEvent, PortArgs, StreamLine, Summary};
+use super::common::{
+    count, discard_inbound, duration, hint, json_line, message, out, NoEvent, PortArgs, StreamLine, Summary,
+    WithInbound,
+};
 use crate::error::{Error, Reported};
 use crate::proc::sack::{watch, Sample, WatchOptions, WatchReport};
 use crate::proc::send::{send, NoEvents, SendOptions};
@@ -25,7 +28,7 @@ pub struct SackWatchCmd {
 
 /// A failure before the first poll: the stream's summary line (JSON) or the error line.
 fn fail(port: &PortArgs, e: Error) -> ExitCode {
-    let result: Reported<WatchReport> = Err(e.into());
+    let result: Reported<WithInbound<WatchReport>> = Err(e.into());
     if port.json {
         json_line(&Line::Summary(Summary::of(&result, false)));
     }
@@ -70,17 +73,26 @@ pub fn run(port: &PortArgs, cmd: SackWatchCmd) -> ExitCode {
         }
     };
     let result = watch(&mut s, &o, &mut on_sample);
+    let bytes_discarded = discard_inbound(port, "sack-watch", &mut s);
+    let wrap = |report: WatchReport| WithInbound {
+        report,
+        bytes_discarded,
+    };
+    let result = match result {
+        Ok(r) => Ok(wrap(r)),
+        Err(f) => Err(f.map(wrap)),
+    };
     if json {
         json_line(&Line::Summary(Summary::of(&result, false)));
     }
     match &result {
         Ok(r) => {
             if !json {
-                let sent = r.last.as_ref().map_or(0, |l| l.sent);
+                let sent = r.report.last.as_ref().map_or(0, |l| l.sent);
                 out(&format!(
                     "all {} acknowledged by the server ({})\n",
                     count(sent, "byte"),
-                    count(u64::from(r.polls), "poll")
+                    count(u64::from(r.report.polls), "poll")
                 ));
             }
             ExitCode::SUCCESS
@@ -92,4 +104,4 @@ pub fn run(port: &PortArgs, cmd: SackWatchCmd) -> ExitCode {
     }
 }
 
-type Line<'a> = StreamLine<'a, NoEvent, WatchReport>;
+type Line<'a> = StreamLine<'a, NoEvent, WithInbound<WatchReport>>;

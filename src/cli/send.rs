@@ -1,14 +1,16 @@
 //! `qtcp send`: data from a file, the command line or stdin, acknowledged flow control,
 //! optional reconnects. Also the send options and progress bar `push` reuses.
 
-use super::common::{count, duration, emit_text, rate, Origin, PortArgs, Text};
+use super::common::{
+    count, duration, emit_text, fail, rate, take_inbound, warn_discarded, Origin, PortArgs, Text,
+};
 use super::connect::DestArgs;
 use crate::error::{Cause, Error, Failed, Reported};
 use crate::proc::send::{send, Reconnect, SendEvents, SendOptions, SendProgress, SendReport};
 use crate::session::Session;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -78,8 +80,23 @@ pub struct SendCmd {
     /// Connection index (QIMUX=1)
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=5))]
     pub id: Option<u8>,
+    /// Direct mode: write what the server sends during the send to FILE instead of discarding
+    /// it (the module pushes it onto the serial line whether or not recv runs)
+    #[arg(long, value_name = "FILE")]
+    pub recv_out: Option<PathBuf>,
     #[command(flatten)]
     pub flow: FlowArgs,
+}
+
+/// The JSON of send: the send's report, what arrived from the server meanwhile and was
+/// discarded, and with --recv-out what was kept.
+#[derive(Debug, serde::Serialize)]
+pub struct SendOutput {
+    #[serde(flatten)]
+    pub send: SendReport,
+    pub bytes_discarded: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes_kept: Option<u64>,
 }
 
 /// A data source and its length when known.
@@ -231,6 +248,19 @@ pub fn run_send(
 }
 
 pub fn run(port: &PortArgs, cmd: SendCmd) -> ExitCode {
+    // Created before anything is sent: a file that cannot be written is a usage error.
+    let mut keep = match cmd.recv_out.as_ref().map(File::create).transpose() {
+        Ok(f) => f,
+        Err(e) => {
+            let path = cmd
+                .recv_out
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            return fail(port, "send", Error::usage(format!("--recv-out {path}: {e}")));
+        }
+    };
+    let mut session = None;
     let result = (|| -> Reported<SendReport> {
         let mut o = cmd.flow.options();
         o.wait_ack = cmd.wait_ack;
@@ -249,14 +279,39 @@ pub fn run(port: &PortArgs, cmd: SendCmd) -> ExitCode {
         }
         let (src, len) = open_source(cmd.file.as_ref(), cmd.data.as_deref(), cmd.offset)?;
         o.total = len;
-        let mut s = port.open()?;
-        run_send(&mut s, port.progress_visible(), &o, src)
+        let s = session.insert(port.open()?);
+        run_send(s, port.progress_visible(), &o, src)
     })();
-    let hint = |e: &Error, p: Option<&SendReport>| {
-        // Without a connection there is nothing to resume on: the general hint says so.
-        p.filter(|r| e.cause != Cause::NoConnection && r.bytes_sent > 0)
-            .map(|r| format!("resume with qtcp send --offset {}", resume_offset(r)))
+    // What the server sent meanwhile (direct mode): kept with --recv-out, else counted and
+    // reported as discarded.
+    let (arrived, data) = session.as_mut().map(take_inbound).unwrap_or_default();
+    let (discarded, kept) = match keep.as_mut() {
+        Some(f) => match f.write_all(&data).and_then(|()| f.flush()) {
+            Ok(()) => (0, Some(arrived)),
+            Err(e) => {
+                eprintln!("qtcp send: error: --recv-out: {e}");
+                (arrived, Some(0))
+            }
+        },
+        None => (arrived, None),
     };
-    let text = Text::new(&human_report).partial(&human_partial).hint(&hint);
+    warn_discarded(port, "send", discarded, true);
+    let wrap = |send: SendReport| SendOutput {
+        send,
+        bytes_discarded: discarded,
+        bytes_kept: kept,
+    };
+    let result = match result {
+        Ok(r) => Ok(wrap(r)),
+        Err(f) => Err(f.map(wrap)),
+    };
+    let hint = |e: &Error, p: Option<&SendOutput>| {
+        // Without a connection there is nothing to resume on: the general hint says so.
+        p.filter(|r| e.cause != Cause::NoConnection && r.send.bytes_sent > 0)
+            .map(|r| format!("resume with qtcp send --offset {}", resume_offset(&r.send)))
+    };
+    let human = |r: &SendOutput| human_report(&r.send);
+    let partial = |r: &SendOutput| human_partial(&r.send);
+    let text = Text::new(&human).partial(&partial).hint(&hint);
     ExitCode::from(emit_text(port, "send", Origin::default(), &result, &text))
 }
