@@ -303,3 +303,126 @@ fn a_direct_mode_send_reports_or_keeps_what_arrives_meanwhile() {
         }
     }
 }
+
+/// A scripted module behind `--port tcp://`: answers each command line from `answer` (given the
+/// line and the AT+COPS format set so far), records every line it was sent.
+fn scripted_module(
+    answer: fn(&str, &mut u8) -> String,
+) -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    std::sync::Arc<std::sync::Mutex<u8>>,
+) {
+    use std::io::{Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("tcp://{}", l.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let format = std::sync::Arc::new(std::sync::Mutex::new(0u8));
+    let (seen2, format2) = (seen.clone(), format.clone());
+    std::thread::spawn(move || {
+        let Ok((mut c, _)) = l.accept() else { return };
+        let mut line = Vec::new();
+        let mut buf = [0u8; 256];
+        loop {
+            let n = match c.read(&mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => n,
+            };
+            for &b in &buf[..n] {
+                if b != b'\r' {
+                    line.push(b);
+                    continue;
+                }
+                let cmd = String::from_utf8_lossy(&line).trim().to_string();
+                line.clear();
+                let reply = {
+                    let mut f = format2.lock().unwrap();
+                    answer(&cmd, &mut f)
+                };
+                seen2.lock().unwrap().push(cmd);
+                if c.write_all(reply.as_bytes()).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    (addr, seen, format)
+}
+
+/// A module with a SIM and an operator, as real M95s answer (module.md correction 9).
+fn m95(cmd: &str, cops_format: &mut u8) -> String {
+    let ok = |info: &str| format!("\r\n{info}\r\n\r\nOK\r\n");
+    match cmd {
+        "AT+QCCID" => ok("89860012345678901234"),
+        "AT+CIMI" => ok("460001234567890"),
+        "AT+CPIN?" => ok("+CPIN: READY"),
+        "AT+CREG?" => ok("+CREG: 0,1"),
+        "AT+CGREG?" => ok("+CGREG: 0,1"),
+        "AT+CGATT?" => ok("+CGATT: 1"),
+        "AT+CSQ" => ok("+CSQ: 21,0"),
+        "AT+QIMUX?" => ok("+QIMUX: 0"),
+        "AT+QINDI?" => ok("+QINDI: 1"),
+        "AT+QISTAT" => "\r\nOK\r\n\r\nSTATE: IP INITIAL\r\n".into(),
+        "AT+COPS?" => match *cops_format {
+            2 => ok("+COPS: 0,2,\"46000\""),
+            f => ok(&format!("+COPS: 0,{f},\"CHINA MOBILE\"")),
+        },
+        c if c.starts_with("AT+COPS=3,") => {
+            *cops_format = c[10..].parse().unwrap_or(0);
+            "\r\nOK\r\n".into()
+        }
+        _ => "\r\nOK\r\n".into(),
+    }
+}
+
+/// Item 2 against a module that answers everything: ICCID, IMSI, the operator's name and its
+/// MCC/MNC (asked for with AT+COPS=3,2), and the module's COPS format left as it was.
+#[test]
+fn probe_reads_the_operator_in_both_forms_and_restores_the_format() {
+    let (addr, seen, format) = scripted_module(m95);
+    let r = qtcp(
+        &["--port", &addr, "--json", "probe"],
+        None,
+        std::time::Duration::from_secs(30),
+    );
+    r.assert_code(0);
+    let v = r.json();
+    assert_eq!(v["iccid"], "89860012345678901234", "{v}");
+    assert_eq!(v["imsi"], "460001234567890", "{v}");
+    assert_eq!(v["operator"]["name"], "CHINA MOBILE", "{v}");
+    assert_eq!(v["operator"]["mcc_mnc"], "46000", "{v}");
+    assert_eq!(v["recv_mode"], "retrieve", "{v}");
+    assert_eq!(*format.lock().unwrap(), 0, "the long-name format is restored");
+    let seen = seen.lock().unwrap().clone();
+    let cops: Vec<&String> = seen.iter().filter(|c| c.starts_with("AT+COPS")).collect();
+    assert_eq!(
+        cops,
+        ["AT+COPS?", "AT+COPS=3,2", "AT+COPS?", "AT+COPS=3,0"],
+        "{seen:?}"
+    );
+}
+
+/// Item 1 with every identity present: the issue's own example, line for line.
+#[test]
+fn probe_text_with_full_identity() {
+    let (addr, _, _) = scripted_module(|cmd, f| match cmd {
+        "ATI" => "\r\nQuectel_Ltd\r\nQuectel_M95\r\nRevision: M95FAR02A08\r\n\r\nOK\r\n".into(),
+        "AT+GSN" => "\r\n867451020123456\r\n\r\nOK\r\n".into(),
+        "AT+CGMR" => "\r\nRevision: M95FAR02A08\r\n\r\nOK\r\n".into(),
+        other => m95(other, f),
+    });
+    let r = qtcp(
+        &["--port", &addr, "probe"],
+        None,
+        std::time::Duration::from_secs(30),
+    );
+    r.assert_code(0);
+    assert_eq!(
+        text(&r),
+        "Module     Quectel M95, revision M95FAR02A08, IMEI 867451020123456\n\
+         SIM        ready, ICCID 89860012345678901234, IMSI 460001234567890\n\
+         Network    registered (home) on CHINA MOBILE (46000); GPRS attached\n\
+         Signal     -71 dBm (rssi 21/31, ber 0): good\n\
+         TCP/IP     IP INITIAL (no context), single connection, receive mode retrieve\n"
+    );
+}
