@@ -306,13 +306,9 @@ fn a_direct_mode_send_reports_or_keeps_what_arrives_meanwhile() {
 
 /// A scripted module behind `--port tcp://`: answers each command line from `answer` (given the
 /// line and the AT+COPS format set so far), records every line it was sent.
-fn scripted_module(
-    answer: fn(&str, &mut u8) -> String,
-) -> (
-    String,
-    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    std::sync::Arc<std::sync::Mutex<u8>>,
-) {
+type Shared<T> = std::sync::Arc<std::sync::Mutex<T>>;
+
+fn scripted_module(answer: fn(&str, &mut u8) -> String) -> (String, Shared<Vec<String>>, Shared<u8>) {
     use std::io::{Read, Write};
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = format!("tcp://{}", l.local_addr().unwrap());
