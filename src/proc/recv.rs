@@ -26,6 +26,10 @@ use std::time::{Duration, Instant};
 /// Largest `AT+QIRD` length accepted (what drivers use; the module's limit is undocumented).
 pub const MAX_QIRD: usize = 1500;
 
+/// After a read that drained the module's buffer: read again after this long even without a
+/// `+QIRDI` (one may be lost to line noise, or sent while the buffer was not quite empty).
+const SHORT_READ_FALLBACK: Duration = Duration::from_millis(500);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
@@ -445,8 +449,11 @@ fn bytes_asked(rep: &RecvReport) -> bool {
 }
 
 enum Read {
-    /// Data was read (the buffer may hold more).
+    /// As many bytes as asked were read: the buffer may hold more.
     Data,
+    /// Fewer bytes than asked: the module's buffer is empty now (TCP), and the next arrival
+    /// will be announced by `+QIRDI`.
+    Short,
     /// `OK` alone: nothing buffered.
     Empty,
     /// `ERROR`: drained and gone (or never there).
@@ -468,10 +475,22 @@ fn qird(s: &mut Session, run: &mut Run, sid: u8) -> Result<Read> {
         Outcome::Ok if r.payloads.is_empty() => Ok(Read::Empty),
         Outcome::Ok => {
             let mut ok = true;
+            let mut got = 0;
+            let mut udp = false;
             for (kind, data) in &r.payloads {
+                got += data.len();
+                udp |= matches!(kind, PayloadKind::Qird { proto, .. } if proto.eq_ignore_ascii_case("UDP"));
                 ok &= run.deliver(kind, None, data);
             }
-            Ok(if ok { Read::Data } else { Read::OutputClosed })
+            // UDP answers end at a datagram boundary, so a short one says nothing about what
+            // is left: read again at once.
+            Ok(if !ok {
+                Read::OutputClosed
+            } else if got < len && !udp {
+                Read::Short
+            } else {
+                Read::Data
+            })
         }
         Outcome::Error => {
             // Data before ERROR is still data.
@@ -509,6 +528,14 @@ fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, R
                 Read::Data => {
                     read_now = true;
                     continue;
+                }
+                // The buffer is drained: reading again at once would return the few bytes
+                // that arrived meanwhile, one QIRD per handful of bytes on a slow downlink.
+                // Wait for the +QIRDI of the next arrival instead, with a short fallback poll
+                // in case it is missed.
+                Read::Short => {
+                    read_now = false;
+                    next_poll = Instant::now() + run.o.poll.min(SHORT_READ_FALLBACK);
                 }
                 Read::Empty => {
                     read_now = false;
