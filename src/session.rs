@@ -161,6 +161,13 @@ impl Session {
         }
     }
 
+    /// The clock every deadline of this session is measured by: the port's (see
+    /// [`crate::transport::Link::now`]). Procedures take their time from here, never from the
+    /// wall clock, so a module simulated in virtual time runs them without waiting.
+    pub fn now(&self) -> Instant {
+        self.port.now()
+    }
+
     pub fn port_name(&self) -> &str {
         self.port.name()
     }
@@ -290,7 +297,7 @@ impl Session {
 
     /// Wait for the response to a command already written (or to the data after a prompt).
     pub fn await_response(&mut self, cmd: &str, expect: Expect, timeout: Duration) -> Result<Response> {
-        let deadline = Instant::now() + timeout;
+        let deadline = self.now() + timeout;
         let info_prefix = info_prefix(cmd);
         let mut r = Response::default();
         // With echo on, the echo of an older command (one that timed out, or was cut short by
@@ -466,7 +473,7 @@ impl Session {
         let t = Duration::from_millis(300)
             + SLACK
             + Duration::from_secs_f64(data.len() as f64 / self.line_rate.max(1) as f64);
-        let deadline = Instant::now() + t;
+        let deadline = self.now() + t;
         loop {
             match self.next_token_uninterruptible(deadline)? {
                 None => {
@@ -542,7 +549,7 @@ impl Session {
             if self.interrupted() && !self.hold_interrupt {
                 return Err(Error::new(ErrorClass::Interrupted, "interrupted"));
             }
-            let now = Instant::now();
+            let now = self.now();
             if now >= deadline {
                 return Ok(None);
             }
@@ -561,7 +568,7 @@ impl Session {
             if let Some(t) = self.tokens.pop_front() {
                 return Ok(Some(t));
             }
-            let now = Instant::now();
+            let now = self.now();
             if self.interrupted() && !self.hold_interrupt && self.interrupt_seen.is_none() {
                 self.interrupt_seen = Some(now);
                 deadline = deadline.min(now + INTERRUPT_GRACE);
@@ -587,7 +594,7 @@ impl Session {
             if let Some(t) = self.tokens.pop_front() {
                 return Ok(Some(t));
             }
-            if Instant::now() >= deadline {
+            if self.now() >= deadline {
                 return Ok(None);
             }
             if let Some(bytes) = self.port.read(deadline)? {
@@ -661,7 +668,7 @@ mod tests {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = l.local_addr().unwrap().to_string();
         let tracer = crate::trace::Tracer::new(None, false).unwrap();
-        let t = Transport::open(&crate::transport::PortSpec::Tcp(addr), 115_200, tracer).unwrap();
+        let t = Transport::open_tcp(&addr, tracer).unwrap();
         let (peer, _) = l.accept().unwrap();
         (Session::new(t), peer)
     }

@@ -136,7 +136,7 @@ impl PortArgs {
     pub fn open_port(&self, port: &str) -> Result<Session, Error> {
         let tracer = Tracer::new(self.trace.as_deref(), self.verbose)
             .map_err(|e| Error::usage(format!("--trace: {e}")))?;
-        let transport = Transport::open(&PortSpec::parse(port), self.baud, tracer)?;
+        let transport = open_transport(&PortSpec::parse(port), self.baud, tracer)?;
         let mut s = Session::new(transport);
         s.line_rate = (self.baud / 10).max(1);
         if let Some(t) = self.cmd_timeout {
@@ -213,6 +213,35 @@ impl Drop for SimSpinner {
 
 /// SIGINT/SIGTERM set this flag; procedures stop at the next safe point (never inside a QISEND
 /// data phase). A second signal ends the process at once.
+/// Open what `--port` names. The in-process simulator (`sim`, `sim:ARGS`) is wired here, in the
+/// CLI, so the core never depends on it: it serves a pty (or, with `--listen`, a TCP port)
+/// like any other module, and lives as long as the port.
+pub fn open_transport(spec: &PortSpec, baud: u32, tracer: Tracer) -> Result<Transport, Error> {
+    match spec {
+        PortSpec::Device(path) => Transport::open_device(path, path.clone(), baud, tracer),
+        PortSpec::Tcp(addr) => Transport::open_tcp(addr, tracer),
+        PortSpec::Sim(args) => {
+            let args = crate::sim::SimArgs::parse_inline(args)
+                .map_err(|e| Error::usage(format!("--port sim: {e}")))?;
+            let sim = crate::sim::Simulator::start(&args).map_err(|e| {
+                Error::new(
+                    ErrorClass::PortUnavailable,
+                    format!("cannot start the simulator: {e}"),
+                )
+            })?;
+            let t = match sim.listen_addr() {
+                // `sim:--listen ADDR`: the in-process simulator behind a TCP server
+                Some(addr) => Transport::open_tcp(&addr.to_string(), tracer)?,
+                None => {
+                    let path = sim.port().to_string_lossy().into_owned();
+                    Transport::open_device(&path, "sim".into(), baud, tracer)?
+                }
+            };
+            Ok(t.keep_alive(Box::new(sim)))
+        }
+    }
+}
+
 pub fn interrupt_flag() -> Arc<AtomicBool> {
     static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
     FLAG.get_or_init(|| {
