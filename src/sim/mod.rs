@@ -183,7 +183,7 @@ impl Simulator {
             .spawn(move || {
                 let mut engine: Box<dyn Module> = match replay {
                     Some(r) => Box::new(r),
-                    None => Box::new(Engine::new(&args2, start)),
+                    None => Box::new(Engine::new(args2.engine_config(), start)),
                 };
                 let mut net = net::Net::new(tx2);
                 let mut log = log;
