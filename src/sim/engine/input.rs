@@ -16,6 +16,13 @@ impl Engine {
             }
             return;
         }
+        // A LF right after the CR of a command line is never data, whatever mode that line
+        // started: CR LF hosts (TinyGSM's M95/MC60 drivers, RT-Thread's AT client) send
+        // `AT+QISEND=<n>\r\n`, `AT+QISEND\r\n`, `ATO\r\n` and their payload arrives intact on
+        // real modules [CODE, field use; module.md correction 1].
+        if std::mem::take(&mut self.input.after_cr) && b == b'\n' {
+            return;
+        }
         match self.mode {
             Mode::Command => self.cmd_byte(b),
             Mode::SendFixed { .. } => self.send_fixed_byte(b),
@@ -59,11 +66,6 @@ impl Engine {
     }
 
     pub(super) fn cmd_byte(&mut self, b: u8) {
-        if self.input.after_cr && b == b'\n' {
-            self.input.after_cr = false;
-            return;
-        }
-        self.input.after_cr = false;
         match b {
             b'\r' => {
                 self.input.after_cr = true;
