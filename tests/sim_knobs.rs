@@ -18,24 +18,32 @@ fn connected(flags: &str) -> (qtcp::sim::Simulator, Port, std::net::TcpStream) {
 }
 
 #[test]
-fn close_urc_indexed() {
-    let (sim, mut p, s) = connected("--close-urc indexed");
-    drop(s);
-    p.expect(b"\r\n0, CLOSED\r\n");
-    sim.shutdown();
+fn close_urc_indexed_by_default_and_plain() {
+    for (flags, want) in [
+        ("", &b"\r\n0, CLOSED\r\n"[..]),
+        ("--close-urc indexed", b"\r\n0, CLOSED\r\n"),
+        ("--close-urc plain", b"\r\nCLOSED\r\n"),
+    ] {
+        let (sim, mut p, s) = connected(flags);
+        drop(s);
+        p.expect(want);
+        sim.shutdown();
+    }
 }
 
 #[test]
 fn already_connect_variants() {
-    let (sim, mut p, _s) = connected("");
+    let (sim, mut p, _s) = connected("--already-connect plain");
     p.cmd("AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r", b"\r\nALREADY CONNECT\r\n");
     sim.shutdown();
-    let (sim, mut p, _s) = connected("--already-connect with-error");
-    p.cmd(
-        "AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r",
-        b"\r\nALREADY CONNECT\r\n\r\nERROR\r\n",
-    );
-    sim.shutdown();
+    for flags in ["", "--already-connect with-error"] {
+        let (sim, mut p, _s) = connected(flags);
+        p.cmd(
+            "AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r",
+            b"\r\nALREADY CONNECT\r\n\r\nERROR\r\n",
+        );
+        sim.shutdown();
+    }
     let (l, port) = listener();
     let (sim, mut p) = start(&format!(
         "--delays fast --echo off --already-connect mux-connect-fail --map 1.2.3.4:80=127.0.0.1:{port}"
@@ -110,7 +118,7 @@ fn qirdi_once_vs_per_packet_and_qird_max() {
     p.expect(b"\r\n+QIRDI: 0,1,0\r\n");
     // peer close: data stays readable, then ERROR
     drop(s);
-    p.expect(b"\r\nCLOSED\r\n");
+    p.expect(b"\r\n0, CLOSED\r\n");
     p.cmd(
         "AT+QIRD=0,1,0,10\r",
         b"\r\n+QIRD: 1.2.3.4:80,TCP,1\r\nh\r\nOK\r\n",

@@ -277,11 +277,11 @@ pub struct SimArgs {
     #[arg(long, value_name = "N")]
     pub line_baud: Option<u32>,
 
-    /// Single-mode peer-close URC: plain (`CLOSED`) or indexed (`0, CLOSED`)
-    #[arg(long, value_enum, default_value = "plain")]
+    /// Single-mode peer-close URC: indexed (`0, CLOSED`, as real M95s) or plain (`CLOSED`)
+    #[arg(long, value_enum, default_value = "indexed")]
     pub close_urc: CloseUrc,
-    /// Answer to QIOPEN on an open connection
-    #[arg(long, value_enum, default_value = "plain")]
+    /// Answer to QIOPEN on an open connection (default as real M95s: with-error)
+    #[arg(long, value_enum, default_value = "with-error")]
     pub already_connect: AlreadyConnect,
     /// QIDEACT in IP INITIAL answers `DEACT OK` (ok) or `ERROR`
     #[arg(long, value_enum, default_value = "ok")]
@@ -375,6 +375,9 @@ impl SimArgs {
             guard_before: self.guard_before,
             guard_after: self.guard_after,
             seed: self.seed,
+            line_byte_time: self.line_baud.map_or(Duration::ZERO, |b| {
+                Duration::from_secs_f64(10.0 / b.max(1) as f64)
+            }),
             host_log: self.host_log.is_some(),
             faults: self.faults.clone(),
         }

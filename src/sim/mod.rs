@@ -204,7 +204,9 @@ impl Simulator {
                         .map(|d| d.saturating_duration_since(now))
                         .unwrap_or(Duration::from_secs(1));
                     match ev_rx.recv_timeout(wait) {
-                        Ok(Ev::Host(t, b)) => engine.host_bytes(t.max(now), &b),
+                        // the time the bytes arrived on the line, however late this thread
+                        // woke up (the engine's own clock never goes back)
+                        Ok(Ev::Host(t, b)) => engine.host_bytes(t, &b),
                         Ok(Ev::Net(e)) => engine.net_event(Instant::now(), e),
                         Ok(Ev::Stream(slot, gen, s)) => {
                             let ok = match s {

@@ -3,23 +3,25 @@
 
 use std::time::Duration;
 
-/// Single-mode peer-close URC.
+/// Single-mode peer-close URC. Real M95s say `0, CLOSED` (three captures) [LOG, module.md
+/// correction 3]; `CLOSED` is what the manual shows [DOC].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CloseUrc {
     /// `CLOSED`
-    #[default]
     Plain,
     /// `0, CLOSED`
+    #[default]
     Indexed,
 }
 
-/// Answer to QIOPEN on an open connection.
+/// Answer to QIOPEN on an open connection. A real M95 follows `ALREADY CONNECT` with `ERROR`
+/// on every attempt [LOG, module.md correction 2]; the manual shows it alone [DOC].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AlreadyConnect {
     /// `ALREADY CONNECT`
-    #[default]
     Plain,
     /// `ALREADY CONNECT` then `ERROR`
+    #[default]
     WithError,
     /// mux mode: `OK` then `<i>, CONNECT FAIL` (single mode: plain)
     MuxConnectFail,
@@ -141,6 +143,8 @@ pub struct EngineConfig {
     pub guard_before: Duration,
     pub guard_after: Duration,
     pub seed: u64,
+    /// How long one byte takes on the serial line (`--line-baud`); zero for an instant line.
+    pub line_byte_time: Duration,
     /// Produce [`super::Action::Log`] lines for a host log.
     pub host_log: bool,
     pub faults: Vec<Fault>,

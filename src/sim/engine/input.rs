@@ -10,17 +10,21 @@ impl Engine {
             Power::On => {}
             _ => return,
         }
+        // A LF right after the CR of a command line is never data, whatever mode that line
+        // started: CR LF hosts (TinyGSM's M95/MC60 drivers, RT-Thread's AT client) send
+        // `AT+QISEND=<n>\r\n`, `AT+QISEND\r\n`, `ATO\r\n` and their payload arrives intact on
+        // real modules [CODE, field use; module.md correction 1]. "Right after" is on the line:
+        // the LF came with the CR, before the host could have seen the `> ` or `CONNECT` that
+        // the line caused; a LF the host sends in answer to the prompt is data [INF].
+        if let Some(cr_at) = self.input.cr_at.take() {
+            if b == b'\n' && self.input.arrival <= cr_at + 2 * self.cfg.line_byte_time {
+                return;
+            }
+        }
         if self.input.busy {
             if self.input.pending.len() < 65536 {
                 self.input.pending.push_back(b);
             }
-            return;
-        }
-        // A LF right after the CR of a command line is never data, whatever mode that line
-        // started: CR LF hosts (TinyGSM's M95/MC60 drivers, RT-Thread's AT client) send
-        // `AT+QISEND=<n>\r\n`, `AT+QISEND\r\n`, `ATO\r\n` and their payload arrives intact on
-        // real modules [CODE, field use; module.md correction 1].
-        if std::mem::take(&mut self.input.after_cr) && b == b'\n' {
             return;
         }
         match self.mode {
@@ -33,6 +37,8 @@ impl Engine {
 
     pub(super) fn end_busy(&mut self) {
         self.input.busy = false;
+        // Input held while busy is taken as arriving now, all of it together.
+        self.input.arrival = self.now;
         while !self.input.busy && self.radio.power == Power::On {
             let Some(b) = self.input.pending.pop_front() else {
                 break;
@@ -66,9 +72,13 @@ impl Engine {
     }
 
     pub(super) fn cmd_byte(&mut self, b: u8) {
+        // Between command lines a LF is a line ending's tail, however late it comes [STD].
+        if b == b'\n' && self.input.line.is_empty() {
+            return;
+        }
         match b {
             b'\r' => {
-                self.input.after_cr = true;
+                self.input.cr_at = Some(self.input.arrival);
                 let line = std::mem::take(&mut self.input.line);
                 let overflow = std::mem::replace(&mut self.input.overflow, false);
                 let held = std::mem::take(&mut self.input.held_echo);

@@ -296,13 +296,16 @@ impl Default for QiConfig {
 }
 
 /// Command-line assembly.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct LineInput {
     line: Vec<u8>,
     /// The line grew past [`MAX_LINE`]: it answers ERROR.
     overflow: bool,
-    /// The last byte was the CR of a command line (a LF right after it is not data).
-    after_cr: bool,
+    /// When the CR of the last command line arrived, until the next byte (a LF right after it
+    /// is not data).
+    cr_at: Option<Instant>,
+    /// When the bytes being processed arrived on the line.
+    arrival: Instant,
     /// Echo withheld while the line may still match a `silent=` fault or during `sync-after`.
     held_echo: Vec<u8>,
     /// For `A/`.
@@ -448,7 +451,16 @@ impl Engine {
                 cgatt: true,
                 net_up: true,
             },
-            input: LineInput::default(),
+            input: LineInput {
+                line: Vec::new(),
+                overflow: false,
+                cr_at: None,
+                arrival: now,
+                held_echo: Vec::new(),
+                last_line: None,
+                busy: false,
+                pending: VecDeque::new(),
+            },
             mode: Mode::Command,
             block: Vec::new(),
             held_urcs: VecDeque::new(),
@@ -503,9 +515,11 @@ impl Engine {
 
     // ------------------------------------------------------------------ public interface
 
-    /// Bytes from the host, all received at `now`.
+    /// Bytes from the host, all received at `now` (when their last byte arrived on the line; the
+    /// engine's clock never goes back, but the arrival time is kept as given).
     pub fn host_bytes(&mut self, now: Instant, bytes: &[u8]) {
         self.set_now(now);
+        self.input.arrival = now;
         for &b in bytes {
             self.host_byte(b);
         }

@@ -203,7 +203,7 @@ impl Engine {
             self.ctx = Ctx::Initial;
             self.qi = QiConfig::default();
             self.pending_targets.clear();
-            self.input.after_cr = false;
+            self.input.cr_at = None;
         }
         self.radio.power = Power::Booting;
         self.radio.net_up = false;
