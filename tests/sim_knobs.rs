@@ -117,13 +117,16 @@ fn qirdi_once_vs_per_packet_and_qird_max() {
     s.write_all(b"h").unwrap();
     p.expect(b"\r\n+QIRDI: 0,1,0\r\n");
     // peer close: data stays readable, then ERROR
+    // peer close: the close URC waits for the last byte to be read (module.md correction 4)
     drop(s);
-    p.expect(b"\r\n0, CLOSED\r\n");
+    p.quiet(Duration::from_millis(100));
+    p.cmd("AT+QISTAT\r", b"\r\nOK\r\n\r\nSTATE: CONNECT OK\r\n");
     p.cmd(
         "AT+QIRD=0,1,0,10\r",
-        b"\r\n+QIRD: 1.2.3.4:80,TCP,1\r\nh\r\nOK\r\n",
+        b"\r\n+QIRD: 1.2.3.4:80,TCP,1\r\nh\r\nOK\r\n\r\n0, CLOSED\r\n",
     );
     p.cmd("AT+QIRD=0,1,0,10\r", b"\r\nERROR\r\n");
+    p.cmd("AT+QISTAT\r", b"\r\nOK\r\n\r\nSTATE: IP CLOSE\r\n");
     sim.shutdown();
 
     let (sim, mut p, mut s) = connected("--qirdi per-packet");

@@ -175,6 +175,9 @@ impl Engine {
         }
         let blk = std::mem::take(&mut self.block);
         self.emit_block(blk);
+        for t in std::mem::take(&mut self.after_response) {
+            self.urc(&t);
+        }
     }
 
     pub(super) fn push_cme(&mut self, n: u16) {

@@ -112,11 +112,21 @@ struct Sock {
     /// From the server, not yet through the downlink.
     down_q: VecDeque<Vec<u8>>,
     peer_eof: bool,
-    /// set when data has been read out so QIRD on a drained closed socket errors
-    ever_data: bool,
+    /// The peer closed while data was unread (retrieve mode): the close URC waits until the
+    /// host has read the last byte, and until then the host is told the connection is up.
+    close_held: bool,
 }
 
 impl Sock {
+    /// The status the host is told: a close it has not been told of yet is not visible.
+    fn reported_status(&self) -> SockStatus {
+        if self.close_held {
+            SockStatus::Connected
+        } else {
+            self.status
+        }
+    }
+
     fn new(gen: u64, udp: bool, ip: String, port: u16) -> Sock {
         Sock {
             gen,
@@ -135,7 +145,7 @@ impl Sock {
             notified: false,
             down_q: VecDeque::new(),
             peer_eof: false,
-            ever_data: false,
+            close_held: false,
         }
     }
 }
@@ -377,6 +387,8 @@ pub struct Engine {
     block: Vec<u8>,
     /// URCs that wait for the end of a data phase.
     held_urcs: VecDeque<Vec<u8>>,
+    /// URCs that follow the response of the command line being executed.
+    after_response: Vec<String>,
     timers: Vec<(Instant, Timer)>,
     ctx: Ctx,
     qi: QiConfig,
@@ -464,6 +476,7 @@ impl Engine {
             mode: Mode::Command,
             block: Vec::new(),
             held_urcs: VecDeque::new(),
+            after_response: Vec::new(),
             timers: Vec::new(),
             ctx: Ctx::Initial,
             qi: QiConfig::default(),

@@ -248,7 +248,7 @@ impl Engine {
                     },
                     _ => return R::Err,
                 };
-                let open = matches!(&self.socks[slot], Some(s) if s.status != SockStatus::Closed);
+                let open = matches!(&self.socks[slot], Some(s) if s.reported_status() != SockStatus::Closed);
                 if !open {
                     return R::Err;
                 }
@@ -257,6 +257,7 @@ impl Engine {
                     s.rx.clear();
                     s.rx_len = 0;
                     s.down_q.clear();
+                    s.close_held = false;
                 }
                 self.tdata.suspended = false;
                 if self.qi.mux {

@@ -43,7 +43,7 @@ impl Engine {
             _ => {}
         }
         if let Some(s) = &self.socks[slot] {
-            match s.status {
+            match s.reported_status() {
                 SockStatus::Connected => {
                     match (self.cfg.already_connect, self.qi.mux) {
                         (AlreadyConnect::MuxConnectFail, true) => {
@@ -98,7 +98,7 @@ impl Engine {
                 if self.qi.mux {
                     for i in 0..6 {
                         let line = match &self.socks[i] {
-                            Some(s) if s.status != SockStatus::Closed => format!(
+                            Some(s) if s.reported_status() != SockStatus::Closed => format!(
                                 "+QISTAT: {i}, \"{}\", \"{}\", {},",
                                 if s.udp { "UDP" } else { "TCP" },
                                 s.ip,
@@ -137,7 +137,7 @@ impl Engine {
             return ctx(self.ctx);
         }
         match &self.socks[0] {
-            Some(s) => match s.status {
+            Some(s) => match s.reported_status() {
                 SockStatus::Connecting if s.udp => (6, "UDP CONNECTING"),
                 SockStatus::Connecting => (6, "TCP CONNECTING"),
                 SockStatus::Connected => (8, "CONNECT OK"),
@@ -164,7 +164,7 @@ impl Engine {
                             if s.udp { "UDP" } else { "TCP" },
                             s.ip,
                             s.port,
-                            match s.status {
+                            match s.reported_status() {
                                 SockStatus::Connecting => "CONNECTING",
                                 SockStatus::Connected => "CONNECTED",
                                 SockStatus::Closed => "CLOSED",
@@ -270,10 +270,8 @@ impl Engine {
             if s.status == SockStatus::Connected {
                 return R::Ok;
             }
-            // closed (or never connected) and drained
-            if s.status == SockStatus::Closed {
-                self.socks[slot] = None;
-            }
+            // closed (or never connected) and drained: ERROR, and the state stays IP CLOSE
+            // [LOG, module.md correction 4]
             return R::Err;
         }
         let mut data = Vec::new();
@@ -300,8 +298,14 @@ impl Engine {
         s.rx_len -= removed;
         if s.rx_len == 0 {
             s.notified = false;
+            if std::mem::take(&mut s.close_held) {
+                let t = self.closed_urc_text(slot);
+                self.after_response.push(t);
+            }
         }
-        s.ever_data = true;
+        let Some(s) = self.socks[slot].as_ref() else {
+            return R::Err;
+        };
         let hdr = format!(
             "+QIRD: {}:{},{},{}",
             s.ip,

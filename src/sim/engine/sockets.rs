@@ -83,7 +83,9 @@ impl Engine {
         }
     }
 
-    pub(super) fn peer_closed(&mut self, slot: usize) {
+    /// The connection ended under the host: the peer closed it, or (`hold` false) the context
+    /// went away with it.
+    pub(super) fn peer_closed(&mut self, slot: usize, hold: bool) {
         let Some(s) = self.socks[slot].as_mut() else {
             return;
         };
@@ -104,6 +106,14 @@ impl Engine {
         }
         if self.qi.transparent {
             self.tdata.suspended = false;
+        } else if hold && s_unread(&self.socks[slot]) {
+            // A real M95 reports the close only once the host has read the last byte: right
+            // after the OK of the draining AT+QIRD, never while unread data remains
+            // [LOG, three of three; module.md correction 4].
+            if let Some(s) = self.socks[slot].as_mut() {
+                s.close_held = true;
+            }
+            return;
         }
         let t = self.closed_urc_text(slot);
         self.urc(&t);
@@ -113,7 +123,7 @@ impl Engine {
         for i in 0..6 {
             let open = matches!(&self.socks[i], Some(s) if s.status != SockStatus::Closed);
             if open {
-                self.peer_closed(i);
+                self.peer_closed(i, false);
             }
             self.close_sock(i);
             self.socks[i] = None;
@@ -172,4 +182,8 @@ impl Engine {
         };
         self.urc(&text);
     }
+}
+
+fn s_unread(s: &Option<Sock>) -> bool {
+    s.as_ref().is_some_and(|s| s.rx_len > 0)
 }

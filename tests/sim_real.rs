@@ -1,0 +1,105 @@
+//! Behaviour of real modules that the simulator reproduces (issue 11; module.md "Corrections
+//! from real modules"), each through a real pty and real sockets.
+
+mod sim_common;
+use sim_common::*;
+use std::io::Write;
+use std::time::Duration;
+
+fn connected(flags: &str) -> (qtcp::sim::Simulator, Port, std::net::TcpStream) {
+    let (l, port) = listener();
+    let (sim, mut p) = start(&format!(
+        "--delays fast --map 1.2.3.4:80=127.0.0.1:{port} {flags}"
+    ));
+    activate(&mut p);
+    p.cmd("AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r", b"\r\nOK\r\n");
+    let s = accept(&l);
+    p.expect(b"\r\nCONNECT OK\r\n");
+    (sim, p, s)
+}
+
+/// Wait for a +QIRDI and let the rest of the server's bytes arrive.
+fn settle(p: &mut Port) {
+    p.read_until(b"+QIRDI: 0,1,0\r\n");
+    p.quiet(Duration::from_millis(100));
+}
+
+#[test]
+fn close_urc_waits_until_the_last_byte_is_read() {
+    let (sim, mut p, mut s) = connected("");
+    p.cmd("AT+QINDI=1\r", b"\r\nOK\r\n");
+    let data: Vec<u8> = (0..2000u32).map(|i| (i % 251) as u8).collect();
+    s.write_all(&data).unwrap();
+    drop(s);
+    settle(&mut p);
+    // the peer is gone, but while data is unread the module says nothing of it
+    p.cmd("AT+QISTAT\r", b"\r\nOK\r\n\r\nSTATE: CONNECT OK\r\n");
+    let mut want = b"\r\n+QIRD: 1.2.3.4:80,TCP,1500\r\n".to_vec();
+    want.extend_from_slice(&data[..1500]);
+    want.extend_from_slice(b"\r\nOK\r\n");
+    p.cmd("AT+QIRD=0,1,0,1500\r", &want);
+    p.quiet(Duration::from_millis(50));
+    let mut want = b"\r\n+QIRD: 1.2.3.4:80,TCP,500\r\n".to_vec();
+    want.extend_from_slice(&data[1500..]);
+    want.extend_from_slice(b"\r\nOK\r\n\r\n0, CLOSED\r\n");
+    p.cmd("AT+QIRD=0,1,0,1500\r", &want);
+    p.cmd("AT+QIRD=0,1,0,1500\r", b"\r\nERROR\r\n");
+    p.cmd("AT+QISTAT\r", b"\r\nOK\r\n\r\nSTATE: IP CLOSE\r\n");
+    sim.shutdown();
+}
+
+#[test]
+fn close_urc_at_once_when_nothing_is_unread() {
+    let (sim, mut p, s) = connected("");
+    p.cmd("AT+QINDI=1\r", b"\r\nOK\r\n");
+    drop(s);
+    p.expect(b"\r\n0, CLOSED\r\n");
+    p.cmd("AT+QIRD=0,1,0,1500\r", b"\r\nERROR\r\n");
+    p.cmd("AT+QISTAT\r", b"\r\nOK\r\n\r\nSTATE: IP CLOSE\r\n");
+    sim.shutdown();
+}
+
+#[test]
+fn close_urc_follows_pushed_data() {
+    // QINDI=0: the data is pushed, so nothing is unread when the peer's FIN is seen
+    let (sim, mut p, mut s) = connected("");
+    s.write_all(b"bye").unwrap();
+    drop(s);
+    p.expect(b"bye\r\n0, CLOSED\r\n");
+    sim.shutdown();
+}
+
+#[test]
+fn qiclose_while_a_close_is_held_is_close_ok() {
+    let (sim, mut p, mut s) = connected("");
+    p.cmd("AT+QINDI=1\r", b"\r\nOK\r\n");
+    s.write_all(b"unread").unwrap();
+    drop(s);
+    settle(&mut p);
+    p.cmd("AT+QICLOSE\r", b"\r\nCLOSE OK\r\n");
+    p.quiet(Duration::from_millis(50));
+    p.cmd("AT+QISTAT\r", b"\r\nOK\r\n\r\nSTATE: IP CLOSE\r\n");
+    sim.shutdown();
+}
+
+#[test]
+fn mux_close_urc_waits_for_the_read_too() {
+    let (l, port) = listener();
+    let (sim, mut p) = start(&format!(
+        "--delays fast --echo off --map 1.2.3.4:80=127.0.0.1:{port}"
+    ));
+    p.cmd("AT+QIMUX=1\r", b"\r\nOK\r\n");
+    p.cmd("AT+QINDI=1\r", b"\r\nOK\r\n");
+    p.cmd("AT+QIOPEN=3,\"TCP\",\"1.2.3.4\",80\r", b"\r\nOK\r\n");
+    let mut s = accept(&l);
+    p.expect(b"\r\n3, CONNECT OK\r\n");
+    s.write_all(b"xy").unwrap();
+    drop(s);
+    p.expect(b"\r\n+QIRDI: 0,1,3\r\n");
+    p.quiet(Duration::from_millis(100));
+    p.cmd(
+        "AT+QIRD=0,1,3,1500\r",
+        b"\r\n+QIRD: 1.2.3.4:80,TCP,2\r\nxy\r\nOK\r\n\r\n3, CLOSED\r\n",
+    );
+    sim.shutdown();
+}
