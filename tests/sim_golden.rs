@@ -87,7 +87,7 @@ fn mux_mode_golden() {
     let mut s = accept(&l);
     p.expect(b"\r\n2, CONNECT OK\r\n");
     p.cmd("AT+QISEND=2,5\r", b"\r\n> ");
-    p.cmd("hello", b"\r\nSEND OK\r\n");
+    p.cmd("hello", b"\r\n2, SEND OK\r\n");
     assert_eq!(sock_read(&mut s, 5), b"hello");
     p.cmd("AT+QISACK=2\r", b"\r\n+QISACK: 5, 5, 0\r\n\r\nOK\r\n");
     p.cmd("AT+QISACK\r", b"\r\nERROR\r\n");
