@@ -122,3 +122,31 @@ fn mux_send_results_name_the_connection() {
     p.cmd("again", b"\r\n4, SEND FAIL\r\n");
     sim.shutdown();
 }
+
+#[test]
+fn characters_before_at_are_ignored() {
+    let (sim, mut p) = start("--delays fast --echo off");
+    // the application note's recovery: `+++` in command mode is not answered, then AT+QIDEACT
+    p.send(b"+++");
+    p.quiet(Duration::from_millis(100));
+    p.cmd("AT+QIDEACT\r", b"\r\nDEACT OK\r\n");
+    p.send(b"\x00\xffxyzAT+CMEE?\r");
+    p.expect(b"\r\n+CMEE: 0\r\n\r\nOK\r\n");
+    p.cmd("at\r", b"\r\nOK\r\n");
+    // a line with no AT at all is still an error
+    p.cmd("hello\r", b"\r\nERROR\r\n");
+    sim.shutdown();
+}
+
+#[test]
+fn a_lone_esc_cancels_the_line_silently() {
+    let (sim, mut p) = start("--delays fast");
+    p.send(b"AT+QIDE\x1b");
+    // the typed characters were echoed; the ESC cancels without an answer or an echo
+    p.expect(b"AT+QIDE");
+    p.quiet(Duration::from_millis(100));
+    p.cmd("\r", b"\r");
+    p.quiet(Duration::from_millis(50));
+    p.cmd("AT\r", b"AT\r\r\nOK\r\n");
+    sim.shutdown();
+}

@@ -112,6 +112,12 @@ impl Engine {
                 self.input.line.pop();
                 self.echo_byte(b);
             }
+            // A lone ESC cancels the line being typed, silently [INF; issue 11 item 6].
+            0x1b => {
+                self.input.line.clear();
+                self.input.overflow = false;
+                self.input.held_echo.clear();
+            }
             _ => {
                 if self.input.line.len() >= MAX_LINE {
                     self.input.overflow = true;
@@ -142,6 +148,13 @@ impl Engine {
         }
         if l.is_empty() {
             return;
+        }
+        // A module's parser hunts for `AT`: whatever comes before it on the line is ignored, so
+        // the application note's recovery (`+++` unanswered in command mode, then
+        // `AT+QIDEACT`) works [DOC GSM_TCPIP_AN; module.md issue 11 item 6]. A line without
+        // `AT` stays an error [INF].
+        if let Some(i) = l.windows(2).position(|w| w.eq_ignore_ascii_case(b"AT")) {
+            l = &l[i..];
         }
         if l.len() < 2 || !l[..2].eq_ignore_ascii_case(b"AT") {
             self.push_error();
