@@ -150,3 +150,56 @@ fn a_lone_esc_cancels_the_line_silently() {
     p.cmd("AT\r", b"AT\r\r\nOK\r\n");
     sim.shutdown();
 }
+
+#[test]
+fn everyday_commands_are_answered() {
+    let (sim, mut p) = start("--delays fast --echo off");
+    p.cmd("AT+COPS?\r", b"\r\n+COPS: 0,0,\"CHINA MOBILE\"\r\n\r\nOK\r\n");
+    p.cmd("AT+COPS=0\r", b"\r\nOK\r\n");
+    p.cmd("AT+CCLK=\"24/02/29,23:59:58+08\"\r", b"\r\nOK\r\n");
+    p.send(b"AT+CCLK?\r");
+    let ans = p.read_until(b"\r\n\r\nOK\r\n");
+    let text = String::from_utf8(ans).unwrap();
+    // set a moment ago: the clock runs on from the value set
+    assert!(
+        text == "\r\n+CCLK: \"24/02/29,23:59:58+08\"\r\n\r\nOK\r\n"
+            || text == "\r\n+CCLK: \"24/02/29,23:59:59+08\"\r\n\r\nOK\r\n",
+        "{text:?}"
+    );
+    p.cmd("AT+CCLK=\"24/02/30,00:00:00+00\"\r", b"\r\nERROR\r\n");
+    p.cmd("AT+CPAS\r", b"\r\n+CPAS: 0\r\n\r\nOK\r\n");
+    p.cmd("AT+QCCID\r", b"\r\n89860012345678901234\r\n\r\nOK\r\n");
+    p.cmd("AT+CIMI\r", b"\r\n460001234567890\r\n\r\nOK\r\n");
+    p.cmd("AT+CEER\r", b"\r\n+CEER: 0,0\r\n\r\nOK\r\n");
+    p.cmd("AT+CGDCONT=1,\"IP\",\"internet\"\r", b"\r\nOK\r\n");
+    p.cmd(
+        "AT+CGDCONT?\r",
+        b"\r\n+CGDCONT: 1,\"IP\",\"internet\",\"0.0.0.0\",0,0\r\n\r\nOK\r\n",
+    );
+    p.cmd("AT+CGACT?\r", b"\r\n+CGACT: 1,0\r\n\r\nOK\r\n");
+    p.cmd("AT+CMGF=1\r", b"\r\nOK\r\n");
+    p.cmd("AT+CMGF?\r", b"\r\n+CMGF: 1\r\n\r\nOK\r\n");
+    p.cmd("AT+CMGL=\"ALL\"\r", b"\r\nOK\r\n");
+    p.cmd("AT+CMGD=1,4\r", b"\r\nOK\r\n");
+    p.cmd("AT+QMGDA=\"DEL ALL\"\r", b"\r\nOK\r\n");
+    p.cmd("AT&W\r", b"\r\nOK\r\n");
+    p.cmd("AT+IFC=2,2\r", b"\r\nOK\r\n");
+    p.cmd("AT+IFC?\r", b"\r\n+IFC: 2,2\r\n\r\nOK\r\n");
+    // unknown commands: ERROR, or +CME ERROR: 100 with CMEE=1
+    p.cmd("AT+FOO\r", b"\r\nERROR\r\n");
+    p.cmd("AT+CMEE=1\r", b"\r\nOK\r\n");
+    p.cmd("AT+FOO\r", b"\r\n+CME ERROR: 100\r\n");
+    p.cmd("AT+QIFOO\r", b"\r\n+CME ERROR: 100\r\n");
+    p.cmd("AT+CMEE=2\r", b"\r\nOK\r\n");
+    p.cmd("AT+FOO\r", b"\r\n+CME ERROR: unknown\r\n");
+    sim.shutdown();
+}
+
+#[test]
+fn sim_dependent_everyday_commands_wait_for_the_sim() {
+    let (sim, mut p) = start("--delays fast --echo off --cmee 1 --fault sim=absent");
+    p.cmd("AT+QCCID\r", b"\r\n+CME ERROR: 10\r\n");
+    p.cmd("AT+CMGL=4\r", b"\r\n+CME ERROR: 10\r\n");
+    p.cmd("AT+COPS?\r", b"\r\n+COPS: 0\r\n\r\nOK\r\n");
+    sim.shutdown();
+}

@@ -213,10 +213,8 @@ impl Engine {
                     _ => R::Cme(3),
                 },
             },
-            "+CIMI" => match self.sim_fault() {
-                Some(SimFault::Absent) => R::Cme(10),
-                Some(SimFault::Busy | SimFault::BusyFor(_)) => R::Cme(14),
-                Some(SimFault::Pin) => R::Cme(11),
+            "+CIMI" => match self.sim_gate() {
+                Some(r) => r,
                 None => {
                     self.info("460001234567890");
                     R::Ok
@@ -304,10 +302,10 @@ impl Engine {
                 self.info(&format!("+QINISTAT: {v}"));
                 R::Ok
             }
-            "+CMGF" | "+CNMI" | "+CSCS" | "+CLIP" | "+COLP" | "+CRC" | "+QSCLK" | "+CBC" | "+QNITZ"
-            | "+CTZU" => R::Ok,
+            "+CNMI" | "+CSCS" | "+CLIP" | "+COLP" | "+CRC" | "+QSCLK" | "+CBC" | "+QNITZ" | "+CTZU" => R::Ok,
             n if n.starts_with("+QI") => self.dispatch_qi(n, kind),
-            _ => R::Err,
+            // unknown: ERROR, or `+CME ERROR: 100` with AT+CMEE=1 [LOG, module.md correction 9]
+            n => self.dispatch_everyday(n, &kind).unwrap_or(R::Cme(100)),
         }
     }
 

@@ -401,6 +401,7 @@ pub struct Engine {
     link: LinkState,
     tdata: TransparentState,
     injected: Injected,
+    everyday: everyday::Everyday,
 }
 
 /// A numeric setting command (`AT+X?`, `AT+X=?`, `AT+X=<0..max>`): read, test and write forms
@@ -431,6 +432,7 @@ macro_rules! numeric_setting {
 
 mod basic;
 mod data;
+mod everyday;
 mod input;
 mod link;
 mod output;
@@ -504,6 +506,7 @@ impl Engine {
                 fired: vec![false; cfg.faults.len()],
                 ..Injected::default()
             },
+            everyday: everyday::Everyday::new(now),
             cfg,
         };
         e.start_sim_busy_window(now);

@@ -345,7 +345,7 @@ impl Engine {
                 Kind::Exec => R::Err,
             },
             "+QISERVER" | "+QIAUTOS" => R::Err,
-            _ => R::Err,
+            _ => R::Cme(100),
         }
     }
 }

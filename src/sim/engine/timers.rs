@@ -202,6 +202,7 @@ impl Engine {
             self.radio.cgatt = true;
             self.ctx = Ctx::Initial;
             self.qi = QiConfig::default();
+            self.everyday.cmgf = 0;
             self.pending_targets.clear();
             self.input.cr_at = None;
         }
