@@ -134,7 +134,7 @@ fn qirdi_once_vs_per_packet_and_qird_max() {
     s.write_all(b"ab").unwrap();
     p.expect(b"\r\n+QIRDI: 0,1,0,1,2,2\r\n");
     s.write_all(b"cde").unwrap();
-    p.expect(b"\r\n+QIRDI: 0,1,0,2,2,5\r\n");
+    p.expect(b"\r\n+QIRDI: 0,1,0,2,3,5\r\n");
     sim.shutdown();
 }
 

@@ -203,3 +203,21 @@ fn sim_dependent_everyday_commands_wait_for_the_sim() {
     p.cmd("AT+COPS?\r", b"\r\n+COPS: 0\r\n\r\nOK\r\n");
     sim.shutdown();
 }
+
+#[test]
+fn qindi_2_announces_every_packet_with_its_length_and_the_total() {
+    // with the default --qirdi once: QINDI=2 is per packet all the same
+    let (sim, mut p, mut s) = connected("");
+    p.cmd("AT+QINDI=2\r", b"\r\nOK\r\n");
+    s.write_all(b"abc").unwrap();
+    p.expect(b"\r\n+QIRDI: 0,1,0,1,3,3\r\n");
+    s.write_all(b"defgh").unwrap();
+    p.expect(b"\r\n+QIRDI: 0,1,0,2,5,8\r\n");
+    p.cmd(
+        "AT+QIRD=0,1,0,4\r",
+        b"\r\n+QIRD: 1.2.3.4:80,TCP,4\r\nabcd\r\nOK\r\n",
+    );
+    s.write_all(b"ij").unwrap();
+    p.expect(b"\r\n+QIRDI: 0,1,0,2,2,6\r\n");
+    sim.shutdown();
+}

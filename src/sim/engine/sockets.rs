@@ -169,14 +169,17 @@ impl Engine {
         }
         s.rx_len += chunk.len();
         s.rx.push_back(chunk);
-        let per_packet = self.cfg.qirdi == QirdiMode::PerPacket;
+        // QINDI=2 announces every arriving packet: `<num>` unread packets, `<len>` the length
+        // of this one, `<tlen>` all unread bytes [LOG MC60, module.md correction 7]. QINDI=1
+        // follows --qirdi.
+        let per_packet = self.cfg.qirdi == QirdiMode::PerPacket || self.qi.qindi == 2;
         if self.qi.qindi == 0 || (s.notified && !per_packet) {
             return;
         }
         s.notified = true;
         let text = if self.qi.qindi == 2 {
-            let cur = s.rx.front().map_or(0, |c| c.len());
-            format!("+QIRDI: 0,1,{slot},{},{},{}", s.rx.len(), cur, s.rx_len)
+            let len = s.rx.back().map_or(0, |c| c.len());
+            format!("+QIRDI: 0,1,{slot},{},{len},{}", s.rx.len(), s.rx_len)
         } else {
             format!("+QIRDI: 0,1,{slot}")
         };
