@@ -326,6 +326,7 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('--qiact-fail-state', '--qiact-fail-state', [CompletionResultType]::ParameterName, 'State after a failed QIACT')
             [CompletionResult]::new('--qirdi', '--qirdi', [CompletionResultType]::ParameterName, '+QIRDI rule: once (empty -> non-empty) or per-packet')
             [CompletionResult]::new('--qird-max', '--qird-max', [CompletionResultType]::ParameterName, 'Most bytes one AT+QIRD returns')
+            [CompletionResult]::new('--qird-udp', '--qird-udp', [CompletionResultType]::ParameterName, 'UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one')
             [CompletionResult]::new('--qisend-max', '--qisend-max', [CompletionResultType]::ParameterName, 'Largest QISEND length')
             [CompletionResult]::new('--guard-before', '--guard-before', [CompletionResultType]::ParameterName, 'Silence required before `+++`')
             [CompletionResult]::new('--guard-after', '--guard-after', [CompletionResultType]::ParameterName, 'Silence required after `+++`')

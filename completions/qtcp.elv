@@ -313,6 +313,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand --qiact-fail-state 'State after a failed QIACT'
             cand --qirdi '+QIRDI rule: once (empty -> non-empty) or per-packet'
             cand --qird-max 'Most bytes one AT+QIRD returns'
+            cand --qird-udp 'UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one'
             cand --qisend-max 'Largest QISEND length'
             cand --guard-before 'Silence required before `+++`'
             cand --guard-after 'Silence required after `+++`'

@@ -248,6 +248,8 @@ ip-initial\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qirdi -d '+QIRDI rule: once (empty -> non-empty) or per-packet' -r -f -a "per-packet\t'One URC per packet received'
 once\t'One URC when the buffer goes from empty to non-empty'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qird-max -d 'Most bytes one AT+QIRD returns' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qird-udp -d 'UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one' -r -f -a "several\t'One `+QIRD:` record per datagram, as many as fit in the length asked for'
+one\t'One datagram per AT+QIRD'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qisend-max -d 'Largest QISEND length' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-before -d 'Silence required before `+++`' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-after -d 'Silence required after `+++`' -r

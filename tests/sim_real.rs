@@ -221,3 +221,80 @@ fn qindi_2_announces_every_packet_with_its_length_and_the_total() {
     p.expect(b"\r\n+QIRDI: 0,1,0,2,2,6\r\n");
     sim.shutdown();
 }
+
+/// A UDP "connection" to a loopback UDP server, and the server knowing the module's address.
+fn udp_connected(
+    flags: &str,
+) -> (
+    qtcp::sim::Simulator,
+    Port,
+    std::net::UdpSocket,
+    std::net::SocketAddr,
+) {
+    let server = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    server.set_read_timeout(Some(T)).unwrap();
+    let port = server.local_addr().unwrap().port();
+    let (sim, mut p) = start(&format!(
+        "--delays fast --map 1.2.3.4:9000=127.0.0.1:{port} {flags}"
+    ));
+    activate(&mut p);
+    p.cmd("AT+QINDI=2\r", b"\r\nOK\r\n");
+    p.cmd("AT+QIOPEN=\"UDP\",\"1.2.3.4\",9000\r", b"\r\nOK\r\n");
+    p.expect(b"\r\nCONNECT OK\r\n");
+    p.cmd("AT+QISEND=4\r", b"\r\n> ");
+    p.cmd("ping", b"\r\nSEND OK\r\n");
+    let mut b = [0u8; 64];
+    let (n, module) = server.recv_from(&mut b).unwrap();
+    assert_eq!(&b[..n], b"ping");
+    (sim, p, server, module)
+}
+
+#[test]
+fn udp_retrieve_returns_one_record_per_datagram() {
+    let (sim, mut p, server, module) = udp_connected("");
+    for (i, d) in [&b"one"[..], b"two!", b"three"].iter().enumerate() {
+        server.send_to(d, module).unwrap();
+        p.read_until(format!("+QIRDI: 0,1,0,{},", i + 1).as_bytes());
+        p.read_until(b"\r\n");
+    }
+    p.cmd(
+        "AT+QIRD=0,1,0,1500\r",
+        b"\r\n+QIRD: 1.2.3.4:9000,UDP,3\r\none\r\n+QIRD: 1.2.3.4:9000,UDP,4\r\ntwo!\r\n+QIRD: 1.2.3.4:9000,UDP,5\r\nthree\r\nOK\r\n",
+    );
+    // up to the length asked for: whole datagrams only, the rest stays for the next read
+    for (i, d) in [&b"aaaa"[..], b"bbbb", b"cccc"].iter().enumerate() {
+        server.send_to(d, module).unwrap();
+        p.read_until(format!("+QIRDI: 0,1,0,{},", i + 1).as_bytes());
+        p.read_until(b"\r\n");
+    }
+    p.cmd(
+        "AT+QIRD=0,1,0,9\r",
+        b"\r\n+QIRD: 1.2.3.4:9000,UDP,4\r\naaaa\r\n+QIRD: 1.2.3.4:9000,UDP,4\r\nbbbb\r\nOK\r\n",
+    );
+    p.cmd(
+        "AT+QIRD=0,1,0,9\r",
+        b"\r\n+QIRD: 1.2.3.4:9000,UDP,4\r\ncccc\r\nOK\r\n",
+    );
+    p.cmd("AT+QIRD=0,1,0,9\r", b"\r\nOK\r\n");
+    sim.shutdown();
+}
+
+#[test]
+fn udp_retrieve_one_datagram_per_read_as_a_knob() {
+    let (sim, mut p, server, module) = udp_connected("--qird-udp one");
+    for (i, d) in [&b"one"[..], b"two!"].iter().enumerate() {
+        server.send_to(d, module).unwrap();
+        p.read_until(format!("+QIRDI: 0,1,0,{},", i + 1).as_bytes());
+        p.read_until(b"\r\n");
+    }
+    p.cmd(
+        "AT+QIRD=0,1,0,1500\r",
+        b"\r\n+QIRD: 1.2.3.4:9000,UDP,3\r\none\r\nOK\r\n",
+    );
+    p.cmd(
+        "AT+QIRD=0,1,0,2\r",
+        b"\r\n+QIRD: 1.2.3.4:9000,UDP,2\r\ntw\r\nOK\r\n",
+    );
+    p.cmd("AT+QIRD=0,1,0,2\r", b"\r\nOK\r\n");
+    sim.shutdown();
+}

@@ -22,8 +22,8 @@ pub enum DelayPreset {
 }
 
 pub use super::engine::config::{
-    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, MapEntry, OkError, QiactFailState, QirdiMode,
-    Rate, SimFault,
+    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, MapEntry, OkError, QiactFailState, QirdUdp,
+    QirdiMode, Rate, SimFault,
 };
 pub use crate::units::parse_duration;
 
@@ -60,6 +60,10 @@ value_enum!(OkError {
 value_enum!(QiactFailState {
     QiactFailState::PdpDeact => "pdp-deact",
     QiactFailState::IpInitial => "ip-initial",
+});
+value_enum!(QirdUdp {
+    QirdUdp::Several => "several": "One `+QIRD:` record per datagram, as many as fit in the length asked for",
+    QirdUdp::One => "one": "One datagram per AT+QIRD",
 });
 value_enum!(QirdiMode {
     QirdiMode::PerPacket => "per-packet": "One URC per packet received",
@@ -298,6 +302,9 @@ pub struct SimArgs {
     /// Most bytes one AT+QIRD returns
     #[arg(long, default_value_t = 1500)]
     pub qird_max: usize,
+    /// UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one
+    #[arg(long, value_enum, default_value = "several")]
+    pub qird_udp: QirdUdp,
     /// Largest QISEND length
     #[arg(long, default_value_t = 1460)]
     pub qisend_max: usize,
@@ -371,6 +378,7 @@ impl SimArgs {
             qiact_fail_state: self.qiact_fail_state,
             qirdi: self.qirdi,
             qird_max: self.qird_max,
+            qird_udp: self.qird_udp,
             qisend_max: self.qisend_max,
             guard_before: self.guard_before,
             guard_after: self.guard_after,

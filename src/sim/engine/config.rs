@@ -53,6 +53,16 @@ pub enum QirdiMode {
     Once,
 }
 
+/// What one AT+QIRD returns of a UDP socket's datagrams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QirdUdp {
+    /// One `+QIRD:` record per datagram, as many whole datagrams as fit in the length asked for
+    #[default]
+    Several,
+    /// One datagram per AT+QIRD
+    One,
+}
+
 /// SIM fault kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SimFault {
@@ -138,6 +148,7 @@ pub struct EngineConfig {
     pub qiact_fail_state: QiactFailState,
     pub qirdi: QirdiMode,
     pub qird_max: usize,
+    pub qird_udp: QirdUdp,
     pub qisend_max: usize,
     /// Silence required before / after `+++`.
     pub guard_before: Duration,

@@ -275,13 +275,25 @@ impl Engine {
             return R::Err;
         }
         let mut data = Vec::new();
+        // UDP: one record per datagram; whole datagrams while they fit in the length asked for
+        // (a real GC65 answered one QIRD with seven records [LOG, module.md correction 5]), or
+        // one per answer with --qird-udp one. A datagram longer than the length asked for is
+        // cut, and its tail dropped [INF].
+        let mut records: Vec<Vec<u8>> = Vec::new();
         // what leaves the buffer: a datagram's unread tail is dropped with it
         let mut removed = 0;
         if s.udp {
-            if let Some(mut d) = s.rx.pop_front() {
-                removed = d.len();
-                d.truncate(max);
-                data = d;
+            let mut room = max;
+            while let Some(front) = s.rx.front() {
+                let first = records.is_empty();
+                if !first && (front.len() > room || self.cfg.qird_udp == QirdUdp::One) {
+                    break;
+                }
+                let Some(mut d) = s.rx.pop_front() else { break };
+                removed += d.len();
+                d.truncate(room);
+                room -= d.len();
+                records.push(d);
             }
         } else {
             while data.len() < max {
@@ -306,19 +318,18 @@ impl Engine {
         let Some(s) = self.socks[slot].as_ref() else {
             return R::Err;
         };
-        let hdr = format!(
-            "+QIRD: {}:{},{},{}",
-            s.ip,
-            s.port,
-            if s.udp { "UDP" } else { "TCP" },
-            data.len()
-        );
-        if verbose {
-            self.block.extend_from_slice(b"\r\n");
+        if !s.udp {
+            records.push(data);
         }
-        self.block.extend_from_slice(hdr.as_bytes());
-        self.block.extend_from_slice(b"\r\n");
-        self.block.extend_from_slice(&data);
+        let (ip, port, proto) = (s.ip.clone(), s.port, if s.udp { "UDP" } else { "TCP" });
+        for r in records {
+            if verbose {
+                self.block.extend_from_slice(b"\r\n");
+            }
+            self.block
+                .extend_from_slice(format!("+QIRD: {ip}:{port},{proto},{}\r\n", r.len()).as_bytes());
+            self.block.extend_from_slice(&r);
+        }
         R::Ok
     }
 }
