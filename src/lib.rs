@@ -17,6 +17,7 @@ pub mod sim;
 pub mod tokenizer;
 pub mod trace;
 pub mod transport;
+pub mod units;
 pub mod validate;
 
 pub use error::{Error, ErrorClass};

@@ -21,87 +21,54 @@ pub enum DelayPreset {
     Fast,
 }
 
-/// Single-mode peer-close URC.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CloseUrc {
-    /// `CLOSED`
-    #[default]
-    Plain,
-    /// `0, CLOSED`
-    Indexed,
+pub use super::engine::config::{
+    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, MapEntry, OkError, QiactFailState, QirdUdp,
+    QirdiMode, Rate, SimFault,
+};
+pub use crate::units::parse_duration;
+
+/// The engine's knob enums as flag values: the engine itself knows nothing of clap.
+macro_rules! value_enum {
+    ($t:ty { $($v:expr => $name:literal $(: $help:literal)?),* $(,)? }) => {
+        impl clap::ValueEnum for $t {
+            fn value_variants<'a>() -> &'a [Self] {
+                &[$($v),*]
+            }
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                $(if *self == $v {
+                    return Some(clap::builder::PossibleValue::new($name)$(.help($help))?);
+                })*
+                None
+            }
+        }
+    };
 }
 
-/// Answer to QIOPEN on an open connection.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AlreadyConnect {
-    /// `ALREADY CONNECT`
-    #[default]
-    Plain,
-    /// `ALREADY CONNECT` then `ERROR`
-    WithError,
-    /// mux mode: `OK` then `<i>, CONNECT FAIL` (single mode: plain)
-    MuxConnectFail,
-}
-
-/// QIDEACT answer in IP INITIAL.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OkError {
-    #[default]
-    Ok,
-    Error,
-}
-
-/// State after a failed QIACT.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum QiactFailState {
-    #[default]
-    PdpDeact,
-    IpInitial,
-}
-
-/// +QIRDI repetition rule.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum QirdiMode {
-    /// One URC per packet received.
-    PerPacket,
-    /// One URC when the buffer goes from empty to non-empty.
-    #[default]
-    Once,
-}
-
-/// SIM fault kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SimFault {
-    Absent,
-    Pin,
-    /// Busy for good (a SIM that never finishes starting).
-    Busy,
-    /// Busy for this long after power-on, then `+CPIN: READY`: what a real module does for the
-    /// first seconds after boot [LOG, module.md correction 8].
-    BusyFor(Duration),
-}
-
-/// One `--fault` spec.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Fault {
-    PeerCloseAfterBytes(u64),
-    PdpDeactAfter(Duration),
-    PdpDeactAfterBytes(u64),
-    AckStallAfterBytes(u64),
-    ConnectFail(u32),
-    DnsFail,
-    Sim(SimFault),
-    NoRegister,
-    NoAttach,
-    QiactFail,
-    Silent(String),
-    SyncAfter(u32),
-    RebootAfter(Duration),
-    RebootAfterBytes(u64),
-    Noise(f64),
-    Fragment(usize, Duration),
-    VanishAfter(Duration),
-}
+value_enum!(CloseUrc {
+    CloseUrc::Plain => "plain": "`CLOSED`",
+    CloseUrc::Indexed => "indexed": "`0, CLOSED`",
+});
+value_enum!(AlreadyConnect {
+    AlreadyConnect::Plain => "plain": "`ALREADY CONNECT`",
+    AlreadyConnect::WithError => "with-error": "`ALREADY CONNECT` then `ERROR`",
+    AlreadyConnect::MuxConnectFail => "mux-connect-fail": "mux mode: `OK` then `<i>, CONNECT FAIL` (single mode: plain)",
+});
+value_enum!(OkError {
+    OkError::Ok => "ok",
+    OkError::Error => "error",
+});
+value_enum!(QiactFailState {
+    QiactFailState::PdpDeact => "pdp-deact",
+    QiactFailState::IpInitial => "ip-initial",
+});
+value_enum!(QirdUdp {
+    QirdUdp::Several => "several": "One `+QIRD:` record per datagram, as many as fit in the length asked for",
+    QirdUdp::One => "one": "One datagram per AT+QIRD",
+});
+value_enum!(QirdiMode {
+    QirdiMode::PerPacket => "per-packet": "One URC per packet received",
+    QirdiMode::Once => "once": "One URC when the buffer goes from empty to non-empty",
+});
 
 /// Parse a `--fault` value.
 pub fn parse_fault(s: &str) -> Result<Fault, String> {
@@ -183,15 +150,6 @@ pub fn parse_fault(s: &str) -> Result<Fault, String> {
     })
 }
 
-/// Parse a duration with humantime (`300ms`, `1.5s`); a bare `0` is zero.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    if s == "0" {
-        return Ok(Duration::ZERO);
-    }
-    humantime::parse_duration(s).map_err(|e| format!("bad duration `{s}`: {e}"))
-}
-
 /// Parse a rate in bytes per second: `4000`, `4KB/s`, `20kB/s`, `1MB/s`, `500B/s`
 /// (KB = 1000 bytes, MB = 1 000 000 bytes). `unlimited` or `0` means no limit.
 pub fn parse_rate(s: &str) -> Result<Rate, String> {
@@ -221,17 +179,7 @@ pub fn parse_rate(s: &str) -> Result<Rate, String> {
     Ok(Rate(if r == 0.0 { None } else { Some(r) }))
 }
 
-/// Bytes per second; `None` = unlimited.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Rate(pub Option<f64>);
-
-/// `NAME=HOST:PORT`
-#[derive(Debug, Clone, PartialEq)]
-pub struct MapEntry {
-    pub name: String,
-    pub target: String,
-}
-
+/// Parse a `--map` value, `NAME=HOST:PORT`.
 pub fn parse_map(s: &str) -> Result<MapEntry, String> {
     let (n, t) = s
         .split_once('=')
@@ -333,11 +281,11 @@ pub struct SimArgs {
     #[arg(long, value_name = "N")]
     pub line_baud: Option<u32>,
 
-    /// Single-mode peer-close URC: plain (`CLOSED`) or indexed (`0, CLOSED`)
-    #[arg(long, value_enum, default_value = "plain")]
+    /// Single-mode peer-close URC: indexed (`0, CLOSED`, as real M95s) or plain (`CLOSED`)
+    #[arg(long, value_enum, default_value = "indexed")]
     pub close_urc: CloseUrc,
-    /// Answer to QIOPEN on an open connection
-    #[arg(long, value_enum, default_value = "plain")]
+    /// Answer to QIOPEN on an open connection (default as real M95s: with-error)
+    #[arg(long, value_enum, default_value = "with-error")]
     pub already_connect: AlreadyConnect,
     /// QIDEACT in IP INITIAL answers `DEACT OK` (ok) or `ERROR`
     #[arg(long, value_enum, default_value = "ok")]
@@ -354,6 +302,9 @@ pub struct SimArgs {
     /// Most bytes one AT+QIRD returns
     #[arg(long, default_value_t = 1500)]
     pub qird_max: usize,
+    /// UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one
+    #[arg(long, value_enum, default_value = "several")]
+    pub qird_udp: QirdUdp,
     /// Largest QISEND length
     #[arg(long, default_value_t = 1460)]
     pub qisend_max: usize,
@@ -405,19 +356,42 @@ impl Default for SimArgs {
     }
 }
 
-/// Delays resolved from the preset and the overrides.
-#[derive(Debug, Clone, Copy)]
-pub struct Delays {
-    pub qiact: Duration,
-    pub qiopen: Duration,
-    pub qideact: Duration,
-    pub dns: Duration,
-    pub rdy: Duration,
-    pub call_ready: Duration,
-    pub cgatt: Duration,
-}
-
 impl SimArgs {
+    /// The engine's configuration from these flags.
+    pub fn engine_config(&self) -> EngineConfig {
+        EngineConfig {
+            echo: self.echo == OnOff::On,
+            cmee: self.cmee,
+            ipr: self.ipr,
+            boot: self.boot,
+            map: self.map.clone(),
+            delays: self.delays(),
+            connect_timeout: self.connect_timeout,
+            send_buffer: self.send_buffer,
+            uplink: self.uplink,
+            downlink: self.downlink,
+            rtt: self.rtt,
+            close_urc: self.close_urc,
+            already_connect: self.already_connect,
+            qideact_in_initial: self.qideact_in_initial,
+            no_implicit_activation: self.no_implicit_activation,
+            qiact_fail_state: self.qiact_fail_state,
+            qirdi: self.qirdi,
+            qird_max: self.qird_max,
+            qird_udp: self.qird_udp,
+            qisend_max: self.qisend_max,
+            guard_before: self.guard_before,
+            guard_after: self.guard_after,
+            seed: self.seed,
+            line_byte_time: self.line_baud.map_or(Duration::ZERO, |b| {
+                Duration::from_secs_f64(10.0 / b.max(1) as f64)
+            }),
+            host_log: self.host_log.is_some(),
+            faults: self.faults.clone(),
+        }
+    }
+
+    /// Delays resolved from the preset and the overrides.
     pub fn delays(&self) -> Delays {
         let ms = Duration::from_millis;
         let base = match self.delays {

@@ -8,6 +8,7 @@
 
 pub mod args;
 pub mod engine;
+pub mod line;
 pub mod listen;
 pub mod net;
 pub mod pty;
@@ -128,7 +129,7 @@ impl Simulator {
         }
         let stop = Arc::new(AtomicBool::new(false));
         let (ev_tx, ev_rx) = channel::<Ev>();
-        let (w_tx, w_rx) = channel::<pty::WMsg>();
+        let (w_tx, w_rx) = channel::<line::WMsg>();
         let fragment = args.faults.iter().find_map(|f| match f {
             args::Fault::Fragment(n, d) => Some((*n, *d)),
             _ => None,
@@ -183,7 +184,7 @@ impl Simulator {
             .spawn(move || {
                 let mut engine: Box<dyn Module> = match replay {
                     Some(r) => Box::new(r),
-                    None => Box::new(Engine::new(&args2, start)),
+                    None => Box::new(Engine::new(args2.engine_config(), start)),
                 };
                 let mut net = net::Net::new(tx2);
                 let mut log = log;
@@ -203,7 +204,9 @@ impl Simulator {
                         .map(|d| d.saturating_duration_since(now))
                         .unwrap_or(Duration::from_secs(1));
                     match ev_rx.recv_timeout(wait) {
-                        Ok(Ev::Host(t, b)) => engine.host_bytes(t.max(now), &b),
+                        // the time the bytes arrived on the line, however late this thread
+                        // woke up (the engine's own clock never goes back)
+                        Ok(Ev::Host(t, b)) => engine.host_bytes(t, &b),
                         Ok(Ev::Net(e)) => engine.net_event(Instant::now(), e),
                         Ok(Ev::Stream(slot, gen, s)) => {
                             let ok = match s {
@@ -285,7 +288,7 @@ fn run_actions(
     actions: Vec<Action>,
     net: &mut net::Net,
     log: &mut Option<std::fs::File>,
-    w_tx: &mut Option<Sender<pty::WMsg>>,
+    w_tx: &mut Option<Sender<line::WMsg>>,
     slave: &Arc<Mutex<Option<TTYPort>>>,
     reader_stop: &Arc<AtomicBool>,
 ) {
@@ -293,7 +296,7 @@ fn run_actions(
         match a {
             Action::Host(b) => {
                 if let Some(w) = w_tx {
-                    let _ = w.send(pty::WMsg::Data(Instant::now(), b));
+                    let _ = w.send(line::WMsg::Data(Instant::now(), b));
                 }
             }
             Action::Connect {
@@ -314,7 +317,7 @@ fn run_actions(
             Action::Vanish => {
                 reader_stop.store(true, Ordering::Relaxed);
                 if let Some(w) = w_tx.take() {
-                    let _ = w.send(pty::WMsg::Vanish);
+                    let _ = w.send(line::WMsg::Vanish);
                 }
                 if let Ok(mut s) = slave.lock() {
                     s.take();
