@@ -13,6 +13,7 @@ pub mod listen;
 pub mod net;
 pub mod pty;
 pub mod replay;
+pub mod virtual_port;
 
 pub use args::SimArgs;
 
