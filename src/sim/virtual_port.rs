@@ -9,8 +9,10 @@
 //! (`--uplink`, `--rtt`, ...) still applies, because it lives in the engine.
 
 use super::engine::{Action, Engine, EngineConfig, NetEvent, Target};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use crate::transport::{Link, LinkKind};
+use std::collections::{BTreeMap, HashMap};
 use std::io;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// What answers a connection in the virtual network.
@@ -111,9 +113,27 @@ impl VirtualModule {
     /// The host waits until `deadline` for bytes: returns what the module wrote as soon as there
     /// is something (virtual time advanced to that moment), or `None` with time at `deadline`.
     pub fn read(&mut self, deadline: Instant) -> io::Result<Option<Vec<u8>>> {
+        Ok(self
+            .wait_output(deadline)?
+            .then(|| std::mem::take(&mut self.to_host)))
+    }
+
+    /// Like [`read`](Self::read), into `buf`: how many bytes, 0 when the deadline passed.
+    pub fn read_into(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
+        if !self.wait_output(deadline)? {
+            return Ok(0);
+        }
+        let n = buf.len().min(self.to_host.len());
+        buf[..n].copy_from_slice(&self.to_host[..n]);
+        self.to_host.drain(..n);
+        Ok(n)
+    }
+
+    /// Advance virtual time until the module has written something (true) or `deadline` (false).
+    fn wait_output(&mut self, deadline: Instant) -> io::Result<bool> {
         loop {
             if !self.to_host.is_empty() {
-                return Ok(Some(std::mem::take(&mut self.to_host)));
+                return Ok(true);
             }
             if self.vanished {
                 return Err(gone());
@@ -127,7 +147,7 @@ impl VirtualModule {
                 Some(t) if t <= deadline => self.advance_to(t),
                 _ => {
                     self.advance_to(deadline);
-                    return Ok(None);
+                    return Ok(false);
                 }
             }
         }
@@ -253,6 +273,44 @@ impl VirtualModule {
                 self.conns.remove(&(slot, gen));
             }
         }
+    }
+}
+
+/// A [`VirtualModule`] as a session's [`Link`]: the session's deadlines are virtual time, and
+/// waiting on it is what lets virtual time move. Clones share the module, so a test can look at
+/// what the peers received while (or after) a procedure runs.
+#[derive(Clone)]
+pub struct VirtualLink(pub Arc<Mutex<VirtualModule>>);
+
+impl VirtualLink {
+    pub fn new(module: VirtualModule) -> VirtualLink {
+        VirtualLink(Arc::new(Mutex::new(module)))
+    }
+
+    /// The module, locked (never held across a session call).
+    pub fn module(&self) -> std::sync::MutexGuard<'_, VirtualModule> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Link for VirtualLink {
+    fn kind(&self) -> LinkKind {
+        LinkKind::Virtual
+    }
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.module().write(bytes)
+    }
+    fn drain(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn read(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
+        match self.module().read_into(buf, deadline)? {
+            0 => Err(io::ErrorKind::TimedOut.into()),
+            n => Ok(n),
+        }
+    }
+    fn now(&self) -> Instant {
+        self.module().now()
     }
 }
 
