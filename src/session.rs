@@ -287,6 +287,9 @@ impl Session {
         let mut line = Vec::with_capacity(cmd.len() + 1);
         line.extend_from_slice(cmd.as_bytes());
         line.push(b'\r');
+        if enters_data_phase(cmd, expect) {
+            line.push(b'\n');
+        }
         self.port.write(&line, secret.map(str::as_bytes))?;
         if self.sent.len() >= 16 {
             self.sent.pop_front();
@@ -605,6 +608,15 @@ impl Session {
 }
 
 /// A line holding a byte outside printable ASCII (tab allowed): line noise, not a response.
+/// Real modules drop a LF right after the CR of a command line, in every mode [CODE, field use;
+/// module.md correction 1]: a payload whose first byte is LF, written after the prompt of a
+/// CR-only `AT+QISEND=<n>`, would lose that byte. Ending the lines that start a data phase with
+/// CR LF gives the module its LF, so every payload byte is data whichever way the firmware reads it.
+fn enters_data_phase(cmd: &str, expect: Expect) -> bool {
+    let c = cmd.trim().to_ascii_uppercase();
+    expect == Expect::Prompt || c == "ATO" || c.starts_with("AT+QIOPEN")
+}
+
 pub fn is_noise(line: &[u8]) -> bool {
     line.iter().any(|&b| !(0x20..0x7f).contains(&b) && b != b'\t')
 }

@@ -131,4 +131,5 @@ configs! {
     qirdi_per_packet: ["--qirdi", "per-packet"];
     qird_max_512: ["--qird-max", "512"];
     qisend_max_512: ["--qisend-max", "512"];
+    lf_after_cr_always: ["--lf-after-cr", "always"];
 }

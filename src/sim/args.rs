@@ -22,8 +22,8 @@ pub enum DelayPreset {
 }
 
 pub use super::engine::config::{
-    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, MapEntry, OkError, QiactFailState, QirdUdp,
-    QirdiMode, Rate, SimFault,
+    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, LfAfterCr, MapEntry, OkError, QiactFailState,
+    QirdUdp, QirdiMode, Rate, SimFault,
 };
 pub use crate::units::parse_duration;
 
@@ -64,6 +64,10 @@ value_enum!(QiactFailState {
 value_enum!(QirdUdp {
     QirdUdp::Several => "several": "One `+QIRD:` record per datagram, as many as fit in the length asked for",
     QirdUdp::One => "one": "One datagram per AT+QIRD",
+});
+value_enum!(LfAfterCr {
+    LfAfterCr::WithCr => "with-cr": "Only a LF that came with the CR",
+    LfAfterCr::Always => "always": "Any LF that is the next byte after a CR, however late",
 });
 value_enum!(QirdiMode {
     QirdiMode::PerPacket => "per-packet": "One URC per packet received",
@@ -308,6 +312,10 @@ pub struct SimArgs {
     /// Largest QISEND length
     #[arg(long, default_value_t = 1460)]
     pub qisend_max: usize,
+    /// Which LF after a command line's CR is dropped (never data): with-cr (the LF of a CR LF
+    /// host) or always (also a LF that starts a payload after the prompt)
+    #[arg(long, value_enum, default_value = "with-cr")]
+    pub lf_after_cr: LfAfterCr,
 
     /// Silence required before `+++`
     #[arg(long, value_parser = parse_duration, default_value = "1s", value_name = "DUR")]
@@ -380,6 +388,7 @@ impl SimArgs {
             qird_max: self.qird_max,
             qird_udp: self.qird_udp,
             qisend_max: self.qisend_max,
+            lf_after_cr: self.lf_after_cr,
             guard_before: self.guard_before,
             guard_after: self.guard_after,
             seed: self.seed,

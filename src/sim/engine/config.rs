@@ -43,6 +43,19 @@ pub enum QiactFailState {
     IpInitial,
 }
 
+/// Which LF after the CR of a command line the module drops. Real modules drop the LF of a CR LF
+/// host [CODE, field use; module.md correction 1]; whether they also drop a LF that comes later
+/// (the first byte of a payload written after the `> ` prompt) is not known [INF]: both readings
+/// are a setting, and the client must be right under either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LfAfterCr {
+    /// Only a LF that came with the CR (within two byte times on the line).
+    #[default]
+    WithCr,
+    /// Any LF that is the next byte after the CR, however late it comes.
+    Always,
+}
+
 /// +QIRDI repetition rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum QirdiMode {
@@ -154,6 +167,7 @@ pub struct EngineConfig {
     pub guard_before: Duration,
     pub guard_after: Duration,
     pub seed: u64,
+    pub lf_after_cr: LfAfterCr,
     /// How long one byte takes on the serial line (`--line-baud`); zero for an instant line.
     pub line_byte_time: Duration,
     /// Produce [`super::Action::Log`] lines for a host log.

@@ -17,7 +17,8 @@ impl Engine {
         // the LF came with the CR, before the host could have seen the `> ` or `CONNECT` that
         // the line caused; a LF the host sends in answer to the prompt is data [INF].
         if let Some(cr_at) = self.input.cr_at.take() {
-            if b == b'\n' && self.input.arrival <= cr_at + 2 * self.cfg.line_byte_time {
+            let with_cr = self.input.arrival <= cr_at + 2 * self.cfg.line_byte_time;
+            if b == b'\n' && (with_cr || self.cfg.lf_after_cr == super::config::LfAfterCr::Always) {
                 return;
             }
         }
