@@ -129,7 +129,7 @@ impl PortArgs {
     pub fn open(&self) -> Result<Session, Error> {
         let port = self.single()?;
         let mut s = self.open_port(&port)?;
-        crate::proc::probe::sync(&mut s, &crate::proc::probe::SyncOptions::default())?;
+        crate::proc::common::sync(&mut s, &crate::proc::common::SyncOptions::default())?;
         Ok(s)
     }
 
@@ -294,6 +294,10 @@ impl ErrorJson {
 /// or command that helps, where one does.
 pub fn message(e: &Error) -> String {
     match &e.cause {
+        Cause::NoReset => format!(
+            "{}; without --reset-cmd qtcp cannot power-cycle it: reset the module (PWRKEY or power) and retry",
+            e.message
+        ),
         Cause::NoConnection => format!("{}; run qtcp connect first", e.message),
         Cause::AlreadyConnected => format!("{}; close it first (qtcp close) or pass --reuse", e.message),
         Cause::ModeMismatch { mux: true } => format!("{}: pass --id 0..5", e.message),

@@ -9,8 +9,8 @@ use crate::error::{Failed, Reported};
 use crate::proc::attach::AttachProgress;
 use crate::proc::attach::{attach, AttachOptions, RecvMode};
 use crate::proc::close::close;
+use crate::proc::common::{sync, SyncOptions};
 use crate::proc::connect::connect;
-use crate::proc::probe::{sync, SyncOptions};
 use crate::proc::send::SendReport;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -150,7 +150,7 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
                 // module ready (it would answer ALREADY CONNECT otherwise).
                 if !cmd.keep_open && f.error.class != crate::ErrorClass::Io {
                     s.hold_interrupt(true);
-                    crate::proc::connect::close_quiet(&mut s, cmd.dest.id);
+                    crate::proc::common::close_quiet(&mut s, cmd.dest.id);
                 }
                 return Err(f.map(|r| PushProgress {
                     attach: None,

@@ -4,11 +4,10 @@
 //! running it twice is harmless.
 
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
-use crate::proc::probe::{
-    await_sim_ready, gprs_attached, reg_stat, registration, sync, SimWaiting, SyncOptions,
-};
+use crate::proc::common::{await_network, deact, local_ip, sync, SyncOptions};
+use crate::proc::probe::{await_sim_ready, SimWaiting};
 use crate::proc::state::{qistat, IpState};
-use crate::session::{describe, Expect, Outcome, Session};
+use crate::session::{describe, Expect, Session};
 use crate::validate;
 use std::time::{Duration, Instant};
 
@@ -88,38 +87,15 @@ pub fn attach(
         })
     })?;
 
-    let deadline = Instant::now() + opts.register_timeout;
-    loop {
-        let creg = reg_stat(s, "AT+CREG?", "+CREG:")?;
-        let att = gprs_attached(s)?.unwrap_or(false);
-        rep.cs_registration = creg;
-        rep.gprs_attached = att;
-        if registration(creg).registered && att {
-            break;
-        }
-        if Instant::now() >= deadline {
-            let reg = registration(creg);
-            let msg = if reg.registered {
-                format!(
-                    "GPRS not attached within {}",
-                    humantime::format_duration(opts.register_timeout)
-                )
-            } else {
-                format!(
-                    "not registered within {}: {}",
-                    humantime::format_duration(opts.register_timeout),
-                    reg.text
-                )
-            };
-            let progress = AttachProgress {
-                sim: None,
-                cs_registration: creg,
-                gprs_attached: Some(att),
-            };
-            return Err(Failed::new(Error::new(ErrorClass::Network, msg), progress));
-        }
-        s.pump(Instant::now() + Duration::from_millis(500))?;
-    }
+    let net = await_network(s, opts.register_timeout, Duration::from_millis(500)).map_err(|f| {
+        f.map(|st| AttachProgress {
+            sim: None,
+            cs_registration: st.cs_registration,
+            gprs_attached: Some(st.gprs_attached),
+        })
+    })?;
+    rep.cs_registration = net.cs_registration;
+    rep.gprs_attached = net.gprs_attached;
 
     s.cmd_ok("AT+QIFGCNT=0", ErrorClass::Protocol)?;
     let cmd = format!(
@@ -210,30 +186,4 @@ pub fn activate(s: &mut Session, state: IpState, actions: &mut Vec<String>) -> R
         actions.push("QIACT".into());
     }
     local_ip(s)
-}
-
-pub fn local_ip(s: &mut Session) -> Result<String> {
-    let r = s.cmd("AT+QILOCIP", Expect::Line)?;
-    match r.outcome() {
-        Outcome::Line(ip) => Ok(ip.trim().to_string()),
-        o => Err(Error::new(
-            ErrorClass::PdpContext,
-            format!("AT+QILOCIP answered {}", describe(o)),
-        )),
-    }
-}
-
-/// AT+QIDEACT (40 s): `DEACT OK`.
-pub fn deact(s: &mut Session) -> Result<()> {
-    let r = s.cmd("AT+QIDEACT", Expect::QiResult)?;
-    match r.outcome() {
-        Outcome::Qi {
-            result: crate::tokenizer::QiResult::DeactOk,
-            ..
-        } => Ok(()),
-        o => Err(Error::new(
-            ErrorClass::PdpContext,
-            format!("AT+QIDEACT answered {}", describe(o)),
-        )),
-    }
 }

@@ -1,9 +1,9 @@
 //! Close (recommended process, chapter 7): QICLOSE, and optionally QIDEACT. Closing what is
 //! already closed is success with a note.
 
-use crate::error::{Error, ErrorClass, Result};
-use crate::proc::attach::deact;
-use crate::proc::state::{qimux, qistat, IpState};
+use crate::error::{Cause, Error, ErrorClass, Result};
+use crate::proc::common::{deact, require_mode};
+use crate::proc::state::{qistat, IpState};
 use crate::session::{describe, Expect, Outcome, Session};
 use crate::tokenizer::QiResult;
 
@@ -16,12 +16,11 @@ pub struct CloseReport {
 }
 
 pub fn close(s: &mut Session, id: Option<u8>, deactivate: bool) -> Result<CloseReport> {
-    let mux = qimux(s)?;
-    if mux && id.is_none() {
-        return Err(Error::usage(
-            "the module is in multi-connection mode (QIMUX=1): pass --id 0..5",
-        ));
-    }
+    // An index in single mode is harmless here: there is one connection to close.
+    let mux = match require_mode(s, id) {
+        Err(e) if e.cause == Cause::ModeMismatch { mux: false } => false,
+        r => r?,
+    };
     let mut rep = CloseReport::default();
     let cmd = match (mux, id) {
         (true, Some(i)) => format!("AT+QICLOSE={i}"),

@@ -2,7 +2,7 @@
 //! is in, handling every outcome the document lists and leaving the module clean on failure.
 
 use crate::error::{Cause, Error, ErrorClass, Result};
-use crate::proc::attach::{deact, local_ip};
+use crate::proc::common::{await_network, close_quiet, deact, local_ip, require_mode};
 use crate::proc::state::{qimux, qistat, IpState};
 use crate::session::{describe, Expect, Outcome, Session};
 use crate::tokenizer::QiResult;
@@ -62,19 +62,12 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
     match connect_once(s, o)? {
         Attempt::Opened(rep) => Ok(rep),
         Attempt::RefusedBeforeAttach => {
-            let deadline = std::time::Instant::now() + ATTACH_WAIT;
-            while !network_ready(s)? {
-                if std::time::Instant::now() >= deadline {
-                    return Err(Error::new(
-                        ErrorClass::Network,
-                        format!(
-                            "QIOPEN refused: GPRS not attached within {}",
-                            humantime::format_duration(ATTACH_WAIT)
-                        ),
-                    ));
-                }
-                s.pump(std::time::Instant::now() + Duration::from_millis(500))?;
-            }
+            await_network(s, ATTACH_WAIT, Duration::from_millis(500)).map_err(|f| {
+                Error::new(
+                    f.error.class,
+                    format!("QIOPEN refused in IP INITIAL: {}", f.error.message),
+                )
+            })?;
             let again = ConnectOptions {
                 retried: true,
                 ..o.clone()
@@ -93,26 +86,8 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
     }
 }
 
-/// Registered on the network (CS) and GPRS attached: what a module needs before QIOPEN can
-/// activate the context by itself.
-fn network_ready(s: &mut Session) -> Result<bool> {
-    use crate::proc::probe::{gprs_attached, reg_stat, registration};
-    let registered = registration(reg_stat(s, "AT+CREG?", "+CREG:")?).registered;
-    Ok(registered && gprs_attached(s)? == Some(true))
-}
-
 fn connect_once(s: &mut Session, o: &ConnectOptions) -> Result<Attempt> {
-    let mux = qimux(s)?;
-    if mux && o.id.is_none() {
-        return Err(Error::usage(
-            "the module is in multi-connection mode (QIMUX=1): pass --id 0..5",
-        ));
-    }
-    if !mux && o.id.is_some() {
-        return Err(Error::usage(
-            "--id needs multi-connection mode (QIMUX=1) on the module; it is in single mode",
-        ));
-    }
+    let mux = require_mode(s, o.id)?;
     let mut rep = ConnectReport {
         host: o.dest.host.clone(),
         remote_port: o.dest.port,
@@ -289,12 +264,4 @@ fn cleanup_failed(s: &mut Session, mux: bool, id: Option<u8>, rep: &mut ConnectR
             rep.actions.push("QIDEACT".into());
         }
     }
-}
-
-pub fn close_quiet(s: &mut Session, id: Option<u8>) {
-    let cmd = match id {
-        Some(i) => format!("AT+QICLOSE={i}"),
-        None => "AT+QICLOSE".into(),
-    };
-    let _ = s.cmd(&cmd, Expect::QiResult);
 }

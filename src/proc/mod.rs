@@ -4,6 +4,7 @@
 
 pub mod attach;
 pub mod close;
+pub mod common;
 pub mod connect;
 pub mod probe;
 pub mod recv;

@@ -2,70 +2,12 @@
 //! apart, until `OK`; then who the module is and where it stands.
 
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
+pub use crate::proc::common::SyncOptions;
+use crate::proc::common::{gprs_attached, reg_stat, sync};
 use crate::proc::state::{qimux, qistat};
 use crate::session::{Expect, Outcome, Session};
 use crate::tokenizer::Urc;
 use std::time::{Duration, Instant};
-
-#[derive(Debug, Clone)]
-pub struct SyncOptions {
-    pub attempts: u32,
-    pub interval: Duration,
-}
-
-impl Default for SyncOptions {
-    fn default() -> Self {
-        SyncOptions {
-            attempts: 15,
-            interval: Duration::from_millis(500),
-        }
-    }
-}
-
-/// Send `AT` until the module answers `OK`; returns the number of attempts used. A module that
-/// does not answer is reset through the session's reset policy (if any, and if its back-off
-/// allows), then given the same number of attempts again.
-pub fn sync(s: &mut Session, opts: &SyncOptions) -> Result<u32> {
-    match sync_once(s, opts) {
-        Ok(n) => {
-            if s.resets == 0 {
-                if let Some(p) = &s.reset {
-                    p.module_answered();
-                }
-            }
-            Ok(n)
-        }
-        Err(e) if e.class == ErrorClass::ModuleSilent => {
-            let Some(policy) = s.reset.clone() else {
-                return Err(Error::silent(format!(
-                    "{}; without --reset-cmd qtcp cannot power-cycle it: reset the module (PWRKEY or power) and retry",
-                    e.message
-                )));
-            };
-            policy.reset()?;
-            s.resets += 1;
-            sync_once(s, opts)
-                .map_err(|e| Error::silent(format!("{} (also after a reset through --reset-cmd)", e.message)))
-        }
-        Err(e) => Err(e),
-    }
-}
-
-fn sync_once(s: &mut Session, opts: &SyncOptions) -> Result<u32> {
-    for attempt in 1..=opts.attempts.max(1) {
-        match s.command("AT", Expect::Final, opts.interval, None) {
-            Ok(r) if r.is_ok() => return Ok(attempt),
-            Ok(_) => {}
-            Err(e) if e.class == ErrorClass::ModuleSilent => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Err(Error::silent(format!(
-        "the module did not answer AT after {} attempts {} apart (check power, wiring, baud rate)",
-        opts.attempts,
-        humantime::format_duration(opts.interval)
-    )))
-}
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Signal {
@@ -243,25 +185,6 @@ pub fn await_sim_ready(
 
 fn sim_error(message: String, sim: String) -> Failed<String> {
     Failed::new(Error::new(ErrorClass::Sim, message), sim)
-}
-
-/// `+CREG: <n>,<stat>[,...]` read form → stat.
-pub fn reg_stat(s: &mut Session, cmd: &str, prefix: &str) -> Result<Option<u8>> {
-    let r = s.cmd(cmd, Expect::Final)?;
-    if !r.is_ok() {
-        return Ok(None);
-    }
-    Ok(r.value(prefix)
-        .and_then(|v| v.split(',').nth(1))
-        .and_then(|f| f.trim().parse().ok()))
-}
-
-pub fn gprs_attached(s: &mut Session) -> Result<Option<bool>> {
-    let r = s.cmd("AT+CGATT?", Expect::Final)?;
-    if !r.is_ok() {
-        return Ok(None);
-    }
-    Ok(r.value("+CGATT:").map(|v| v.trim() == "1"))
 }
 
 pub fn signal(s: &mut Session) -> Result<Option<Signal>> {

@@ -16,7 +16,8 @@
 //! (after draining), an interrupt, or the output closing. Every wait has a deadline.
 
 use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
-use crate::proc::state::{qimux, qistat, IpState};
+use crate::proc::common::{require_mode, urc_end};
+use crate::proc::state::{qistat, IpState};
 use crate::session::{describe, Expect, Outcome, Session};
 use crate::tokenizer::{PayloadKind, Urc};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -75,39 +76,9 @@ impl Default for RecvOptions {
     }
 }
 
-/// Why reception stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StopReason {
-    /// `--bytes` reached.
-    Bytes,
-    /// `--idle`: no data for that long.
-    Idle,
-    /// `--timeout` ran out.
-    Timeout,
-    /// The peer closed the connection (or it was gone) and everything buffered was read.
-    Closed,
-    /// The network deactivated the context (`+PDP DEACT`); buffered data was read first.
-    PdpDeact,
-    /// SIGINT/SIGTERM.
-    Interrupted,
-    /// Whoever reads our output went away (closed pipe).
-    OutputClosed,
-}
-
-impl StopReason {
-    pub fn text(self) -> &'static str {
-        match self {
-            StopReason::Bytes => "--bytes reached",
-            StopReason::Idle => "no data for the --idle time",
-            StopReason::Timeout => "--timeout ran out",
-            StopReason::Closed => "the peer closed the connection",
-            StopReason::PdpDeact => "the network deactivated the context (+PDP DEACT)",
-            StopReason::Interrupted => "interrupted",
-            StopReason::OutputClosed => "the output was closed",
-        }
-    }
-}
+/// Why reception stopped: one of [`StopReason`]'s `bytes`, `idle`, `timeout`, `closed`,
+/// `pdp_deact`, `interrupted`, `output_closed`.
+pub use crate::proc::common::StopReason;
 
 /// One piece of received data.
 #[derive(Debug, Clone, Copy)]
@@ -238,12 +209,12 @@ impl Run<'_> {
                     }
                     continue;
                 }
-                Urc::Closed { index } if index.is_none() || *index == self.o.id || self.o.id.is_none() => {
-                    self.rep.closed = true;
-                }
-                Urc::PdpDeact => self.pdp = true,
-                Urc::Rdy => self.rebooted = true,
-                _ => {}
+                _ => match urc_end(&u, self.o.id) {
+                    Some(StopReason::Closed) => self.rep.closed = true,
+                    Some(StopReason::PdpDeact) => self.pdp = true,
+                    Some(_) => self.rebooted = true,
+                    None => {}
+                },
             }
             let (name, text) = urc_event(&u);
             self.sink.event(&RecvEvent::Urc { name, text });
@@ -359,16 +330,7 @@ fn recv_inner(
         qirdi: false,
         rebooted: false,
     };
-    let mux = qimux(s)?;
-    if mux && o.id.is_none() {
-        return Err(Error::usage("the module is in multi-connection mode (QIMUX=1): pass --id 0..5").into());
-    }
-    if !mux && o.id.is_some() {
-        return Err(Error::usage(
-            "--id needs multi-connection mode (QIMUX=1) on the module; it is in single mode",
-        )
-        .into());
-    }
+    let mux = require_mode(s, o.id)?;
     let mode = match o.mode {
         Mode::Auto => {
             let r = s.cmd("AT+QINDI?", Expect::Final)?;
@@ -408,7 +370,8 @@ impl Run<'_> {
 /// - `output_closed`: success (the reader chose to stop).
 pub fn finish(rep: RecvReport) -> Reported<RecvReport> {
     let class_msg = match rep.reason {
-        StopReason::Bytes | StopReason::OutputClosed => None,
+        // (`eof` and `duration` end transparent sessions, never a receive.)
+        StopReason::Bytes | StopReason::OutputClosed | StopReason::Eof | StopReason::Duration => None,
         StopReason::Idle | StopReason::Timeout | StopReason::Closed if !bytes_asked(&rep) => None,
         StopReason::Idle | StopReason::Timeout => Some((
             ErrorClass::Timeout,
@@ -435,6 +398,13 @@ pub fn finish(rep: RecvReport) -> Reported<RecvReport> {
         StopReason::Interrupted => Some((
             ErrorClass::Interrupted,
             format!("interrupted after {} bytes", rep.bytes),
+        )),
+        StopReason::Rebooted => Some((
+            ErrorClass::ConnectionLost,
+            format!(
+                "the module rebooted (RDY) after {} bytes: the connection is gone",
+                rep.bytes
+            ),
         )),
     };
     match class_msg {

@@ -18,7 +18,7 @@
 //! change in IP INITIAL), so a later `send` finds non-transparent mode.
 
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
-use crate::proc::attach::deact;
+use crate::proc::common::deact;
 use crate::proc::connect::{connect, ConnectOptions};
 use crate::proc::state::{qimux, qistat, IpState};
 use crate::session::{describe, Expect, Outcome, Session};
@@ -67,22 +67,9 @@ impl TransparentOptions {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EndReason {
-    /// Input ended (and `linger` passed).
-    Eof,
-    /// `duration` passed.
-    Duration,
-    /// SIGINT/SIGTERM.
-    Interrupted,
-    /// The output (stdout) was closed.
-    OutputClosed,
-    /// The peer closed the connection (the module reported CLOSED).
-    Closed,
-    /// The network deactivated the context (+PDP DEACT).
-    PdpDeact,
-}
+/// Why a transparent session ended: one of [`StopReason`]'s `eof`, `duration`, `interrupted`,
+/// `output_closed`, `closed`, `pdp_deact`.
+pub use crate::proc::common::StopReason as EndReason;
 
 /// The outcome of one chapter 8.2 check.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -646,7 +633,20 @@ pub fn transparent(
     };
     rep.reason = Some(reason);
     let e = match reason {
-        EndReason::Eof | EndReason::Duration | EndReason::OutputClosed => return Ok(rep),
+        // (`bytes`, `idle` and `timeout` end receives, never a transparent session.)
+        EndReason::Eof
+        | EndReason::Duration
+        | EndReason::OutputClosed
+        | EndReason::Bytes
+        | EndReason::Idle
+        | EndReason::Timeout => return Ok(rep),
+        EndReason::Rebooted => Error::new(
+            ErrorClass::ConnectionLost,
+            format!(
+                "the module rebooted (RDY); {} bytes in, {} bytes out",
+                rep.bytes_in, rep.bytes_out
+            ),
+        ),
         EndReason::Interrupted => Error::new(
             ErrorClass::Interrupted,
             format!(
