@@ -9,7 +9,7 @@ use crate::proc::probe::{await_sim_ready, SimWaiting};
 use crate::proc::state::{qistat, IpState};
 use crate::session::{describe, Expect, Session};
 use crate::validate;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -164,9 +164,9 @@ pub fn activate(s: &mut Session, state: IpState, actions: &mut Vec<String>) -> R
     }
     if matches!(state, IpState::IpConfig | IpState::IpInd) {
         // Activation already under way (another process started it): wait for it to finish.
-        let deadline = Instant::now() + crate::session::max_response_time("AT+QIACT");
-        while matches!(state, IpState::IpConfig | IpState::IpInd) && Instant::now() < deadline {
-            s.pump(Instant::now() + Duration::from_millis(500))?;
+        let deadline = s.now() + crate::session::max_response_time("AT+QIACT");
+        while matches!(state, IpState::IpConfig | IpState::IpInd) && s.now() < deadline {
+            s.pump(s.now() + Duration::from_millis(500))?;
             state = qistat(s)?.state;
         }
     }

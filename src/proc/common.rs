@@ -6,7 +6,7 @@ use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
 use crate::proc::state::{qimux, qistat, IpState};
 use crate::session::{describe, Expect, Outcome, Session};
 use crate::tokenizer::{QiResult, Urc};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
@@ -116,13 +116,13 @@ pub fn network_state(s: &mut Session) -> Result<NetworkState> {
 /// arrive meanwhile are kept), until `timeout`. A failure ([`ErrorClass::Network`]) carries the
 /// state at the deadline.
 pub fn await_network(s: &mut Session, timeout: Duration, interval: Duration) -> Reported<NetworkState> {
-    let deadline = Instant::now() + timeout;
+    let deadline = s.now() + timeout;
     loop {
         let st = network_state(s)?;
         if st.ready() {
             return Ok(st);
         }
-        if Instant::now() >= deadline {
+        if s.now() >= deadline {
             let within = humantime::format_duration(timeout);
             let msg = if st.registered() {
                 format!("GPRS not attached within {within}")
@@ -132,7 +132,7 @@ pub fn await_network(s: &mut Session, timeout: Duration, interval: Duration) -> 
             };
             return Err(Failed::new(Error::new(ErrorClass::Network, msg), st));
         }
-        s.pump(Instant::now() + interval)?;
+        s.pump(s.now() + interval)?;
     }
 }
 

@@ -7,7 +7,7 @@ use crate::proc::common::{gprs_attached, reg_stat, sync};
 use crate::proc::state::{qimux, qistat};
 use crate::session::{Expect, Outcome, Session};
 use crate::tokenizer::Urc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Signal {
@@ -143,7 +143,7 @@ pub fn await_sim_ready(
     timeout: Duration,
     progress: &mut dyn FnMut(&SimWaiting),
 ) -> Reported<String> {
-    let start = Instant::now();
+    let start = s.now();
     let deadline = start + timeout;
     let mut cmee_on = false;
     loop {
@@ -158,7 +158,7 @@ pub fn await_sim_ready(
             }
             SimCondition::Starting | SimCondition::Unclear => {}
         }
-        let now = Instant::now();
+        let now = s.now();
         if now >= deadline {
             return Err(sim_error(
                 format!(
@@ -176,7 +176,7 @@ pub fn await_sim_ready(
         // Wait for a `+CPIN:` URC, or ask again after SIM_POLL, whichever comes first.
         let until = deadline.min(now + SIM_POLL);
         while s.take_urc(|u| matches!(u, Urc::Cpin(_))).is_none() {
-            if !s.pump(until)? && Instant::now() >= until {
+            if !s.pump(until)? && s.now() >= until {
                 break;
             }
         }

@@ -171,7 +171,8 @@ impl Run<'_> {
     }
 
     /// Deliver a payload, cut at `--bytes`. False when the output is gone.
-    fn deliver(&mut self, kind: &PayloadKind, from: Option<&str>, data: &[u8]) -> bool {
+    /// Hand `data`, received at `now` (the session's clock), to the sink.
+    fn deliver(&mut self, now: Instant, kind: &PayloadKind, from: Option<&str>, data: &[u8]) -> bool {
         let take = match self.remaining() {
             Some(r) => (r as usize).min(data.len()),
             None => data.len(),
@@ -185,7 +186,7 @@ impl Run<'_> {
             PayloadKind::Ipd { proto } => (from, proto.as_deref(), None),
             PayloadKind::Receive { index } => (from, None, Some(*index)),
         };
-        self.last_data = Instant::now();
+        self.last_data = now;
         self.rep.bytes += take as u64;
         self.rep.chunks += 1;
         let c = Chunk {
@@ -308,7 +309,7 @@ fn recv_inner(
     if o.chunk == 0 || o.chunk > MAX_QIRD {
         return Err(Error::usage(format!("--chunk must be 1..={MAX_QIRD}")).into());
     }
-    let now = Instant::now();
+    let now = s.now();
     let mut run = Run {
         o,
         sink,
@@ -450,7 +451,7 @@ fn qird(s: &mut Session, run: &mut Run, sid: u8) -> Result<Read> {
             for (kind, data) in &r.payloads {
                 got += data.len();
                 udp |= matches!(kind, PayloadKind::Qird { proto, .. } if proto.eq_ignore_ascii_case("UDP"));
-                ok &= run.deliver(kind, None, data);
+                ok &= run.deliver(s.now(), kind, None, data);
             }
             // UDP answers end at a datagram boundary, so a short one says nothing about what
             // is left: read again at once.
@@ -465,7 +466,7 @@ fn qird(s: &mut Session, run: &mut Run, sid: u8) -> Result<Read> {
         Outcome::Error => {
             // Data before ERROR is still data.
             for (kind, data) in &r.payloads {
-                if !run.deliver(kind, None, data) {
+                if !run.deliver(s.now(), kind, None, data) {
                     return Ok(Read::OutputClosed);
                 }
             }
@@ -483,11 +484,11 @@ fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, R
     });
     // Read first: data (and +QIRDI) may have arrived while no process held the port.
     let mut read_now = true;
-    let mut next_poll = Instant::now();
+    let mut next_poll = s.now();
     loop {
         run.urcs(s);
         run.check_reboot()?;
-        let now = Instant::now();
+        let now = s.now();
         if let Some(stop) = run.limit(now) {
             return Ok(stop);
         }
@@ -505,11 +506,11 @@ fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, R
                 // in case it is missed.
                 Read::Short => {
                     read_now = false;
-                    next_poll = Instant::now() + run.o.poll.min(SHORT_READ_FALLBACK);
+                    next_poll = s.now() + run.o.poll.min(SHORT_READ_FALLBACK);
                 }
                 Read::Empty => {
                     read_now = false;
-                    next_poll = Instant::now() + run.o.poll;
+                    next_poll = s.now() + run.o.poll;
                     if run.pdp {
                         return Ok(StopReason::PdpDeact);
                     }
@@ -521,7 +522,7 @@ fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, R
                 Read::OutputClosed => return Ok(StopReason::OutputClosed),
             }
         }
-        let now = Instant::now();
+        let now = s.now();
         let until = run.wait_until(now, next_poll);
         s.pump(until)?;
     }
@@ -614,7 +615,7 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, Rec
         mode: Mode::Direct,
         actions,
     });
-    let mut next_check = Instant::now() + run.o.poll;
+    let mut next_check = s.now() + run.o.poll;
     loop {
         while let Some(inb) = s.take_inbound() {
             if let PayloadKind::Receive { index } = inb.kind {
@@ -622,13 +623,13 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, Rec
                     continue;
                 }
             }
-            if !run.deliver(&inb.kind, inb.from.as_deref(), &inb.data) {
+            if !run.deliver(s.now(), &inb.kind, inb.from.as_deref(), &inb.data) {
                 return Ok(StopReason::OutputClosed);
             }
         }
         run.urcs(s);
         run.check_reboot()?;
-        let now = Instant::now();
+        let now = s.now();
         if let Some(stop) = run.limit(now) {
             return Ok(stop);
         }
@@ -647,7 +648,7 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, Rec
                 IpState::PdpDeact => run.pdp = true,
                 _ => run.rep.closed = true,
             }
-            next_check = Instant::now() + run.o.poll;
+            next_check = s.now() + run.o.poll;
             continue;
         }
         let until = run.wait_until(now, if mux { now + run.o.poll } else { next_check });

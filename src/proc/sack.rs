@@ -5,7 +5,7 @@ use crate::error::{Error, ErrorClass, Failed, Reported, Result};
 use crate::proc::common::{connection_end, StopReason};
 use crate::proc::state::{qisack, Sack};
 use crate::session::Session;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct WatchOptions {
@@ -42,14 +42,14 @@ fn lost<T>(s: &mut Session, id: Option<u8>, r: Result<T>) -> Result<T> {
 
 /// Poll until nothing is unacknowledged; a failure after the last poll carries the report.
 pub fn watch(s: &mut Session, o: &WatchOptions, on_sample: &mut dyn FnMut(&Sample)) -> Reported<WatchReport> {
-    let start = Instant::now();
+    let start = s.now();
     let mut last = None;
     for poll in 1..=o.max_polls.max(1) {
         if poll > 1 {
-            let r = s.pump(Instant::now() + o.interval);
+            let r = s.pump(s.now() + o.interval);
             lost(s, o.id, r)?;
             loop {
-                let r = s.pump(Instant::now());
+                let r = s.pump(s.now());
                 if !lost(s, o.id, r)? {
                     break;
                 }

@@ -325,7 +325,7 @@ pub fn send<R: Read>(
     o: &SendOptions,
     ev: &mut dyn SendEvents,
 ) -> Reported<SendReport> {
-    let started = Instant::now();
+    let started = s.now();
     // Payload echo would come back with ATE1 and QISDE=1: switch it off; if the firmware does
     // not know QISDE, take the echo by count instead.
     let echoed = match s.cmd("AT+QISDE=0", Expect::Final) {
@@ -347,6 +347,7 @@ pub fn send<R: Read>(
     })?;
     let fixed_window = o.window.map(|w| w.clamp(1, o.send_buffer));
     let chunk_max = o.chunk.clamp(1, MAX_CHUNK);
+    let now = s.now();
     let mut sender = Sender {
         s,
         o,
@@ -362,8 +363,8 @@ pub fn send<R: Read>(
         window: fixed_window.unwrap_or(RECOMMENDED_WINDOW.min(o.send_buffer)),
         chunk_max,
         echoed,
-        pacer: Pacer::new(Instant::now(), chunk_max),
-        last_progress: Instant::now(),
+        pacer: Pacer::new(now, chunk_max),
+        last_progress: now,
         chunk: Vec::with_capacity(chunk_max),
     };
     let mut result = sender.run();
@@ -412,7 +413,7 @@ impl<R: Read> Sender<'_, R> {
                 Ok(Turn::Done) => return Ok(()),
                 Err(stop) => {
                     self.reconnect(stop)?;
-                    self.last_progress = Instant::now();
+                    self.last_progress = self.s.now();
                 }
             }
         }
@@ -466,7 +467,7 @@ impl<R: Read> Sender<'_, R> {
             (held + want).saturating_sub(self.window) as u64
         };
         let at = self.pacer.next_poll(o, needed);
-        if Instant::now() < at {
+        if self.s.now() < at {
             let r = self.s.pump(at);
             r.map_err(|e| session_stop(self.s, e))?;
             return Ok(Turn::Again);
@@ -477,10 +478,10 @@ impl<R: Read> Sender<'_, R> {
         }
         let polled = self.poll().map_err(|e| session_stop(self.s, e))?;
         self.pacer
-            .polled(o, Instant::now(), polled.unwrap_or(0), self.flow.conn_acked);
+            .polled(o, self.s.now(), polled.unwrap_or(0), self.flow.conn_acked);
         match polled {
             Some(progress) if progress > 0 => {
-                self.last_progress = Instant::now();
+                self.last_progress = self.s.now();
                 self.out.trim(self.flow.acked_offset());
                 if self.fixed_window.is_none() && self.window < o.send_buffer {
                     // The window, not the link, was the limit: let it grow (exact accounting
