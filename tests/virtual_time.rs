@@ -368,3 +368,28 @@ fn recv_hit_by_pdp_deact_is_7_reboot_9_vanish_13() {
     assert_eq!(c, Some(ErrorClass::Io));
     assert!(n > 0 && n < 200_000);
 }
+
+// -------------------------------------------------------------- firmware that differs
+
+#[test]
+fn a_smaller_qisend_maximum_is_learnt_from_the_refusal() {
+    let (mut s, link) = module("--echo off --delays fast --qisend-max 512");
+    link.module().peer(SINK, Peer::Sink);
+    connect(&mut s, &connect_opts(SINK)).unwrap();
+    let data = random(10_000, 17);
+    let o = SendOptions {
+        wait_ack: true,
+        ..Default::default()
+    };
+    let rep = send(&mut s, &data[..], &o, &mut NoEvents).unwrap();
+    assert!(rep.complete);
+    assert_eq!(link.module().received(SINK), &data[..]);
+}
+
+#[test]
+fn firmware_without_implicit_activation_gets_qiregapp_and_qiact() {
+    let (mut s, link) = module("--echo off --delays fast --no-implicit-activation");
+    link.module().peer(SINK, Peer::Sink);
+    let rep = connect(&mut s, &connect_opts(SINK)).unwrap();
+    assert!(rep.actions.iter().any(|a| a == "QIACT"), "{:?}", rep.actions);
+}

@@ -68,13 +68,21 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
                     format!("QIOPEN refused in IP INITIAL: {}", f.error.message),
                 )
             })?;
+            // Firmware that does not activate the context implicitly on QIOPEN (some M66 and
+            // MC60 builds [INF]; sim --no-implicit-activation) keeps refusing it in IP INITIAL:
+            // bring the context up explicitly, as the recommended process does (QIREGAPP, QIACT).
+            let mut done = vec!["waited for GPRS attach".to_string()];
+            let st = qistat(s)?;
+            if st.state == IpState::IpInitial {
+                crate::proc::attach::activate(s, st.state, &mut done)?;
+            }
             let again = ConnectOptions {
                 retried: true,
                 ..o.clone()
             };
             match connect_once(s, &again)? {
                 Attempt::Opened(mut rep) => {
-                    rep.actions.insert(0, "waited for GPRS attach".into());
+                    rep.actions.splice(0..0, done);
                     Ok(rep)
                 }
                 Attempt::RefusedBeforeAttach => Err(Error::new(

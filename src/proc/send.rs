@@ -267,8 +267,11 @@ enum Loss {
     Gone,
     /// No acknowledgement progress for `--ack-timeout`.
     AckStall,
-    /// SEND FAIL or ERROR to QISEND while the connection is open.
+    /// SEND FAIL while the connection is open.
     Refused,
+    /// ERROR to `AT+QISEND=<n>` while the connection is open: nothing was taken, and the
+    /// firmware's largest length may be below `n`.
+    LengthRefused,
     /// SIGINT/SIGTERM.
     Interrupted,
 }
@@ -279,7 +282,7 @@ impl Loss {
             Loss::Ended(StopReason::PdpDeact) => ErrorClass::PdpContext,
             Loss::Ended(_) | Loss::Gone => ErrorClass::ConnectionLost,
             Loss::AckStall => ErrorClass::NotAcknowledged,
-            Loss::Refused => ErrorClass::SendRefused,
+            Loss::Refused | Loss::LengthRefused => ErrorClass::SendRefused,
             Loss::Interrupted => ErrorClass::Interrupted,
         }
     }
@@ -508,7 +511,19 @@ impl<R: Read> Sender<'_, R> {
 
     fn send_chunk(&mut self, n: usize) -> std::result::Result<(), Stop> {
         self.out.peek(n, &mut self.chunk);
-        qisend(self.s, self.o.id, &self.chunk, self.echoed)?;
+        match qisend(self.s, self.o.id, &self.chunk, self.echoed) {
+            // Firmware differs in its largest QISEND (1460 on an M95; less on others [INF], sim
+            // --qisend-max): ERROR to the length with the connection open took nothing, so
+            // halve the chunk and go on. Below SMALLEST_CHUNK it is a refusal after all.
+            Err(Stop::Lost {
+                reason: Loss::LengthRefused,
+                ..
+            }) if n > SMALLEST_CHUNK => {
+                self.chunk_max = (n / 2).max(SMALLEST_CHUNK);
+                return Ok(());
+            }
+            r => r?,
+        }
         self.out.sent(n, self.o.udp);
         self.flow.conn_sent += n as u64;
         self.rep.chunks += 1;
@@ -542,7 +557,7 @@ impl<R: Read> Sender<'_, R> {
             return Err(stop);
         }
         // One last QISACK may still tell how far the peer got (not after a close: counters reset).
-        if matches!(reason, Loss::AckStall | Loss::Refused) {
+        if matches!(reason, Loss::AckStall | Loss::Refused | Loss::LengthRefused) {
             let _ = self.poll();
         }
         let resume = self.flow.acked_offset();
@@ -711,6 +726,9 @@ fn read_some<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
     }
 }
 
+/// The shortest chunk tried when the module refuses a QISEND length.
+const SMALLEST_CHUNK: usize = 64;
+
 /// One QISEND: command, prompt, exactly the chunk, SEND OK.
 fn qisend(s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> std::result::Result<(), Stop> {
     let cmd = match id {
@@ -735,11 +753,18 @@ fn qisend_phases(
     match r.outcome() {
         Outcome::Prompt => {}
         Outcome::Error => {
-            return Err(refused(
+            let stop = refused(
                 s,
                 id,
                 "the module refused AT+QISEND (ERROR): is the connection open?".into(),
-            ))
+            );
+            return Err(match stop {
+                Stop::Lost {
+                    reason: Loss::Refused,
+                    message,
+                } => Stop::lost(Loss::LengthRefused, message),
+                other => other,
+            });
         }
         o => {
             let e = Error::protocol(format!("{cmd}: unexpected {}", describe(o)));
