@@ -222,14 +222,15 @@ off\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmee -d 'Initial AT+CMEE setting (0, 1 or 2)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l ipr -d 'Stored AT+IPR value (boot URCs RDY/+CFUN/+CPIN are shown only when it is not 0)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l map -d 'Resolve NAME (domain name, IP or IP:PORT) to HOST:PORT for QIOPEN/QIDNSGIP (repeatable)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l delays -d 'Delay table: default (spec §5) or fast (a few ms each)' -r -f -a "default\t'Spec §5: QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms, RDY 500 ms, Call Ready 2 s'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l delays -d 'Delay table: default (spec §5) or fast (a few ms each)' -r -f -a "default\t'QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms; boot: RDY 500 ms, +CFUN 200 ms later, SIM busy 3 s after RDY, Call Ready 5 s, SMS Ready 1.5 s after it'
 fast\t'A few milliseconds each (for tests)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qiact-delay -d 'Override the QIACT delay' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qiopen-delay -d 'Override the QIOPEN delay (before the real connect starts)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qideact-delay -d 'Override the QIDEACT delay' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l dns-delay -d 'Override the DNS lookup delay' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l rdy-delay -d 'Override the boot delay until RDY' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l call-ready-delay -d 'Override the boot delay until Call Ready' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l call-ready-delay -d 'Override the boot delay until Call Ready (never before +CPIN: READY)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l sim-busy -d 'After power-on (--boot, a reboot): SIM-dependent commands answer SIM busy (+CME ERROR: 14) for DUR after RDY, then +CPIN: READY comes (default 3s; 5ms with --delays fast)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l connect-timeout -d 'Real TCP connect timeout (the module answers CONNECT FAIL after it)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l send-buffer -d 'Per-socket send buffer: a QISEND that would make unacknowledged bytes exceed it fails' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l uplink -d 'Rate at which the radio drains the send buffer (4000, 4KB/s, 1MB/s; default unlimited)' -r

@@ -14,7 +14,8 @@ pub enum OnOff {
 /// Delay table preset.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DelayPreset {
-    /// Spec §5: QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms, RDY 500 ms, Call Ready 2 s.
+    /// QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms; boot: RDY 500 ms, +CFUN 200 ms
+    /// later, SIM busy 3 s after RDY, Call Ready 5 s, SMS Ready 1.5 s after it.
     #[default]
     Default,
     /// A few milliseconds each (for tests).
@@ -258,9 +259,13 @@ pub struct SimArgs {
     /// Override the boot delay until RDY
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub rdy_delay: Option<Duration>,
-    /// Override the boot delay until Call Ready
+    /// Override the boot delay until Call Ready (never before +CPIN: READY)
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub call_ready_delay: Option<Duration>,
+    /// After power-on (--boot, a reboot): SIM-dependent commands answer SIM busy (+CME ERROR: 14)
+    /// for DUR after RDY, then +CPIN: READY comes (default 3s; 5ms with --delays fast)
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub sim_busy: Option<Duration>,
     /// Real TCP connect timeout (the module answers CONNECT FAIL after it)
     #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "75s")]
     pub connect_timeout: Duration,
@@ -401,7 +406,10 @@ impl SimArgs {
                 qideact: ms(300),
                 dns: ms(200),
                 rdy: ms(500),
-                call_ready: ms(2000),
+                cfun: ms(200),
+                sim_busy: ms(3000),
+                call_ready: ms(5000),
+                sms_ready: ms(1500),
                 cgatt: ms(300),
             },
             DelayPreset::Fast => Delays {
@@ -410,7 +418,10 @@ impl SimArgs {
                 qideact: ms(2),
                 dns: ms(2),
                 rdy: ms(5),
+                cfun: ms(1),
+                sim_busy: ms(5),
                 call_ready: ms(15),
+                sms_ready: ms(2),
                 cgatt: ms(2),
             },
         };
@@ -420,7 +431,10 @@ impl SimArgs {
             qideact: self.qideact_delay.unwrap_or(base.qideact),
             dns: self.dns_delay.unwrap_or(base.dns),
             rdy: self.rdy_delay.unwrap_or(base.rdy),
+            cfun: base.cfun,
+            sim_busy: self.sim_busy.unwrap_or(base.sim_busy),
             call_ready: self.call_ready_delay.unwrap_or(base.call_ready),
+            sms_ready: base.sms_ready,
             cgatt: base.cgatt,
         }
     }

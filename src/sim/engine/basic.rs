@@ -5,28 +5,32 @@ use super::grammar::{pint, split_params, Kind, Param};
 use super::*;
 
 impl Engine {
+    /// The SIM's state as commands see it: busy until the window of this power-on has passed,
+    /// then what the faults say (`None`: ready).
     pub(super) fn sim_fault(&self) -> Option<SimFault> {
+        if self.injected.sim_ready_at.is_some_and(|t| self.now < t) {
+            return Some(SimFault::Busy);
+        }
         self.cfg.faults.iter().find_map(|f| match f {
-            Fault::Sim(SimFault::BusyFor(_)) => match self.injected.sim_ready_at {
-                Some(t) if self.now < t => Some(SimFault::Busy),
-                _ => None,
-            },
+            Fault::Sim(SimFault::BusyFor(_)) => None,
             Fault::Sim(s) => Some(*s),
             _ => None,
         })
     }
 
-    /// A `sim=busy:DUR` SIM starts over at every power-on: busy until `from + DUR`.
-    pub(super) fn start_sim_busy_window(&mut self, from: Instant) {
-        let busy_for = self.cfg.faults.iter().find_map(|f| match f {
+    /// `sim=busy:DUR`: the SIM's busy window at every power-on, overriding `--sim-busy`.
+    pub(super) fn sim_busy_fault(&self) -> Option<Duration> {
+        self.cfg.faults.iter().find_map(|f| match f {
             Fault::Sim(SimFault::BusyFor(d)) => Some(*d),
             _ => None,
-        });
-        if let Some(d) = busy_for {
-            self.injected.sim_ready_at = Some(from + d);
-            self.timers.retain(|t| !matches!(t.1, Timer::SimReady));
-            self.timers.push((from + d, Timer::SimReady));
-        }
+        })
+    }
+
+    /// The SIM is busy until `at`, then reports itself with a `+CPIN:` URC.
+    pub(super) fn sim_busy_until(&mut self, at: Instant) {
+        self.injected.sim_ready_at = Some(at);
+        self.timers.retain(|t| !matches!(t.1, Timer::SimReady));
+        self.timers.push((at, Timer::SimReady));
     }
 
     pub(super) fn has_fault(&self, want: &Fault) -> bool {

@@ -116,8 +116,16 @@ pub struct Delays {
     pub qiopen: Duration,
     pub qideact: Duration,
     pub dns: Duration,
+    /// Power-on to RDY.
     pub rdy: Duration,
+    /// RDY to `+CFUN: 1`.
+    pub cfun: Duration,
+    /// RDY to `+CPIN: READY`: the SIM is busy until then.
+    pub sim_busy: Duration,
+    /// Power-on to Call Ready (not before `+CPIN: READY`).
     pub call_ready: Duration,
+    /// Call Ready to SMS Ready.
+    pub sms_ready: Duration,
     pub cgatt: Duration,
 }
 
