@@ -237,11 +237,19 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l uplink -d 'Rate at whi
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l downlink -d 'Rate at which server data reaches the module (default unlimited)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l rtt -d 'Round-trip time: a byte that leaves the module at t is acknowledged at t + rtt' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l line-baud -d 'Serial line speed: bytes in both directions paced at N/10 bytes per second' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l close-urc -d 'Single-mode peer-close URC: indexed (`0, CLOSED`, as real M95s) or plain (`CLOSED`)' -r -f -a "plain\t'`CLOSED`'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l model -d 'Module model: what ATI/AT+GMR/AT+CGMM report, and the firmware knobs where real modules differ (see the long help)' -r -f -a "m95\t''
+m66\t''
+mc60\t''
+m26\t''
+m35\t''
+gc65\t''"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l close-urc -d 'Single-mode peer-close URC: indexed (`0, CLOSED`) or plain (`CLOSED`) [default: from --model; indexed]' -r -f -a "plain\t'`CLOSED`'
 indexed\t'`0, CLOSED`'"
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l already-connect -d 'Answer to QIOPEN on an open connection (default as real M95s: with-error)' -r -f -a "plain\t'`ALREADY CONNECT`'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l already-connect -d 'Answer to QIOPEN on an open connection [default: from --model; with-error]' -r -f -a "plain\t'`ALREADY CONNECT`'
 with-error\t'`ALREADY CONNECT` then `ERROR`'
 mux-connect-fail\t'mux mode: `OK` then `<i>, CONNECT FAIL` (single mode: plain)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l mux-index -d 'How a mux result names its connection: spaced (`2, SEND OK`) or compact (`2,SEND OK`) [default: from --model; spaced, gc65: compact]' -r -f -a "spaced\t'`2, SEND OK`'
+compact\t'`2,SEND OK`'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qideact-in-initial -d 'QIDEACT in IP INITIAL answers `DEACT OK` (ok) or `ERROR`' -r -f -a "ok\t''
 error\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qiact-fail-state -d 'State after a failed QIACT' -r -f -a "pdp-deact\t''
@@ -249,7 +257,7 @@ ip-initial\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qirdi -d '+QIRDI rule: once (empty -> non-empty) or per-packet' -r -f -a "per-packet\t'One URC per packet received'
 once\t'One URC when the buffer goes from empty to non-empty'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qird-max -d 'Most bytes one AT+QIRD returns' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qird-udp -d 'UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one' -r -f -a "several\t'One `+QIRD:` record per datagram, as many as fit in the length asked for'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qird-udp -d 'UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one [default: from --model; several]' -r -f -a "several\t'One `+QIRD:` record per datagram, as many as fit in the length asked for'
 one\t'One datagram per AT+QIRD'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qisend-max -d 'Largest QISEND length' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-before -d 'Silence required before `+++`' -r

@@ -146,7 +146,12 @@ impl Engine {
             }
             "&D" | "&C" | "X" | "H" => R::Ok,
             "I" => {
-                self.info("Quectel_Ltd\r\nQuectel_M95\r\nRevision: M95FAR02A08");
+                let m = self.cfg.model;
+                self.info(&format!(
+                    "Quectel_Ltd\r\n{}\r\nRevision: {}",
+                    m.ident(),
+                    m.revision()
+                ));
                 R::Ok
             }
             "O" => self.cmd_ato(),
@@ -155,7 +160,8 @@ impl Engine {
                 R::Ok
             }
             "+CGMR" | "+GMR" | "+QGMR" => {
-                self.info("Revision: M95FAR02A08");
+                let t = format!("Revision: {}", self.cfg.model.revision());
+                self.info(&t);
                 R::Ok
             }
             "+CGMI" | "+GMI" => {
@@ -163,7 +169,7 @@ impl Engine {
                 R::Ok
             }
             "+CGMM" | "+GMM" => {
-                self.info("Quectel_M95");
+                self.info(self.cfg.model.ident());
                 R::Ok
             }
             "+CSQ" => {

@@ -17,8 +17,8 @@ pub mod config;
 mod grammar;
 
 pub use config::{
-    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, MapEntry, OkError, QiactFailState, QirdUdp,
-    QirdiMode, Rate, SimFault,
+    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, MapEntry, Model, MuxIndex, OkError, Preset,
+    QiactFailState, QirdUdp, QirdiMode, Rate, SimFault,
 };
 
 use std::collections::VecDeque;
