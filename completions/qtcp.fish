@@ -225,25 +225,34 @@ off\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmee -d 'Initial AT+CMEE setting (0, 1 or 2)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l ipr -d 'Stored AT+IPR value (boot URCs RDY/+CFUN/+CPIN are shown only when it is not 0)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l map -d 'Resolve NAME (domain name, IP or IP:PORT) to HOST:PORT for QIOPEN/QIDNSGIP (repeatable)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l delays -d 'Delay table: default (spec §5) or fast (a few ms each)' -r -f -a "default\t'Spec §5: QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms, RDY 500 ms, Call Ready 2 s'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l delays -d 'Delay table: default (spec §5) or fast (a few ms each)' -r -f -a "default\t'QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms; boot: RDY 500 ms, +CFUN 200 ms later, SIM busy 3 s after RDY, Call Ready 5 s, SMS Ready 1.5 s after it'
 fast\t'A few milliseconds each (for tests)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qiact-delay -d 'Override the QIACT delay' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qiopen-delay -d 'Override the QIOPEN delay (before the real connect starts)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qideact-delay -d 'Override the QIDEACT delay' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l dns-delay -d 'Override the DNS lookup delay' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l rdy-delay -d 'Override the boot delay until RDY' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l call-ready-delay -d 'Override the boot delay until Call Ready' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l call-ready-delay -d 'Override the boot delay until Call Ready (never before +CPIN: READY)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l sim-busy -d 'After power-on (--boot, a reboot): SIM-dependent commands answer SIM busy (+CME ERROR: 14) for DUR after RDY, then +CPIN: READY comes (default 3s; 5ms with --delays fast)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l connect-timeout -d 'Real TCP connect timeout (the module answers CONNECT FAIL after it)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l send-buffer -d 'Per-socket send buffer: a QISEND that would make unacknowledged bytes exceed it fails' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l uplink -d 'Rate at which the radio drains the send buffer (4000, 4KB/s, 1MB/s; default unlimited)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l downlink -d 'Rate at which server data reaches the module (default unlimited)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l rtt -d 'Round-trip time: a byte that leaves the module at t is acknowledged at t + rtt' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l line-baud -d 'Serial line speed: bytes in both directions paced at N/10 bytes per second' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l close-urc -d 'Single-mode peer-close URC: indexed (`0, CLOSED`, as real M95s) or plain (`CLOSED`)' -r -f -a "plain\t'`CLOSED`'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l model -d 'Module model: what ATI/AT+GMR/AT+CGMM report, and the firmware knobs where real modules differ (see the long help)' -r -f -a "m95\t''
+m66\t''
+mc60\t''
+m26\t''
+m35\t''
+gc65\t''"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l close-urc -d 'Single-mode peer-close URC: indexed (`0, CLOSED`) or plain (`CLOSED`) [default: from --model; indexed]' -r -f -a "plain\t'`CLOSED`'
 indexed\t'`0, CLOSED`'"
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l already-connect -d 'Answer to QIOPEN on an open connection (default as real M95s: with-error)' -r -f -a "plain\t'`ALREADY CONNECT`'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l already-connect -d 'Answer to QIOPEN on an open connection [default: from --model; with-error]' -r -f -a "plain\t'`ALREADY CONNECT`'
 with-error\t'`ALREADY CONNECT` then `ERROR`'
 mux-connect-fail\t'mux mode: `OK` then `<i>, CONNECT FAIL` (single mode: plain)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l mux-index -d 'How a mux result names its connection: spaced (`2, SEND OK`) or compact (`2,SEND OK`) [default: from --model; spaced, gc65: compact]' -r -f -a "spaced\t'`2, SEND OK`'
+compact\t'`2,SEND OK`'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qideact-in-initial -d 'QIDEACT in IP INITIAL answers `DEACT OK` (ok) or `ERROR`' -r -f -a "ok\t''
 error\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qiact-fail-state -d 'State after a failed QIACT' -r -f -a "pdp-deact\t''
@@ -251,7 +260,7 @@ ip-initial\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qirdi -d '+QIRDI rule: once (empty -> non-empty) or per-packet' -r -f -a "per-packet\t'One URC per packet received'
 once\t'One URC when the buffer goes from empty to non-empty'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qird-max -d 'Most bytes one AT+QIRD returns' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qird-udp -d 'UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one' -r -f -a "several\t'One `+QIRD:` record per datagram, as many as fit in the length asked for'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qird-udp -d 'UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one [default: from --model; several]' -r -f -a "several\t'One `+QIRD:` record per datagram, as many as fit in the length asked for'
 one\t'One datagram per AT+QIRD'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qisend-max -d 'Largest QISEND length' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l lf-after-cr -d 'Which LF after a command line\'s CR is dropped (never data): with-cr (the LF of a CR LF host) or always (also a LF that starts a payload after the prompt)' -r -f -a "with-cr\t'Only a LF that came with the CR'

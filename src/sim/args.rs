@@ -14,7 +14,8 @@ pub enum OnOff {
 /// Delay table preset.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DelayPreset {
-    /// Spec §5: QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms, RDY 500 ms, Call Ready 2 s.
+    /// QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms; boot: RDY 500 ms, +CFUN 200 ms
+    /// later, SIM busy 3 s after RDY, Call Ready 5 s, SMS Ready 1.5 s after it.
     #[default]
     Default,
     /// A few milliseconds each (for tests).
@@ -22,10 +23,25 @@ pub enum DelayPreset {
 }
 
 pub use super::engine::config::{
-    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, LfAfterCr, MapEntry, OkError, QiactFailState,
-    QirdUdp, QirdiMode, Rate, SimFault,
+    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, LfAfterCr, MapEntry, Model, MuxIndex, OkError,
+    Preset, QiactFailState, QirdUdp, QirdiMode, Rate, SimFault,
 };
 pub use crate::units::parse_duration;
+
+/// `qtcp sim --help` on `--model`: what each preset sets. tests/sim_models.rs checks the table
+/// against [`Model::preset`].
+pub const MODEL_HELP: &str = "\
+Module model: what ATI, AT+GMR and AT+CGMM report, and the firmware knobs where real modules differ. An explicit knob flag overrides the model's value.
+
+  model ATI, CGMM    GMR           close-urc already-connect qird-udp mux-index
+  m95   Quectel_M95  M95FAR02A08   indexed   with-error      several  spaced
+  m66   Quectel_M66  M66FAR01A12BT indexed   with-error      several  spaced
+  mc60  Quectel_MC60 MC60CAR01A07  indexed   with-error      several  spaced
+  m26   Quectel_M26  M26FBR03A01   indexed   with-error      several  spaced
+  m35   Quectel_M35  M35FAR01A08   indexed   with-error      several  spaced
+  gc65  Quectel_GC65 GC65R01A03V01 indexed   with-error      several  compact
+
+Evidence: the m95 close URC and ALREADY CONNECT answer, and the gc65 UDP records and compact mux results, are from captures of real modules; the m95 revision is from a driver; the rest follows the M95 and the manual (inferred, not captured).";
 
 /// The engine's knob enums as flag values: the engine itself knows nothing of clap.
 macro_rules! value_enum {
@@ -52,6 +68,18 @@ value_enum!(AlreadyConnect {
     AlreadyConnect::Plain => "plain": "`ALREADY CONNECT`",
     AlreadyConnect::WithError => "with-error": "`ALREADY CONNECT` then `ERROR`",
     AlreadyConnect::MuxConnectFail => "mux-connect-fail": "mux mode: `OK` then `<i>, CONNECT FAIL` (single mode: plain)",
+});
+value_enum!(MuxIndex {
+    MuxIndex::Spaced => "spaced": "`2, SEND OK`",
+    MuxIndex::Compact => "compact": "`2,SEND OK`",
+});
+value_enum!(Model {
+    Model::M95 => "m95",
+    Model::M66 => "m66",
+    Model::Mc60 => "mc60",
+    Model::M26 => "m26",
+    Model::M35 => "m35",
+    Model::Gc65 => "gc65",
 });
 value_enum!(OkError {
     OkError::Ok => "ok",
@@ -262,9 +290,13 @@ pub struct SimArgs {
     /// Override the boot delay until RDY
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub rdy_delay: Option<Duration>,
-    /// Override the boot delay until Call Ready
+    /// Override the boot delay until Call Ready (never before +CPIN: READY)
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub call_ready_delay: Option<Duration>,
+    /// After power-on (--boot, a reboot): SIM-dependent commands answer SIM busy (+CME ERROR: 14)
+    /// for DUR after RDY, then +CPIN: READY comes (default 3s; 5ms with --delays fast)
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub sim_busy: Option<Duration>,
     /// Real TCP connect timeout (the module answers CONNECT FAIL after it)
     #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "75s")]
     pub connect_timeout: Duration,
@@ -285,12 +317,21 @@ pub struct SimArgs {
     #[arg(long, value_name = "N")]
     pub line_baud: Option<u32>,
 
-    /// Single-mode peer-close URC: indexed (`0, CLOSED`, as real M95s) or plain (`CLOSED`)
-    #[arg(long, value_enum, default_value = "indexed")]
-    pub close_urc: CloseUrc,
-    /// Answer to QIOPEN on an open connection (default as real M95s: with-error)
-    #[arg(long, value_enum, default_value = "with-error")]
-    pub already_connect: AlreadyConnect,
+    /// Module model: what ATI/AT+GMR/AT+CGMM report, and the firmware knobs where real modules
+    /// differ (see the long help)
+    #[arg(long, value_enum, default_value = "m95", long_help = MODEL_HELP)]
+    pub model: Model,
+    /// Single-mode peer-close URC: indexed (`0, CLOSED`) or plain (`CLOSED`) [default: from
+    /// --model; indexed]
+    #[arg(long, value_enum)]
+    pub close_urc: Option<CloseUrc>,
+    /// Answer to QIOPEN on an open connection [default: from --model; with-error]
+    #[arg(long, value_enum)]
+    pub already_connect: Option<AlreadyConnect>,
+    /// How a mux result names its connection: spaced (`2, SEND OK`) or compact (`2,SEND OK`)
+    /// [default: from --model; spaced, gc65: compact]
+    #[arg(long, value_enum)]
+    pub mux_index: Option<MuxIndex>,
     /// QIDEACT in IP INITIAL answers `DEACT OK` (ok) or `ERROR`
     #[arg(long, value_enum, default_value = "ok")]
     pub qideact_in_initial: OkError,
@@ -307,8 +348,9 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 1500)]
     pub qird_max: usize,
     /// UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one
-    #[arg(long, value_enum, default_value = "several")]
-    pub qird_udp: QirdUdp,
+    /// [default: from --model; several]
+    #[arg(long, value_enum)]
+    pub qird_udp: Option<QirdUdp>,
     /// Largest QISEND length
     #[arg(long, default_value_t = 1460)]
     pub qisend_max: usize,
@@ -367,6 +409,7 @@ impl Default for SimArgs {
 impl SimArgs {
     /// The engine's configuration from these flags.
     pub fn engine_config(&self) -> EngineConfig {
+        let preset: Preset = self.model.preset();
         EngineConfig {
             echo: self.echo == OnOff::On,
             cmee: self.cmee,
@@ -379,14 +422,16 @@ impl SimArgs {
             uplink: self.uplink,
             downlink: self.downlink,
             rtt: self.rtt,
-            close_urc: self.close_urc,
-            already_connect: self.already_connect,
+            close_urc: self.close_urc.unwrap_or(preset.close_urc),
+            already_connect: self.already_connect.unwrap_or(preset.already_connect),
             qideact_in_initial: self.qideact_in_initial,
             no_implicit_activation: self.no_implicit_activation,
             qiact_fail_state: self.qiact_fail_state,
             qirdi: self.qirdi,
             qird_max: self.qird_max,
-            qird_udp: self.qird_udp,
+            qird_udp: self.qird_udp.unwrap_or(preset.qird_udp),
+            mux_index: self.mux_index.unwrap_or(preset.mux_index),
+            model: self.model,
             qisend_max: self.qisend_max,
             lf_after_cr: self.lf_after_cr,
             guard_before: self.guard_before,
@@ -410,7 +455,10 @@ impl SimArgs {
                 qideact: ms(300),
                 dns: ms(200),
                 rdy: ms(500),
-                call_ready: ms(2000),
+                cfun: ms(200),
+                sim_busy: ms(3000),
+                call_ready: ms(5000),
+                sms_ready: ms(1500),
                 cgatt: ms(300),
             },
             DelayPreset::Fast => Delays {
@@ -419,7 +467,10 @@ impl SimArgs {
                 qideact: ms(2),
                 dns: ms(2),
                 rdy: ms(5),
+                cfun: ms(1),
+                sim_busy: ms(5),
                 call_ready: ms(15),
+                sms_ready: ms(2),
                 cgatt: ms(2),
             },
         };
@@ -429,7 +480,10 @@ impl SimArgs {
             qideact: self.qideact_delay.unwrap_or(base.qideact),
             dns: self.dns_delay.unwrap_or(base.dns),
             rdy: self.rdy_delay.unwrap_or(base.rdy),
+            cfun: base.cfun,
+            sim_busy: self.sim_busy.unwrap_or(base.sim_busy),
             call_ready: self.call_ready_delay.unwrap_or(base.call_ready),
+            sms_ready: base.sms_ready,
             cgatt: base.cgatt,
         }
     }

@@ -76,6 +76,104 @@ pub enum QirdUdp {
     One,
 }
 
+/// How a connection index is joined to a mux result or URC (`<n>, SEND OK`, `<n>, CLOSED` ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MuxIndex {
+    /// `2, SEND OK`, as the manual shows [DOC]
+    #[default]
+    Spaced,
+    /// `2,SEND OK`, as a GC65 says [LOG]
+    Compact,
+}
+
+/// A module model: what it says it is, and the firmware knobs where real modules differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Model {
+    #[default]
+    M95,
+    M66,
+    Mc60,
+    M26,
+    M35,
+    Gc65,
+}
+
+/// The knob values a model sets (an explicit flag overrides each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Preset {
+    pub close_urc: CloseUrc,
+    pub already_connect: AlreadyConnect,
+    pub qird_udp: QirdUdp,
+    pub mux_index: MuxIndex,
+}
+
+impl Model {
+    pub const ALL: [Model; 6] = [
+        Model::M95,
+        Model::M66,
+        Model::Mc60,
+        Model::M26,
+        Model::M35,
+        Model::Gc65,
+    ];
+
+    /// The `--model` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::M95 => "m95",
+            Model::M66 => "m66",
+            Model::Mc60 => "mc60",
+            Model::M26 => "m26",
+            Model::M35 => "m35",
+            Model::Gc65 => "gc65",
+        }
+    }
+
+    /// What ATI (second line) and AT+CGMM say.
+    pub fn ident(self) -> &'static str {
+        match self {
+            Model::M95 => "Quectel_M95",
+            Model::M66 => "Quectel_M66",
+            Model::Mc60 => "Quectel_MC60",
+            Model::M26 => "Quectel_M26",
+            Model::M35 => "Quectel_M35",
+            Model::Gc65 => "Quectel_GC65",
+        }
+    }
+
+    /// The firmware revision ATI and AT+GMR report: M95FAR02A08 is what a real M95 says
+    /// [CODE M95FR]; the others follow Quectel's naming, not captures [INF].
+    pub fn revision(self) -> &'static str {
+        match self {
+            Model::M95 => "M95FAR02A08",
+            Model::M66 => "M66FAR01A12BT",
+            Model::Mc60 => "MC60CAR01A07",
+            Model::M26 => "M26FBR03A01",
+            Model::M35 => "M35FAR01A08",
+            Model::Gc65 => "GC65R01A03V01",
+        }
+    }
+
+    /// The firmware knobs of this model. M95: `0, CLOSED` and `ALREADY CONNECT` then `ERROR`
+    /// from captures [LOG]; GC65: several UDP records per QIRD and `2,SEND OK` from a capture
+    /// [LOG]; the other values follow the M95 and the manual [INF].
+    pub fn preset(self) -> Preset {
+        let m95 = Preset {
+            close_urc: CloseUrc::Indexed,
+            already_connect: AlreadyConnect::WithError,
+            qird_udp: QirdUdp::Several,
+            mux_index: MuxIndex::Spaced,
+        };
+        match self {
+            Model::Gc65 => Preset {
+                mux_index: MuxIndex::Compact,
+                ..m95
+            },
+            _ => m95,
+        }
+    }
+}
+
 /// SIM fault kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SimFault {
@@ -129,8 +227,16 @@ pub struct Delays {
     pub qiopen: Duration,
     pub qideact: Duration,
     pub dns: Duration,
+    /// Power-on to RDY.
     pub rdy: Duration,
+    /// RDY to `+CFUN: 1`.
+    pub cfun: Duration,
+    /// RDY to `+CPIN: READY`: the SIM is busy until then.
+    pub sim_busy: Duration,
+    /// Power-on to Call Ready (not before `+CPIN: READY`).
     pub call_ready: Duration,
+    /// Call Ready to SMS Ready.
+    pub sms_ready: Duration,
     pub cgatt: Duration,
 }
 
@@ -162,6 +268,9 @@ pub struct EngineConfig {
     pub qirdi: QirdiMode,
     pub qird_max: usize,
     pub qird_udp: QirdUdp,
+    pub mux_index: MuxIndex,
+    /// What ATI, AT+GMR and AT+CGMM report.
+    pub model: Model,
     pub qisend_max: usize,
     /// Silence required before / after `+++`.
     pub guard_before: Duration,

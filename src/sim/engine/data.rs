@@ -97,7 +97,7 @@ impl Engine {
             // In multi-connection mode the result names the connection: `<n>, SEND OK` in the
             // manual [DOC], `2,SEND OK` on a GC65 [LOG, module.md correction 6].
             let text = if self.qi.mux {
-                format!("{slot}, {res}")
+                self.indexed(slot, res)
             } else {
                 res.to_string()
             };

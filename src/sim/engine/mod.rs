@@ -17,8 +17,8 @@ pub mod config;
 mod grammar;
 
 pub use config::{
-    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, MapEntry, OkError, QiactFailState, QirdUdp,
-    QirdiMode, Rate, SimFault,
+    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, MapEntry, Model, MuxIndex, OkError, Preset,
+    QiactFailState, QirdUdp, QirdiMode, Rate, SimFault,
 };
 
 use std::collections::VecDeque;
@@ -189,12 +189,14 @@ enum Timer {
     },
     DnsDone(Option<String>),
     BootRdy,
+    BootCfun,
     BootCallReady,
+    BootSmsReady,
     PdpDeactFault,
     RebootFault,
     VanishFault,
     GuardAfter(u64),
-    /// The end of a `sim=busy:DUR` window: `+CPIN: READY` as a URC.
+    /// The end of the SIM's busy window: `+CPIN: READY` (or what the SIM faults say) as a URC.
     SimReady,
 }
 
@@ -363,7 +365,7 @@ struct Injected {
     sync_left: u32,
     /// `silent=` prefixes, upper case.
     silent: Vec<String>,
-    /// End of the `sim=busy:DUR` window of the current power-on.
+    /// End of the SIM's busy window of the current power-on (`--sim-busy`, `sim=busy:DUR`).
     sim_ready_at: Option<Instant>,
 }
 
@@ -509,7 +511,6 @@ impl Engine {
             everyday: everyday::Everyday::new(now),
             cfg,
         };
-        e.start_sim_busy_window(now);
         for f in e.cfg.faults.clone() {
             match f {
                 Fault::SyncAfter(n) => e.injected.sync_left = e.injected.sync_left.saturating_add(n),
@@ -525,6 +526,9 @@ impl Engine {
         }
         if e.cfg.boot {
             e.boot(false);
+        } else if let Some(d) = e.sim_busy_fault() {
+            // already booted, but the SIM is still starting
+            e.sim_busy_until(now + d);
         }
         e
     }

@@ -127,4 +127,13 @@ impl Engine {
         let v = serde_json::json!({"t_ms": t, "data_len": n});
         self.actions.push(Action::Log(v.to_string()));
     }
+
+    /// A result or URC that names connection `slot`: `2, SEND OK`, or `2,SEND OK` with
+    /// `--mux-index compact`.
+    pub(super) fn indexed(&self, slot: usize, text: &str) -> String {
+        match self.cfg.mux_index {
+            MuxIndex::Spaced => format!("{slot}, {text}"),
+            MuxIndex::Compact => format!("{slot},{text}"),
+        }
+    }
 }

@@ -261,7 +261,8 @@ impl Engine {
                 }
                 self.tdata.suspended = false;
                 if self.qi.mux {
-                    self.info(&format!("{slot}, CLOSE OK"));
+                    let t = self.indexed(slot, "CLOSE OK");
+                    self.info(&t);
                 } else {
                     self.info("CLOSE OK");
                 }

@@ -48,7 +48,8 @@ impl Engine {
                     match (self.cfg.already_connect, self.qi.mux) {
                         (AlreadyConnect::MuxConnectFail, true) => {
                             self.push_ok();
-                            self.info(&format!("{slot}, CONNECT FAIL"));
+                            let t = self.indexed(slot, "CONNECT FAIL");
+                            self.info(&t);
                         }
                         (AlreadyConnect::WithError, _) => {
                             self.info("ALREADY CONNECT");

@@ -32,14 +32,16 @@ impl Engine {
                     self.enter_data_mode();
                 }
             } else if mux {
-                self.urc(&format!("{slot}, CONNECT OK"));
+                let t = self.indexed(slot, "CONNECT OK");
+                self.urc(&t);
             } else {
                 self.urc("CONNECT OK");
             }
         } else {
             s.status = SockStatus::Closed;
             if mux {
-                self.urc(&format!("{slot}, CONNECT FAIL"));
+                let t = self.indexed(slot, "CONNECT FAIL");
+                self.urc(&t);
             } else {
                 self.urc("CONNECT FAIL");
             }
@@ -77,7 +79,7 @@ impl Engine {
 
     pub(super) fn closed_urc_text(&self, slot: usize) -> String {
         if self.qi.mux || self.cfg.close_urc == CloseUrc::Indexed {
-            format!("{slot}, CLOSED")
+            self.indexed(slot, "CLOSED")
         } else {
             "CLOSED".to_string()
         }
