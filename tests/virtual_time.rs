@@ -393,3 +393,29 @@ fn firmware_without_implicit_activation_gets_qiregapp_and_qiact() {
     let rep = connect(&mut s, &connect_opts(SINK)).unwrap();
     assert!(rep.actions.iter().any(|a| a == "QIACT"), "{:?}", rep.actions);
 }
+
+#[test]
+fn a_smaller_qird_maximum_is_learnt_without_stalling_every_read() {
+    let (mut s, link) = module("--echo off --delays fast --qird-max 512");
+    let data = random(100_000, 19);
+    link.module().peer(
+        SERVER,
+        Peer::Source {
+            data: data.clone(),
+            close: false,
+        },
+    );
+    attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
+    connect(&mut s, &connect_opts(SERVER)).unwrap();
+    let t0 = s.now();
+    let mut out = Collect(Vec::new());
+    let o = RecvOptions {
+        bytes: Some(data.len() as u64),
+        timeout: Some(Duration::from_secs(60)),
+        ..Default::default()
+    };
+    recv(&mut s, &o, &mut out).unwrap();
+    assert_eq!(out.0, data);
+    // One fallback poll (500 ms) teaches qtcp the limit; 196 reads do not each wait for one.
+    assert!(elapsed(&s, t0) < Duration::from_secs(2), "{:?}", elapsed(&s, t0));
+}

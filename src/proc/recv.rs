@@ -159,6 +159,8 @@ struct Run<'a> {
     /// A +QIRDI (for our socket) arrived since the last read.
     qirdi: bool,
     rebooted: bool,
+    /// The most one AT+QIRD returns on this firmware, once learnt (see `retrieve`).
+    qird_cap: Option<usize>,
 }
 
 impl Run<'_> {
@@ -330,6 +332,7 @@ fn recv_inner(
         pdp: false,
         qirdi: false,
         rebooted: false,
+        qird_cap: None,
     };
     let mux = require_mode(s, o.id)?;
     let mode = match o.mode {
@@ -422,9 +425,10 @@ fn bytes_asked(rep: &RecvReport) -> bool {
 enum Read {
     /// As many bytes as asked were read: the buffer may hold more.
     Data,
-    /// Fewer bytes than asked: the module's buffer is empty now (TCP), and the next arrival
-    /// will be announced by `+QIRDI`.
-    Short,
+    /// Fewer bytes than asked (this many): the module's buffer is empty now (TCP), and the
+    /// next arrival will be announced by `+QIRDI` — unless the firmware reads less than asked
+    /// at most (see `Run::qird_cap`).
+    Short(usize),
     /// `OK` alone: nothing buffered.
     Empty,
     /// `ERROR`: drained and gone (or never there).
@@ -434,9 +438,10 @@ enum Read {
 }
 
 fn qird(s: &mut Session, run: &mut Run, sid: u8) -> Result<Read> {
+    let chunk = run.qird_cap.unwrap_or(run.o.chunk).min(run.o.chunk);
     let len = match run.remaining() {
-        Some(r) => (r as usize).min(run.o.chunk),
-        None => run.o.chunk,
+        Some(r) => (r as usize).min(chunk),
+        None => chunk,
     };
     let cmd = format!("AT+QIRD=0,1,{sid},{len}");
     let t = s.deadline_for(&cmd, len + 100);
@@ -458,7 +463,7 @@ fn qird(s: &mut Session, run: &mut Run, sid: u8) -> Result<Read> {
             Ok(if !ok {
                 Read::OutputClosed
             } else if got < len && !udp {
-                Read::Short
+                Read::Short(got)
             } else {
                 Read::Data
             })
@@ -485,6 +490,8 @@ fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, R
     // Read first: data (and +QIRDI) may have arrived while no process held the port.
     let mut read_now = true;
     let mut next_poll = s.now();
+    // The length of the last short read, while no +QIRDI has come since.
+    let mut last_short: Option<usize> = None;
     loop {
         run.urcs(s);
         run.check_reboot()?;
@@ -493,8 +500,17 @@ fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, R
             return Ok(stop);
         }
         if read_now || run.qirdi || run.rep.closed || run.pdp || now >= next_poll {
+            let announced = read_now || run.qirdi;
             let res = qird(s, run, sid)?;
             run.urcs(s);
+            // Data found by the fallback poll, without a +QIRDI, right after a short read:
+            // that read had not drained the buffer, so this firmware returns at most that
+            // much per read [INF; sim --qird-max]. Ask for that much from now on, so full
+            // reads follow each other at once.
+            if let (false, Some(prev), Read::Data | Read::Short(_)) = (announced, last_short, &res) {
+                run.qird_cap = Some(prev);
+            }
+            last_short = None;
             match res {
                 Read::Data => {
                     read_now = true;
@@ -504,7 +520,8 @@ fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, R
                 // that arrived meanwhile, one QIRD per handful of bytes on a slow downlink.
                 // Wait for the +QIRDI of the next arrival instead, with a short fallback poll
                 // in case it is missed.
-                Read::Short => {
+                Read::Short(got) => {
+                    last_short = Some(got);
                     read_now = false;
                     next_poll = s.now() + run.o.poll.min(SHORT_READ_FALLBACK);
                 }
