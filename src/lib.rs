@@ -9,6 +9,7 @@
 //! - [`sim`]: a simulator of the module on a pseudo-terminal, sharing no parsing with the client.
 
 pub mod cli;
+pub mod command;
 pub mod error;
 pub mod proc;
 pub mod recovery;

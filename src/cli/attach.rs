@@ -3,6 +3,7 @@
 
 use super::common::{duration, fail, key_values, run_ports, PortArgs, SimSpinner, SimWaitArgs};
 use crate::proc::attach::{attach, validate, AttachOptions, RecvMode};
+use crate::proc::common::SyncOptions;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -48,8 +49,8 @@ pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {
     if let Err(e) = validate(&opts) {
         return fail(port, "attach", e);
     }
-    let job = |name: &str| {
-        let mut s = port.open_port(name)?;
+    let job = |spec: &_| {
+        let (mut s, _) = port.open_port(spec, &SyncOptions::default())?;
         let spinner = SimSpinner::new(port.spinner_visible());
         attach(&mut s, &opts, &mut |w| spinner.waiting(w))
     };

@@ -16,9 +16,8 @@ pub struct CloseCmd {
 }
 
 pub fn run(port: &PortArgs, cmd: CloseCmd) -> ExitCode {
-    let job = |name: &str| -> Reported<_, ()> {
-        let mut s = port.open_port(name)?;
-        crate::proc::common::sync(&mut s, &crate::proc::common::SyncOptions::default())?;
+    let job = |spec: &_| -> Reported<_, ()> {
+        let (mut s, _) = port.open_port(spec, &crate::proc::common::SyncOptions::default())?;
         Ok(close(&mut s, cmd.id, cmd.deact)?)
     };
     run_ports(port, "close", false, job, key_values)

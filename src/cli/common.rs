@@ -2,8 +2,9 @@
 //! rendering a result (human text or one JSON object) with its exit code.
 
 use crate::error::{Cause, Error, ErrorClass, Reported};
+use crate::proc::common::SyncOptions;
 use crate::proc::probe::SimWaiting;
-use crate::session::Session;
+use crate::session::{Session, SessionOptions};
 use crate::trace::Tracer;
 use crate::transport::{PortSpec, Transport};
 use serde::Serialize;
@@ -73,19 +74,25 @@ pub struct PortArgs {
 }
 
 impl PortArgs {
-    /// The ports named, globs expanded (sorted), duplicates removed.
-    pub fn ports(&self) -> Result<Vec<String>, Error> {
-        let mut out: Vec<String> = Vec::new();
-        for p in &self.port {
-            let is_glob = p.contains(['*', '?', '[']) && !p.starts_with("sim") && !p.starts_with("tcp://");
-            if !is_glob {
-                // Each `sim` is a simulator of its own; a device named twice is driven once.
-                if p == "sim" || p.starts_with("sim:") || !out.contains(p) {
-                    out.push(p.clone());
-                }
-                continue;
+    /// The ports named, parsed; device globs expanded (sorted); a device named twice is driven
+    /// once, while each `sim` is a simulator of its own.
+    pub fn ports(&self) -> Result<Vec<PortSpec>, Error> {
+        let mut out: Vec<PortSpec> = Vec::new();
+        let add = |spec: PortSpec, out: &mut Vec<PortSpec>| {
+            if matches!(spec, PortSpec::Sim(_)) || !out.contains(&spec) {
+                out.push(spec);
             }
-            let paths = glob::glob(p).map_err(|e| Error::usage(format!("--port {p:?}: {e}")))?;
+        };
+        for p in &self.port {
+            let spec = PortSpec::parse(p);
+            let pattern = match &spec {
+                PortSpec::Device(path) if path.contains(['*', '?', '[']) => path.clone(),
+                _ => {
+                    add(spec, &mut out);
+                    continue;
+                }
+            };
+            let paths = glob::glob(&pattern).map_err(|e| Error::usage(format!("--port {p:?}: {e}")))?;
             let mut found: Vec<String> = paths
                 .filter_map(|r| r.ok())
                 .map(|p| p.display().to_string())
@@ -98,9 +105,7 @@ impl PortArgs {
                 ));
             }
             for f in found {
-                if !out.contains(&f) {
-                    out.push(f);
-                }
+                add(PortSpec::Device(f), &mut out);
             }
         }
         if out.is_empty() {
@@ -112,7 +117,7 @@ impl PortArgs {
     }
 
     /// The one port of a single-port command.
-    pub fn single(&self) -> Result<String, Error> {
+    pub fn single(&self) -> Result<PortSpec, Error> {
         let mut ports = self.ports()?;
         if ports.len() > 1 {
             return Err(Error::usage(format!(
@@ -123,38 +128,41 @@ impl PortArgs {
         Ok(ports.remove(0))
     }
 
-    /// Open the one port of a single-port command, synchronised: a module that has just
-    /// rebooted or lost autobaud lock gets its `AT`s (recommended process, 9.1) before the
-    /// command that matters, so that command is never the one that goes unanswered.
+    /// Open the one port of a single-port command, synchronised (see [`Self::open_port`]).
     pub fn open(&self) -> Result<Session, Error> {
         let port = self.single()?;
-        let mut s = self.open_port(&port)?;
-        crate::proc::common::sync(&mut s, &crate::proc::common::SyncOptions::default())?;
-        Ok(s)
+        Ok(self.open_port(&port, &SyncOptions::default())?.0)
     }
 
-    pub fn open_port(&self, port: &str) -> Result<Session, Error> {
+    /// Open `port` and synchronise with the module: the one place every command's first `AT`s
+    /// are sent. A module that has just rebooted or lost autobaud lock gets its `AT`s
+    /// (recommended process, 9.1) before the command that matters, so that command is never
+    /// the one that goes unanswered. Returns the session and the attempts synchronising took.
+    pub fn open_port(&self, port: &PortSpec, sync: &SyncOptions) -> Result<(Session, u32), Error> {
         let tracer = Tracer::new(self.trace.as_deref(), self.verbose)
             .map_err(|e| Error::usage(format!("--trace: {e}")))?;
-        let transport = Transport::open(&PortSpec::parse(port), self.baud, tracer)?;
-        let mut s = Session::new(transport);
-        s.line_rate = (self.baud / 10).max(1);
-        if let Some(t) = self.cmd_timeout {
-            s.min_timeout = t;
-        }
-        s.set_interrupt(interrupt_flag());
-        if let Some(cmd) = &self.reset_cmd {
+        let transport = Transport::open(port, self.baud, tracer)?;
+        let reset = self.reset_cmd.as_ref().map(|cmd| {
             let dir = self
                 .state_dir
                 .clone()
                 .unwrap_or_else(crate::recovery::default_state_dir);
-            s.reset = Some(crate::recovery::ResetPolicy {
+            crate::recovery::ResetPolicy {
                 command: cmd.clone(),
-                state_file: crate::recovery::state_file(&dir, port),
+                state_file: crate::recovery::state_file(&dir, &port.name()),
                 timeout: Duration::from_secs(60),
-            });
-        }
-        Ok(s)
+            }
+        });
+        let opts = SessionOptions {
+            min_timeout: self.cmd_timeout.unwrap_or_default(),
+            line_rate: (self.baud / 10).max(1),
+            interrupt: Some(interrupt_flag()),
+            reset,
+            ..SessionOptions::default()
+        };
+        let mut s = Session::new(transport, opts);
+        let attempts = crate::proc::common::sync(&mut s, sync)?;
+        Ok((s, attempts))
     }
 
     pub fn progress_visible(&self) -> bool {
@@ -376,15 +384,16 @@ pub fn run_ports<R, P, F>(
 where
     R: Serialize,
     P: Serialize,
-    F: Fn(&str) -> Reported<R, P> + Sync,
+    F: Fn(&PortSpec) -> Reported<R, P> + Sync,
 {
     let ports = match args.ports() {
         Ok(p) => p,
         Err(e) => return fail(args, command, e),
     };
     if ports.len() == 1 {
+        let name = ports[0].name();
         let origin = Origin {
-            port: show_port.then_some(ports[0].as_str()),
+            port: show_port.then_some(name.as_str()),
             index: None,
         };
         return ExitCode::from(emit(args, command, origin, &job(&ports[0]), &human));
@@ -403,8 +412,9 @@ where
             let worst = &worst;
             scope.spawn(move || {
                 let result = job(port);
+                let name = port.name();
                 let origin = Origin {
-                    port: Some(port),
+                    port: Some(&name),
                     index: Some(i),
                 };
                 let code = emit(args, command, origin, &result, &human);
