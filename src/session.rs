@@ -254,7 +254,7 @@ impl Session {
         (spec.max_response + SLACK + line).max(self.min_timeout)
     }
 
-    /// Write raw bytes (payload, `+++`): `secret` is redacted in the trace.
+    /// Write raw bytes (`+++`), and wait until they have left.
     pub fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
         self.port.write(bytes, None)?;
         // Raw writes (`+++`) are timed by the caller: they must have left when this returns.

@@ -5,7 +5,11 @@
 //! closing the port never waits for a reader to notice.
 
 use crate::error::{Error, ErrorClass, Result};
+#[cfg(feature = "cli")]
 use crate::sim::{SimArgs, Simulator};
+/// The in-process simulator a `sim` port keeps alive (none without the `cli` feature).
+#[cfg(not(feature = "cli"))]
+type Simulator = std::convert::Infallible;
 use crate::trace::{Dir, Tracer};
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
@@ -81,24 +85,35 @@ impl Transport {
     pub fn open(spec: &PortSpec, baud: u32, tracer: Tracer) -> Result<Transport> {
         match spec {
             PortSpec::Device(path) => Self::open_device(path, path.clone(), baud, tracer, None),
-            PortSpec::Sim(args) => {
-                let args =
-                    SimArgs::parse_inline(args).map_err(|e| Error::usage(format!("--port sim: {e}")))?;
-                let sim = Simulator::start(&args).map_err(|e| {
-                    Error::new(
-                        ErrorClass::PortUnavailable,
-                        format!("cannot start the simulator: {e}"),
-                    )
-                })?;
-                if let Some(addr) = sim.listen_addr() {
-                    // `sim:--listen ADDR`: the in-process simulator behind a TCP server
-                    return Self::open_tcp(&addr.to_string(), tracer, Some(sim));
-                }
-                let path = sim.port().to_string_lossy().into_owned();
-                Self::open_device(&path, "sim".into(), baud, tracer, Some(sim))
-            }
+            PortSpec::Sim(args) => Self::open_sim(args, baud, tracer),
             PortSpec::Tcp(addr) => Self::open_tcp(addr, tracer, None),
         }
+    }
+
+    /// `--port sim[:ARGS]`: the simulator in this process, on a pty (or TCP with `--listen`).
+    #[cfg(feature = "cli")]
+    fn open_sim(args: &str, baud: u32, tracer: Tracer) -> Result<Transport> {
+        let args = SimArgs::parse_inline(args).map_err(|e| Error::usage(format!("--port sim: {e}")))?;
+        let sim = Simulator::start(&args).map_err(|e| {
+            Error::new(
+                ErrorClass::PortUnavailable,
+                format!("cannot start the simulator: {e}"),
+            )
+        })?;
+        if let Some(addr) = sim.listen_addr() {
+            // `sim:--listen ADDR`: the in-process simulator behind a TCP server
+            return Self::open_tcp(&addr.to_string(), tracer, Some(sim));
+        }
+        let path = sim.port().to_string_lossy().into_owned();
+        Self::open_device(&path, "sim".into(), baud, tracer, Some(sim))
+    }
+
+    /// Without the `cli` feature the simulator (whose arguments are clap's) is not built in.
+    #[cfg(not(feature = "cli"))]
+    fn open_sim(_args: &str, _baud: u32, _tracer: Tracer) -> Result<Transport> {
+        Err(Error::usage(
+            "--port sim: this build has no simulator (built without the cli feature)",
+        ))
     }
 
     fn open_device(

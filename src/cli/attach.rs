@@ -32,6 +32,8 @@ pub struct AttachCmd {
     /// Also activate the context (QIREGAPP, QIACT, QILOCIP) and report the local IP
     #[arg(long)]
     pub activate: bool,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {

@@ -13,6 +13,8 @@ pub struct CloseCmd {
     /// Also deactivate the PDP context (QIDEACT, up to 40 s)
     #[arg(long)]
     pub deact: bool,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 pub fn run(port: &PortArgs, cmd: CloseCmd) -> ExitCode {

@@ -26,54 +26,88 @@ pub fn duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 500ms, 5s, 2min)"))
 }
 
-/// Options shared by every subcommand that talks to a module. Global: they may come before or
-/// after the subcommand name.
+/// Options of every subcommand that talks to a module, flattened into each (so `qtcp sim --help`
+/// does not list them). For scripts written before, they are also accepted before the
+/// subcommand name ([`PortArgs::merged`]).
 #[derive(clap::Args, Debug, Clone)]
 pub struct PortArgs {
     /// Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the
     /// built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`).
     /// probe, attach, push and close take several (repeat --port, or a glob such as
     /// '/dev/serial/by-id/*Quectel*') and drive them concurrently
-    #[arg(short, long, env = "QTCP_PORT", global = true, value_name = "PORT", action = clap::ArgAction::Append)]
+    #[arg(short, long, env = "QTCP_PORT", value_name = "PORT", action = clap::ArgAction::Append)]
     pub port: Vec<String>,
 
     /// Baud rate of the serial line
-    #[arg(short, long, env = "QTCP_BAUD", global = true, default_value_t = 115200)]
+    #[arg(short, long, env = "QTCP_BAUD", default_value_t = 115200)]
     pub baud: u32,
 
     /// Write every byte in both directions to FILE as JSON Lines (passwords redacted)
-    #[arg(long, env = "QTCP_TRACE", global = true, value_name = "FILE")]
+    #[arg(long, env = "QTCP_TRACE", value_name = "FILE")]
     pub trace: Option<PathBuf>,
 
     /// Print a readable transcript of the conversation on stderr
-    #[arg(short, long, global = true)]
+    #[arg(short, long)]
     pub verbose: bool,
 
     /// Print one JSON object (JSON Lines for streams) on stdout instead of text
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub json: bool,
 
     /// No progress bar
-    #[arg(short, long, global = true)]
+    #[arg(short, long)]
     pub quiet: bool,
 
     /// Shortest deadline for any command (the table's values are the module's maximum response
     /// times plus 1 s)
-    #[arg(long, global = true, value_parser = duration, value_name = "DUR")]
+    #[arg(long, value_parser = duration, value_name = "DUR")]
     pub cmd_timeout: Option<Duration>,
 
     /// Command that power-cycles the module (run with sh -c) when it fails to synchronise;
     /// consecutive resets back off as the recommended process says (3 quick, then 10 min,
     /// 30 min, 1 h), remembered per port in --state-dir
-    #[arg(long, env = "QTCP_RESET_CMD", global = true, value_name = "CMD")]
+    #[arg(long, env = "QTCP_RESET_CMD", value_name = "CMD")]
     pub reset_cmd: Option<String>,
 
     /// Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]
-    #[arg(long, env = "QTCP_STATE_DIR", global = true, value_name = "DIR")]
+    #[arg(long, env = "QTCP_STATE_DIR", value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
 }
 
 impl PortArgs {
+    /// The subcommand's device options, with those given before the subcommand name filling in
+    /// what was not given after it (`qtcp --port X probe` as well as `qtcp probe --port X`).
+    /// An option on the command line beats one from the environment or a default.
+    pub fn merged(&self, top: &PortArgs, top_m: &clap::ArgMatches, sub_m: &clap::ArgMatches) -> PortArgs {
+        use clap::parser::ValueSource::CommandLine;
+        let from_top = |id: &str| {
+            top_m.value_source(id) == Some(CommandLine) && sub_m.value_source(id) != Some(CommandLine)
+        };
+        let mut m = self.clone();
+        if from_top("port") {
+            m.port = top.port.clone();
+        }
+        if from_top("baud") {
+            m.baud = top.baud;
+        }
+        if from_top("trace") {
+            m.trace = top.trace.clone();
+        }
+        m.verbose |= top.verbose;
+        m.json |= top.json;
+        m.quiet |= top.quiet;
+        if from_top("cmd_timeout") {
+            m.cmd_timeout = top.cmd_timeout;
+        }
+        if from_top("reset_cmd") {
+            m.reset_cmd = top.reset_cmd.clone();
+        }
+        if from_top("state_dir") {
+            m.state_dir = top.state_dir.clone();
+        }
+        m
+    }
+
     /// The ports named, parsed; device globs expanded (sorted); a device named twice is driven
     /// once, while each `sim` is a simulator of its own.
     pub fn ports(&self) -> Result<Vec<PortSpec>, Error> {

@@ -29,6 +29,8 @@ pub struct ProbeCmd {
     /// Synchronisation attempts (AT, 500 ms apart)
     #[arg(long, default_value_t = 15)]
     pub sync_attempts: u32,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 pub fn run(port: &PortArgs, cmd: ProbeCmd) -> ExitCode {

@@ -43,6 +43,8 @@ pub struct PushCmd {
     pub keep_open: bool,
     #[command(flatten)]
     pub flow: FlowArgs,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 /// What a push did: the send's report with the file, destination and the close.

@@ -12,7 +12,8 @@ use crate::session::{describe, Session};
 use crate::validate;
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum RecvMode {
     /// Data waits in the module (QINDI=1) and is read with AT+QIRD: the right mode for scripts.
