@@ -875,7 +875,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__sim)
-            opts="-p -b -v -q -h -V --link --listen --replay --replay-timing --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --sim-busy --connect-timeout --send-buffer --uplink --downlink --rtt --line-baud --model --close-urc --already-connect --mux-index --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qird-udp --qisend-max --lf-after-cr --guard-before --guard-after --seed --host-log --fault --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-h -V --link --listen --replay --replay-timing --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --sim-busy --connect-timeout --send-buffer --uplink --downlink --rtt --line-baud --model --close-urc --already-connect --mux-index --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qird-udp --qisend-max --lf-after-cr --guard-before --guard-after --seed --host-log --fault --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1026,38 +1026,6 @@ _qtcp() {
                     return 0
                     ;;
                 --fault)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --port)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --baud)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -b)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --trace)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cmd-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --reset-cmd)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -270,18 +270,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-after -d 'Silenc
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l seed -d 'Seed of the random generator (noise)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l host-log -d 'Append one JSON line per host command line / data phase to FILE' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l fault -d 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy|busy:DUR, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR, vanish-after=DUR' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s b -l baud -d 'Baud rate of the serial line' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l replay-timing -d 'With --replay: reproduce the recorded delays between a command and each answer (default: answer at once)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l boot -d 'Emit the power-on URC sequence when the simulator starts (default: already booted)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l no-implicit-activation -d 'QIOPEN (and QIACT) in IP INITIAL answer ERROR instead of activating implicitly'
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s q -l quiet -d 'No progress bar'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent sim help" -f -a "probe" -d 'Synchronise with the module and report identity, SIM, signal, registration, TCP/IP state'

@@ -3,6 +3,7 @@
 //! URCs that arrive meanwhile are kept for whoever needs them; data pushed by the module in
 //! direct mode is kept as [`Inbound`] records. Nothing here waits without a deadline.
 
+use crate::command::{At, Dialect, Spec};
 use crate::error::{Cause, Error, ErrorClass, Result};
 use crate::tokenizer::{classify_urc, Final, PayloadKind, QiResult, Token, Tokenizer, Urc};
 use crate::transport::Transport;
@@ -11,33 +12,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Added to every deadline of the table: the table holds the module's own maximum response
-/// times; the host's scheduling and the serial line need a little on top.
+/// Added to every deadline of the command table ([`crate::command`]): the table holds the
+/// module's own maximum response times; the host's scheduling and the serial line need a little
+/// on top.
 pub const SLACK: Duration = Duration::from_millis(1000);
-
-/// The module's maximum response time for a command line ([`crate`] spec §5), before slack.
-pub fn max_response_time(cmd: &str) -> Duration {
-    let c = cmd.to_ascii_uppercase();
-    let ms = if c.starts_with("AT+QIACT") {
-        150_000
-    } else if c.starts_with("AT+QIOPEN") {
-        75_000
-    } else if c.starts_with("AT+QIDEACT") {
-        40_000
-    } else if c.starts_with("AT+QIDNSGIP") {
-        14_000
-    } else if c.starts_with("AT+CGATT=") || c.starts_with("AT+COPS") {
-        75_000
-    } else if c.starts_with("AT+CFUN") {
-        15_000
-    } else if c.starts_with("AT+CPIN") || c.starts_with("AT+QIREGAPP") {
-        5_000
-    } else {
-        // AT, QISEND's prompt, QICLOSE, QISACK, QIRD and the rest: 300 ms per the table.
-        300
-    };
-    Duration::from_millis(ms)
-}
 
 /// How long a command already written may still take to complete after SIGINT/SIGTERM.
 pub const INTERRUPT_GRACE: Duration = Duration::from_secs(2);
@@ -126,10 +104,11 @@ pub struct Session {
     pub noise_lines: u64,
     /// The last command lines written (upper case), to recognise the echo of an older command.
     sent: VecDeque<String>,
-    /// Multiplies every table deadline (`--cmd-timeout` scaling is done by the caller).
-    pub min_timeout: Duration,
+    /// The shortest deadline of any command (`--cmd-timeout`).
+    min_timeout: Duration,
     /// Bytes per second of the serial line, to stretch deadlines of long responses.
-    pub line_rate: u32,
+    line_rate: u32,
+    dialect: &'static dyn Dialect,
     rebooted: bool,
     /// Chapter 9's recovery: how to reset a hung module, if the user gave a way.
     pub reset: Option<crate::recovery::ResetPolicy>,
@@ -137,8 +116,35 @@ pub struct Session {
     pub resets: u32,
 }
 
+/// How a session runs its commands.
+#[derive(Clone)]
+pub struct SessionOptions {
+    /// The shortest deadline of any command (`--cmd-timeout`): a floor under the table's.
+    pub min_timeout: Duration,
+    /// Bytes per second of the serial line (baud / 10), to stretch deadlines of long responses.
+    pub line_rate: u32,
+    /// The command set the module speaks.
+    pub dialect: &'static dyn Dialect,
+    /// SIGINT/SIGTERM: long waits end early with [`ErrorClass::Interrupted`].
+    pub interrupt: Option<Arc<AtomicBool>>,
+    /// Chapter 9's recovery: how to reset a hung module, if the user gave a way.
+    pub reset: Option<crate::recovery::ResetPolicy>,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        SessionOptions {
+            min_timeout: Duration::ZERO,
+            line_rate: 11_520,
+            dialect: &crate::command::QI,
+            interrupt: None,
+            reset: None,
+        }
+    }
+}
+
 impl Session {
-    pub fn new(port: Transport) -> Session {
+    pub fn new(port: Transport, opts: SessionOptions) -> Session {
         Session {
             port,
             tok: Tokenizer::new(),
@@ -148,15 +154,16 @@ impl Session {
             recv_from: None,
             raw: Vec::new(),
             echo_seen: false,
-            interrupt: None,
+            interrupt: opts.interrupt,
             hold_interrupt: false,
             interrupt_seen: None,
             noise_lines: 0,
             sent: VecDeque::new(),
-            min_timeout: Duration::ZERO,
-            line_rate: 11_520,
+            min_timeout: opts.min_timeout,
+            line_rate: opts.line_rate.max(1),
+            dialect: opts.dialect,
             rebooted: false,
-            reset: None,
+            reset: opts.reset,
             resets: 0,
         }
     }
@@ -172,7 +179,8 @@ impl Session {
         self.port.name()
     }
 
-    /// A flag set by SIGINT/SIGTERM: long waits end early with [`ErrorClass::Interrupted`].
+    /// Replace the interrupt flag (a procedure that must finish commands whatever happens swaps
+    /// in a fresh one and watches the user's itself).
     pub fn set_interrupt(&mut self, flag: Arc<AtomicBool>) {
         self.interrupt = Some(flag);
     }
@@ -242,42 +250,64 @@ impl Session {
     }
 
     /// Deadline for a command: the table's maximum response time plus slack plus the time the
-    /// serial line needs for `expected_bytes`.
-    pub fn deadline_for(&self, cmd: &str, expected_bytes: usize) -> Duration {
-        let line = Duration::from_secs_f64(expected_bytes as f64 / self.line_rate.max(1) as f64);
-        (max_response_time(cmd) + SLACK + line).max(self.min_timeout)
+    /// serial line needs for its response, never shorter than `--cmd-timeout`.
+    pub fn deadline(&self, cmd: &At) -> Duration {
+        let spec = self.dialect.spec(cmd);
+        self.deadline_of(&spec)
     }
 
-    /// Write raw bytes (payload, `+++`): `secret` is redacted in the trace.
+    fn deadline_of(&self, spec: &Spec) -> Duration {
+        let line = Duration::from_secs_f64(spec.response_bytes as f64 / self.line_rate as f64);
+        (spec.max_response + SLACK + line).max(self.min_timeout)
+    }
+
+    /// Write raw bytes (`+++`), and wait until they have left.
     pub fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
         self.port.write(bytes, None)?;
         // Raw writes (`+++`) are timed by the caller: they must have left when this returns.
         self.port.drain()
     }
 
-    /// Run a command with the table's deadline.
-    pub fn cmd(&mut self, cmd: &str, expect: Expect) -> Result<Response> {
-        let t = self.deadline_for(cmd, 256);
-        self.command(cmd, expect, t, None)
+    /// Run a command with its deadline from the table.
+    pub fn run(&mut self, cmd: &At) -> Result<Response> {
+        let spec = self.dialect.spec(cmd);
+        let t = self.deadline_of(&spec);
+        self.command(&spec.line, spec.shape, t, spec.secret.as_deref())
     }
 
-    /// Run a command with the table's deadline and expect `OK`; anything else is an error of
-    /// class `class`.
-    pub fn cmd_ok(&mut self, cmd: &str, class: ErrorClass) -> Result<Response> {
-        let r = self.cmd(cmd, Expect::Final)?;
+    /// Run a command with a deadline of the caller's (`AT` while synchronising, `AT+QIOPEN`
+    /// with `--timeout`).
+    pub fn run_within(&mut self, cmd: &At, timeout: Duration) -> Result<Response> {
+        let spec = self.dialect.spec(cmd);
+        self.command(&spec.line, spec.shape, timeout, spec.secret.as_deref())
+    }
+
+    /// Run a command and expect `OK`; anything else is an error of class `class`.
+    pub fn run_ok(&mut self, cmd: &At, class: ErrorClass) -> Result<Response> {
+        let spec = self.dialect.spec(cmd);
+        let t = self.deadline_of(&spec);
+        let r = self.command(&spec.line, spec.shape, t, spec.secret.as_deref())?;
         if r.is_ok() {
             Ok(r)
         } else {
+            let name = spec.secret.as_ref().map_or(spec.line.as_str(), |_| {
+                spec.line.split('=').next().unwrap_or_default()
+            });
             Err(Error::new(
                 class,
-                format!("{cmd}: the module answered {}", describe(r.outcome())),
+                format!("{name}: the module answered {}", describe(r.outcome())),
             ))
         }
     }
 
+    /// The line of a command (for reports that say what was done).
+    pub fn line(&self, cmd: &At) -> String {
+        self.dialect.spec(cmd).line
+    }
+
     /// Write `cmd` + CR and wait for the response shape `expect` until `timeout`. `secret` (a
     /// password inside the command) is redacted in the trace.
-    pub fn command(
+    fn command(
         &mut self,
         cmd: &str,
         expect: Expect,
@@ -682,7 +712,7 @@ mod tests {
         let tracer = crate::trace::Tracer::new(None, false).unwrap();
         let t = Transport::open_tcp(&addr, tracer).unwrap();
         let (peer, _) = l.accept().unwrap();
-        (Session::new(t), peer)
+        (Session::new(t, SessionOptions::default()), peer)
     }
 
     /// Boot URCs that arrive just before the answer to `AT+CREG?` (a module powered on a moment

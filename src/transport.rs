@@ -38,6 +38,22 @@ impl PortSpec {
             PortSpec::Device(s.to_string())
         }
     }
+
+    /// The port as the user writes it (`/dev/ttyUSB0`, `tcp://HOST:PORT`, `sim`, `sim:ARGS`).
+    pub fn name(&self) -> String {
+        match self {
+            PortSpec::Device(p) => p.clone(),
+            PortSpec::Tcp(a) => format!("tcp://{a}"),
+            PortSpec::Sim(a) if a.is_empty() => "sim".into(),
+            PortSpec::Sim(a) => format!("sim:{a}"),
+        }
+    }
+}
+
+impl std::fmt::Display for PortSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
 }
 
 /// What kind of pipe a [`Link`] is: it decides how a failure is told to the user.

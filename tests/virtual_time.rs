@@ -12,7 +12,7 @@ use qtcp::proc::probe::{probe, SimWait};
 use qtcp::proc::recv::{recv, Chunk, RecvOptions, RecvSink};
 use qtcp::proc::sack::{watch, WatchOptions};
 use qtcp::proc::send::{send, NoEvents, SendOptions};
-use qtcp::session::Session;
+use qtcp::session::{Session, SessionOptions};
 use qtcp::sim::virtual_port::{Peer, VirtualLink, VirtualModule};
 use qtcp::sim::SimArgs;
 use qtcp::trace::Tracer;
@@ -32,7 +32,10 @@ fn module(flags: &str) -> (Session, VirtualLink) {
         Box::new(link.clone()),
         Tracer::new(None, false).unwrap(),
     );
-    (Session::new(t), link)
+    let mut s = Session::new(t, SessionOptions::default());
+    // As the CLI opens every port: synchronised first.
+    sync(&mut s, &SyncOptions::default()).unwrap();
+    (s, link)
 }
 
 fn elapsed(s: &Session, from: Instant) -> Duration {
@@ -85,7 +88,7 @@ impl RecvSink for Collect {
 }
 
 fn probe_plain(s: &mut Session) -> qtcp::error::Result<qtcp::proc::probe::ModuleInfo> {
-    probe(s, &SyncOptions::default(), None, None).map_err(|f| f.error)
+    probe(s, 1, &SyncOptions::default(), None, None).map_err(|f| f.error)
 }
 
 // ---------------------------------------------------------------------------------- healthy
@@ -132,6 +135,7 @@ fn a_sim_busy_for_three_seconds_is_waited_for() {
     let mut progress = |_: &qtcp::proc::probe::SimWaiting| waits += 1;
     let info = probe(
         &mut s,
+        1,
         &SyncOptions::default(),
         None,
         Some(SimWait {
@@ -245,6 +249,7 @@ fn reboot_while_waiting_for_the_sim_is_survived() {
     let mut progress = |_: &qtcp::proc::probe::SimWaiting| {};
     let info = probe(
         &mut s,
+        1,
         &SyncOptions::default(),
         None,
         Some(SimWait {

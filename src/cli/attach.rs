@@ -3,6 +3,7 @@
 
 use super::common::{duration, fail, key_values, run_ports, PortArgs, SimSpinner, SimWaitArgs};
 use crate::proc::attach::{attach, validate, AttachOptions, RecvMode};
+use crate::proc::common::SyncOptions;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -31,6 +32,8 @@ pub struct AttachCmd {
     /// Also activate the context (QIREGAPP, QIACT, QILOCIP) and report the local IP
     #[arg(long)]
     pub activate: bool,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {
@@ -48,8 +51,8 @@ pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {
     if let Err(e) = validate(&opts) {
         return fail(port, "attach", e);
     }
-    let job = |name: &str| {
-        let mut s = port.open_port(name)?;
+    let job = |spec: &_| {
+        let (mut s, _) = port.open_port(spec, &SyncOptions::default())?;
         let spinner = SimSpinner::new(port.spinner_visible());
         attach(&mut s, &opts, &mut |w| spinner.waiting(w))
     };

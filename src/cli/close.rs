@@ -13,12 +13,13 @@ pub struct CloseCmd {
     /// Also deactivate the PDP context (QIDEACT, up to 40 s)
     #[arg(long)]
     pub deact: bool,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 pub fn run(port: &PortArgs, cmd: CloseCmd) -> ExitCode {
-    let job = |name: &str| -> Reported<_, ()> {
-        let mut s = port.open_port(name)?;
-        crate::proc::common::sync(&mut s, &crate::proc::common::SyncOptions::default())?;
+    let job = |spec: &_| -> Reported<_, ()> {
+        let (mut s, _) = port.open_port(spec, &crate::proc::common::SyncOptions::default())?;
         Ok(close(&mut s, cmd.id, cmd.deact)?)
     };
     run_ports(port, "close", false, job, key_values)

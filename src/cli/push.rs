@@ -9,7 +9,7 @@ use crate::error::{Failed, Reported};
 use crate::proc::attach::AttachProgress;
 use crate::proc::attach::{attach, AttachOptions, RecvMode};
 use crate::proc::close::close;
-use crate::proc::common::{sync, SyncOptions};
+use crate::proc::common::SyncOptions;
 use crate::proc::connect::connect;
 use crate::proc::send::SendReport;
 use serde::Serialize;
@@ -43,6 +43,8 @@ pub struct PushCmd {
     pub keep_open: bool,
     #[command(flatten)]
     pub flow: FlowArgs,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 /// What a push did: the send's report with the file, destination and the close.
@@ -125,10 +127,11 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
         Err(e) => return fail(port, "push", e),
     };
     let progress = port.progress_visible() && port.ports().map(|p| p.len() == 1).unwrap_or(false);
-    let job = |name: &str| -> Reported<PushReport, PushProgress> {
+    let job = |spec: &_| -> Reported<PushReport, PushProgress> {
         let (src, len) = open_source(Some(&cmd.file), None, 0)?;
-        let mut s = port.open_port(name)?;
-        sync(&mut s, &SyncOptions::default()).map_err(before_send)?;
+        let (mut s, _) = port
+            .open_port(spec, &SyncOptions::default())
+            .map_err(before_send)?;
         if let Some(a) = &attach_opts {
             let spinner = SimSpinner::new(port.spinner_visible());
             attach(&mut s, a, &mut |w| spinner.waiting(w)).map_err(|f| nothing_sent(f, Some))?;

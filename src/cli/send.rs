@@ -80,6 +80,8 @@ pub struct SendCmd {
     pub id: Option<u8>,
     #[command(flatten)]
     pub flow: FlowArgs,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 /// A data source and its length when known.

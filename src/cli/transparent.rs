@@ -74,6 +74,8 @@ pub struct TransparentCmd {
     /// After stdin EOF, keep receiving until nothing arrived for this long
     #[arg(long, value_parser = duration, default_value = "1s", value_name = "DUR")]
     pub linger: Duration,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 /// Raw mode for a terminal on stdin, undone when dropped (every exit path, panics included).

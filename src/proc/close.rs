@@ -1,10 +1,11 @@
 //! Close (recommended process, chapter 7): QICLOSE, and optionally QIDEACT. Closing what is
 //! already closed is success with a note.
 
+use crate::command::At;
 use crate::error::{Cause, Error, ErrorClass, Result};
 use crate::proc::common::{deact, require_mode};
 use crate::proc::state::{qistat, IpState};
-use crate::session::{describe, Expect, Outcome, Session};
+use crate::session::{describe, Outcome, Session};
 use crate::tokenizer::QiResult;
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -22,11 +23,9 @@ pub fn close(s: &mut Session, id: Option<u8>, deactivate: bool) -> Result<CloseR
         r => r?,
     };
     let mut rep = CloseReport::default();
-    let cmd = match (mux, id) {
-        (true, Some(i)) => format!("AT+QICLOSE={i}"),
-        _ => "AT+QICLOSE".to_string(),
-    };
-    let r = s.cmd(&cmd, Expect::QiResult)?;
+    let cmd = At::Close(if mux { id } else { None });
+    let r = s.run(&cmd)?;
+    let cmd = s.line(&cmd);
     match r.outcome() {
         Outcome::Qi {
             result: QiResult::CloseOk,

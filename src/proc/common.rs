@@ -2,9 +2,10 @@
 //! (registration, GPRS attach, QIDEACT, QILOCIP, a quiet QICLOSE), the connection-mode check,
 //! the wait for the network, and the one reading of "did a URC end the connection".
 
+use crate::command::At;
 use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
 use crate::proc::state::{qimux, qistat, IpState};
-use crate::session::{describe, Expect, Outcome, Session};
+use crate::session::{describe, Outcome, Session};
 use crate::tokenizer::{QiResult, Urc};
 use std::time::Duration;
 
@@ -51,7 +52,7 @@ pub fn sync(s: &mut Session, opts: &SyncOptions) -> Result<u32> {
 
 fn sync_once(s: &mut Session, opts: &SyncOptions) -> Result<u32> {
     for attempt in 1..=opts.attempts.max(1) {
-        match s.command("AT", Expect::Final, opts.interval, None) {
+        match s.run_within(&At::Sync, opts.interval) {
             Ok(r) if r.is_ok() => return Ok(attempt),
             Ok(_) => {}
             Err(e) if e.class == ErrorClass::ModuleSilent => {}
@@ -65,9 +66,9 @@ fn sync_once(s: &mut Session, opts: &SyncOptions) -> Result<u32> {
     )))
 }
 
-/// `+CREG: <n>,<stat>[,...]` read form → stat.
-pub fn reg_stat(s: &mut Session, cmd: &str, prefix: &str) -> Result<Option<u8>> {
-    let r = s.cmd(cmd, Expect::Final)?;
+/// `+CREG: <n>,<stat>[,...]` (or `+CGREG:`) read form → stat.
+pub fn reg_stat(s: &mut Session, cmd: &At, prefix: &str) -> Result<Option<u8>> {
+    let r = s.run(cmd)?;
     if !r.is_ok() {
         return Ok(None);
     }
@@ -78,7 +79,7 @@ pub fn reg_stat(s: &mut Session, cmd: &str, prefix: &str) -> Result<Option<u8>> 
 
 /// AT+CGATT?: `None` when the module answers ERROR.
 pub fn gprs_attached(s: &mut Session) -> Result<Option<bool>> {
-    let r = s.cmd("AT+CGATT?", Expect::Final)?;
+    let r = s.run(&At::GprsAttached)?;
     if !r.is_ok() {
         return Ok(None);
     }
@@ -104,7 +105,7 @@ impl NetworkState {
 }
 
 pub fn network_state(s: &mut Session) -> Result<NetworkState> {
-    let cs_registration = reg_stat(s, "AT+CREG?", "+CREG:")?;
+    let cs_registration = reg_stat(s, &At::CsRegistration, "+CREG:")?;
     let gprs_attached = gprs_attached(s)?.unwrap_or(false);
     Ok(NetworkState {
         cs_registration,
@@ -138,7 +139,7 @@ pub fn await_network(s: &mut Session, timeout: Duration, interval: Duration) -> 
 
 /// AT+QIDEACT (40 s): `DEACT OK`.
 pub fn deact(s: &mut Session) -> Result<()> {
-    let r = s.cmd("AT+QIDEACT", Expect::QiResult)?;
+    let r = s.run(&At::Deactivate)?;
     match r.outcome() {
         Outcome::Qi {
             result: QiResult::DeactOk,
@@ -153,7 +154,7 @@ pub fn deact(s: &mut Session) -> Result<()> {
 
 /// AT+QILOCIP: the local address (one line, no `OK`).
 pub fn local_ip(s: &mut Session) -> Result<String> {
-    let r = s.cmd("AT+QILOCIP", Expect::Line)?;
+    let r = s.run(&At::LocalIp)?;
     match r.outcome() {
         Outcome::Line(ip) => Ok(ip.trim().to_string()),
         o => Err(Error::new(
@@ -165,11 +166,7 @@ pub fn local_ip(s: &mut Session) -> Result<String> {
 
 /// QICLOSE whatever the answer: cleaning up after a failure that is reported already.
 pub fn close_quiet(s: &mut Session, id: Option<u8>) {
-    let cmd = match id {
-        Some(i) => format!("AT+QICLOSE={i}"),
-        None => "AT+QICLOSE".into(),
-    };
-    let _ = s.cmd(&cmd, Expect::QiResult);
+    let _ = s.run(&At::Close(id));
 }
 
 /// The module's connection mode (AT+QIMUX?) against the connection index asked for: a usage

@@ -1,10 +1,11 @@
 //! Open a TCP or UDP connection (recommended process, chapter 3), from whatever state the module
 //! is in, handling every outcome the document lists and leaving the module clean on failure.
 
+use crate::command::At;
 use crate::error::{Cause, Error, ErrorClass, Result};
 use crate::proc::common::{await_network, close_quiet, deact, local_ip, require_mode};
 use crate::proc::state::{qimux, qistat, IpState};
-use crate::session::{describe, Expect, Outcome, Session};
+use crate::session::{describe, Outcome, Session};
 use crate::tokenizer::QiResult;
 use crate::validate::Destination;
 use std::time::Duration;
@@ -112,18 +113,16 @@ fn connect_once(s: &mut Session, o: &ConnectOptions) -> Result<Attempt> {
             return Ok(Attempt::Opened(rep));
         }
     }
-    let dnsip = if o.dest.is_ip { 0 } else { 1 };
-    s.cmd_ok(&format!("AT+QIDNSIP={dnsip}"), ErrorClass::Protocol)?;
-    let cmd = match o.id {
-        Some(i) => format!(
-            "AT+QIOPEN={i},\"{}\",\"{}\",{}",
-            proto(o),
-            o.dest.host,
-            o.dest.port
-        ),
-        None => format!("AT+QIOPEN=\"{}\",\"{}\",{}", proto(o), o.dest.host, o.dest.port),
+    s.run_ok(&At::ConnectByName(!o.dest.is_ip), ErrorClass::Protocol)?;
+    let open = At::Open {
+        id: o.id,
+        udp: o.udp,
+        host: &o.dest.host,
+        port: o.dest.port,
     };
-    let r = match s.command(&cmd, Expect::Open, o.timeout + crate::session::SLACK, None) {
+    let cmd = s.line(&open);
+    // --timeout replaces the table's 75 s (the module's own limit).
+    let r = match s.run_within(&open, o.timeout + crate::session::SLACK) {
         Ok(r) => r,
         Err(e) if e.class == ErrorClass::ModuleSilent && !s.rebooted() => {
             // No answer within the deadline: treat as CONNECT FAIL and clean up the same way.

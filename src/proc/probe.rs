@@ -1,11 +1,12 @@
 //! Synchronise and identify (recommended process, chapter 2 and 9.1): up to 15 `AT`, 500 ms
 //! apart, until `OK`; then who the module is and where it stands.
 
+use crate::command::At;
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
 pub use crate::proc::common::SyncOptions;
 use crate::proc::common::{gprs_attached, reg_stat, sync};
 use crate::proc::state::{qimux, qistat};
-use crate::session::{Expect, Outcome, Session};
+use crate::session::{Outcome, Session};
 use crate::tokenizer::Urc;
 use std::time::Duration;
 
@@ -66,7 +67,7 @@ pub struct ModuleInfo {
 
 /// The SIM state from AT+CPIN?: (text, ready).
 pub fn sim_state(s: &mut Session) -> Result<(String, bool)> {
-    let r = s.cmd("AT+CPIN?", Expect::Final)?;
+    let r = s.run(&At::SimState)?;
     Ok(match r.outcome() {
         Outcome::Ok => {
             let v = r.value("+CPIN:").unwrap_or("UNKNOWN").to_string();
@@ -153,7 +154,7 @@ pub fn await_sim_ready(
             SimCondition::Blocked => return Err(sim_error(format!("SIM not ready: {text}"), text)),
             SimCondition::Unclear if !cmee_on => {
                 cmee_on = true;
-                let _ = s.cmd("AT+CMEE=1", Expect::Final)?;
+                let _ = s.run(&At::NumericErrors)?;
                 continue;
             }
             SimCondition::Starting | SimCondition::Unclear => {}
@@ -188,7 +189,7 @@ fn sim_error(message: String, sim: String) -> Failed<String> {
 }
 
 pub fn signal(s: &mut Session) -> Result<Option<Signal>> {
-    let r = s.cmd("AT+CSQ", Expect::Final)?;
+    let r = s.run(&At::Signal)?;
     let Some(v) = r.value("+CSQ:").filter(|_| r.is_ok()) else {
         return Ok(None);
     };
@@ -199,32 +200,36 @@ pub fn signal(s: &mut Session) -> Result<Option<Signal>> {
     Ok(Some(Signal { rssi, ber, dbm }))
 }
 
-fn text_cmd(s: &mut Session, cmd: &str) -> Result<Vec<String>> {
-    let r = s.cmd(cmd, Expect::Final)?;
+fn text_cmd(s: &mut Session, cmd: At) -> Result<Vec<String>> {
+    let r = s.run(&cmd)?;
     Ok(if r.is_ok() { r.lines } else { Vec::new() })
 }
 
-/// Synchronise, then read everything `qtcp probe` reports. SIM and network problems are fields,
-/// not errors; `save_baud` fixes the rate with `AT+IPR=<baud>&W`.
+/// Read everything `qtcp probe` reports from a module synchronised in `sync_attempts` (the
+/// caller opened the session synchronised: `PortArgs::open_port`). SIM and network problems are
+/// fields, not errors; `save_baud` fixes the rate with `AT+IPR=<baud>&W`. A reboot in the middle
+/// is synchronised again with `sync_opts` and read anew, once.
 ///
 /// With `sim_wait` (`--expect ready`), a SIM that is still starting is waited for first
 /// ([`await_sim_ready`]); an absent or locked SIM, or one still busy at the deadline, is then
 /// an error of class [`ErrorClass::Sim`] carrying the report so far.
 pub fn probe(
     s: &mut Session,
+    sync_attempts: u32,
     sync_opts: &SyncOptions,
     save_baud: Option<u32>,
     sim_wait: Option<SimWait<'_>>,
 ) -> Reported<ModuleInfo> {
     let mut sim_wait = sim_wait;
-    match probe_once(s, sync_opts, save_baud, &mut sim_wait) {
+    match probe_once(s, sync_attempts, save_baud, &mut sim_wait) {
         // RDY in the middle: the module rebooted under us; synchronise again and read it anew
         // (once), instead of failing on whichever query the reboot happened to hit.
         Err(Failed { error: e, .. })
             if s.rebooted() && e.class != ErrorClass::Io && e.class != ErrorClass::Interrupted =>
         {
             s.clear_rebooted();
-            probe_once(s, sync_opts, save_baud, &mut sim_wait)
+            let attempts = sync(s, sync_opts)?;
+            probe_once(s, attempts, save_baud, &mut sim_wait)
         }
         r => r,
     }
@@ -232,30 +237,30 @@ pub fn probe(
 
 fn probe_once(
     s: &mut Session,
-    sync_opts: &SyncOptions,
+    sync_attempts: u32,
     save_baud: Option<u32>,
     sim_wait: &mut Option<SimWait<'_>>,
 ) -> Reported<ModuleInfo> {
     let mut info = ModuleInfo {
-        sync_attempts: sync(s, sync_opts)?,
+        sync_attempts,
         ..Default::default()
     };
     info.echo = s.echo_seen();
     info.resets = s.resets;
     if let Some(baud) = save_baud {
-        s.cmd_ok(&format!("AT+IPR={baud}&W"), ErrorClass::Protocol)?;
+        s.run_ok(&At::SaveBaud(baud), ErrorClass::Protocol)?;
         info.baud_saved = Some(baud);
     }
-    let ati = text_cmd(s, "ATI")?;
+    let ati = text_cmd(s, At::Identify)?;
     info.manufacturer = ati.first().cloned();
     info.model = ati.get(1).cloned();
-    let rev = text_cmd(s, "AT+CGMR")?;
+    let rev = text_cmd(s, At::Revision)?;
     info.revision = rev
         .iter()
         .chain(ati.iter())
         .find_map(|l| l.strip_prefix("Revision:").map(|v| v.trim().to_string()))
         .or_else(|| rev.first().cloned());
-    info.imei = text_cmd(s, "AT+GSN")?
+    info.imei = text_cmd(s, At::Imei)?
         .into_iter()
         .find(|l| l.bytes().all(|b| b.is_ascii_digit()) && !l.is_empty());
     // A SIM that will not be ready is reported after the rest has been read, like `--expect
@@ -278,8 +283,8 @@ fn probe_once(
     info.sim = sim;
     info.sim_ready = ready;
     info.signal = signal(s)?;
-    info.cs_registration = registration(reg_stat(s, "AT+CREG?", "+CREG:")?);
-    info.ps_registration = registration(reg_stat(s, "AT+CGREG?", "+CGREG:")?);
+    info.cs_registration = registration(reg_stat(s, &At::CsRegistration, "+CREG:")?);
+    info.ps_registration = registration(reg_stat(s, &At::PsRegistration, "+CGREG:")?);
     info.gprs_attached = gprs_attached(s)?;
     info.mux = qimux(s).ok();
     if info.mux != Some(true) {

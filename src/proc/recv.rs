@@ -15,10 +15,11 @@
 //! Stops on `--bytes`, `--idle`, `--timeout`, the peer's close (after draining), `+PDP DEACT`
 //! (after draining), an interrupt, or the output closing. Every wait has a deadline.
 
+use crate::command::At;
 use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
 use crate::proc::common::{require_mode, urc_end};
 use crate::proc::state::{qistat, IpState};
-use crate::session::{describe, Expect, Outcome, Session};
+use crate::session::{describe, Outcome, Session};
 use crate::tokenizer::{PayloadKind, Urc};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -31,7 +32,8 @@ pub const MAX_QIRD: usize = 1500;
 /// `+QIRDI` (one may be lost to line noise, or sent while the buffer was not quite empty).
 const SHORT_READ_FALLBACK: Duration = Duration::from_millis(500);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Ask the module (AT+QINDI?): 1 or 2 is retrieve, 0 is direct
@@ -337,7 +339,7 @@ fn recv_inner(
     let mux = require_mode(s, o.id)?;
     let mode = match o.mode {
         Mode::Auto => {
-            let r = s.cmd("AT+QINDI?", Expect::Final)?;
+            let r = s.run(&At::RecvIndication)?;
             match r.value("+QINDI:") {
                 Some("0") => Mode::Direct,
                 _ => Mode::Retrieve,
@@ -443,9 +445,8 @@ fn qird(s: &mut Session, run: &mut Run, sid: u8) -> Result<Read> {
         Some(r) => (r as usize).min(chunk),
         None => chunk,
     };
-    let cmd = format!("AT+QIRD=0,1,{sid},{len}");
-    let t = s.deadline_for(&cmd, len + 100);
-    let r = s.command(&cmd, Expect::Final, t, None)?;
+    let cmd = At::Read { sid, len };
+    let r = s.run(&cmd)?;
     run.qirdi = false;
     match r.outcome() {
         Outcome::Ok if r.payloads.is_empty() => Ok(Read::Empty),
@@ -477,7 +478,11 @@ fn qird(s: &mut Session, run: &mut Run, sid: u8) -> Result<Read> {
             }
             Ok(Read::Gone)
         }
-        o => Err(Error::protocol(format!("{cmd}: unexpected {}", describe(o)))),
+        o => Err(Error::protocol(format!(
+            "{}: unexpected {}",
+            s.line(&cmd),
+            describe(o)
+        ))),
     }
 }
 
@@ -593,12 +598,12 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, Rec
     let mut actions = Vec::new();
     if !mux {
         if run.o.headers {
-            for c in ["AT+QIHEAD=1", "AT+QISHOWRA=1", "AT+QISHOWPT=1"] {
-                s.cmd_ok(c, ErrorClass::Protocol)?;
+            for c in [At::ShowHeader, At::ShowRemote, At::ShowProtocol] {
+                s.run_ok(&c, ErrorClass::Protocol)?;
             }
             actions.push("headers on (QIHEAD=1, QISHOWRA=1, QISHOWPT=1)".to_string());
         } else {
-            let r = s.cmd("AT+QIHEAD?", Expect::Final)?;
+            let r = s.run(&At::Headers)?;
             if r.value("+QIHEAD:") != Some("1") {
                 return Err(Error::usage(
                     "direct mode without headers: the module writes received bytes to the serial \

@@ -11,13 +11,14 @@
 //! connection is dead. Unacknowledged bytes stay in memory (at most the send buffer plus a chunk),
 //! so a reconnect resends from the first unacknowledged byte whatever the source (stdin too).
 
+use crate::command::At;
 use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
 use crate::proc::common::{
     await_network, close_quiet, connection_end, deact, sync, urc_end, StopReason, SyncOptions,
 };
 use crate::proc::connect::{connect, ConnectOptions};
 use crate::proc::state::{qisack, qistat, IpState, Sack};
-use crate::session::{describe, Expect, Outcome, Session};
+use crate::session::{describe, Outcome, Session};
 use crate::tokenizer::QiResult;
 use std::collections::VecDeque;
 use std::io::Read;
@@ -331,7 +332,7 @@ pub fn send<R: Read>(
     let started = s.now();
     // Payload echo would come back with ATE1 and QISDE=1: switch it off; if the firmware does
     // not know QISDE, take the echo by count instead.
-    let echoed = match s.cmd("AT+QISDE=0", Expect::Final) {
+    let echoed = match s.run(&At::PayloadEcho(false)) {
         Ok(r) if r.is_ok() => false,
         Ok(_) => s.echo_seen(),
         Err(e) => return Err(e.into()),
@@ -731,10 +732,7 @@ const SMALLEST_CHUNK: usize = 64;
 
 /// One QISEND: command, prompt, exactly the chunk, SEND OK.
 fn qisend(s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> std::result::Result<(), Stop> {
-    let cmd = match id {
-        Some(i) => format!("AT+QISEND={i},{}", chunk.len()),
-        None => format!("AT+QISEND={}", chunk.len()),
-    };
+    let cmd = At::Send { id, len: chunk.len() };
     // From the command on, the module may count bytes: prompt and data are never interrupted.
     s.hold_interrupt(true);
     let r = qisend_phases(s, id, &cmd, chunk, echoed);
@@ -745,11 +743,11 @@ fn qisend(s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> std::r
 fn qisend_phases(
     s: &mut Session,
     id: Option<u8>,
-    cmd: &str,
+    cmd: &At,
     chunk: &[u8],
     echoed: bool,
 ) -> std::result::Result<(), Stop> {
-    let r = s.cmd(cmd, Expect::Prompt).map_err(|e| session_stop(s, e))?;
+    let r = s.run(cmd).map_err(|e| session_stop(s, e))?;
     match r.outcome() {
         Outcome::Prompt => {}
         Outcome::Error => {
@@ -767,7 +765,7 @@ fn qisend_phases(
             });
         }
         o => {
-            let e = Error::protocol(format!("{cmd}: unexpected {}", describe(o)));
+            let e = Error::protocol(format!("{}: unexpected {}", s.line(cmd), describe(o)));
             return Err(session_stop(s, e));
         }
     }
@@ -831,7 +829,7 @@ fn refused(s: &mut Session, id: Option<u8>, why: String) -> Stop {
 /// registration and GPRS attach.
 fn after_reboot(s: &mut Session) -> Result<()> {
     sync(s, &SyncOptions::default())?;
-    let _ = s.cmd("AT+QISDE=0", Expect::Final)?;
+    let _ = s.run(&At::PayloadEcho(false))?;
     await_network(s, Duration::from_secs(60), Duration::from_millis(200))
         .map(|_| ())
         .map_err(|f| Error::new(f.error.class, format!("{} after the reboot", f.error.message)))
