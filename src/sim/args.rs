@@ -228,7 +228,8 @@ pub fn parse_map(s: &str) -> Result<MapEntry, String> {
 /// parses ARGS with it for the in-process simulator.
 #[derive(clap::Args, Debug, Clone)]
 pub struct SimArgs {
-    /// Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)
+    /// Create a symlink PATH -> the pty slave, removed on exit. An existing PATH is replaced only
+    /// if it is a stale link to a pty that is gone; anything else is an error
     #[arg(long, value_name = "PATH", conflicts_with = "listen")]
     pub link: Option<PathBuf>,
 
@@ -362,7 +363,9 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 
-    /// Append one JSON line per host command line / data phase to FILE
+    /// Append one JSON line per host command line ({"t_ms":N,"line":ESCAPED}, every byte kept:
+    /// printable ASCII as is, \\ \r \n \t \xNN for the rest) or data phase
+    /// ({"t_ms":N,"data_len":N}) to FILE
     #[arg(long, value_name = "FILE")]
     pub host_log: Option<PathBuf>,
 
