@@ -2,7 +2,7 @@
 //! freshly booted `qtcp sim`, for every `--model` preset and with every firmware knob flipped
 //! from its default: probe, attach, connect, ALREADY CONNECT -> 8, send 1 MiB (the server's hash
 //! checked), receive 256 KiB with a peer close in the middle of the receive, UDP with several
-//! datagrams, close.
+//! datagrams, close, and a transparent round trip through the built-in echo.
 
 mod common;
 use common::*;
@@ -15,7 +15,18 @@ fn sha(b: &[u8]) -> Vec<u8> {
 }
 
 fn script_flow(flags: &[&str]) {
-    let mut args = vec!["--boot", "--delays=fast"];
+    script_flow_with(flags, true)
+}
+
+fn script_flow_with(flags: &[&str], with_transparent: bool) {
+    let mut args = vec![
+        "--boot",
+        "--delays=fast",
+        "--guard-before",
+        "300ms",
+        "--guard-after",
+        "150ms",
+    ];
     args.extend_from_slice(flags);
     let sim = Sim::start(&args);
     let ctx = format!("sim flags {flags:?}");
@@ -101,6 +112,34 @@ fn script_flow(flags: &[&str]) {
     assert_eq!(r.code, 0, "{ctx}: UDP recv: {}", r.stderr);
     assert_eq!(r.stdout, grams.concat(), "{ctx}: UDP bytes");
     sim.qtcp(&["--json", "close"]).assert_code(0);
+
+    if !with_transparent {
+        return;
+    }
+    // transparent round trip through the built-in echo
+    let data = random_bytes(20_000, 76);
+    let r = qtcp(
+        &[
+            "--port",
+            &sim.port,
+            "transparent",
+            "220.180.239.212:8063",
+            "--guard",
+            "400ms",
+            "--linger",
+            "500ms",
+            "--close",
+        ],
+        Some(&data),
+        Duration::from_secs(60),
+    );
+    assert_eq!(r.code, 0, "{ctx}: transparent: {}", r.stderr);
+    assert_eq!(
+        sha(&r.stdout),
+        sha(&data),
+        "{ctx}: transparent echo ({} bytes)",
+        r.stdout.len()
+    );
 }
 
 macro_rules! flavours {
@@ -128,11 +167,21 @@ flavours! {
     knob_mux_index_compact: ["--mux-index", "compact"];
     knob_qirdi_per_packet: ["--qirdi", "per-packet"];
     knob_qideact_in_initial_error: ["--qideact-in-initial", "error"];
-    knob_no_implicit_activation: ["--no-implicit-activation"];
     knob_qiact_fail_state_ip_initial: ["--qiact-fail-state", "ip-initial"];
     knob_echo_off: ["--echo", "off"];
     knob_cmee_2: ["--cmee", "2"];
     // A SIM still busy when attach starts: the client must wait for it (issue 11, client part).
     #[ignore = "client: attach exits 5 (SIM not ready: BUSY) instead of waiting for a booting SIM"]
     knob_slow_boot_sim: ["--sim-busy", "300ms", "--call-ready-delay", "500ms"];
+}
+
+#[test]
+fn knob_no_implicit_activation() {
+    script_flow_with(&["--no-implicit-activation"], false);
+}
+
+#[test]
+#[ignore = "client: transparent does QIDEACT then QIOPEN without QIREGAPP/QIACT, which needs implicit activation (exit 8)"]
+fn knob_no_implicit_activation_transparent() {
+    script_flow_with(&["--no-implicit-activation"], true);
 }
