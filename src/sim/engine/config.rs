@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-/// Single-mode peer-close URC. Real M95s say `0, CLOSED` (three captures) [LOG, module.md
-/// correction 3]; `CLOSED` is what the manual shows [DOC].
+/// Single-mode peer-close URC. Real M95s say `0, CLOSED` (three captures) \[LOG, module.md
+/// correction 3\]; `CLOSED` is what the manual shows \[DOC\].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CloseUrc {
     /// `CLOSED`
@@ -15,7 +15,7 @@ pub enum CloseUrc {
 }
 
 /// Answer to QIOPEN on an open connection. A real M95 follows `ALREADY CONNECT` with `ERROR`
-/// on every attempt [LOG, module.md correction 2]; the manual shows it alone [DOC].
+/// on every attempt \[LOG, module.md correction 2\]; the manual shows it alone \[DOC\].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AlreadyConnect {
     /// `ALREADY CONNECT`
@@ -66,10 +66,10 @@ pub enum QirdUdp {
 /// How a connection index is joined to a mux result or URC (`<n>, SEND OK`, `<n>, CLOSED` ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MuxIndex {
-    /// `2, SEND OK`, as the manual shows [DOC]
+    /// `2, SEND OK`, as the manual shows \[DOC\]
     #[default]
     Spaced,
-    /// `2,SEND OK`, as a GC65 says [LOG]
+    /// `2,SEND OK`, as a GC65 says \[LOG\]
     Compact,
 }
 
@@ -129,7 +129,7 @@ impl Model {
     }
 
     /// The firmware revision ATI and AT+GMR report: M95FAR02A08 is what a real M95 says
-    /// [CODE M95FR]; the others follow Quectel's naming, not captures [INF].
+    /// \[CODE M95FR\]; the others follow Quectel's naming, not captures \[INF\].
     pub fn revision(self) -> &'static str {
         match self {
             Model::M95 => "M95FAR02A08",
@@ -142,8 +142,8 @@ impl Model {
     }
 
     /// The firmware knobs of this model. M95: `0, CLOSED` and `ALREADY CONNECT` then `ERROR`
-    /// from captures [LOG]; GC65: several UDP records per QIRD and `2,SEND OK` from a capture
-    /// [LOG]; the other values follow the M95 and the manual [INF].
+    /// from captures \[LOG\]; GC65: several UDP records per QIRD and `2,SEND OK` from a capture
+    /// \[LOG\]; the other values follow the M95 and the manual \[INF\].
     pub fn preset(self) -> Preset {
         let m95 = Preset {
             close_urc: CloseUrc::Indexed,
@@ -169,7 +169,7 @@ pub enum SimFault {
     /// Busy for good (a SIM that never finishes starting).
     Busy,
     /// Busy for this long after power-on, then `+CPIN: READY`: what a real module does for the
-    /// first seconds after boot [LOG, module.md correction 8].
+    /// first seconds after boot \[LOG, module.md correction 8\].
     BusyFor(Duration),
 }
 
