@@ -208,7 +208,7 @@ pub struct MapEntry {
 }
 
 /// How long the module takes for the slow operations.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Delays {
     pub qiact: Duration,
     pub qiopen: Duration,
@@ -227,8 +227,48 @@ pub struct Delays {
     pub cgatt: Duration,
 }
 
-/// Everything the engine is configured with.
-#[derive(Debug, Clone)]
+impl Default for Delays {
+    /// QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms (module.md §5); boot: RDY 500 ms,
+    /// +CFUN 200 ms later, SIM busy 3 s after RDY, Call Ready at 5 s, SMS Ready 1.5 s after it.
+    fn default() -> Self {
+        let ms = Duration::from_millis;
+        Delays {
+            qiact: ms(1000),
+            qiopen: ms(300),
+            qideact: ms(300),
+            dns: ms(200),
+            rdy: ms(500),
+            cfun: ms(200),
+            sim_busy: ms(3000),
+            call_ready: ms(5000),
+            sms_ready: ms(1500),
+            cgatt: ms(300),
+        }
+    }
+}
+
+impl Delays {
+    /// A few milliseconds each, in the same order (for tests).
+    pub fn fast() -> Delays {
+        let ms = Duration::from_millis;
+        Delays {
+            qiact: ms(3),
+            qiopen: ms(2),
+            qideact: ms(2),
+            dns: ms(2),
+            rdy: ms(5),
+            cfun: ms(1),
+            sim_busy: ms(5),
+            call_ready: ms(15),
+            sms_ready: ms(2),
+            cgatt: ms(2),
+        }
+    }
+}
+
+/// Everything the engine is configured with. [`Default`] is the simulator's defaults, the same
+/// as `qtcp sim` with no flags (a test in args.rs keeps the two equal).
+#[derive(Debug, Clone, PartialEq)]
 pub struct EngineConfig {
     /// Echo (ATE) at power-on.
     pub echo: bool,
@@ -268,4 +308,41 @@ pub struct EngineConfig {
     /// Produce [`super::Action::Log`] lines for a host log.
     pub host_log: bool,
     pub faults: Vec<Fault>,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        let model = Model::default();
+        let preset = model.preset();
+        EngineConfig {
+            echo: true,
+            cmee: 0,
+            ipr: 115200,
+            boot: false,
+            map: Vec::new(),
+            delays: Delays::default(),
+            connect_timeout: Duration::from_secs(75),
+            send_buffer: 7300,
+            uplink: Rate(None),
+            downlink: Rate(None),
+            rtt: Duration::ZERO,
+            close_urc: preset.close_urc,
+            already_connect: preset.already_connect,
+            qideact_in_initial: OkError::Ok,
+            no_implicit_activation: false,
+            qiact_fail_state: QiactFailState::PdpDeact,
+            qirdi: QirdiMode::Once,
+            qird_max: 1500,
+            qird_udp: preset.qird_udp,
+            mux_index: preset.mux_index,
+            model,
+            qisend_max: 1460,
+            guard_before: Duration::from_secs(1),
+            guard_after: Duration::from_millis(500),
+            seed: 1,
+            line_byte_time: Duration::ZERO,
+            host_log: false,
+            faults: Vec::new(),
+        }
+    }
 }
