@@ -303,7 +303,7 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             break
         }
         'qtcp;sim' {
-            [CompletionResult]::new('--link', '--link', [CompletionResultType]::ParameterName, 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)')
+            [CompletionResult]::new('--link', '--link', [CompletionResultType]::ParameterName, 'Create a symlink PATH -> the pty slave, removed on exit. An existing PATH is replaced only if it is a stale link to a pty that is gone; anything else is an error')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, as a serial server (ser2net raw mode) would: clients use --port tcp://HOST:PORT, one at a time')
             [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Answer like a recorded module: replay a `--trace` FILE (repeatable: files are replayed in order, as one conversation); the engine flags are then ignored (see the long help)')
             [CompletionResult]::new('--echo', '--echo', [CompletionResultType]::ParameterName, 'Initial echo (ATE) setting')
@@ -338,7 +338,7 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('--guard-before', '--guard-before', [CompletionResultType]::ParameterName, 'Silence required before `+++`')
             [CompletionResult]::new('--guard-after', '--guard-after', [CompletionResultType]::ParameterName, 'Silence required after `+++`')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the random generator (noise)')
-            [CompletionResult]::new('--host-log', '--host-log', [CompletionResultType]::ParameterName, 'Append one JSON line per host command line / data phase to FILE')
+            [CompletionResult]::new('--host-log', '--host-log', [CompletionResultType]::ParameterName, 'Append one JSON line per host command line ({"t_ms":N,"line":ESCAPED}, every byte kept: printable ASCII as is, \\ \r \n \t \xNN for the rest) or data phase ({"t_ms":N,"data_len":N}) to FILE')
             [CompletionResult]::new('--fault', '--fault', [CompletionResultType]::ParameterName, 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy|busy:DUR, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR, vanish-after=DUR')
             [CompletionResult]::new('--replay-timing', '--replay-timing', [CompletionResultType]::ParameterName, 'With --replay: reproduce the recorded delays between a command and each answer (default: answer at once)')
             [CompletionResult]::new('--boot', '--boot', [CompletionResultType]::ParameterName, 'Emit the power-on URC sequence when the simulator starts (default: already booted)')

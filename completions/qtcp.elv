@@ -290,7 +290,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand --version 'Print version'
         }
         &'qtcp;sim'= {
-            cand --link 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)'
+            cand --link 'Create a symlink PATH -> the pty slave, removed on exit. An existing PATH is replaced only if it is a stale link to a pty that is gone; anything else is an error'
             cand --listen 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, as a serial server (ser2net raw mode) would: clients use --port tcp://HOST:PORT, one at a time'
             cand --replay 'Answer like a recorded module: replay a `--trace` FILE (repeatable: files are replayed in order, as one conversation); the engine flags are then ignored (see the long help)'
             cand --echo 'Initial echo (ATE) setting'
@@ -325,7 +325,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand --guard-before 'Silence required before `+++`'
             cand --guard-after 'Silence required after `+++`'
             cand --seed 'Seed of the random generator (noise)'
-            cand --host-log 'Append one JSON line per host command line / data phase to FILE'
+            cand --host-log 'Append one JSON line per host command line ({"t_ms":N,"line":ESCAPED}, every byte kept: printable ASCII as is, \\ \r \n \t \xNN for the rest) or data phase ({"t_ms":N,"data_len":N}) to FILE'
             cand --fault 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy|busy:DUR, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR, vanish-after=DUR'
             cand --replay-timing 'With --replay: reproduce the recorded delays between a command and each answer (default: answer at once)'
             cand --boot 'Emit the power-on URC sequence when the simulator starts (default: already booted)'

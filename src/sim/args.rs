@@ -232,7 +232,8 @@ pub fn parse_map(s: &str) -> Result<MapEntry, String> {
 /// parses ARGS with it for the in-process simulator.
 #[derive(clap::Args, Debug, Clone)]
 pub struct SimArgs {
-    /// Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)
+    /// Create a symlink PATH -> the pty slave, removed on exit. An existing PATH is replaced only
+    /// if it is a stale link to a pty that is gone; anything else is an error
     #[arg(long, value_name = "PATH", conflicts_with = "listen")]
     pub link: Option<PathBuf>,
 
@@ -370,7 +371,9 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 
-    /// Append one JSON line per host command line / data phase to FILE
+    /// Append one JSON line per host command line ({"t_ms":N,"line":ESCAPED}, every byte kept:
+    /// printable ASCII as is, \\ \r \n \t \xNN for the rest) or data phase
+    /// ({"t_ms":N,"data_len":N}) to FILE
     #[arg(long, value_name = "FILE")]
     pub host_log: Option<PathBuf>,
 
@@ -447,32 +450,9 @@ impl SimArgs {
 
     /// Delays resolved from the preset and the overrides.
     pub fn delays(&self) -> Delays {
-        let ms = Duration::from_millis;
         let base = match self.delays {
-            DelayPreset::Default => Delays {
-                qiact: ms(1000),
-                qiopen: ms(300),
-                qideact: ms(300),
-                dns: ms(200),
-                rdy: ms(500),
-                cfun: ms(200),
-                sim_busy: ms(3000),
-                call_ready: ms(5000),
-                sms_ready: ms(1500),
-                cgatt: ms(300),
-            },
-            DelayPreset::Fast => Delays {
-                qiact: ms(3),
-                qiopen: ms(2),
-                qideact: ms(2),
-                dns: ms(2),
-                rdy: ms(5),
-                cfun: ms(1),
-                sim_busy: ms(5),
-                call_ready: ms(15),
-                sms_ready: ms(2),
-                cgatt: ms(2),
-            },
+            DelayPreset::Default => Delays::default(),
+            DelayPreset::Fast => Delays::fast(),
         };
         Delays {
             qiact: self.qiact_delay.unwrap_or(base.qiact),
@@ -529,6 +509,18 @@ mod tests {
         assert_eq!(a.rtt, Duration::from_millis(600));
         assert_eq!(a.faults, vec![Fault::DnsFail]);
         let d = SimArgs::default();
+        assert_eq!(
+            d.engine_config(),
+            EngineConfig::default(),
+            "two sources of defaults"
+        );
+        assert_eq!(
+            SimArgs::parse_inline("--delays fast")
+                .unwrap()
+                .engine_config()
+                .delays,
+            Delays::fast()
+        );
         assert_eq!(d.send_buffer, 7300);
         assert_eq!(d.echo, OnOff::On);
         assert!(SimArgs::parse_inline("--nope").is_err());

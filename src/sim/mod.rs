@@ -116,13 +116,17 @@ impl Simulator {
             let port = slave
                 .name()
                 .ok_or_else(|| std::io::Error::other("pty slave has no name"))?;
-            if let Ok(md) = std::fs::symlink_metadata(l) {
-                if md.file_type().is_symlink() {
+            if std::fs::symlink_metadata(l).is_ok() {
+                if is_stale_link(l) {
                     std::fs::remove_file(l)?;
                 } else {
                     return Err(std::io::Error::new(
                         std::io::ErrorKind::AlreadyExists,
-                        format!("{} exists and is not a symlink", l.display()),
+                        format!(
+                            "--link {}: it exists and is not a stale link to a pty that is gone \
+                             (a file, a link to one, or a running simulator's link): not replaced",
+                            l.display()
+                        ),
                     ));
                 }
             }
@@ -271,8 +275,9 @@ impl Simulator {
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
+        // Only our own link: whatever replaced it since belongs to someone else.
         if let Some(l) = self.link.take() {
-            if std::fs::symlink_metadata(&l).is_ok_and(|m| m.file_type().is_symlink()) {
+            if std::fs::read_link(&l).is_ok_and(|t| t == self.port) {
                 let _ = std::fs::remove_file(&l);
             }
         }
@@ -326,4 +331,17 @@ fn run_actions(
             }
         }
     }
+}
+
+/// A `--link` left behind by a simulator that did not clean up: a symlink to a pty slave
+/// (`/dev/pts/N`) that no longer exists. Anything else at that path is someone's and stays.
+fn is_stale_link(l: &Path) -> bool {
+    let Ok(target) = std::fs::read_link(l) else {
+        return false;
+    };
+    let pty_kind = target.strip_prefix("/dev/pts").is_ok_and(|n| {
+        n.to_str()
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+    });
+    pty_kind && std::fs::symlink_metadata(&target).is_err()
 }

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-/// Single-mode peer-close URC. Real M95s say `0, CLOSED` (three captures) [LOG, module.md
-/// correction 3]; `CLOSED` is what the manual shows [DOC].
+/// Single-mode peer-close URC. Real M95s say `0, CLOSED` (three captures) \[LOG, module.md
+/// correction 3\]; `CLOSED` is what the manual shows \[DOC\].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CloseUrc {
     /// `CLOSED`
@@ -15,7 +15,7 @@ pub enum CloseUrc {
 }
 
 /// Answer to QIOPEN on an open connection. A real M95 follows `ALREADY CONNECT` with `ERROR`
-/// on every attempt [LOG, module.md correction 2]; the manual shows it alone [DOC].
+/// on every attempt \[LOG, module.md correction 2\]; the manual shows it alone \[DOC\].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AlreadyConnect {
     /// `ALREADY CONNECT`
@@ -79,10 +79,10 @@ pub enum QirdUdp {
 /// How a connection index is joined to a mux result or URC (`<n>, SEND OK`, `<n>, CLOSED` ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MuxIndex {
-    /// `2, SEND OK`, as the manual shows [DOC]
+    /// `2, SEND OK`, as the manual shows \[DOC\]
     #[default]
     Spaced,
-    /// `2,SEND OK`, as a GC65 says [LOG]
+    /// `2,SEND OK`, as a GC65 says \[LOG\]
     Compact,
 }
 
@@ -142,7 +142,7 @@ impl Model {
     }
 
     /// The firmware revision ATI and AT+GMR report: M95FAR02A08 is what a real M95 says
-    /// [CODE M95FR]; the others follow Quectel's naming, not captures [INF].
+    /// \[CODE M95FR\]; the others follow Quectel's naming, not captures \[INF\].
     pub fn revision(self) -> &'static str {
         match self {
             Model::M95 => "M95FAR02A08",
@@ -155,8 +155,8 @@ impl Model {
     }
 
     /// The firmware knobs of this model. M95: `0, CLOSED` and `ALREADY CONNECT` then `ERROR`
-    /// from captures [LOG]; GC65: several UDP records per QIRD and `2,SEND OK` from a capture
-    /// [LOG]; the other values follow the M95 and the manual [INF].
+    /// from captures \[LOG\]; GC65: several UDP records per QIRD and `2,SEND OK` from a capture
+    /// \[LOG\]; the other values follow the M95 and the manual \[INF\].
     pub fn preset(self) -> Preset {
         let m95 = Preset {
             close_urc: CloseUrc::Indexed,
@@ -182,7 +182,7 @@ pub enum SimFault {
     /// Busy for good (a SIM that never finishes starting).
     Busy,
     /// Busy for this long after power-on, then `+CPIN: READY`: what a real module does for the
-    /// first seconds after boot [LOG, module.md correction 8].
+    /// first seconds after boot \[LOG, module.md correction 8\].
     BusyFor(Duration),
 }
 
@@ -221,7 +221,7 @@ pub struct MapEntry {
 }
 
 /// How long the module takes for the slow operations.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Delays {
     pub qiact: Duration,
     pub qiopen: Duration,
@@ -240,8 +240,48 @@ pub struct Delays {
     pub cgatt: Duration,
 }
 
-/// Everything the engine is configured with.
-#[derive(Debug, Clone)]
+impl Default for Delays {
+    /// QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms (module.md §5); boot: RDY 500 ms,
+    /// +CFUN 200 ms later, SIM busy 3 s after RDY, Call Ready at 5 s, SMS Ready 1.5 s after it.
+    fn default() -> Self {
+        let ms = Duration::from_millis;
+        Delays {
+            qiact: ms(1000),
+            qiopen: ms(300),
+            qideact: ms(300),
+            dns: ms(200),
+            rdy: ms(500),
+            cfun: ms(200),
+            sim_busy: ms(3000),
+            call_ready: ms(5000),
+            sms_ready: ms(1500),
+            cgatt: ms(300),
+        }
+    }
+}
+
+impl Delays {
+    /// A few milliseconds each, in the same order (for tests).
+    pub fn fast() -> Delays {
+        let ms = Duration::from_millis;
+        Delays {
+            qiact: ms(3),
+            qiopen: ms(2),
+            qideact: ms(2),
+            dns: ms(2),
+            rdy: ms(5),
+            cfun: ms(1),
+            sim_busy: ms(5),
+            call_ready: ms(15),
+            sms_ready: ms(2),
+            cgatt: ms(2),
+        }
+    }
+}
+
+/// Everything the engine is configured with. [`Default`] is the simulator's defaults, the same
+/// as `qtcp sim` with no flags (a test in args.rs keeps the two equal).
+#[derive(Debug, Clone, PartialEq)]
 pub struct EngineConfig {
     /// Echo (ATE) at power-on.
     pub echo: bool,
@@ -282,4 +322,41 @@ pub struct EngineConfig {
     /// Produce [`super::Action::Log`] lines for a host log.
     pub host_log: bool,
     pub faults: Vec<Fault>,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        let model = Model::default();
+        let preset = model.preset();
+        EngineConfig {
+            echo: true,
+            cmee: 0,
+            ipr: 115200,
+            boot: false,
+            map: Vec::new(),
+            delays: Delays::default(),
+            connect_timeout: Duration::from_secs(75),
+            send_buffer: 7300,
+            uplink: Rate(None),
+            downlink: Rate(None),
+            rtt: Duration::ZERO,
+            close_urc: preset.close_urc,
+            already_connect: preset.already_connect,
+            qideact_in_initial: OkError::Ok,
+            no_implicit_activation: false,
+            qiact_fail_state: QiactFailState::PdpDeact,
+            qirdi: QirdiMode::Once,
+            qird_max: 1500,
+            qird_udp: preset.qird_udp,
+            mux_index: preset.mux_index,
+            model,
+            qisend_max: 1460,
+            guard_before: Duration::from_secs(1),
+            guard_after: Duration::from_millis(500),
+            seed: 1,
+            line_byte_time: Duration::ZERO,
+            host_log: false,
+            faults: Vec::new(),
+        }
+    }
 }

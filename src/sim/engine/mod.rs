@@ -3,15 +3,17 @@
 //! testable without a pty (and fuzzed by a property test).
 //!
 //! The engine is split along the module's own seams:
-//! - [`grammar`]: the AT command grammar (pure);
+//! - `grammar`: the AT command grammar (pure);
 //! - `input`: line assembly, echo, `A/`, command-line execution;
 //! - `output`: framing (ATV), result codes, URCs held during a data phase, the host log;
 //! - `basic`: V.250 / 27.007 commands, SIM and registration state;
+//! - `everyday`: the other commands provisioning scripts send (operator, clock, SMS store ...);
 //! - `qi` and `qiconn`: the QI settings, and the connection commands (open, state, send, read);
 //! - `resolve`: names and `--map`;
 //! - `data`: the QISEND data phase and transparent mode;
 //! - `sockets` and `link`: connections, and the radio link model (rates, RTT, byte faults);
-//! - `timers`: delayed answers, boot and power.
+//! - `timers`: delayed answers, boot and power;
+//! - `config`: the plain [`EngineConfig`] (knobs, delays, faults, `--model` presets).
 
 pub mod config;
 mod grammar;
