@@ -351,6 +351,7 @@ impl Default for EngineConfig {
             mux_index: preset.mux_index,
             model,
             qisend_max: 1460,
+            lf_after_cr: LfAfterCr::WithCr,
             guard_before: Duration::from_secs(1),
             guard_after: Duration::from_millis(500),
             seed: 1,
