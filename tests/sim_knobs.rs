@@ -5,18 +5,6 @@ use sim_common::*;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-fn connected(flags: &str) -> (qtcp::sim::Simulator, Port, std::net::TcpStream) {
-    let (l, port) = listener();
-    let (sim, mut p) = start(&format!(
-        "--delays fast --map 1.2.3.4:80=127.0.0.1:{port} {flags}"
-    ));
-    activate(&mut p);
-    p.cmd("AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r", b"\r\nOK\r\n");
-    let s = accept(&l);
-    p.expect(b"\r\nCONNECT OK\r\n");
-    (sim, p, s)
-}
-
 #[test]
 fn close_urc_indexed_by_default_and_plain() {
     for (flags, want) in [
