@@ -16,14 +16,10 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Parse a duration: humantime (`500ms`, `1.5s`, `2min`), or a bare number of seconds.
+/// Parse a duration the way the simulator does ([`crate::units::parse_duration`]): humantime
+/// (`500ms`, `1.5s`, `2min`), or a bare number of seconds.
 pub fn duration(s: &str) -> Result<Duration, String> {
-    if let Ok(secs) = s.parse::<f64>() {
-        if secs.is_finite() && secs >= 0.0 {
-            return Ok(Duration::from_secs_f64(secs));
-        }
-    }
-    humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 500ms, 5s, 2min)"))
+    crate::units::parse_duration(s)
 }
 
 /// Options of every subcommand that talks to a module, flattened into each (so `qtcp sim --help`
