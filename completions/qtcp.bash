@@ -151,16 +151,12 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__at)
-            opts="-p -b -v -q -h -V --timeout --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -194,6 +190,10 @@ _qtcp() {
                     return 0
                     ;;
                 --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -391,44 +391,12 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__echo)
-            opts="-p -b -v -q -h -V --udp --count --size --pattern --seed --timeout --id --mode --connect-timeout --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --udp --count --size --pattern --seed --timeout --id --mode --connect-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --count)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pattern)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --seed)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --mode)
-                    COMPREPLY=($(compgen -W "auto retrieve direct" -- "${cur}"))
-                    return 0
-                    ;;
-                --connect-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -462,6 +430,38 @@ _qtcp() {
                     return 0
                     ;;
                 --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pattern)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mode)
+                    COMPREPLY=($(compgen -W "auto retrieve direct" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1091,7 +1091,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__sim)
-            opts="-p -b -v -q -h -V --link --listen --replay --replay-timing --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --connect-timeout --send-buffer --uplink --downlink --rtt --line-baud --close-urc --already-connect --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qisend-max --guard-before --guard-after --seed --host-log --fault --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-h -V --link --listen --replay --replay-timing --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --sim-busy --connect-timeout --send-buffer --uplink --downlink --rtt --line-baud --model --close-urc --already-connect --mux-index --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qird-udp --qisend-max --lf-after-cr --guard-before --guard-after --seed --host-log --fault --flow-control --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1153,6 +1153,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sim-busy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1177,12 +1181,20 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --model)
+                    COMPREPLY=($(compgen -W "m95 m66 mc60 m26 m35 gc65" -- "${cur}"))
+                    return 0
+                    ;;
                 --close-urc)
                     COMPREPLY=($(compgen -W "plain indexed" -- "${cur}"))
                     return 0
                     ;;
                 --already-connect)
                     COMPREPLY=($(compgen -W "plain with-error mux-connect-fail" -- "${cur}"))
+                    return 0
+                    ;;
+                --mux-index)
+                    COMPREPLY=($(compgen -W "spaced compact" -- "${cur}"))
                     return 0
                     ;;
                 --qideact-in-initial)
@@ -1201,8 +1213,16 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --qird-udp)
+                    COMPREPLY=($(compgen -W "several one" -- "${cur}"))
+                    return 0
+                    ;;
                 --qisend-max)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lf-after-cr)
+                    COMPREPLY=($(compgen -W "with-cr always" -- "${cur}"))
                     return 0
                     ;;
                 --guard-before)
@@ -1225,40 +1245,8 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --port)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --baud)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -b)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --flow-control)
                     COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
-                    return 0
-                    ;;
-                --trace)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cmd-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --reset-cmd)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --state-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -149,6 +149,8 @@ pub enum Cause {
     NoAnswer { command: String },
     /// `RDY` arrived while `command` was in flight: the module rebooted under it.
     Rebooted { command: String },
+    /// The module did not answer and no `--reset-cmd` was given to power-cycle it.
+    NoReset,
     /// There is no open connection to work on.
     NoConnection,
     /// A connection is already open (`ALREADY CONNECT`, or `CONNECT OK` state).

@@ -3,6 +3,7 @@
 //! URCs that arrive meanwhile are kept for whoever needs them; data pushed by the module in
 //! direct mode is kept as [`Inbound`] records. Nothing here waits without a deadline.
 
+use crate::command::{At, Dialect, Spec};
 use crate::error::{Cause, Error, ErrorClass, Result};
 use crate::tokenizer::{classify_urc, Final, PayloadKind, QiResult, Token, Tokenizer, Urc};
 use crate::transport::Transport;
@@ -11,33 +12,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Added to every deadline of the table: the table holds the module's own maximum response
-/// times; the host's scheduling and the serial line need a little on top.
+/// Added to every deadline of the command table ([`crate::command`]): the table holds the
+/// module's own maximum response times; the host's scheduling and the serial line need a little
+/// on top.
 pub const SLACK: Duration = Duration::from_millis(1000);
-
-/// The module's maximum response time for a command line ([`crate`] spec §5), before slack.
-pub fn max_response_time(cmd: &str) -> Duration {
-    let c = cmd.to_ascii_uppercase();
-    let ms = if c.starts_with("AT+QIACT") {
-        150_000
-    } else if c.starts_with("AT+QIOPEN") {
-        75_000
-    } else if c.starts_with("AT+QIDEACT") {
-        40_000
-    } else if c.starts_with("AT+QIDNSGIP") {
-        14_000
-    } else if c.starts_with("AT+CGATT=") || c.starts_with("AT+COPS") {
-        75_000
-    } else if c.starts_with("AT+CFUN") {
-        15_000
-    } else if c.starts_with("AT+CPIN") || c.starts_with("AT+QIREGAPP") {
-        5_000
-    } else {
-        // AT, QISEND's prompt, QICLOSE, QISACK, QIRD and the rest: 300 ms per the table.
-        300
-    };
-    Duration::from_millis(ms)
-}
 
 /// How long a command already written may still take to complete after SIGINT/SIGTERM.
 pub const INTERRUPT_GRACE: Duration = Duration::from_secs(2);
@@ -126,10 +104,11 @@ pub struct Session {
     pub noise_lines: u64,
     /// The last command lines written (upper case), to recognise the echo of an older command.
     sent: VecDeque<String>,
-    /// Multiplies every table deadline (`--cmd-timeout` scaling is done by the caller).
-    pub min_timeout: Duration,
+    /// The shortest deadline of any command (`--cmd-timeout`).
+    min_timeout: Duration,
     /// Bytes per second of the serial line, to stretch deadlines of long responses.
-    pub line_rate: u32,
+    line_rate: u32,
+    dialect: &'static dyn Dialect,
     rebooted: bool,
     /// Chapter 9's recovery: how to reset a hung module, if the user gave a way.
     pub reset: Option<crate::recovery::ResetPolicy>,
@@ -139,8 +118,35 @@ pub struct Session {
     on_wait: Option<crate::progress::OnWait>,
 }
 
+/// How a session runs its commands.
+#[derive(Clone)]
+pub struct SessionOptions {
+    /// The shortest deadline of any command (`--cmd-timeout`): a floor under the table's.
+    pub min_timeout: Duration,
+    /// Bytes per second of the serial line (baud / 10), to stretch deadlines of long responses.
+    pub line_rate: u32,
+    /// The command set the module speaks.
+    pub dialect: &'static dyn Dialect,
+    /// SIGINT/SIGTERM: long waits end early with [`ErrorClass::Interrupted`].
+    pub interrupt: Option<Arc<AtomicBool>>,
+    /// Chapter 9's recovery: how to reset a hung module, if the user gave a way.
+    pub reset: Option<crate::recovery::ResetPolicy>,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        SessionOptions {
+            min_timeout: Duration::ZERO,
+            line_rate: 11_520,
+            dialect: &crate::command::QI,
+            interrupt: None,
+            reset: None,
+        }
+    }
+}
+
 impl Session {
-    pub fn new(port: Transport) -> Session {
+    pub fn new(port: Transport, opts: SessionOptions) -> Session {
         Session {
             port,
             tok: Tokenizer::new(),
@@ -150,15 +156,16 @@ impl Session {
             recv_from: None,
             raw: Vec::new(),
             echo_seen: false,
-            interrupt: None,
+            interrupt: opts.interrupt,
             hold_interrupt: false,
             interrupt_seen: None,
             noise_lines: 0,
             sent: VecDeque::new(),
-            min_timeout: Duration::ZERO,
-            line_rate: 11_520,
+            min_timeout: opts.min_timeout,
+            line_rate: opts.line_rate.max(1),
+            dialect: opts.dialect,
             rebooted: false,
-            reset: None,
+            reset: opts.reset,
             resets: 0,
             on_wait: None,
         }
@@ -177,11 +184,19 @@ impl Session {
         }
     }
 
+    /// The clock every deadline of this session is measured by: the port's (see
+    /// [`crate::transport::Link::now`]). Procedures take their time from here, never from the
+    /// wall clock, so a module simulated in virtual time runs them without waiting.
+    pub fn now(&self) -> Instant {
+        self.port.now()
+    }
+
     pub fn port_name(&self) -> &str {
         self.port.name()
     }
 
-    /// A flag set by SIGINT/SIGTERM: long waits end early with [`ErrorClass::Interrupted`].
+    /// Replace the interrupt flag (a procedure that must finish commands whatever happens swaps
+    /// in a fresh one and watches the user's itself).
     pub fn set_interrupt(&mut self, flag: Arc<AtomicBool>) {
         self.interrupt = Some(flag);
     }
@@ -251,58 +266,103 @@ impl Session {
     }
 
     /// Deadline for a command: the table's maximum response time plus slack plus the time the
-    /// serial line needs for `expected_bytes`.
-    pub fn deadline_for(&self, cmd: &str, expected_bytes: usize) -> Duration {
-        let line = Duration::from_secs_f64(expected_bytes as f64 / self.line_rate.max(1) as f64);
-        (max_response_time(cmd) + SLACK + line).max(self.min_timeout)
+    /// serial line needs for its response, never shorter than `--cmd-timeout`.
+    pub fn deadline(&self, cmd: &At) -> Duration {
+        let spec = self.dialect.spec(cmd);
+        self.deadline_of(&spec)
     }
 
-    /// Write raw bytes (payload, `+++`): `secret` is redacted in the trace.
+    fn deadline_of(&self, spec: &Spec) -> Duration {
+        let line = Duration::from_secs_f64(spec.response_bytes as f64 / self.line_rate as f64);
+        (spec.max_response + SLACK + line).max(self.min_timeout)
+    }
+
+    /// Write raw bytes (`+++`), and wait until they have left.
     pub fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
         self.port.write(bytes, None)?;
         // Raw writes (`+++`) are timed by the caller: they must have left when this returns.
         self.port.drain()
     }
 
-    /// Run a command with the table's deadline.
-    pub fn cmd(&mut self, cmd: &str, expect: Expect) -> Result<Response> {
-        let t = self.deadline_for(cmd, 256);
-        self.command(cmd, expect, t, None)
+    /// Run a command with its deadline from the table.
+    pub fn run(&mut self, cmd: &At) -> Result<Response> {
+        let spec = self.dialect.spec(cmd);
+        let t = self.deadline_of(&spec);
+        self.command(
+            &spec.line,
+            spec.shape,
+            t,
+            spec.secret.as_deref(),
+            spec.max_response > crate::progress::LONG_WAIT,
+        )
     }
 
-    /// Run a command with the table's deadline and expect `OK`; anything else is an error of
-    /// class `class`.
-    pub fn cmd_ok(&mut self, cmd: &str, class: ErrorClass) -> Result<Response> {
-        let r = self.cmd(cmd, Expect::Final)?;
+    /// Run a command with a deadline of the caller's (`AT` while synchronising, `AT+QIOPEN`
+    /// with `--timeout`).
+    pub fn run_within(&mut self, cmd: &At, timeout: Duration) -> Result<Response> {
+        let spec = self.dialect.spec(cmd);
+        self.command(
+            &spec.line,
+            spec.shape,
+            timeout,
+            spec.secret.as_deref(),
+            spec.max_response > crate::progress::LONG_WAIT,
+        )
+    }
+
+    /// Run a command and expect `OK`; anything else is an error of class `class`.
+    pub fn run_ok(&mut self, cmd: &At, class: ErrorClass) -> Result<Response> {
+        let spec = self.dialect.spec(cmd);
+        let t = self.deadline_of(&spec);
+        let r = self.command(
+            &spec.line,
+            spec.shape,
+            t,
+            spec.secret.as_deref(),
+            spec.max_response > crate::progress::LONG_WAIT,
+        )?;
         if r.is_ok() {
             Ok(r)
         } else {
+            let name = spec.secret.as_ref().map_or(spec.line.as_str(), |_| {
+                spec.line.split('=').next().unwrap_or_default()
+            });
             Err(Error::new(
                 class,
-                format!("{cmd}: the module answered {}", describe(r.outcome())),
+                format!("{name}: the module answered {}", describe(r.outcome())),
             ))
         }
     }
 
+    /// The line of a command (for reports that say what was done).
+    pub fn line(&self, cmd: &At) -> String {
+        self.dialect.spec(cmd).line
+    }
+
     /// Write `cmd` + CR and wait for the response shape `expect` until `timeout`. `secret` (a
     /// password inside the command) is redacted in the trace.
-    pub fn command(
+    /// `long`: the table says the answer may take seconds; the wait is announced
+    /// ([`Self::set_on_wait`]).
+    fn command(
         &mut self,
         cmd: &str,
         expect: Expect,
         timeout: Duration,
         secret: Option<&str>,
+        long: bool,
     ) -> Result<Response> {
         let mut line = Vec::with_capacity(cmd.len() + 1);
         line.extend_from_slice(cmd.as_bytes());
         line.push(b'\r');
+        if enters_data_phase(cmd, expect) {
+            line.push(b'\n');
+        }
         self.port.write(&line, secret.map(str::as_bytes))?;
         if self.sent.len() >= 16 {
             self.sent.pop_front();
         }
         self.sent.push_back(cmd.trim().to_ascii_uppercase());
-        let long =
-            self.on_wait.is_some() && secret.is_none() && max_response_time(cmd) > crate::progress::LONG_WAIT;
+        let long = self.on_wait.is_some() && secret.is_none() && long;
         if long {
             let w = crate::progress::Waiting {
                 wait: crate::progress::Wait::Command(cmd.trim().to_string()),
@@ -319,7 +379,7 @@ impl Session {
 
     /// Wait for the response to a command already written (or to the data after a prompt).
     pub fn await_response(&mut self, cmd: &str, expect: Expect, timeout: Duration) -> Result<Response> {
-        let deadline = Instant::now() + timeout;
+        let deadline = self.now() + timeout;
         let info_prefix = info_prefix(cmd);
         let mut r = Response::default();
         // With echo on, the echo of an older command (one that timed out, or was cut short by
@@ -495,7 +555,7 @@ impl Session {
         let t = Duration::from_millis(300)
             + SLACK
             + Duration::from_secs_f64(data.len() as f64 / self.line_rate.max(1) as f64);
-        let deadline = Instant::now() + t;
+        let deadline = self.now() + t;
         loop {
             match self.next_token_uninterruptible(deadline)? {
                 None => {
@@ -571,7 +631,7 @@ impl Session {
             if self.interrupted() && !self.hold_interrupt {
                 return Err(Error::new(ErrorClass::Interrupted, "interrupted"));
             }
-            let now = Instant::now();
+            let now = self.now();
             if now >= deadline {
                 return Ok(None);
             }
@@ -590,7 +650,7 @@ impl Session {
             if let Some(t) = self.tokens.pop_front() {
                 return Ok(Some(t));
             }
-            let now = Instant::now();
+            let now = self.now();
             if self.interrupted() && !self.hold_interrupt && self.interrupt_seen.is_none() {
                 self.interrupt_seen = Some(now);
                 deadline = deadline.min(now + INTERRUPT_GRACE);
@@ -616,7 +676,7 @@ impl Session {
             if let Some(t) = self.tokens.pop_front() {
                 return Ok(Some(t));
             }
-            if Instant::now() >= deadline {
+            if self.now() >= deadline {
                 return Ok(None);
             }
             if let Some(bytes) = self.port.read(deadline)? {
@@ -627,6 +687,15 @@ impl Session {
 }
 
 /// A line holding a byte outside printable ASCII (tab allowed): line noise, not a response.
+/// Real modules drop a LF right after the CR of a command line, in every mode [CODE, field use;
+/// module.md correction 1]: a payload whose first byte is LF, written after the prompt of a
+/// CR-only `AT+QISEND=<n>`, would lose that byte. Ending the lines that start a data phase with
+/// CR LF gives the module its LF, so every payload byte is data whichever way the firmware reads it.
+fn enters_data_phase(cmd: &str, expect: Expect) -> bool {
+    let c = cmd.trim().to_ascii_uppercase();
+    expect == Expect::Prompt || c == "ATO" || c.starts_with("AT+QIOPEN")
+}
+
 pub fn is_noise(line: &[u8]) -> bool {
     line.iter().any(|&b| !(0x20..0x7f).contains(&b) && b != b'\t')
 }
@@ -690,9 +759,9 @@ mod tests {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = l.local_addr().unwrap().to_string();
         let tracer = crate::trace::Tracer::new(None, false).unwrap();
-        let t = Transport::open(&crate::transport::PortSpec::Tcp(addr), 115_200, tracer).unwrap();
+        let t = Transport::open_tcp(&addr, tracer).unwrap();
         let (peer, _) = l.accept().unwrap();
-        (Session::new(t), peer)
+        (Session::new(t, SessionOptions::default()), peer)
     }
 
     /// Boot URCs that arrive just before the answer to `AT+CREG?` (a module powered on a moment

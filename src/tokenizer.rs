@@ -583,7 +583,11 @@ fn classify_line(line: Vec<u8>) -> Classified {
             result @ (QiResult::ConnectOk
             | QiResult::ConnectFail
             | QiResult::CloseOk
-            | QiResult::AlreadyConnect),
+            | QiResult::AlreadyConnect
+            // Multi-connection send results name the connection (`2, SEND OK` on a GC65
+            // [LOG], module.md correction 6).
+            | QiResult::SendOk
+            | QiResult::SendFail),
         ) = qi_result(rest)
         {
             return t(Token::Qi {

@@ -1,11 +1,12 @@
-//! The byte pipe to the module: a serial device (serialport, exclusively locked, raw), a serial
-//! server over TCP (`tcp://HOST:PORT`), or the in-process simulator (`sim`, `sim:ARGS`).
+//! The byte pipe to the module: a [`Link`] — a serial device (serialport, exclusively locked,
+//! raw), a serial server over TCP (`tcp://HOST:PORT`), or anything else that carries bytes (the
+//! CLI wires `--port sim` to an in-process simulator's pty; tests drive a simulated module in
+//! virtual time) — with the trace and the classification of failures.
 //! The session's own thread reads the port, waiting in poll(2) with the command's deadline: no
 //! reader thread, so an answer costs one wake-up, not a hand-over between two threads, and
 //! closing the port never waits for a reader to notice.
 
 use crate::error::{Error, ErrorClass, Result};
-use crate::sim::{SimArgs, Simulator};
 use crate::trace::{Dir, Tracer};
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
@@ -37,6 +38,22 @@ impl PortSpec {
             PortSpec::Device(s.to_string())
         }
     }
+
+    /// The port as the user writes it (`/dev/ttyUSB0`, `tcp://HOST:PORT`, `sim`, `sim:ARGS`).
+    pub fn name(&self) -> String {
+        match self {
+            PortSpec::Device(p) => p.clone(),
+            PortSpec::Tcp(a) => format!("tcp://{a}"),
+            PortSpec::Sim(a) if a.is_empty() => "sim".into(),
+            PortSpec::Sim(a) => format!("sim:{a}"),
+        }
+    }
+}
+
+impl std::fmt::Display for PortSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
 }
 
 /// Flow control on a serial device (`--flow-control`). It must match the module's `AT+IFC`:
@@ -45,7 +62,8 @@ impl PortSpec {
 /// (`tcp://`) carries no such setting (configure the server). On the simulator's pty, hardware
 /// flow control changes nothing (a pty has no RTS/CTS lines); XON/XOFF is applied by the
 /// kernel as on a real port.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum FlowControl {
     /// No flow control (the module's default, AT+IFC=0,0)
@@ -67,69 +85,109 @@ impl FlowControl {
     }
 }
 
-/// The open device.
-enum Port {
-    Tty(serialport::TTYPort),
-    Tcp(TcpStream),
+/// What kind of pipe a [`Link`] is: it decides how a failure is told to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// A serial device (or a pty).
+    Serial,
+    /// A serial server over TCP (`tcp://`): a hang-up before the module said anything means
+    /// the server refused us (busy), not that the module went away.
+    SerialServer,
+    /// A simulated module in this process (tests).
+    Virtual,
+}
+
+/// A byte pipe to a module, and the clock it is read by. The session neither knows nor cares
+/// whether the module is a serial device, a serial server or an engine in virtual time: it
+/// writes, waits with deadlines taken from [`Link::now`], and reads.
+pub trait Link: Send {
+    fn kind(&self) -> LinkKind;
+    /// Write every byte (handed to the driver, not necessarily on the wire yet: see `drain`).
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()>;
+    /// Wait until everything written has left (tcdrain): for guard times around `+++`.
+    fn drain(&mut self) -> io::Result<()>;
+    /// Wait until `deadline` for bytes and read what is there into `buf`. `Ok(0)` is the end
+    /// of the stream (the device vanished); a deadline that passes is `ErrorKind::TimedOut`.
+    /// At or past the deadline this still looks once, without waiting.
+    fn read(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize>;
+    /// The time deadlines are measured in: the wall clock, except for a module simulated in
+    /// virtual time, whose clock jumps to whatever is due while the session waits.
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+}
+
+/// A serial device or pty (serialport, exclusively locked, raw, non-blocking) read in poll(2).
+struct SerialLink {
+    port: serialport::TTYPort,
+}
+
+impl Link for SerialLink {
+    fn kind(&self) -> LinkKind {
+        LinkKind::Serial
+    }
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        write_fd(self.port.as_raw_fd(), bytes, WRITE_TIMEOUT)
+    }
+    fn drain(&mut self) -> io::Result<()> {
+        self.port.flush()
+    }
+    fn read(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        read_fd(self.port.as_raw_fd(), buf, wait)
+    }
+}
+
+/// A serial server (ser2net raw mode, `qtcp sim --listen`) over TCP.
+struct TcpLink {
+    stream: TcpStream,
+}
+
+impl Link for TcpLink {
+    fn kind(&self) -> LinkKind {
+        LinkKind::SerialServer
+    }
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.stream.write_all(bytes).and_then(|_| self.stream.flush())
+    }
+    fn drain(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn read(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        self.stream
+            .set_read_timeout(Some(wait.max(Duration::from_micros(1))))?;
+        self.stream.read(buf)
+    }
 }
 
 /// An open port, read and written by the session's thread, and the trace.
 pub struct Transport {
     name: String,
-    port: Port,
+    link: Box<dyn Link>,
     buf: Vec<u8>,
     closed: Option<String>,
-    /// A serial server (`tcp://`): a connection it closes before the module said anything was
-    /// refused (busy), not lost: `port_unavailable` rather than `io`.
-    tcp: bool,
     heard: bool,
     pub tracer: Tracer,
-    // Declared last: dropped after the port handles, so the simulator outlives the client side.
+    // Declared last: dropped after the link, so whatever serves the other end (an in-process
+    // simulator) outlives the client side.
     #[allow(dead_code)] // held only to be dropped last
-    sim: Option<Simulator>,
+    keep_alive: Option<Box<dyn Send>>,
 }
 
 impl Transport {
-    pub fn open(spec: &PortSpec, baud: u32, tracer: Tracer) -> Result<Transport> {
-        Self::open_with_flow(spec, baud, FlowControl::None, tracer)
+    /// A serial device (or pty) at `path`, reported as `name`.
+    pub fn open_device(path: &str, name: String, baud: u32, tracer: Tracer) -> Result<Transport> {
+        Self::open_device_with_flow(path, name, baud, FlowControl::None, tracer)
     }
 
-    /// [`Transport::open`] with the serial device's flow control set (`--flow-control`).
-    pub fn open_with_flow(
-        spec: &PortSpec,
-        baud: u32,
-        flow: FlowControl,
-        tracer: Tracer,
-    ) -> Result<Transport> {
-        match spec {
-            PortSpec::Device(path) => Self::open_device(path, path.clone(), baud, flow, tracer, None),
-            PortSpec::Sim(args) => {
-                let args =
-                    SimArgs::parse_inline(args).map_err(|e| Error::usage(format!("--port sim: {e}")))?;
-                let sim = Simulator::start(&args).map_err(|e| {
-                    Error::new(
-                        ErrorClass::PortUnavailable,
-                        format!("cannot start the simulator: {e}"),
-                    )
-                })?;
-                if let Some(addr) = sim.listen_addr() {
-                    // `sim:--listen ADDR`: the in-process simulator behind a TCP server
-                    return Self::open_tcp(&addr.to_string(), tracer, Some(sim));
-                }
-                let path = sim.port().to_string_lossy().into_owned();
-                Self::open_device(&path, "sim".into(), baud, flow, tracer, Some(sim))
-            }
-            PortSpec::Tcp(addr) => Self::open_tcp(addr, tracer, None),
-        }
-    }
-
-    fn open_device(
+    /// [`Transport::open_device`] with the device's flow control set (`--flow-control`).
+    pub fn open_device_with_flow(
         path: &str,
         name: String,
         baud: u32,
         flow: FlowControl,
         tracer: Tracer,
-        sim: Option<Simulator>,
     ) -> Result<Transport> {
         let port = serialport::new(path, baud)
             .flow_control(flow.serialport())
@@ -143,36 +201,48 @@ impl Transport {
         // Non-blocking: a write that finds room costs one system call, and poll(2) is used only
         // when it does not (reads always wait in poll first).
         set_nonblocking(port.as_raw_fd());
-        Ok(Transport {
-            name,
-            port: Port::Tty(port),
-            buf: vec![0u8; READ_BUF],
-            closed: None,
-            tcp: false,
-            heard: false,
-            tracer,
-            sim,
-        })
+        Ok(Self::from_link(name, Box::new(SerialLink { port }), tracer))
     }
 
-    fn open_tcp(addr: &str, tracer: Tracer, sim: Option<Simulator>) -> Result<Transport> {
+    /// A serial server at `addr` (`HOST:PORT`).
+    pub fn open_tcp(addr: &str, tracer: Tracer) -> Result<Transport> {
         let stream = connect_tcp(addr)?;
         let _ = stream.set_nodelay(true);
-        Ok(Transport {
-            name: format!("tcp://{addr}"),
-            port: Port::Tcp(stream),
+        Ok(Self::from_link(
+            format!("tcp://{addr}"),
+            Box::new(TcpLink { stream }),
+            tracer,
+        ))
+    }
+
+    /// Any other link (a module simulated in this process, a test double).
+    pub fn from_link(name: String, link: Box<dyn Link>, tracer: Tracer) -> Transport {
+        Transport {
+            name,
+            link,
             buf: vec![0u8; READ_BUF],
             closed: None,
-            tcp: true,
             heard: false,
             tracer,
-            sim,
-        })
+            keep_alive: None,
+        }
+    }
+
+    /// Keep `owner` (what serves the other end of the link) alive as long as this port, and
+    /// drop it after the link is closed.
+    pub fn keep_alive(mut self, owner: Box<dyn Send>) -> Transport {
+        self.keep_alive = Some(owner);
+        self
     }
 
     /// The port's name as the user gave it (`sim` for the in-process simulator).
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The clock of this port's deadlines (see [`Link::now`]).
+    pub fn now(&self) -> Instant {
+        self.link.now()
     }
 
     /// Write all bytes (handed to the driver, not necessarily on the wire yet: see [`drain`]);
@@ -181,17 +251,14 @@ impl Transport {
     /// [`drain`]: Transport::drain
     pub fn write(&mut self, bytes: &[u8], secret: Option<&[u8]>) -> Result<()> {
         self.tracer.record(Dir::Tx, bytes, secret);
-        let r = match &mut self.port {
-            Port::Tty(p) => write_fd(p.as_raw_fd(), bytes, WRITE_TIMEOUT),
-            Port::Tcp(t) => t.write_all(bytes).and_then(|_| t.flush()),
-        };
+        let r = self.link.write_all(bytes);
         r.map_err(|e| self.lost(format!("{}: write failed: {e}", self.name)))
     }
 
     /// The error for a port that closed or failed: `io`, except a serial server that hung up
     /// before the module sent a byte, which is a busy port (`port_unavailable`).
     fn lost(&self, msg: String) -> Error {
-        if self.tcp && !self.heard {
+        if self.link.kind() == LinkKind::SerialServer && !self.heard {
             Error::new(
                 ErrorClass::PortUnavailable,
                 format!("{msg} before the module said anything: port busy (another client connected?)"),
@@ -203,12 +270,8 @@ impl Transport {
 
     /// Wait until everything written has left (tcdrain): for guard times around `+++`.
     pub fn drain(&mut self) -> Result<()> {
-        match &mut self.port {
-            Port::Tty(p) => p
-                .flush()
-                .map_err(|e| self.lost(format!("{}: write failed: {e}", self.name))),
-            Port::Tcp(_) => Ok(()),
-        }
+        let r = self.link.drain();
+        r.map_err(|e| self.lost(format!("{}: write failed: {e}", self.name)))
     }
 
     /// Wait until `deadline` for bytes. `Ok(None)` means the deadline passed; a vanished device
@@ -217,21 +280,15 @@ impl Transport {
         if let Some(why) = &self.closed {
             return Err(self.lost(format!("{}: {why}", self.name)));
         }
-        // At or past the deadline this still polls once (without waiting): bytes already there
-        // are seen.
-        let wait = deadline.saturating_duration_since(Instant::now());
-        let r = match &mut self.port {
-            Port::Tty(p) => read_fd(p.as_raw_fd(), &mut self.buf, wait),
-            Port::Tcp(t) => t
-                .set_read_timeout(Some(wait.max(Duration::from_micros(1))))
-                .and_then(|_| t.read(&mut self.buf)),
-        };
+        let r = self.link.read(&mut self.buf, deadline);
+        let server = self.link.kind() == LinkKind::SerialServer;
         match r {
             // Ok(0) is EOF on a tty: the device is gone (USB unplugged, pty master closed).
             Ok(0) => {
-                let why = match self.port {
-                    Port::Tty(_) => "the device vanished (end of file)".to_string(),
-                    Port::Tcp(_) => "the serial server closed the connection".to_string(),
+                let why = if server {
+                    "the serial server closed the connection".to_string()
+                } else {
+                    "the device vanished (end of file)".to_string()
                 };
                 self.closed = Some(why.clone());
                 Err(self.lost(format!("{}: {why}", self.name)))
@@ -251,9 +308,10 @@ impl Transport {
                 Ok(None)
             }
             Err(e) => {
-                let why = match self.port {
-                    Port::Tty(_) => format!("the device vanished ({e})"),
-                    Port::Tcp(_) => e.to_string(),
+                let why = if server {
+                    e.to_string()
+                } else {
+                    format!("the device vanished ({e})")
                 };
                 self.closed = Some(why.clone());
                 Err(self.lost(format!("{}: {why}", self.name)))

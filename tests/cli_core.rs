@@ -221,3 +221,57 @@ fn trace_records_both_directions_and_redacts_password() {
         "{text}"
     );
 }
+
+/// Issue 12: device options belong to the subcommands that drive a device; `qtcp sim --help`
+/// lists none of them. Before the subcommand name they are still accepted (older scripts).
+#[test]
+fn device_options_only_where_a_device_is_driven() {
+    let help = qtcp(&["sim", "--help"], None, Duration::from_secs(10));
+    help.assert_code(0);
+    let text = String::from_utf8_lossy(&help.stdout);
+    for flag in [
+        "--port <",
+        "--baud",
+        "--json",
+        "--quiet",
+        "--cmd-timeout",
+        "--reset-cmd",
+    ] {
+        assert!(!text.contains(flag), "qtcp sim --help lists {flag}");
+    }
+    let help = qtcp(&["probe", "--help"], None, Duration::from_secs(10));
+    let text = String::from_utf8_lossy(&help.stdout);
+    for flag in [
+        "--port",
+        "--baud",
+        "--json",
+        "--quiet",
+        "--cmd-timeout",
+        "--reset-cmd",
+    ] {
+        assert!(text.contains(flag), "qtcp probe --help lacks {flag}");
+    }
+    let sim = Sim::start(&[FAST]);
+    let after = qtcp(
+        &["probe", "--port", &sim.port, "--json"],
+        None,
+        Duration::from_secs(30),
+    );
+    after.assert_code(0);
+    let before = sim.qtcp(&["--json", "probe"]);
+    before.assert_code(0);
+    assert_eq!(after.json()["port"], before.json()["port"]);
+}
+
+/// Issue 12: a panic is a bug of ours: "internal error" and exit 1, not Rust's 101.
+#[test]
+fn a_panic_is_an_internal_error_exit_1() {
+    let out = std::process::Command::new(BIN)
+        .args(["probe", "--port", "sim"])
+        .env("QTCP_TEST_PANIC", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("internal error"));
+    assert!(out.stdout.is_empty());
+}

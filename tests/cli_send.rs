@@ -38,6 +38,26 @@ fn send_one_mib_random_file_every_byte_acknowledged() {
     assert_eq!(v["closed"], true);
 }
 
+/// Whether a module drops only the LF of a CR LF host or any LF after a command line's CR is
+/// not known: qtcp ends the lines that start a data phase with CR LF, so a payload whose first
+/// byte is LF arrives whole under either reading (simulator knob --lf-after-cr).
+#[test]
+fn payloads_that_start_with_lf_arrive_whole_whichever_lf_the_module_drops() {
+    for rule in ["with-cr", "always"] {
+        let sim = Sim::start(&[FAST, "--lf-after-cr", rule]);
+        let sink = Sink::start();
+        connect(&sim, &sink.addr);
+        let mut data = b"\nfirst chunk starts with LF".to_vec();
+        data.resize(1460, b'.');
+        data.extend_from_slice(b"\n\nsecond chunk too");
+        let file = write_file(sim.dir.path(), "lf.bin", &data);
+        sim.qtcp(&["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack"])
+            .assert_code(0);
+        sink.wait_total(data.len(), Duration::from_secs(10));
+        assert_eq!(sink.received()[0], data, "--lf-after-cr {rule}");
+    }
+}
+
 #[test]
 fn send_every_byte_value_from_data_and_stdin() {
     let sim = Sim::start(&[FAST]);

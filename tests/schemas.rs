@@ -205,7 +205,10 @@ fn failures_match_their_schemas() {
             .assert_code(2)
             .json(),
     );
-    // No connection: recv fails (9) before any data, sack-watch per the module's counters.
+    // No connection (a module that never had one: after a CONNECT FAIL the state is IP CLOSE,
+    // which recv takes for a connection closed and drained): recv fails (9) before any data,
+    // sack-watch per the module's counters.
+    let sim = Sim::start(&["--delays=fast"]);
     sim.qtcp(&["attach", "--apn", "CMNET"]).assert_code(0);
     let r = sim.qtcp(&["--json", "recv", "--idle", "100ms"]);
     check_lines("recv", r.assert_code(9));

@@ -586,14 +586,14 @@ fn transcripts() -> Vec<Transcript> {
         ),
         tr(
             "not quite results are lines",
-            b"OK \r\nok\r\nSEND OK?\r\n10, CLOSE OK\r\n0, SEND OK\r\n".to_vec(),
-            vec![
-                line("OK "),
-                line("ok"),
-                line("SEND OK?"),
-                line("10, CLOSE OK"),
-                line("0, SEND OK"),
-            ],
+            b"OK \r\nok\r\nSEND OK?\r\n10, CLOSE OK\r\n".to_vec(),
+            vec![line("OK "), line("ok"), line("SEND OK?"), line("10, CLOSE OK")],
+        ),
+        // module.md correction 6: mux send results carry the index, either spacing.
+        tr(
+            "mux send results name the connection",
+            b"\r\n0, SEND OK\r\n\r\n2,SEND FAIL\r\n".to_vec(),
+            vec![qi_at(0, SendOk), qi_at(2, SendFail)],
         ),
     ]
 }

@@ -29,6 +29,8 @@ far (the failed command last) and \"error\".";
 #[derive(clap::Args, Debug)]
 #[command(after_long_help = AFTER_HELP)]
 pub struct AtCmd {
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
     /// Command lines, sent in order (e.g. 'AT+QIFGCNT=0' 'AT&W')
     #[arg(value_name = "CMD", required = true)]
     pub commands: Vec<String>,

@@ -5,6 +5,7 @@ use super::common::{duration, fail, ip_state_text, rows, run_ports, PortArgs, Si
 use crate::error::{Error, ErrorClass};
 use crate::proc::attach::{attach, validate, AttachOptions, RecvMode};
 use crate::proc::attach::{AttachProgress, AttachReport};
+use crate::proc::common::SyncOptions;
 use crate::proc::probe::registration;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -34,6 +35,8 @@ pub struct AttachCmd {
     /// Also activate the context (QIREGAPP, QIACT, QILOCIP) and report the local IP
     #[arg(long)]
     pub activate: bool,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {
@@ -51,8 +54,8 @@ pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {
     if let Err(e) = validate(&opts) {
         return fail(port, "attach", e);
     }
-    let job = |name: &str| {
-        let mut s = port.open_port(name)?;
+    let job = |spec: &_| {
+        let (mut s, _) = port.open_port(spec, &SyncOptions::default())?;
         let spinner = Spinner::new(port.spinner_visible());
         s.set_on_wait(spinner.hook());
         attach(&mut s, &opts, &mut |w| spinner.waiting(w))

@@ -13,14 +13,15 @@ pub struct CloseCmd {
     /// Also deactivate the PDP context (QIDEACT, up to 40 s)
     #[arg(long)]
     pub deact: bool,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 pub fn run(port: &PortArgs, cmd: CloseCmd) -> ExitCode {
-    let job = |name: &str| -> Reported<_, ()> {
-        let mut s = port.open_port(name)?;
+    let job = |spec: &_| -> Reported<_, ()> {
+        let (mut s, _) = port.open_port(spec, &crate::proc::common::SyncOptions::default())?;
         let spinner = Spinner::new(port.spinner_visible());
         s.set_on_wait(spinner.hook());
-        crate::proc::probe::sync(&mut s, &crate::proc::probe::SyncOptions::default())?;
         let report = close(&mut s, cmd.id, cmd.deact)?;
         let bytes_discarded = discard_inbound(port, "close", &mut s);
         Ok(WithInbound {

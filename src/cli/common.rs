@@ -2,9 +2,10 @@
 //! rendering a result (human text or one JSON object) with its exit code.
 
 use crate::error::{Cause, Error, ErrorClass, Reported};
+use crate::proc::common::SyncOptions;
 use crate::proc::probe::SimWaiting;
 use crate::progress::{Wait, Waiting};
-use crate::session::Session;
+use crate::session::{Session, SessionOptions};
 use crate::trace::Tracer;
 use crate::transport::{PortSpec, Transport};
 use serde::Serialize;
@@ -15,29 +16,26 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Parse a duration: humantime (`500ms`, `1.5s`, `2min`), or a bare number of seconds.
+/// Parse a duration the way the simulator does ([`crate::units::parse_duration`]): humantime
+/// (`500ms`, `1.5s`, `2min`), or a bare number of seconds.
 pub fn duration(s: &str) -> Result<Duration, String> {
-    if let Ok(secs) = s.parse::<f64>() {
-        if secs.is_finite() && secs >= 0.0 {
-            return Ok(Duration::from_secs_f64(secs));
-        }
-    }
-    humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 500ms, 5s, 2min)"))
+    crate::units::parse_duration(s)
 }
 
-/// Options shared by every subcommand that talks to a module. Global: they may come before or
-/// after the subcommand name.
+/// Options of every subcommand that talks to a module, flattened into each (so `qtcp sim --help`
+/// does not list them). For scripts written before, they are also accepted before the
+/// subcommand name ([`PortArgs::merged`]).
 #[derive(clap::Args, Debug, Clone)]
 pub struct PortArgs {
     /// Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the
     /// built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`).
     /// probe, attach, push and close take several (repeat --port, or a glob such as
     /// '/dev/serial/by-id/*Quectel*') and drive them concurrently
-    #[arg(short, long, env = "QTCP_PORT", global = true, value_name = "PORT", action = clap::ArgAction::Append)]
+    #[arg(short, long, env = "QTCP_PORT", value_name = "PORT", action = clap::ArgAction::Append)]
     pub port: Vec<String>,
 
     /// Baud rate of the serial line
-    #[arg(short, long, env = "QTCP_BAUD", global = true, default_value_t = 115200)]
+    #[arg(short, long, env = "QTCP_BAUD", default_value_t = 115200)]
     pub baud: u32,
 
     /// Flow control of the serial device; must match the module's AT+IFC (hardware: AT+IFC=2,2;
@@ -45,7 +43,6 @@ pub struct PortArgs {
     #[arg(
         long,
         env = "QTCP_FLOW_CONTROL",
-        global = true,
         value_enum,
         default_value = "none",
         value_name = "MODE"
@@ -53,51 +50,93 @@ pub struct PortArgs {
     pub flow_control: crate::transport::FlowControl,
 
     /// Write every byte in both directions to FILE as JSON Lines (passwords redacted)
-    #[arg(long, env = "QTCP_TRACE", global = true, value_name = "FILE")]
+    #[arg(long, env = "QTCP_TRACE", value_name = "FILE")]
     pub trace: Option<PathBuf>,
 
     /// Print a readable transcript of the conversation on stderr
-    #[arg(short, long, global = true)]
+    #[arg(short, long)]
     pub verbose: bool,
 
     /// Print one JSON object (JSON Lines for streams) on stdout instead of text
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub json: bool,
 
     /// No progress bars, spinners, notices or warnings on stderr (errors are still printed)
-    #[arg(short, long, global = true)]
+    #[arg(short, long)]
     pub quiet: bool,
 
     /// Shortest deadline for any command (the table's values are the module's maximum response
     /// times plus 1 s)
-    #[arg(long, global = true, value_parser = duration, value_name = "DUR")]
+    #[arg(long, value_parser = duration, value_name = "DUR")]
     pub cmd_timeout: Option<Duration>,
 
     /// Command that power-cycles the module (run with sh -c) when it fails to synchronise;
     /// consecutive resets back off as the recommended process says (3 quick, then 10 min,
     /// 30 min, 1 h), remembered per port in --state-dir
-    #[arg(long, env = "QTCP_RESET_CMD", global = true, value_name = "CMD")]
+    #[arg(long, env = "QTCP_RESET_CMD", value_name = "CMD")]
     pub reset_cmd: Option<String>,
 
     /// Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]
-    #[arg(long, env = "QTCP_STATE_DIR", global = true, value_name = "DIR")]
+    #[arg(long, env = "QTCP_STATE_DIR", value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
 }
 
 impl PortArgs {
-    /// The ports named, globs expanded (sorted), duplicates removed.
-    pub fn ports(&self) -> Result<Vec<String>, Error> {
-        let mut out: Vec<String> = Vec::new();
-        for p in &self.port {
-            let is_glob = p.contains(['*', '?', '[']) && !p.starts_with("sim") && !p.starts_with("tcp://");
-            if !is_glob {
-                // Each `sim` is a simulator of its own; a device named twice is driven once.
-                if p == "sim" || p.starts_with("sim:") || !out.contains(p) {
-                    out.push(p.clone());
-                }
-                continue;
+    /// The subcommand's device options, with those given before the subcommand name filling in
+    /// what was not given after it (`qtcp --port X probe` as well as `qtcp probe --port X`).
+    /// An option on the command line beats one from the environment or a default.
+    pub fn merged(&self, top: &PortArgs, top_m: &clap::ArgMatches, sub_m: &clap::ArgMatches) -> PortArgs {
+        use clap::parser::ValueSource::CommandLine;
+        let from_top = |id: &str| {
+            top_m.value_source(id) == Some(CommandLine) && sub_m.value_source(id) != Some(CommandLine)
+        };
+        let mut m = self.clone();
+        if from_top("port") {
+            m.port = top.port.clone();
+        }
+        if from_top("baud") {
+            m.baud = top.baud;
+        }
+        if from_top("flow_control") {
+            m.flow_control = top.flow_control;
+        }
+        if from_top("trace") {
+            m.trace = top.trace.clone();
+        }
+        m.verbose |= top.verbose;
+        m.json |= top.json;
+        m.quiet |= top.quiet;
+        if from_top("cmd_timeout") {
+            m.cmd_timeout = top.cmd_timeout;
+        }
+        if from_top("reset_cmd") {
+            m.reset_cmd = top.reset_cmd.clone();
+        }
+        if from_top("state_dir") {
+            m.state_dir = top.state_dir.clone();
+        }
+        m
+    }
+
+    /// The ports named, parsed; device globs expanded (sorted); a device named twice is driven
+    /// once, while each `sim` is a simulator of its own.
+    pub fn ports(&self) -> Result<Vec<PortSpec>, Error> {
+        let mut out: Vec<PortSpec> = Vec::new();
+        let add = |spec: PortSpec, out: &mut Vec<PortSpec>| {
+            if matches!(spec, PortSpec::Sim(_)) || !out.contains(&spec) {
+                out.push(spec);
             }
-            let paths = glob::glob(p).map_err(|e| Error::usage(format!("--port {p:?}: {e}")))?;
+        };
+        for p in &self.port {
+            let spec = PortSpec::parse(p);
+            let pattern = match &spec {
+                PortSpec::Device(path) if path.contains(['*', '?', '[']) => path.clone(),
+                _ => {
+                    add(spec, &mut out);
+                    continue;
+                }
+            };
+            let paths = glob::glob(&pattern).map_err(|e| Error::usage(format!("--port {p:?}: {e}")))?;
             let mut found: Vec<String> = paths
                 .filter_map(|r| r.ok())
                 .map(|p| p.display().to_string())
@@ -110,9 +149,7 @@ impl PortArgs {
                 ));
             }
             for f in found {
-                if !out.contains(&f) {
-                    out.push(f);
-                }
+                add(PortSpec::Device(f), &mut out);
             }
         }
         if out.is_empty() {
@@ -124,7 +161,7 @@ impl PortArgs {
     }
 
     /// The one port of a single-port command.
-    pub fn single(&self) -> Result<String, Error> {
+    pub fn single(&self) -> Result<PortSpec, Error> {
         let mut ports = self.ports()?;
         if ports.len() > 1 {
             return Err(Error::usage(format!(
@@ -135,39 +172,41 @@ impl PortArgs {
         Ok(ports.remove(0))
     }
 
-    /// Open the one port of a single-port command, synchronised: a module that has just
-    /// rebooted or lost autobaud lock gets its `AT`s (recommended process, 9.1) before the
-    /// command that matters, so that command is never the one that goes unanswered.
+    /// Open the one port of a single-port command, synchronised (see [`Self::open_port`]).
     pub fn open(&self) -> Result<Session, Error> {
         let port = self.single()?;
-        let mut s = self.open_port(&port)?;
-        crate::proc::probe::sync(&mut s, &crate::proc::probe::SyncOptions::default())?;
-        Ok(s)
+        Ok(self.open_port(&port, &SyncOptions::default())?.0)
     }
 
-    pub fn open_port(&self, port: &str) -> Result<Session, Error> {
+    /// Open `port` and synchronise with the module: the one place every command's first `AT`s
+    /// are sent. A module that has just rebooted or lost autobaud lock gets its `AT`s
+    /// (recommended process, 9.1) before the command that matters, so that command is never
+    /// the one that goes unanswered. Returns the session and the attempts synchronising took.
+    pub fn open_port(&self, port: &PortSpec, sync: &SyncOptions) -> Result<(Session, u32), Error> {
         let tracer = Tracer::new(self.trace.as_deref(), self.verbose)
             .map_err(|e| Error::usage(format!("--trace: {e}")))?;
-        let transport =
-            Transport::open_with_flow(&PortSpec::parse(port), self.baud, self.flow_control, tracer)?;
-        let mut s = Session::new(transport);
-        s.line_rate = (self.baud / 10).max(1);
-        if let Some(t) = self.cmd_timeout {
-            s.min_timeout = t;
-        }
-        s.set_interrupt(interrupt_flag());
-        if let Some(cmd) = &self.reset_cmd {
+        let transport = open_transport(port, self.baud, self.flow_control, tracer)?;
+        let reset = self.reset_cmd.as_ref().map(|cmd| {
             let dir = self
                 .state_dir
                 .clone()
                 .unwrap_or_else(crate::recovery::default_state_dir);
-            s.reset = Some(crate::recovery::ResetPolicy {
+            crate::recovery::ResetPolicy {
                 command: cmd.clone(),
-                state_file: crate::recovery::state_file(&dir, port),
+                state_file: crate::recovery::state_file(&dir, &port.name()),
                 timeout: Duration::from_secs(60),
-            });
-        }
-        Ok(s)
+            }
+        });
+        let opts = SessionOptions {
+            min_timeout: self.cmd_timeout.unwrap_or_default(),
+            line_rate: (self.baud / 10).max(1),
+            interrupt: Some(interrupt_flag()),
+            reset,
+            ..SessionOptions::default()
+        };
+        let mut s = Session::new(transport, opts);
+        let attempts = crate::proc::common::sync(&mut s, sync)?;
+        Ok((s, attempts))
     }
 
     /// Whether progress may be drawn on stderr: a terminal, no --quiet, no --json.
@@ -325,6 +364,40 @@ impl Drop for Spinner {
 
 /// SIGINT/SIGTERM set this flag; procedures stop at the next safe point (never inside a QISEND
 /// data phase). A second signal ends the process at once.
+/// Open what `--port` names. The in-process simulator (`sim`, `sim:ARGS`) is wired here, in the
+/// CLI, so the core never depends on it: it serves a pty (or, with `--listen`, a TCP port)
+/// like any other module, and lives as long as the port.
+pub fn open_transport(
+    spec: &PortSpec,
+    baud: u32,
+    flow: crate::transport::FlowControl,
+    tracer: Tracer,
+) -> Result<Transport, Error> {
+    match spec {
+        PortSpec::Device(path) => Transport::open_device_with_flow(path, path.clone(), baud, flow, tracer),
+        PortSpec::Tcp(addr) => Transport::open_tcp(addr, tracer),
+        PortSpec::Sim(args) => {
+            let args = crate::sim::SimArgs::parse_inline(args)
+                .map_err(|e| Error::usage(format!("--port sim: {e}")))?;
+            let sim = crate::sim::Simulator::start(&args).map_err(|e| {
+                Error::new(
+                    ErrorClass::PortUnavailable,
+                    format!("cannot start the simulator: {e}"),
+                )
+            })?;
+            let t = match sim.listen_addr() {
+                // `sim:--listen ADDR`: the in-process simulator behind a TCP server
+                Some(addr) => Transport::open_tcp(&addr.to_string(), tracer)?,
+                None => {
+                    let path = sim.port().to_string_lossy().into_owned();
+                    Transport::open_device_with_flow(&path, "sim".into(), baud, flow, tracer)?
+                }
+            };
+            Ok(t.keep_alive(Box::new(sim)))
+        }
+    }
+}
+
 pub fn interrupt_flag() -> Arc<AtomicBool> {
     static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
     FLAG.get_or_init(|| {
@@ -377,6 +450,10 @@ impl ErrorJson {
 /// or command that helps, where one does.
 pub fn message(e: &Error) -> String {
     match &e.cause {
+        Cause::NoReset => format!(
+            "{}; without --reset-cmd qtcp cannot power-cycle it: reset the module (PWRKEY or power) and retry",
+            e.message
+        ),
         Cause::NoConnection => format!("{}; run qtcp connect first", e.message),
         Cause::AlreadyConnected => format!("{}; close it first (qtcp close) or pass --reuse", e.message),
         Cause::ModeMismatch { mux: true } => format!("{}: pass --id 0..5", e.message),
@@ -556,15 +633,16 @@ pub fn run_ports<R, P, F>(
 where
     R: Serialize,
     P: Serialize,
-    F: Fn(&str) -> Reported<R, P> + Sync,
+    F: Fn(&PortSpec) -> Reported<R, P> + Sync,
 {
     let ports = match args.ports() {
         Ok(p) => p,
         Err(e) => return fail(args, command, e),
     };
     if ports.len() == 1 {
+        let name = ports[0].name();
         let origin = Origin {
-            port: show_port.then_some(ports[0].as_str()),
+            port: show_port.then_some(name.as_str()),
             index: None,
         };
         return ExitCode::from(emit_text(args, command, origin, &job(&ports[0]), text));
@@ -583,8 +661,9 @@ where
             let worst = &worst;
             scope.spawn(move || {
                 let result = job(port);
+                let name = port.name();
                 let origin = Origin {
-                    port: Some(port),
+                    port: Some(&name),
                     index: Some(i),
                 };
                 let code = emit_text(args, command, origin, &result, text);

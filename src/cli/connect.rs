@@ -46,6 +46,8 @@ pub struct ConnectCmd {
     /// An open connection (ALREADY CONNECT) counts as success
     #[arg(long)]
     pub reuse: bool,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 pub fn run(port: &PortArgs, cmd: ConnectCmd) -> ExitCode {

@@ -33,6 +33,8 @@ With --json, JSON Lines on stdout:
 #[derive(clap::Args, Debug)]
 #[command(after_long_help = AFTER_HELP)]
 pub struct EchoCmd {
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
     /// The echo server: IPv4 address or host name, and port (the simulator answers for
     /// 220.180.239.212:8063, UDP 8062)
     #[arg(value_name = "HOST:PORT")]

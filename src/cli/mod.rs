@@ -1,7 +1,7 @@
 //! The command-line layer: clap definitions (one file per subcommand), rendering of results as
 //! human text or JSON, progress bars, and the one place where errors become exit codes.
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
 pub mod at;
@@ -37,6 +37,8 @@ pub fn exit_status_text() -> String {
     after_long_help = exit_status_text()
 )]
 pub struct Cli {
+    /// The device options given before the subcommand name (hidden: each device subcommand
+    /// documents them); see [`common::PortArgs::merged`].
     #[command(flatten)]
     pub port: common::PortArgs,
     #[command(subcommand)]
@@ -71,28 +73,56 @@ pub enum Command {
     Sim(sim::SimCmd),
 }
 
+/// The command line as parsed and documented: device options belong to the subcommands that
+/// drive a device; the copies accepted before the subcommand name are hidden.
 pub fn command() -> clap::Command {
-    Cli::command()
+    Cli::command().mut_args(|a| a.hide(true))
 }
 
+/// Run the command line. A panic is a bug: it prints "internal error" and exits 1
+/// ([`ErrorClass::Internal`](crate::ErrorClass::Internal)), not Rust's 101.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("qtcp: internal error (a bug in qtcp, please report it): {info}");
+    }));
+    match std::panic::catch_unwind(run) {
+        Ok(code) => code,
+        Err(_) => ExitCode::from(crate::ErrorClass::Internal.exit_code()),
+    }
+}
+
+fn run() -> ExitCode {
+    // Debug builds only: lets a test check what a panic looks like to the user.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("QTCP_TEST_PANIC").is_some() {
+        panic!("QTCP_TEST_PANIC is set");
+    }
+    let matches = match command().try_get_matches() {
+        Ok(m) => m,
         Err(e) => return usage_error(e),
     };
-    let p = &cli.port;
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    let sub_m = matches.subcommand().map(|(_, m)| m).unwrap_or(&matches);
+    let top = &cli.port;
+    let p = |c: &common::PortArgs| c.merged(top, &matches, sub_m);
     match cli.command {
-        Command::Probe(c) => probe::run(p, c),
-        Command::Attach(c) => attach::run(p, c),
-        Command::Connect(c) => connect::run(p, c),
-        Command::Send(c) => send::run(p, c),
-        Command::Recv(c) => recv::run(p, c),
-        Command::SackWatch(c) => sack_watch::run(p, c),
-        Command::Close(c) => close::run(p, c),
-        Command::Push(c) => push::run(p, c),
-        Command::Transparent(c) => transparent::run(p, c),
-        Command::At(c) => at::run(p, c),
-        Command::Echo(c) => echo::run(p, c),
+        Command::Probe(c) => probe::run(&p(&c.port), c),
+        Command::Attach(c) => attach::run(&p(&c.port), c),
+        Command::Connect(c) => connect::run(&p(&c.port), c),
+        Command::Send(c) => send::run(&p(&c.port), c),
+        Command::Recv(c) => recv::run(&p(&c.port), c),
+        Command::SackWatch(c) => sack_watch::run(&p(&c.port), c),
+        Command::Close(c) => close::run(&p(&c.port), c),
+        Command::Push(c) => push::run(&p(&c.port), c),
+        Command::Transparent(c) => transparent::run(&p(&c.port), c),
+        Command::At(c) => at::run(&p(&c.port), c),
+        Command::Echo(c) => echo::run(&p(&c.port), c),
         Command::Sim(c) => sim::run(c),
     }
 }

@@ -29,15 +29,17 @@ pub struct ProbeCmd {
     /// Synchronisation attempts (AT, 500 ms apart)
     #[arg(long, default_value_t = 15)]
     pub sync_attempts: u32,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 pub fn run(port: &PortArgs, cmd: ProbeCmd) -> ExitCode {
-    let job = |name: &str| -> Reported<ModuleInfo> {
-        let mut s = port.open_port(name)?;
-        let opts = SyncOptions {
-            attempts: cmd.sync_attempts,
-            interval: Duration::from_millis(500),
-        };
+    let opts = SyncOptions {
+        attempts: cmd.sync_attempts,
+        interval: Duration::from_millis(500),
+    };
+    let job = |spec: &_| -> Reported<ModuleInfo> {
+        let (mut s, attempts) = port.open_port(spec, &opts)?;
         let ready = cmd.expect == Expectation::Ready;
         let spinner = SimSpinner::new(ready && port.spinner_visible());
         let mut on_wait = |w: &_| spinner.waiting(w);
@@ -45,7 +47,13 @@ pub fn run(port: &PortArgs, cmd: ProbeCmd) -> ExitCode {
             timeout: cmd.sim_timeout,
             progress: &mut on_wait,
         });
-        let info = probe(&mut s, &opts, cmd.save_baud.then_some(port.baud), sim_wait)?;
+        let info = probe(
+            &mut s,
+            attempts,
+            &opts,
+            cmd.save_baud.then_some(port.baud),
+            sim_wait,
+        )?;
         drop(spinner);
         if ready {
             if let Err(e) = expect_ready(&info) {

@@ -9,8 +9,8 @@ use crate::error::{Failed, Reported};
 use crate::proc::attach::AttachProgress;
 use crate::proc::attach::{attach, AttachOptions, RecvMode};
 use crate::proc::close::close;
+use crate::proc::common::SyncOptions;
 use crate::proc::connect::connect;
-use crate::proc::probe::{sync, SyncOptions};
 use crate::proc::send::SendReport;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -43,6 +43,8 @@ pub struct PushCmd {
     pub keep_open: bool,
     #[command(flatten)]
     pub flow: FlowArgs,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 /// What a push did: the send's report with the file, destination and the close.
@@ -127,13 +129,14 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
         Err(e) => return fail(port, "push", e),
     };
     let progress = port.progress_visible() && port.ports().map(|p| p.len() == 1).unwrap_or(false);
-    let job = |name: &str| -> Reported<PushReport, PushProgress> {
+    let job = |spec: &_| -> Reported<PushReport, PushProgress> {
         let (src, len) = open_source(Some(&cmd.file), None, 0)?;
-        let mut s = port.open_port(name)?;
+        let (mut s, tries) = port
+            .open_port(spec, &SyncOptions::default())
+            .map_err(before_send)?;
         // On a terminal: a spinner while waiting, and one line per phase as it completes.
         let spinner = Spinner::new(port.spinner_visible());
         s.set_on_wait(spinner.hook());
-        let tries = sync(&mut s, &SyncOptions::default()).map_err(before_send)?;
         spinner.line(&format!(
             "synchronised with the module ({})",
             count(u64::from(tries), "attempt")
@@ -166,7 +169,7 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
                 // module ready (it would answer ALREADY CONNECT otherwise).
                 if !cmd.keep_open && f.error.class != crate::ErrorClass::Io {
                     s.hold_interrupt(true);
-                    crate::proc::connect::close_quiet(&mut s, cmd.dest.id);
+                    crate::proc::common::close_quiet(&mut s, cmd.dest.id);
                 }
                 return Err(f.map(|r| PushProgress {
                     attach: None,

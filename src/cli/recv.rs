@@ -75,6 +75,8 @@ pub struct RecvCmd {
     /// Read (retrieve) or check the connection (direct) at least this often without a URC
     #[arg(long, value_parser = duration, default_value = "2s", value_name = "DUR", hide = true)]
     pub poll: Duration,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 struct Sink {

@@ -24,6 +24,8 @@ pub struct SackWatchCmd {
     /// Connection index (QIMUX=1)
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=5))]
     pub id: Option<u8>,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 /// A failure before the first poll: the stream's summary line (JSON) or the error line.

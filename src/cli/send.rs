@@ -86,6 +86,8 @@ pub struct SendCmd {
     pub recv_out: Option<PathBuf>,
     #[command(flatten)]
     pub flow: FlowArgs,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 /// The JSON of send: the send's report, what arrived from the server meanwhile and was

@@ -53,6 +53,17 @@ Record and replay (--replay FILE, --replay-timing):
 pub struct SimCmd {
     #[command(flatten)]
     pub args: crate::sim::SimArgs,
+    /// The host's flow control, accepted so one set of flags serves both sides: a pty has no
+    /// RTS/CTS lines, so hardware changes nothing; XON/XOFF is applied by the host's kernel on
+    /// its end of the pty
+    #[arg(
+        long,
+        env = "QTCP_FLOW_CONTROL",
+        value_enum,
+        default_value = "none",
+        value_name = "MODE"
+    )]
+    pub flow_control: crate::transport::FlowControl,
 }
 
 pub fn run(cmd: SimCmd) -> ExitCode {

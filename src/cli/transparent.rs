@@ -74,6 +74,8 @@ pub struct TransparentCmd {
     /// After stdin EOF, keep receiving until nothing arrived for this long
     #[arg(long, value_parser = duration, default_value = "1s", value_name = "DUR")]
     pub linger: Duration,
+    #[command(flatten, next_help_heading = "Device options")]
+    pub port: PortArgs,
 }
 
 /// Raw mode for a terminal on stdin, undone when dropped (every exit path, panics included).
@@ -206,7 +208,7 @@ impl TransparentIo for Io {
             ),
             TransparentEvent::Escaping { reason } => (
                 Event::Escaping { reason: *reason },
-                format!("leaving data mode ({})", reason_text(*reason)),
+                format!("leaving data mode ({})", reason.text()),
             ),
         };
         notice(self.json, self.quiet, &Line::Event(ev), text);
@@ -225,24 +227,13 @@ enum Event<'a> {
 
 type Line<'a> = StreamLine<'a, Event<'a>, TransparentReport>;
 
-fn reason_text(r: EndReason) -> &'static str {
-    match r {
-        EndReason::Eof => "end of input",
-        EndReason::Duration => "--duration passed",
-        EndReason::Interrupted => "interrupted",
-        EndReason::OutputClosed => "output closed",
-        EndReason::Closed => "the peer closed the connection",
-        EndReason::PdpDeact => "+PDP DEACT",
-    }
-}
-
 fn summary(r: &TransparentReport) -> String {
     let mut s = format!(
         "{} bytes in, {} bytes out in {:.1} s; {}",
         r.bytes_in,
         r.bytes_out,
         r.duration_s,
-        r.reason.map_or("ended", reason_text)
+        r.reason.map_or("ended", EndReason::text)
     );
     if r.connection_open {
         s.push_str("; the connection is still open (QIMODE=1): run again to resume, or qtcp close");

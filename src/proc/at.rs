@@ -3,10 +3,11 @@
 //! anything is sent; commands that would leave the module in a data phase (or read received
 //! data out of it) are refused with a pointer to the subcommand that does it properly.
 
+use crate::command::At;
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
-use crate::session::{describe, max_response_time, Expect, Outcome, Session, SLACK};
+use crate::session::{describe, Expect, Outcome, Session};
 use crate::tokenizer::QiResult;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Shortest default deadline of one command: the table's 300 ms suits what qtcp itself sends,
 /// not every command a user may type (`AT+COPS=?`, phonebook reads...).
@@ -156,6 +157,28 @@ fn expect_for(cmd: &str) -> Expect {
     }
 }
 
+/// The module's maximum response time for a line the user typed, from Quectel's table (the
+/// commands the process sends have theirs in [`crate::command`]).
+fn max_response_time(cmd: &str) -> Duration {
+    let c = cmd.trim().to_ascii_uppercase();
+    let ms = if c.starts_with("AT+QIACT") {
+        150_000
+    } else if c.starts_with("AT+QIDEACT") {
+        40_000
+    } else if c.starts_with("AT+QIDNSGIP") {
+        14_000
+    } else if c.starts_with("AT+CGATT=") || c.starts_with("AT+COPS") {
+        75_000
+    } else if c.starts_with("AT+CFUN") {
+        15_000
+    } else if c.starts_with("AT+CPIN") || c.starts_with("AT+QIREGAPP") {
+        5_000
+    } else {
+        300
+    };
+    Duration::from_millis(ms)
+}
+
 /// The failure class of a `+CME ERROR` (numeric with AT+CMEE=1, text with AT+CMEE=2), per
 /// 3GPP TS 27.007 §9.2 (module.md §1.4): SIM codes are `sim`, network and GPRS service codes
 /// `network`, PDP authentication `pdp_context`; anything else `protocol`.
@@ -197,13 +220,15 @@ pub fn run(s: &mut Session, cmds: &[String], o: &AtOptions) -> Reported<AtReport
         return Err(Failed::new(error, rep));
     }
     for cmd in cmds {
-        let timeout = o.timeout.unwrap_or_else(|| {
-            (max_response_time(cmd) + SLACK)
-                .max(DEFAULT_FLOOR)
-                .max(s.min_timeout)
-        });
-        let started = Instant::now();
-        let r = s.command(cmd, expect_for(cmd), timeout, None);
+        let user = At::User {
+            line: cmd,
+            shape: expect_for(cmd),
+            max_response: max_response_time(cmd),
+        };
+        // The table's deadline (plus slack, at least --cmd-timeout), at least DEFAULT_FLOOR.
+        let timeout = o.timeout.unwrap_or_else(|| s.deadline(&user).max(DEFAULT_FLOOR));
+        let started = s.now();
+        let r = s.run_within(&user, timeout);
         let mut result = AtResult {
             command: cmd.clone(),
             lines: Vec::new(),
@@ -213,12 +238,12 @@ pub fn run(s: &mut Session, cmds: &[String], o: &AtOptions) -> Reported<AtReport
         let r = match r {
             Ok(r) => r,
             Err(e) => {
-                result.duration_s = started.elapsed().as_secs_f64();
+                result.duration_s = (s.now() - started).as_secs_f64();
                 rep.results.push(result);
                 return Err(Failed::new(e, rep));
             }
         };
-        result.duration_s = started.elapsed().as_secs_f64();
+        result.duration_s = (s.now() - started).as_secs_f64();
         result.lines = r.lines.clone();
         let failure = match r.outcome() {
             Outcome::Ok => None,
@@ -235,7 +260,7 @@ pub fn run(s: &mut Session, cmds: &[String], o: &AtOptions) -> Reported<AtReport
                 ..
             } => None,
             Outcome::Error => Some(ErrorClass::Protocol),
-            Outcome::CmeError(code) => Some(cme_class(code)),
+            Outcome::CmeError(code) => Some(cme_class(&code.to_string())),
             _ => Some(ErrorClass::Protocol),
         };
         result.final_result = Some(describe(r.outcome()));

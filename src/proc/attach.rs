@@ -3,16 +3,17 @@
 //! (QIREGAPP, QIACT, QILOCIP). Reads the current state first and does only what is missing, so
 //! running it twice is harmless.
 
+use crate::command::At;
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
-use crate::proc::probe::{
-    await_sim_ready, gprs_attached, reg_stat, registration, sync, SimWaiting, SyncOptions,
-};
+use crate::proc::common::{await_network, deact, local_ip};
+use crate::proc::probe::{await_sim_ready, SimWaiting};
 use crate::proc::state::{qistat, IpState};
-use crate::session::{describe, Expect, Outcome, Session};
+use crate::session::{describe, Session};
 use crate::validate;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum RecvMode {
     /// Data waits in the module (QINDI=1) and is read with AT+QIRD: the right mode for scripts.
@@ -65,15 +66,15 @@ pub fn validate(opts: &AttachOptions) -> Result<()> {
     validate::password(&opts.password)
 }
 
+/// Attach a synchronised module (the caller opened the session synchronised).
 pub fn attach(
     s: &mut Session,
     opts: &AttachOptions,
     progress: &mut dyn FnMut(&SimWaiting),
 ) -> Reported<AttachReport, AttachProgress> {
     validate(opts)?;
-    sync(s, &SyncOptions::default())?;
     // Numeric +CME ERROR codes tell "no SIM" from "SIM PIN"; the setting is volatile.
-    let _ = s.cmd("AT+CMEE=1", Expect::Final)?;
+    let _ = s.run(&At::NumericErrors)?;
     let mut rep = AttachReport {
         apn: opts.apn.clone(),
         headers: opts.headers,
@@ -88,65 +89,30 @@ pub fn attach(
         })
     })?;
 
-    let deadline = Instant::now() + opts.register_timeout;
-    let mut announced = false;
-    loop {
-        let creg = reg_stat(s, "AT+CREG?", "+CREG:")?;
-        let att = gprs_attached(s)?.unwrap_or(false);
-        rep.cs_registration = creg;
-        rep.gprs_attached = att;
-        if registration(creg).registered && att {
-            if announced {
-                s.waiting(None);
-            }
-            break;
-        }
-        if !announced {
-            announced = true;
-            s.waiting(Some(&crate::progress::Waiting {
-                wait: crate::progress::Wait::Network,
-                timeout: opts.register_timeout,
-            }));
-        }
-        if Instant::now() >= deadline {
-            let reg = registration(creg);
-            let msg = if reg.registered {
-                format!(
-                    "GPRS not attached within {}",
-                    humantime::format_duration(opts.register_timeout)
-                )
-            } else {
-                format!(
-                    "not registered within {}: {}",
-                    humantime::format_duration(opts.register_timeout),
-                    reg.text
-                )
-            };
-            let progress = AttachProgress {
-                sim: None,
-                cs_registration: creg,
-                gprs_attached: Some(att),
-            };
-            return Err(Failed::new(Error::new(ErrorClass::Network, msg), progress));
-        }
-        s.pump(Instant::now() + Duration::from_millis(500))?;
-    }
+    let net = await_network(s, opts.register_timeout, Duration::from_millis(500)).map_err(|f| {
+        f.map(|st| AttachProgress {
+            sim: None,
+            cs_registration: st.cs_registration,
+            gprs_attached: Some(st.gprs_attached),
+        })
+    })?;
+    rep.cs_registration = net.cs_registration;
+    rep.gprs_attached = net.gprs_attached;
 
-    s.cmd_ok("AT+QIFGCNT=0", ErrorClass::Protocol)?;
-    let cmd = format!(
-        "AT+QICSGP=1,\"{}\",\"{}\",\"{}\"",
-        opts.apn, opts.user, opts.password
-    );
-    let secret = (!opts.password.is_empty()).then_some(opts.password.as_str());
-    let t = s.deadline_for(&cmd, 0);
+    s.run_ok(&At::ForegroundContext, ErrorClass::Protocol)?;
+    let apn = At::Apn {
+        apn: &opts.apn,
+        user: &opts.user,
+        password: &opts.password,
+    };
     // With echo on, the module would send the password back: switch echo off around it.
-    let echo_off = secret.is_some() && s.echo_seen();
+    let echo_off = !opts.password.is_empty() && s.echo_seen();
     if echo_off {
-        s.cmd_ok("ATE0", ErrorClass::Protocol)?;
+        s.run_ok(&At::Echo(false), ErrorClass::Protocol)?;
     }
-    let r = s.command(&cmd, Expect::Final, t, secret);
+    let r = s.run(&apn);
     if echo_off {
-        s.cmd_ok("ATE1", ErrorClass::Protocol)?;
+        s.run_ok(&At::Echo(true), ErrorClass::Protocol)?;
     }
     let r = r?;
     if !r.is_ok() {
@@ -157,17 +123,17 @@ pub fn attach(
     }
 
     if let Some(mode) = opts.recv {
-        let want = if mode == RecvMode::Retrieve { "1" } else { "0" };
-        let cur = s.cmd("AT+QINDI?", Expect::Final)?;
-        if cur.value("+QINDI:") != Some(want) {
-            s.cmd_ok(&format!("AT+QINDI={want}"), ErrorClass::Protocol)?;
+        let want = if mode == RecvMode::Retrieve { 1 } else { 0 };
+        let cur = s.run(&At::RecvIndication)?;
+        if cur.value("+QINDI:") != Some(&want.to_string()) {
+            s.run_ok(&At::SetRecvIndication(want), ErrorClass::Protocol)?;
             rep.actions.push(format!("QINDI={want}"));
         }
         rep.recv_mode = Some(mode);
     }
     if opts.headers {
-        for c in ["AT+QIHEAD=1", "AT+QISHOWRA=1", "AT+QISHOWPT=1"] {
-            s.cmd_ok(c, ErrorClass::Protocol)?;
+        for c in [At::ShowHeader, At::ShowRemote, At::ShowProtocol] {
+            s.run_ok(&c, ErrorClass::Protocol)?;
         }
         rep.actions.push("headers on".into());
     }
@@ -193,20 +159,20 @@ pub fn attach(
 pub fn activate(s: &mut Session, state: IpState, actions: &mut Vec<String>) -> Result<String> {
     let mut state = state;
     if state == IpState::IpInitial {
-        s.cmd_ok("AT+QIREGAPP", ErrorClass::PdpContext)?;
+        s.run_ok(&At::RegisterApp, ErrorClass::PdpContext)?;
         actions.push("QIREGAPP".into());
         state = IpState::IpStart;
     }
     if matches!(state, IpState::IpConfig | IpState::IpInd) {
         // Activation already under way (another process started it): wait for it to finish.
-        let deadline = Instant::now() + crate::session::max_response_time("AT+QIACT");
-        while matches!(state, IpState::IpConfig | IpState::IpInd) && Instant::now() < deadline {
-            s.pump(Instant::now() + Duration::from_millis(500))?;
+        let deadline = s.now() + s.deadline(&At::Activate);
+        while matches!(state, IpState::IpConfig | IpState::IpInd) && s.now() < deadline {
+            s.pump(s.now() + Duration::from_millis(500))?;
             state = qistat(s)?.state;
         }
     }
     if state == IpState::IpStart {
-        let r = s.cmd("AT+QIACT", Expect::Final)?;
+        let r = s.run(&At::Activate)?;
         if !r.is_ok() {
             // Every driver deactivates after a failed activation before retrying.
             let _ = deact(s);
@@ -221,30 +187,4 @@ pub fn activate(s: &mut Session, state: IpState, actions: &mut Vec<String>) -> R
         actions.push("QIACT".into());
     }
     local_ip(s)
-}
-
-pub fn local_ip(s: &mut Session) -> Result<String> {
-    let r = s.cmd("AT+QILOCIP", Expect::Line)?;
-    match r.outcome() {
-        Outcome::Line(ip) => Ok(ip.trim().to_string()),
-        o => Err(Error::new(
-            ErrorClass::PdpContext,
-            format!("AT+QILOCIP answered {}", describe(o)),
-        )),
-    }
-}
-
-/// AT+QIDEACT (40 s): `DEACT OK`.
-pub fn deact(s: &mut Session) -> Result<()> {
-    let r = s.cmd("AT+QIDEACT", Expect::QiResult)?;
-    match r.outcome() {
-        Outcome::Qi {
-            result: crate::tokenizer::QiResult::DeactOk,
-            ..
-        } => Ok(()),
-        o => Err(Error::new(
-            ErrorClass::PdpContext,
-            format!("AT+QIDEACT answered {}", describe(o)),
-        )),
-    }
 }

@@ -1,10 +1,11 @@
 //! Close (recommended process, chapter 7): QICLOSE, and optionally QIDEACT. Closing what is
 //! already closed is success with a note.
 
-use crate::error::{Error, ErrorClass, Result};
-use crate::proc::attach::deact;
-use crate::proc::state::{qimux, qistat, IpState};
-use crate::session::{describe, Expect, Outcome, Session};
+use crate::command::At;
+use crate::error::{Cause, Error, ErrorClass, Result};
+use crate::proc::common::{deact, require_mode};
+use crate::proc::state::{qistat, IpState};
+use crate::session::{describe, Outcome, Session};
 use crate::tokenizer::QiResult;
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -16,18 +17,15 @@ pub struct CloseReport {
 }
 
 pub fn close(s: &mut Session, id: Option<u8>, deactivate: bool) -> Result<CloseReport> {
-    let mux = qimux(s)?;
-    if mux && id.is_none() {
-        return Err(Error::usage(
-            "the module is in multi-connection mode (QIMUX=1): pass --id 0..5",
-        ));
-    }
-    let mut rep = CloseReport::default();
-    let cmd = match (mux, id) {
-        (true, Some(i)) => format!("AT+QICLOSE={i}"),
-        _ => "AT+QICLOSE".to_string(),
+    // An index in single mode is harmless here: there is one connection to close.
+    let mux = match require_mode(s, id) {
+        Err(e) if e.cause == Cause::ModeMismatch { mux: false } => false,
+        r => r?,
     };
-    let r = s.cmd(&cmd, Expect::QiResult)?;
+    let mut rep = CloseReport::default();
+    let cmd = At::Close(if mux { id } else { None });
+    let r = s.run(&cmd)?;
+    let cmd = s.line(&cmd);
     match r.outcome() {
         Outcome::Qi {
             result: QiResult::CloseOk,

@@ -1,10 +1,11 @@
 //! Open a TCP or UDP connection (recommended process, chapter 3), from whatever state the module
 //! is in, handling every outcome the document lists and leaving the module clean on failure.
 
+use crate::command::At;
 use crate::error::{Cause, Error, ErrorClass, Result};
-use crate::proc::attach::{deact, local_ip};
+use crate::proc::common::{await_network, close_quiet, deact, local_ip, require_mode};
 use crate::proc::state::{qimux, qistat, IpState};
-use crate::session::{describe, Expect, Outcome, Session};
+use crate::session::{describe, Outcome, Session};
 use crate::tokenizer::QiResult;
 use crate::validate::Destination;
 use std::time::Duration;
@@ -62,31 +63,27 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
     match connect_once(s, o)? {
         Attempt::Opened(rep) => Ok(rep),
         Attempt::RefusedBeforeAttach => {
-            let deadline = std::time::Instant::now() + ATTACH_WAIT;
-            s.waiting(Some(&crate::progress::Waiting {
-                wait: crate::progress::Wait::Network,
-                timeout: ATTACH_WAIT,
-            }));
-            while !network_ready(s)? {
-                if std::time::Instant::now() >= deadline {
-                    return Err(Error::new(
-                        ErrorClass::Network,
-                        format!(
-                            "QIOPEN refused: GPRS not attached within {}",
-                            humantime::format_duration(ATTACH_WAIT)
-                        ),
-                    ));
-                }
-                s.pump(std::time::Instant::now() + Duration::from_millis(500))?;
+            await_network(s, ATTACH_WAIT, Duration::from_millis(500)).map_err(|f| {
+                Error::new(
+                    f.error.class,
+                    format!("QIOPEN refused in IP INITIAL: {}", f.error.message),
+                )
+            })?;
+            // Firmware that does not activate the context implicitly on QIOPEN (some M66 and
+            // MC60 builds [INF]; sim --no-implicit-activation) keeps refusing it in IP INITIAL:
+            // bring the context up explicitly, as the recommended process does (QIREGAPP, QIACT).
+            let mut done = vec!["waited for GPRS attach".to_string()];
+            let st = qistat(s)?;
+            if st.state == IpState::IpInitial {
+                crate::proc::attach::activate(s, st.state, &mut done)?;
             }
-            s.waiting(None);
             let again = ConnectOptions {
                 retried: true,
                 ..o.clone()
             };
             match connect_once(s, &again)? {
                 Attempt::Opened(mut rep) => {
-                    rep.actions.insert(0, "waited for GPRS attach".into());
+                    rep.actions.splice(0..0, done);
                     Ok(rep)
                 }
                 Attempt::RefusedBeforeAttach => Err(Error::new(
@@ -98,26 +95,8 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
     }
 }
 
-/// Registered on the network (CS) and GPRS attached: what a module needs before QIOPEN can
-/// activate the context by itself.
-fn network_ready(s: &mut Session) -> Result<bool> {
-    use crate::proc::probe::{gprs_attached, reg_stat, registration};
-    let registered = registration(reg_stat(s, "AT+CREG?", "+CREG:")?).registered;
-    Ok(registered && gprs_attached(s)? == Some(true))
-}
-
 fn connect_once(s: &mut Session, o: &ConnectOptions) -> Result<Attempt> {
-    let mux = qimux(s)?;
-    if mux && o.id.is_none() {
-        return Err(Error::usage(
-            "the module is in multi-connection mode (QIMUX=1): pass --id 0..5",
-        ));
-    }
-    if !mux && o.id.is_some() {
-        return Err(Error::usage(
-            "--id needs multi-connection mode (QIMUX=1) on the module; it is in single mode",
-        ));
-    }
+    let mux = require_mode(s, o.id)?;
     let mut rep = ConnectReport {
         host: o.dest.host.clone(),
         remote_port: o.dest.port,
@@ -134,18 +113,16 @@ fn connect_once(s: &mut Session, o: &ConnectOptions) -> Result<Attempt> {
             return Ok(Attempt::Opened(rep));
         }
     }
-    let dnsip = if o.dest.is_ip { 0 } else { 1 };
-    s.cmd_ok(&format!("AT+QIDNSIP={dnsip}"), ErrorClass::Protocol)?;
-    let cmd = match o.id {
-        Some(i) => format!(
-            "AT+QIOPEN={i},\"{}\",\"{}\",{}",
-            proto(o),
-            o.dest.host,
-            o.dest.port
-        ),
-        None => format!("AT+QIOPEN=\"{}\",\"{}\",{}", proto(o), o.dest.host, o.dest.port),
+    s.run_ok(&At::ConnectByName(!o.dest.is_ip), ErrorClass::Protocol)?;
+    let open = At::Open {
+        id: o.id,
+        udp: o.udp,
+        host: &o.dest.host,
+        port: o.dest.port,
     };
-    let r = match s.command(&cmd, Expect::Open, o.timeout + crate::session::SLACK, None) {
+    let cmd = s.line(&open);
+    // --timeout replaces the table's 75 s (the module's own limit).
+    let r = match s.run_within(&open, o.timeout + crate::session::SLACK) {
         Ok(r) => r,
         Err(e) if e.class == ErrorClass::ModuleSilent && !s.rebooted() => {
             // No answer within the deadline: treat as CONNECT FAIL and clean up the same way.
@@ -294,12 +271,4 @@ fn cleanup_failed(s: &mut Session, mux: bool, id: Option<u8>, rep: &mut ConnectR
             rep.actions.push("QIDEACT".into());
         }
     }
-}
-
-pub fn close_quiet(s: &mut Session, id: Option<u8>) {
-    let cmd = match id {
-        Some(i) => format!("AT+QICLOSE={i}"),
-        None => "AT+QICLOSE".into(),
-    };
-    let _ = s.cmd(&cmd, Expect::QiResult);
 }

@@ -2,13 +2,15 @@
 //! read each echo back and compare it byte for byte, close. Built from the connect, send, recv
 //! and close procedures, so it exercises exactly what a real transfer does.
 
+use crate::command::At;
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
 use crate::proc::close::close;
-use crate::proc::connect::{close_quiet, connect, ConnectOptions};
+use crate::proc::common::close_quiet;
+use crate::proc::connect::{connect, ConnectOptions};
 use crate::proc::recv::{recv, Chunk, Mode, RecvOptions, RecvSink};
 use crate::proc::send::{send, NoEvents, SendOptions};
 use crate::proc::state::qimux;
-use crate::session::{Expect, Session};
+use crate::session::Session;
 use std::time::{Duration, Instant};
 
 /// What the probes carry.
@@ -182,7 +184,7 @@ pub fn echo(s: &mut Session, o: &EchoOptions, ev: &mut dyn EchoEvents) -> Report
 /// The receive mode to use: the module's (AT+QINDI?) for auto; an explicit mode the module is
 /// not in is set (QINDI=0 direct, QINDI=1 retrieve) before the connection opens.
 fn resolve_mode(s: &mut Session, mode: Mode, actions: &mut Vec<String>) -> Result<Mode> {
-    let r = s.cmd("AT+QINDI?", Expect::Final)?;
+    let r = s.run(&At::RecvIndication)?;
     let current = match r.value("+QINDI:") {
         Some("0") => Mode::Direct,
         _ => Mode::Retrieve,
@@ -191,12 +193,12 @@ fn resolve_mode(s: &mut Session, mode: Mode, actions: &mut Vec<String>) -> Resul
         Mode::Auto => Ok(current),
         m if m == current => Ok(m),
         Mode::Direct => {
-            s.cmd_ok("AT+QINDI=0", ErrorClass::Protocol)?;
+            s.run_ok(&At::SetRecvIndication(0), ErrorClass::Protocol)?;
             actions.push("direct mode (QINDI=0)".into());
             Ok(Mode::Direct)
         }
         _ => {
-            s.cmd_ok("AT+QINDI=1", ErrorClass::Protocol)?;
+            s.run_ok(&At::SetRecvIndication(1), ErrorClass::Protocol)?;
             actions.push("retrieve mode (QINDI=1)".into());
             Ok(Mode::Retrieve)
         }
@@ -222,8 +224,8 @@ fn run(
     if mode == Mode::Direct && !qimux(s)? {
         // The echo may come back while the probe is still being sent: it must be framed
         // (IPD<len>) from the first byte, so the headers go on before the connection opens.
-        for c in ["AT+QIHEAD=1", "AT+QISHOWRA=1", "AT+QISHOWPT=1"] {
-            s.cmd_ok(c, ErrorClass::Protocol)?;
+        for c in [At::ShowHeader, At::ShowRemote, At::ShowProtocol] {
+            s.run_ok(&c, ErrorClass::Protocol)?;
         }
         rep.actions
             .push("headers on (QIHEAD=1, QISHOWRA=1, QISHOWPT=1)".into());

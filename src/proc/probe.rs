@@ -1,71 +1,14 @@
 //! Synchronise and identify (recommended process, chapter 2 and 9.1): up to 15 `AT`, 500 ms
 //! apart, until `OK`; then who the module is and where it stands.
 
+use crate::command::At;
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
+pub use crate::proc::common::SyncOptions;
+use crate::proc::common::{gprs_attached, reg_stat, sync};
 use crate::proc::state::{qimux, qistat};
-use crate::session::{Expect, Outcome, Session};
+use crate::session::{Outcome, Session};
 use crate::tokenizer::Urc;
-use std::time::{Duration, Instant};
-
-#[derive(Debug, Clone)]
-pub struct SyncOptions {
-    pub attempts: u32,
-    pub interval: Duration,
-}
-
-impl Default for SyncOptions {
-    fn default() -> Self {
-        SyncOptions {
-            attempts: 15,
-            interval: Duration::from_millis(500),
-        }
-    }
-}
-
-/// Send `AT` until the module answers `OK`; returns the number of attempts used. A module that
-/// does not answer is reset through the session's reset policy (if any, and if its back-off
-/// allows), then given the same number of attempts again.
-pub fn sync(s: &mut Session, opts: &SyncOptions) -> Result<u32> {
-    match sync_once(s, opts) {
-        Ok(n) => {
-            if s.resets == 0 {
-                if let Some(p) = &s.reset {
-                    p.module_answered();
-                }
-            }
-            Ok(n)
-        }
-        Err(e) if e.class == ErrorClass::ModuleSilent => {
-            let Some(policy) = s.reset.clone() else {
-                return Err(Error::silent(format!(
-                    "{}; without --reset-cmd qtcp cannot power-cycle it: reset the module (PWRKEY or power) and retry",
-                    e.message
-                )));
-            };
-            policy.reset()?;
-            s.resets += 1;
-            sync_once(s, opts)
-                .map_err(|e| Error::silent(format!("{} (also after a reset through --reset-cmd)", e.message)))
-        }
-        Err(e) => Err(e),
-    }
-}
-
-fn sync_once(s: &mut Session, opts: &SyncOptions) -> Result<u32> {
-    for attempt in 1..=opts.attempts.max(1) {
-        match s.command("AT", Expect::Final, opts.interval, None) {
-            Ok(r) if r.is_ok() => return Ok(attempt),
-            Ok(_) => {}
-            Err(e) if e.class == ErrorClass::ModuleSilent => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Err(Error::silent(format!(
-        "the module did not answer AT after {} attempts {} apart (check power, wiring, baud rate)",
-        opts.attempts,
-        humantime::format_duration(opts.interval)
-    )))
-}
+use std::time::Duration;
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Signal {
@@ -133,7 +76,7 @@ pub struct ModuleInfo {
 
 /// The SIM state from AT+CPIN?: (text, ready).
 pub fn sim_state(s: &mut Session) -> Result<(String, bool)> {
-    let r = s.cmd("AT+CPIN?", Expect::Final)?;
+    let r = s.run(&At::SimState)?;
     Ok(match r.outcome() {
         Outcome::Ok => {
             let v = r.value("+CPIN:").unwrap_or("UNKNOWN").to_string();
@@ -210,7 +153,7 @@ pub fn await_sim_ready(
     timeout: Duration,
     progress: &mut dyn FnMut(&SimWaiting),
 ) -> Reported<String> {
-    let start = Instant::now();
+    let start = s.now();
     let deadline = start + timeout;
     let mut cmee_on = false;
     loop {
@@ -220,12 +163,12 @@ pub fn await_sim_ready(
             SimCondition::Blocked => return Err(sim_error(format!("SIM not ready: {text}"), text)),
             SimCondition::Unclear if !cmee_on => {
                 cmee_on = true;
-                let _ = s.cmd("AT+CMEE=1", Expect::Final)?;
+                let _ = s.run(&At::NumericErrors)?;
                 continue;
             }
             SimCondition::Starting | SimCondition::Unclear => {}
         }
-        let now = Instant::now();
+        let now = s.now();
         if now >= deadline {
             return Err(sim_error(
                 format!(
@@ -243,7 +186,7 @@ pub fn await_sim_ready(
         // Wait for a `+CPIN:` URC, or ask again after SIM_POLL, whichever comes first.
         let until = deadline.min(now + SIM_POLL);
         while s.take_urc(|u| matches!(u, Urc::Cpin(_))).is_none() {
-            if !s.pump(until)? && Instant::now() >= until {
+            if !s.pump(until)? && s.now() >= until {
                 break;
             }
         }
@@ -254,27 +197,8 @@ fn sim_error(message: String, sim: String) -> Failed<String> {
     Failed::new(Error::new(ErrorClass::Sim, message), sim)
 }
 
-/// `+CREG: <n>,<stat>[,...]` read form → stat.
-pub fn reg_stat(s: &mut Session, cmd: &str, prefix: &str) -> Result<Option<u8>> {
-    let r = s.cmd(cmd, Expect::Final)?;
-    if !r.is_ok() {
-        return Ok(None);
-    }
-    Ok(r.value(prefix)
-        .and_then(|v| v.split(',').nth(1))
-        .and_then(|f| f.trim().parse().ok()))
-}
-
-pub fn gprs_attached(s: &mut Session) -> Result<Option<bool>> {
-    let r = s.cmd("AT+CGATT?", Expect::Final)?;
-    if !r.is_ok() {
-        return Ok(None);
-    }
-    Ok(r.value("+CGATT:").map(|v| v.trim() == "1"))
-}
-
 pub fn signal(s: &mut Session) -> Result<Option<Signal>> {
-    let r = s.cmd("AT+CSQ", Expect::Final)?;
+    let r = s.run(&At::Signal)?;
     let Some(v) = r.value("+CSQ:").filter(|_| r.is_ok()) else {
         return Ok(None);
     };
@@ -288,7 +212,7 @@ pub fn signal(s: &mut Session) -> Result<Option<Signal>> {
 /// The receive mode the module is in (`AT+QINDI?`); None when it does not say.
 pub fn recv_mode(s: &mut Session) -> Result<Option<crate::proc::attach::RecvMode>> {
     use crate::proc::attach::RecvMode;
-    let r = s.cmd("AT+QINDI?", Expect::Final)?;
+    let r = s.run(&At::RecvIndication)?;
     Ok(match r.value("+QINDI:").filter(|_| r.is_ok()).map(str::trim) {
         Some("0") => Some(RecvMode::Direct),
         Some("1" | "2") => Some(RecvMode::Retrieve),
@@ -322,7 +246,7 @@ pub fn parse_cops(v: &str) -> Option<(u8, String)> {
 }
 
 fn cops(s: &mut Session) -> Result<Option<(u8, String)>> {
-    let r = s.cmd("AT+COPS?", Expect::Final)?;
+    let r = s.run(&At::Operator)?;
     Ok(r.value("+COPS:").filter(|_| r.is_ok()).and_then(parse_cops))
 }
 
@@ -342,21 +266,21 @@ pub fn operator(s: &mut Session) -> Result<Option<Operator>> {
         op.name = Some(oper);
         (2, format)
     };
-    if s.cmd(&format!("AT+COPS=3,{other}"), Expect::Final)?.is_ok() {
+    if s.run(&At::OperatorFormat(other))?.is_ok() {
         if let Some((f, oper)) = cops(s)? {
             match f {
                 2 => op.mcc_mnc = Some(oper),
                 _ => op.name = Some(oper),
             }
         }
-        let _ = s.cmd(&format!("AT+COPS=3,{restore}"), Expect::Final)?;
+        let _ = s.run(&At::OperatorFormat(restore))?;
     }
     Ok(Some(op))
 }
 
 /// The first information line of `cmd` that looks like an identity (`+QCCID: ` or `+CCID: `
 /// prefix and quotes removed; ICCIDs may end in `F`); None on `ERROR` (no SIM, unknown command).
-fn identity(s: &mut Session, cmd: &str) -> Result<Option<String>> {
+fn identity(s: &mut Session, cmd: At) -> Result<Option<String>> {
     Ok(text_cmd(s, cmd)?.into_iter().find_map(|l| {
         let v = l
             .split_once(':')
@@ -368,32 +292,36 @@ fn identity(s: &mut Session, cmd: &str) -> Result<Option<String>> {
     }))
 }
 
-fn text_cmd(s: &mut Session, cmd: &str) -> Result<Vec<String>> {
-    let r = s.cmd(cmd, Expect::Final)?;
+fn text_cmd(s: &mut Session, cmd: At) -> Result<Vec<String>> {
+    let r = s.run(&cmd)?;
     Ok(if r.is_ok() { r.lines } else { Vec::new() })
 }
 
-/// Synchronise, then read everything `qtcp probe` reports. SIM and network problems are fields,
-/// not errors; `save_baud` fixes the rate with `AT+IPR=<baud>&W`.
+/// Read everything `qtcp probe` reports from a module synchronised in `sync_attempts` (the
+/// caller opened the session synchronised: `PortArgs::open_port`). SIM and network problems are
+/// fields, not errors; `save_baud` fixes the rate with `AT+IPR=<baud>&W`. A reboot in the middle
+/// is synchronised again with `sync_opts` and read anew, once.
 ///
 /// With `sim_wait` (`--expect ready`), a SIM that is still starting is waited for first
 /// ([`await_sim_ready`]); an absent or locked SIM, or one still busy at the deadline, is then
 /// an error of class [`ErrorClass::Sim`] carrying the report so far.
 pub fn probe(
     s: &mut Session,
+    sync_attempts: u32,
     sync_opts: &SyncOptions,
     save_baud: Option<u32>,
     sim_wait: Option<SimWait<'_>>,
 ) -> Reported<ModuleInfo> {
     let mut sim_wait = sim_wait;
-    match probe_once(s, sync_opts, save_baud, &mut sim_wait) {
+    match probe_once(s, sync_attempts, save_baud, &mut sim_wait) {
         // RDY in the middle: the module rebooted under us; synchronise again and read it anew
         // (once), instead of failing on whichever query the reboot happened to hit.
         Err(Failed { error: e, .. })
             if s.rebooted() && e.class != ErrorClass::Io && e.class != ErrorClass::Interrupted =>
         {
             s.clear_rebooted();
-            probe_once(s, sync_opts, save_baud, &mut sim_wait)
+            let attempts = sync(s, sync_opts)?;
+            probe_once(s, attempts, save_baud, &mut sim_wait)
         }
         r => r,
     }
@@ -401,30 +329,30 @@ pub fn probe(
 
 fn probe_once(
     s: &mut Session,
-    sync_opts: &SyncOptions,
+    sync_attempts: u32,
     save_baud: Option<u32>,
     sim_wait: &mut Option<SimWait<'_>>,
 ) -> Reported<ModuleInfo> {
     let mut info = ModuleInfo {
-        sync_attempts: sync(s, sync_opts)?,
+        sync_attempts,
         ..Default::default()
     };
     info.echo = s.echo_seen();
     info.resets = s.resets;
     if let Some(baud) = save_baud {
-        s.cmd_ok(&format!("AT+IPR={baud}&W"), ErrorClass::Protocol)?;
+        s.run_ok(&At::SaveBaud(baud), ErrorClass::Protocol)?;
         info.baud_saved = Some(baud);
     }
-    let ati = text_cmd(s, "ATI")?;
+    let ati = text_cmd(s, At::Identify)?;
     info.manufacturer = ati.first().cloned();
     info.model = ati.get(1).cloned();
-    let rev = text_cmd(s, "AT+CGMR")?;
+    let rev = text_cmd(s, At::Revision)?;
     info.revision = rev
         .iter()
         .chain(ati.iter())
         .find_map(|l| l.strip_prefix("Revision:").map(|v| v.trim().to_string()))
         .or_else(|| rev.first().cloned());
-    info.imei = text_cmd(s, "AT+GSN")?
+    info.imei = text_cmd(s, At::Imei)?
         .into_iter()
         .find(|l| l.bytes().all(|b| b.is_ascii_digit()) && !l.is_empty());
     // A SIM that will not be ready is reported after the rest has been read, like `--expect
@@ -448,11 +376,11 @@ fn probe_once(
     info.sim_ready = ready;
     // Identity is read whatever the SIM state says: a SIM that answers CPIN? with PIN still
     // gives its ICCID on most firmware. An error (no SIM, unknown command) is None.
-    info.iccid = identity(s, "AT+QCCID")?;
-    info.imsi = identity(s, "AT+CIMI")?;
+    info.iccid = identity(s, At::Iccid)?;
+    info.imsi = identity(s, At::Imsi)?;
     info.signal = signal(s)?;
-    info.cs_registration = registration(reg_stat(s, "AT+CREG?", "+CREG:")?);
-    info.ps_registration = registration(reg_stat(s, "AT+CGREG?", "+CGREG:")?);
+    info.cs_registration = registration(reg_stat(s, &At::CsRegistration, "+CREG:")?);
+    info.ps_registration = registration(reg_stat(s, &At::PsRegistration, "+CGREG:")?);
     info.operator = operator(s)?;
     info.gprs_attached = gprs_attached(s)?;
     info.mux = qimux(s).ok();

@@ -15,9 +15,11 @@
 //! Stops on `--bytes`, `--idle`, `--timeout`, the peer's close (after draining), `+PDP DEACT`
 //! (after draining), an interrupt, or the output closing. Every wait has a deadline.
 
+use crate::command::At;
 use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
-use crate::proc::state::{qimux, qistat, IpState};
-use crate::session::{describe, Expect, Outcome, Session};
+use crate::proc::common::{require_mode, urc_end};
+use crate::proc::state::{qistat, IpState};
+use crate::session::{describe, Outcome, Session};
 use crate::tokenizer::{PayloadKind, Urc};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -26,7 +28,12 @@ use std::time::{Duration, Instant};
 /// Largest `AT+QIRD` length accepted (what drivers use; the module's limit is undocumented).
 pub const MAX_QIRD: usize = 1500;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+/// After a read that drained the module's buffer: read again after this long even without a
+/// `+QIRDI` (one may be lost to line noise, or sent while the buffer was not quite empty).
+const SHORT_READ_FALLBACK: Duration = Duration::from_millis(500);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Ask the module (AT+QINDI?): 1 or 2 is retrieve, 0 is direct
@@ -71,39 +78,9 @@ impl Default for RecvOptions {
     }
 }
 
-/// Why reception stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StopReason {
-    /// `--bytes` reached.
-    Bytes,
-    /// `--idle`: no data for that long.
-    Idle,
-    /// `--timeout` ran out.
-    Timeout,
-    /// The peer closed the connection (or it was gone) and everything buffered was read.
-    Closed,
-    /// The network deactivated the context (`+PDP DEACT`); buffered data was read first.
-    PdpDeact,
-    /// SIGINT/SIGTERM.
-    Interrupted,
-    /// Whoever reads our output went away (closed pipe).
-    OutputClosed,
-}
-
-impl StopReason {
-    pub fn text(self) -> &'static str {
-        match self {
-            StopReason::Bytes => "--bytes reached",
-            StopReason::Idle => "no data for the --idle time",
-            StopReason::Timeout => "--timeout ran out",
-            StopReason::Closed => "the peer closed the connection",
-            StopReason::PdpDeact => "the network deactivated the context (+PDP DEACT)",
-            StopReason::Interrupted => "interrupted",
-            StopReason::OutputClosed => "the output was closed",
-        }
-    }
-}
+/// Why reception stopped: one of [`StopReason`]'s `bytes`, `idle`, `timeout`, `closed`,
+/// `pdp_deact`, `interrupted`, `output_closed`.
+pub use crate::proc::common::StopReason;
 
 /// One piece of received data.
 #[derive(Debug, Clone, Copy)]
@@ -184,6 +161,8 @@ struct Run<'a> {
     /// A +QIRDI (for our socket) arrived since the last read.
     qirdi: bool,
     rebooted: bool,
+    /// The most one AT+QIRD returns on this firmware, once learnt (see `retrieve`).
+    qird_cap: Option<usize>,
 }
 
 impl Run<'_> {
@@ -196,7 +175,8 @@ impl Run<'_> {
     }
 
     /// Deliver a payload, cut at `--bytes`. False when the output is gone.
-    fn deliver(&mut self, kind: &PayloadKind, from: Option<&str>, data: &[u8]) -> bool {
+    /// Hand `data`, received at `now` (the session's clock), to the sink.
+    fn deliver(&mut self, now: Instant, kind: &PayloadKind, from: Option<&str>, data: &[u8]) -> bool {
         let take = match self.remaining() {
             Some(r) => (r as usize).min(data.len()),
             None => data.len(),
@@ -210,7 +190,7 @@ impl Run<'_> {
             PayloadKind::Ipd { proto } => (from, proto.as_deref(), None),
             PayloadKind::Receive { index } => (from, None, Some(*index)),
         };
-        self.last_data = Instant::now();
+        self.last_data = now;
         self.rep.bytes += take as u64;
         self.rep.chunks += 1;
         let c = Chunk {
@@ -234,12 +214,12 @@ impl Run<'_> {
                     }
                     continue;
                 }
-                Urc::Closed { index } if index.is_none() || *index == self.o.id || self.o.id.is_none() => {
-                    self.rep.closed = true;
-                }
-                Urc::PdpDeact => self.pdp = true,
-                Urc::Rdy => self.rebooted = true,
-                _ => {}
+                _ => match urc_end(&u, self.o.id) {
+                    Some(StopReason::Closed) => self.rep.closed = true,
+                    Some(StopReason::PdpDeact) => self.pdp = true,
+                    Some(_) => self.rebooted = true,
+                    None => {}
+                },
             }
             let (name, text) = urc_event(&u);
             self.sink.event(&RecvEvent::Urc { name, text });
@@ -333,7 +313,7 @@ fn recv_inner(
     if o.chunk == 0 || o.chunk > MAX_QIRD {
         return Err(Error::usage(format!("--chunk must be 1..={MAX_QIRD}")).into());
     }
-    let now = Instant::now();
+    let now = s.now();
     let mut run = Run {
         o,
         sink,
@@ -354,20 +334,12 @@ fn recv_inner(
         pdp: false,
         qirdi: false,
         rebooted: false,
+        qird_cap: None,
     };
-    let mux = qimux(s)?;
-    if mux && o.id.is_none() {
-        return Err(Error::usage("the module is in multi-connection mode (QIMUX=1): pass --id 0..5").into());
-    }
-    if !mux && o.id.is_some() {
-        return Err(Error::usage(
-            "--id needs multi-connection mode (QIMUX=1) on the module; it is in single mode",
-        )
-        .into());
-    }
+    let mux = require_mode(s, o.id)?;
     let mode = match o.mode {
         Mode::Auto => {
-            let r = s.cmd("AT+QINDI?", Expect::Final)?;
+            let r = s.run(&At::RecvIndication)?;
             match r.value("+QINDI:") {
                 Some("0") => Mode::Direct,
                 _ => Mode::Retrieve,
@@ -404,7 +376,8 @@ impl Run<'_> {
 /// - `output_closed`: success (the reader chose to stop).
 pub fn finish(rep: RecvReport) -> Reported<RecvReport> {
     let class_msg = match rep.reason {
-        StopReason::Bytes | StopReason::OutputClosed => None,
+        // (`eof` and `duration` end transparent sessions, never a receive.)
+        StopReason::Bytes | StopReason::OutputClosed | StopReason::Eof | StopReason::Duration => None,
         StopReason::Idle | StopReason::Timeout | StopReason::Closed if !bytes_asked(&rep) => None,
         StopReason::Idle | StopReason::Timeout => Some((
             ErrorClass::Timeout,
@@ -432,6 +405,13 @@ pub fn finish(rep: RecvReport) -> Reported<RecvReport> {
             ErrorClass::Interrupted,
             format!("interrupted after {} bytes", rep.bytes),
         )),
+        StopReason::Rebooted => Some((
+            ErrorClass::ConnectionLost,
+            format!(
+                "the module rebooted (RDY) after {} bytes: the connection is gone",
+                rep.bytes
+            ),
+        )),
     };
     match class_msg {
         None => Ok(rep),
@@ -445,8 +425,12 @@ fn bytes_asked(rep: &RecvReport) -> bool {
 }
 
 enum Read {
-    /// Data was read (the buffer may hold more).
+    /// As many bytes as asked were read: the buffer may hold more.
     Data,
+    /// Fewer bytes than asked (this many): the module's buffer is empty now (TCP), and the
+    /// next arrival will be announced by `+QIRDI` — unless the firmware reads less than asked
+    /// at most (see `Run::qird_cap`).
+    Short(usize),
     /// `OK` alone: nothing buffered.
     Empty,
     /// `ERROR`: drained and gone (or never there).
@@ -456,33 +440,49 @@ enum Read {
 }
 
 fn qird(s: &mut Session, run: &mut Run, sid: u8) -> Result<Read> {
+    let chunk = run.qird_cap.unwrap_or(run.o.chunk).min(run.o.chunk);
     let len = match run.remaining() {
-        Some(r) => (r as usize).min(run.o.chunk),
-        None => run.o.chunk,
+        Some(r) => (r as usize).min(chunk),
+        None => chunk,
     };
-    let cmd = format!("AT+QIRD=0,1,{sid},{len}");
-    let t = s.deadline_for(&cmd, len + 100);
-    let r = s.command(&cmd, Expect::Final, t, None)?;
+    let cmd = At::Read { sid, len };
+    let r = s.run(&cmd)?;
     run.qirdi = false;
     match r.outcome() {
         Outcome::Ok if r.payloads.is_empty() => Ok(Read::Empty),
         Outcome::Ok => {
             let mut ok = true;
+            let mut got = 0;
+            let mut udp = false;
             for (kind, data) in &r.payloads {
-                ok &= run.deliver(kind, None, data);
+                got += data.len();
+                udp |= matches!(kind, PayloadKind::Qird { proto, .. } if proto.eq_ignore_ascii_case("UDP"));
+                ok &= run.deliver(s.now(), kind, None, data);
             }
-            Ok(if ok { Read::Data } else { Read::OutputClosed })
+            // UDP answers end at a datagram boundary, so a short one says nothing about what
+            // is left: read again at once.
+            Ok(if !ok {
+                Read::OutputClosed
+            } else if got < len && !udp {
+                Read::Short(got)
+            } else {
+                Read::Data
+            })
         }
         Outcome::Error => {
             // Data before ERROR is still data.
             for (kind, data) in &r.payloads {
-                if !run.deliver(kind, None, data) {
+                if !run.deliver(s.now(), kind, None, data) {
                     return Ok(Read::OutputClosed);
                 }
             }
             Ok(Read::Gone)
         }
-        o => Err(Error::protocol(format!("{cmd}: unexpected {}", describe(o)))),
+        o => Err(Error::protocol(format!(
+            "{}: unexpected {}",
+            s.line(&cmd),
+            describe(o)
+        ))),
     }
 }
 
@@ -494,25 +494,45 @@ fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, R
     });
     // Read first: data (and +QIRDI) may have arrived while no process held the port.
     let mut read_now = true;
-    let mut next_poll = Instant::now();
+    let mut next_poll = s.now();
+    // The length of the last short read, while no +QIRDI has come since.
+    let mut last_short: Option<usize> = None;
     loop {
         run.urcs(s);
         run.check_reboot()?;
-        let now = Instant::now();
+        let now = s.now();
         if let Some(stop) = run.limit(now) {
             return Ok(stop);
         }
         if read_now || run.qirdi || run.rep.closed || run.pdp || now >= next_poll {
+            let announced = read_now || run.qirdi;
             let res = qird(s, run, sid)?;
             run.urcs(s);
+            // Data found by the fallback poll, without a +QIRDI, right after a short read:
+            // that read had not drained the buffer, so this firmware returns at most that
+            // much per read [INF; sim --qird-max]. Ask for that much from now on, so full
+            // reads follow each other at once.
+            if let (false, Some(prev), Read::Data | Read::Short(_)) = (announced, last_short, &res) {
+                run.qird_cap = Some(prev);
+            }
+            last_short = None;
             match res {
                 Read::Data => {
                     read_now = true;
                     continue;
                 }
+                // The buffer is drained: reading again at once would return the few bytes
+                // that arrived meanwhile, one QIRD per handful of bytes on a slow downlink.
+                // Wait for the +QIRDI of the next arrival instead, with a short fallback poll
+                // in case it is missed.
+                Read::Short(got) => {
+                    last_short = Some(got);
+                    read_now = false;
+                    next_poll = s.now() + run.o.poll.min(SHORT_READ_FALLBACK);
+                }
                 Read::Empty => {
                     read_now = false;
-                    next_poll = Instant::now() + run.o.poll;
+                    next_poll = s.now() + run.o.poll;
                     if run.pdp {
                         return Ok(StopReason::PdpDeact);
                     }
@@ -524,7 +544,7 @@ fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, R
                 Read::OutputClosed => return Ok(StopReason::OutputClosed),
             }
         }
-        let now = Instant::now();
+        let now = s.now();
         let until = run.wait_until(now, next_poll);
         s.pump(until)?;
     }
@@ -578,12 +598,12 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, Rec
     let mut actions = Vec::new();
     if !mux {
         if run.o.headers {
-            for c in ["AT+QIHEAD=1", "AT+QISHOWRA=1", "AT+QISHOWPT=1"] {
-                s.cmd_ok(c, ErrorClass::Protocol)?;
+            for c in [At::ShowHeader, At::ShowRemote, At::ShowProtocol] {
+                s.run_ok(&c, ErrorClass::Protocol)?;
             }
             actions.push("headers on (QIHEAD=1, QISHOWRA=1, QISHOWPT=1)".to_string());
         } else {
-            let r = s.cmd("AT+QIHEAD?", Expect::Final)?;
+            let r = s.run(&At::Headers)?;
             if r.value("+QIHEAD:") != Some("1") {
                 return Err(Error::usage(
                     "direct mode without headers: the module writes received bytes to the serial \
@@ -617,7 +637,7 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, Rec
         mode: Mode::Direct,
         actions,
     });
-    let mut next_check = Instant::now() + run.o.poll;
+    let mut next_check = s.now() + run.o.poll;
     loop {
         while let Some(inb) = s.take_inbound() {
             if let PayloadKind::Receive { index } = inb.kind {
@@ -625,13 +645,13 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, Rec
                     continue;
                 }
             }
-            if !run.deliver(&inb.kind, inb.from.as_deref(), &inb.data) {
+            if !run.deliver(s.now(), &inb.kind, inb.from.as_deref(), &inb.data) {
                 return Ok(StopReason::OutputClosed);
             }
         }
         run.urcs(s);
         run.check_reboot()?;
-        let now = Instant::now();
+        let now = s.now();
         if let Some(stop) = run.limit(now) {
             return Ok(stop);
         }
@@ -650,7 +670,7 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, Rec
                 IpState::PdpDeact => run.pdp = true,
                 _ => run.rep.closed = true,
             }
-            next_check = Instant::now() + run.o.poll;
+            next_check = s.now() + run.o.poll;
             continue;
         }
         let until = run.wait_until(now, if mux { now + run.o.poll } else { next_check });

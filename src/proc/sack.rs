@@ -2,9 +2,10 @@
 //! unacknowledged, optionally after sending a heartbeat.
 
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
+use crate::proc::common::{connection_end, StopReason};
 use crate::proc::state::{qisack, Sack};
 use crate::session::Session;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct WatchOptions {
@@ -31,57 +32,24 @@ pub struct WatchReport {
 /// A session result, unless a URC (or RDY during a command) says the connection is gone:
 /// `CLOSED` and a reboot are exit 9, `+PDP DEACT` exit 7.
 fn lost<T>(s: &mut Session, id: Option<u8>, r: Result<T>) -> Result<T> {
-    use crate::tokenizer::Urc;
-    let rebooted = s.rebooted();
-    let mut class = None;
-    for u in s.urcs() {
-        match u {
-            Urc::PdpDeact => {
-                class = Some((
-                    ErrorClass::PdpContext,
-                    "the network deactivated the context (+PDP DEACT)",
-                ))
-            }
-            Urc::Rdy => class = class.or(Some((ErrorClass::ConnectionLost, "the module rebooted (RDY)"))),
-            Urc::Closed { index } if id.is_none() || index.is_none() || *index == id => {
-                class = class.or(Some((
-                    ErrorClass::ConnectionLost,
-                    "the peer closed the connection (CLOSED)",
-                )))
-            }
-            _ => {}
-        }
-    }
-    if class.is_none() && rebooted && r.is_err() {
-        class = Some((ErrorClass::ConnectionLost, "the module rebooted (RDY)"));
-    }
-    if class.is_some_and(|c| c.0 == ErrorClass::ConnectionLost) && !rebooted && id.is_none() {
-        // `CLOSED` comes before `+PDP DEACT` when the context goes: ask which it was.
-        if let Ok(st) = crate::proc::state::qistat(s) {
-            if st.state == crate::proc::state::IpState::PdpDeact {
-                class = Some((
-                    ErrorClass::PdpContext,
-                    "the network deactivated the context (+PDP DEACT)",
-                ));
-            }
-        }
-    }
-    match class {
-        Some((c, m)) => Err(Error::new(c, m)),
+    let end = connection_end(s, id).or_else(|| (s.rebooted() && r.is_err()).then_some(StopReason::Rebooted));
+    match end {
+        Some(StopReason::PdpDeact) => Err(Error::new(ErrorClass::PdpContext, StopReason::PdpDeact.text())),
+        Some(reason) => Err(Error::new(ErrorClass::ConnectionLost, reason.text())),
         None => r,
     }
 }
 
 /// Poll until nothing is unacknowledged; a failure after the last poll carries the report.
 pub fn watch(s: &mut Session, o: &WatchOptions, on_sample: &mut dyn FnMut(&Sample)) -> Reported<WatchReport> {
-    let start = Instant::now();
+    let start = s.now();
     let mut last = None;
     for poll in 1..=o.max_polls.max(1) {
         if poll > 1 {
-            let r = s.pump(Instant::now() + o.interval);
+            let r = s.pump(s.now() + o.interval);
             lost(s, o.id, r)?;
             loop {
-                let r = s.pump(Instant::now());
+                let r = s.pump(s.now());
                 if !lost(s, o.id, r)? {
                     break;
                 }

@@ -11,11 +11,15 @@
 //! connection is dead. Unacknowledged bytes stay in memory (at most the send buffer plus a chunk),
 //! so a reconnect resends from the first unacknowledged byte whatever the source (stdin too).
 
+use crate::command::At;
 use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
-use crate::proc::connect::{close_quiet, connect, ConnectOptions};
-use crate::proc::state::{qisack, Sack};
-use crate::session::{describe, Expect, Outcome, Session};
-use crate::tokenizer::{QiResult, Urc};
+use crate::proc::common::{
+    await_network, close_quiet, connection_end, deact, sync, urc_end, StopReason, SyncOptions,
+};
+use crate::proc::connect::{connect, ConnectOptions};
+use crate::proc::state::{qisack, qistat, IpState, Sack};
+use crate::session::{describe, Outcome, Session};
+use crate::tokenizer::QiResult;
 use std::collections::VecDeque;
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -114,6 +118,7 @@ pub trait SendEvents {
 pub struct NoEvents;
 impl SendEvents for NoEvents {}
 
+/// The module's counters for the current connection and how much of them is ours.
 struct Flow {
     /// Module counters at the start of the current connection (earlier data of another process).
     base: Sack,
@@ -127,69 +132,212 @@ struct Flow {
 }
 
 impl Flow {
+    /// A new connection starting at source offset `start`: read its counters (QISACK).
+    fn open(s: &mut Session, o: &SendOptions, start: u64) -> Result<Flow> {
+        let base = if o.udp {
+            Sack::default()
+        } else {
+            match qisack(s, o.id)? {
+                Some(b) => b,
+                None => {
+                    return Err(Error::new(
+                        ErrorClass::ConnectionLost,
+                        "no open connection to send on (QISACK answered ERROR)",
+                    )
+                    .with_cause(Cause::NoConnection))
+                }
+            }
+        };
+        Ok(Flow {
+            base,
+            conn_sent: 0,
+            conn_acked: 0,
+            conn_start: start,
+            last_sack: base,
+        })
+    }
+
     fn unacked_bound(&self) -> u64 {
         // Everything the module holds: older unacknowledged bytes plus ours.
         (self.base.sent + self.conn_sent).saturating_sub(self.last_sack.acked.max(self.base.acked))
     }
+
+    /// Source offset up to which the peer acknowledged.
+    fn acked_offset(&self) -> u64 {
+        self.conn_start + self.conn_acked
+    }
+
+    /// Take a QISACK answer; returns the bytes of ours newly acknowledged.
+    fn acknowledged(&mut self, sack: Sack) -> u64 {
+        self.last_sack = sack;
+        let ours = sack.acked.saturating_sub(self.base.sent).min(self.conn_sent);
+        let progress = ours.saturating_sub(self.conn_acked);
+        self.conn_acked = self.conn_acked.max(ours);
+        progress
+    }
 }
 
+/// The bytes read from the source and not yet acknowledged (or, for UDP, not yet sent): at most
+/// the send buffer plus a chunk, so a reconnect can resend from any acknowledged offset.
+struct Outbox {
+    buffer: VecDeque<u8>,
+    /// Source offset of `buffer[0]`.
+    start: u64,
+    /// Source offset of the next byte to hand to the module.
+    next: u64,
+    eof: bool,
+}
+
+impl Outbox {
+    fn new(offset: u64, capacity: usize) -> Outbox {
+        Outbox {
+            buffer: VecDeque::with_capacity(capacity),
+            start: offset,
+            next: offset,
+            eof: false,
+        }
+    }
+
+    /// Bytes read but not handed to the module yet.
+    fn unsent(&self) -> usize {
+        (self.start + self.buffer.len() as u64 - self.next) as usize
+    }
+
+    /// Read from the source until a chunk is unsent (or the source ends).
+    fn fill<R: Read>(&mut self, src: &mut R, chunk_max: usize) -> std::io::Result<()> {
+        while !self.eof && self.unsent() < chunk_max {
+            let mut tmp = [0u8; MAX_CHUNK];
+            let want = chunk_max - self.unsent();
+            match read_some(src, &mut tmp[..want])? {
+                0 => self.eof = true,
+                n => self.buffer.extend(&tmp[..n]),
+            }
+        }
+        Ok(())
+    }
+
+    /// The next `n` unsent bytes.
+    fn peek(&self, n: usize, out: &mut Vec<u8>) {
+        out.clear();
+        let from = (self.next - self.start) as usize;
+        out.extend(self.buffer.range(from..from + n));
+    }
+
+    /// `n` bytes were handed to the module; `forget` them at once when nothing will
+    /// acknowledge them (UDP).
+    fn sent(&mut self, n: usize, forget: bool) {
+        self.next += n as u64;
+        if forget {
+            self.trim(self.next);
+        }
+    }
+
+    /// Drop what is acknowledged up to source offset `acked`.
+    fn trim(&mut self, acked: u64) {
+        if acked > self.start {
+            let n = ((acked - self.start) as usize).min(self.buffer.len());
+            self.buffer.drain(..n);
+            self.start += n as u64;
+        }
+    }
+
+    /// Send again from source offset `to` (the first unacknowledged byte).
+    fn rewind(&mut self, to: u64) {
+        self.trim(to);
+        self.next = to;
+    }
+}
+
+/// Why a send stops: a lost connection (or an end the user asked for) that `--reconnect` may
+/// resume from, or an error no reconnect can help.
 enum Stop {
-    /// The connection is lost (or the send must end) for this reason; `--reconnect` may resume.
-    Lost(ErrorClass, String),
-    /// An error no reconnect can help (device gone, module silent, bad data source).
+    Lost {
+        reason: Loss,
+        message: String,
+    },
+    /// Device gone, module silent, bad data source.
     Fatal(Error),
+}
+
+/// What ended the connection (or the send) as far as sending is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Loss {
+    /// The connection ended: CLOSED, +PDP DEACT, a reboot ([`StopReason`]).
+    Ended(StopReason),
+    /// The connection is gone without a URC saying why (QISACK/QISEND answered ERROR).
+    Gone,
+    /// No acknowledgement progress for `--ack-timeout`.
+    AckStall,
+    /// SEND FAIL while the connection is open.
+    Refused,
+    /// ERROR to `AT+QISEND=<n>` while the connection is open: nothing was taken, and the
+    /// firmware's largest length may be below `n`.
+    LengthRefused,
+    /// SIGINT/SIGTERM.
+    Interrupted,
+}
+
+impl Loss {
+    fn class(self) -> ErrorClass {
+        match self {
+            Loss::Ended(StopReason::PdpDeact) => ErrorClass::PdpContext,
+            Loss::Ended(_) | Loss::Gone => ErrorClass::ConnectionLost,
+            Loss::AckStall => ErrorClass::NotAcknowledged,
+            Loss::Refused | Loss::LengthRefused => ErrorClass::SendRefused,
+            Loss::Interrupted => ErrorClass::Interrupted,
+        }
+    }
+}
+
+impl Stop {
+    fn ended(reason: StopReason) -> Stop {
+        Stop::Lost {
+            reason: Loss::Ended(reason),
+            message: reason.text().to_string(),
+        }
+    }
+    fn lost(reason: Loss, message: impl Into<String>) -> Stop {
+        Stop::Lost {
+            reason,
+            message: message.into(),
+        }
+    }
 }
 
 /// What a session error inside the send means: an interrupt or a reboot is a stop like a lost
 /// connection; anything else ends the send as it is.
 fn session_stop(s: &mut Session, e: Error) -> Stop {
     if e.class == ErrorClass::Interrupted {
-        Stop::Lost(ErrorClass::Interrupted, "interrupted".into())
+        Stop::lost(Loss::Interrupted, "interrupted")
     } else if s.rebooted() {
-        Stop::Lost(ErrorClass::ConnectionLost, "the module rebooted (RDY)".into())
+        Stop::ended(StopReason::Rebooted)
     } else {
         Stop::Fatal(e)
     }
 }
 
-/// Whether a URC that ends the connection is waiting (the loop's next turn handles it).
-fn check_urcs_pending(s: &Session, id: Option<u8>) -> bool {
-    s.urcs().any(|u| match u {
-        Urc::Closed { index } => id.is_none() || *index == id || index.is_none(),
-        Urc::PdpDeact | Urc::Rdy => true,
-        _ => false,
-    })
+/// URCs that end the connection, taken from the session's queue.
+fn ended_by_urc(s: &mut Session, id: Option<u8>) -> Option<Stop> {
+    let end = connection_end(s, id)?;
+    s.take_urcs();
+    Some(Stop::ended(end))
 }
 
 pub fn send<R: Read>(
     s: &mut Session,
-    mut src: R,
+    src: R,
     o: &SendOptions,
     ev: &mut dyn SendEvents,
 ) -> Reported<SendReport> {
-    let started = Instant::now();
-    let mut rep = SendReport {
-        offset: o.offset,
-        ..Default::default()
-    };
+    let started = s.now();
     // Payload echo would come back with ATE1 and QISDE=1: switch it off; if the firmware does
     // not know QISDE, take the echo by count instead.
-    let echoed = match s.cmd("AT+QISDE=0", Expect::Final) {
+    let echoed = match s.run(&At::PayloadEcho(false)) {
         Ok(r) if r.is_ok() => false,
         Ok(_) => s.echo_seen(),
         Err(e) => return Err(e.into()),
     };
-    let fixed_window = o.window.map(|w| w.clamp(1, o.send_buffer));
-    let mut window = fixed_window.unwrap_or(RECOMMENDED_WINDOW.min(o.send_buffer));
-    let chunk_max = o.chunk.clamp(1, MAX_CHUNK);
-
-    // Unacknowledged (or not yet sent) bytes: buffer[0] is at source offset `buf_start`.
-    let mut buffer: VecDeque<u8> = VecDeque::with_capacity(o.send_buffer + chunk_max);
-    let mut buf_start = o.offset;
-    let mut next = o.offset; // source offset of the next byte to hand to the module
-    let mut eof = false;
-
-    let mut flow = new_flow(s, o, o.offset).map_err(|e| {
+    let flow = Flow::open(s, o, o.offset).map_err(|e| {
         // Nothing was sent: the report says so (resume from where this run started).
         let nothing = SendReport {
             offset: o.offset,
@@ -201,123 +349,117 @@ pub fn send<R: Read>(
         };
         Failed::new(e, nothing)
     })?;
-    let mut last_progress = Instant::now();
-    let mut pacer = Pacer::new(Instant::now(), chunk_max);
-    let mut chunk = Vec::with_capacity(chunk_max);
-
-    // A session error inside the loop (no answer, device gone, interrupt, RDY) ends the send
-    // through the same path as a lost connection, so the report (acknowledged offset) is kept;
-    // a reboot may be reconnected from like CLOSED.
-    macro_rules! reconnect_call {
-        ($stop:expr) => {
-            try_reconnect(
-                s,
-                o,
-                &mut rep,
-                &mut flow,
-                &mut buffer,
-                &mut buf_start,
-                &mut next,
-                $stop,
-                ev,
-            )
-        };
+    let fixed_window = o.window.map(|w| w.clamp(1, o.send_buffer));
+    let chunk_max = o.chunk.clamp(1, MAX_CHUNK);
+    let now = s.now();
+    let mut sender = Sender {
+        s,
+        o,
+        ev,
+        src,
+        out: Outbox::new(o.offset, o.send_buffer + chunk_max),
+        flow,
+        rep: SendReport {
+            offset: o.offset,
+            ..Default::default()
+        },
+        fixed_window,
+        window: fixed_window.unwrap_or(RECOMMENDED_WINDOW.min(o.send_buffer)),
+        chunk_max,
+        echoed,
+        pacer: Pacer::new(now, chunk_max),
+        last_progress: now,
+        chunk: Vec::with_capacity(chunk_max),
+    };
+    let mut result = sender.run();
+    if result.is_ok() && !o.udp && !o.wait_ack {
+        // One last look so the report is current.
+        if let Err(e) = sender.poll() {
+            result = Err(session_stop(sender.s, e));
+        }
     }
-    // With --reconnect, reopen and go on from the first unacknowledged byte; else stop.
-    macro_rules! reconnect_or_stop {
-        ($l:lifetime, $stop:expr) => {
-            match tri!($l, reconnect_call!($stop)) {
-                Some(stop) => break $l Err(stop),
-                None => {
-                    last_progress = Instant::now();
-                    continue $l;
+    sender.finish(result, started)
+}
+
+/// One send in progress: the session, the source, the outbox and the flow control.
+struct Sender<'a, R> {
+    s: &'a mut Session,
+    o: &'a SendOptions,
+    ev: &'a mut dyn SendEvents,
+    src: R,
+    out: Outbox,
+    flow: Flow,
+    rep: SendReport,
+    /// `--window`; None adapts from 3000 up to the send buffer.
+    fixed_window: Option<usize>,
+    window: usize,
+    chunk_max: usize,
+    /// The module echoes payloads (taken by count).
+    echoed: bool,
+    pacer: Pacer,
+    last_progress: Instant,
+    chunk: Vec<u8>,
+}
+
+/// What one turn of the loop did.
+enum Turn {
+    Again,
+    Done,
+}
+
+impl<R: Read> Sender<'_, R> {
+    /// Send until the source ends (and, with --wait-ack, everything is acknowledged). A lost
+    /// connection is reconnected with --reconnect, from the first unacknowledged byte.
+    fn run(&mut self) -> std::result::Result<(), Stop> {
+        loop {
+            match self.turn() {
+                Ok(Turn::Again) => {}
+                Ok(Turn::Done) => return Ok(()),
+                Err(stop) => {
+                    self.reconnect(stop)?;
+                    self.last_progress = self.s.now();
                 }
             }
-        };
-    }
-    macro_rules! tri {
-        ($l:lifetime, $e:expr) => {
-            match $e {
-                Ok(v) => v,
-                Err(e) => match session_stop(s, e) {
-                    Stop::Fatal(e) => break $l Err(Stop::Fatal(e)),
-                    stop => {
-                        match reconnect_call!(stop) {
-                            Ok(Some(stop)) => break $l Err(stop),
-                            Ok(None) => {
-                                last_progress = Instant::now();
-                                continue $l;
-                            }
-                            Err(e) => break $l Err(Stop::Fatal(e)),
-                        }
-                    }
-                },
-            }
-        };
+        }
     }
 
-    let result: std::result::Result<(), Stop> = 'outer: loop {
-        // Fill the buffer up to one chunk beyond what is unsent.
-        let unsent = (buf_start + buffer.len() as u64 - next) as usize;
-        if !eof && unsent < chunk_max {
-            let mut tmp = [0u8; MAX_CHUNK];
-            let want = chunk_max - unsent;
-            match read_some(&mut src, &mut tmp[..want]) {
-                Ok(0) => eof = true,
-                Ok(n) => buffer.extend(&tmp[..n]),
-                Err(e) => break 'outer Err(Stop::Fatal(Error::usage(format!("reading the data: {e}")))),
-            }
-            continue;
+    fn turn(&mut self) -> std::result::Result<Turn, Stop> {
+        let o = self.o;
+        if let Err(e) = self.out.fill(&mut self.src, self.chunk_max) {
+            return Err(Stop::Fatal(Error::usage(format!("reading the data: {e}"))));
         }
-        let unsent = (buf_start + buffer.len() as u64 - next) as usize;
-        if unsent == 0 && eof && (o.udp || !o.wait_ack || flow.conn_acked >= flow.conn_sent) {
-            break Ok(());
+        let unsent = self.out.unsent();
+        if unsent == 0
+            && self.out.eof
+            && (o.udp || !o.wait_ack || self.flow.conn_acked >= self.flow.conn_sent)
+        {
+            return Ok(Turn::Done);
         }
         // With --wait-ack, everything handed over but not yet acknowledged: the wait below polls,
         // and a connection lost meanwhile is reconnected like one lost while sending.
-        if s.interrupted() {
-            break Err(Stop::Lost(ErrorClass::Interrupted, "interrupted".into()));
+        if self.s.interrupted() {
+            return Err(Stop::lost(Loss::Interrupted, "interrupted"));
         }
-        if let Some(stop) = check_urcs(s, o.id) {
-            reconnect_or_stop!('outer, stop)
+        if let Some(stop) = ended_by_urc(self.s, o.id) {
+            return Err(stop);
         }
 
-        let held = if o.udp { 0 } else { flow.unacked_bound() as usize };
-        let room = window.saturating_sub(held);
-        let mut want = unsent.min(chunk_max);
-        if room < want && fixed_window.is_none() && room >= chunk_max / 2 && room > 0 {
+        let held = if o.udp {
+            0
+        } else {
+            self.flow.unacked_bound() as usize
+        };
+        let room = self.window.saturating_sub(held);
+        let mut want = unsent.min(self.chunk_max);
+        if room < want && self.fixed_window.is_none() && room >= self.chunk_max / 2 && room > 0 {
             // Adaptive window: a shorter chunk now keeps the module's buffer full; waiting for
             // room for a whole one would let a link whose round trip holds most of the buffer
             // run dry.
             want = room;
         }
         if want > 0 && room >= want {
-            // Send one chunk.
-            chunk.clear();
-            let from = (next - buf_start) as usize;
-            chunk.extend(buffer.range(from..from + want));
-            match tri!('outer, qisend(s, o.id, &chunk, echoed)) {
-                Ok(()) => {
-                    next += want as u64;
-                    flow.conn_sent += want as u64;
-                    rep.chunks += 1;
-                    rep.bytes_written += want as u64;
-                    if o.udp {
-                        // Nothing will acknowledge UDP: forget the bytes once sent.
-                        buffer.drain(..want.min(buffer.len()));
-                        buf_start += want as u64;
-                    }
-                    ev.progress(SendProgress {
-                        sent: next,
-                        acked: acked_offset(&flow),
-                        total: o.total,
-                    });
-                }
-                Err(stop) => {
-                    reconnect_or_stop!('outer, stop)
-                }
-            }
-            continue;
+            self.send_chunk(want)?;
+            return Ok(Turn::Again);
         }
 
         // Window full (or everything sent and --wait-ack): ask how far the peer has
@@ -326,100 +468,163 @@ pub fn send<R: Read>(
         let needed = if want == 0 {
             held as u64
         } else {
-            (held + want).saturating_sub(window) as u64
+            (held + want).saturating_sub(self.window) as u64
         };
-        let at = pacer.next_poll(o, needed);
-        if Instant::now() < at {
-            tri!('outer, s.pump(at));
-            continue;
+        let at = self.pacer.next_poll(o, needed);
+        if self.s.now() < at {
+            let r = self.s.pump(at);
+            r.map_err(|e| session_stop(self.s, e))?;
+            return Ok(Turn::Again);
         }
-        if check_urcs_pending(s, o.id) {
-            continue;
+        if self.s.urcs().any(|u| urc_end(u, o.id).is_some()) {
+            // The next turn handles it.
+            return Ok(Turn::Again);
         }
-        let polled = tri!('outer, poll(s, o, &mut flow, &mut rep));
-        pacer.polled(o, Instant::now(), polled.unwrap_or(0), flow.conn_acked);
+        let polled = self.poll().map_err(|e| session_stop(self.s, e))?;
+        self.pacer
+            .polled(o, self.s.now(), polled.unwrap_or(0), self.flow.conn_acked);
         match polled {
             Some(progress) if progress > 0 => {
-                let now = Instant::now();
-                last_progress = now;
-                trim(&mut buffer, &mut buf_start, o.offset, &flow);
-                if fixed_window.is_none() && window < o.send_buffer {
+                self.last_progress = self.s.now();
+                self.out.trim(self.flow.acked_offset());
+                if self.fixed_window.is_none() && self.window < o.send_buffer {
                     // The window, not the link, was the limit: let it grow (exact accounting
                     // keeps it within the module's buffer).
-                    window = (window + chunk_max).min(o.send_buffer);
+                    self.window = (self.window + self.chunk_max).min(o.send_buffer);
                 }
-                ev.progress(SendProgress {
-                    sent: next,
-                    acked: acked_offset(&flow),
-                    total: o.total,
-                });
+                self.progress();
+                Ok(Turn::Again)
             }
-            Some(_) => {
-                if last_progress.elapsed() >= o.ack_timeout {
-                    let stop = Stop::Lost(
-                        ErrorClass::NotAcknowledged,
-                        format!(
-                            "{} bytes still unacknowledged after {} without progress",
-                            flow.conn_sent - flow.conn_acked,
-                            humantime::format_duration(o.ack_timeout)
-                        ),
-                    );
-                    reconnect_or_stop!('outer, stop)
-                }
-            }
-            None => {
-                // QISACK answered ERROR: the connection is gone.
-                let stop = check_urcs(s, o.id).unwrap_or_else(|| {
-                    Stop::Lost(
-                        ErrorClass::ConnectionLost,
-                        "the connection is gone (QISACK answered ERROR)".into(),
-                    )
-                });
-                reconnect_or_stop!('outer, stop)
-            }
-        }
-    };
-
-    let mut result = result;
-    if result.is_ok() && !o.udp && !o.wait_ack {
-        // One last look so the report is current.
-        if let Err(e) = poll(s, o, &mut flow, &mut rep) {
-            result = Err(session_stop(s, e));
+            Some(_) if self.last_progress.elapsed() >= o.ack_timeout => Err(Stop::lost(
+                Loss::AckStall,
+                format!(
+                    "{} bytes still unacknowledged after {} without progress",
+                    self.flow.conn_sent - self.flow.conn_acked,
+                    humantime::format_duration(o.ack_timeout)
+                ),
+            )),
+            Some(_) => Ok(Turn::Again),
+            // QISACK answered ERROR: the connection is gone.
+            None => Err(ended_by_urc(self.s, o.id)
+                .unwrap_or_else(|| Stop::lost(Loss::Gone, "the connection is gone (QISACK answered ERROR)"))),
         }
     }
 
-    rep.sent_offset = next;
-    rep.bytes_sent = next - o.offset;
-    if o.udp {
-        rep.acked_offset = None;
-    } else {
-        let acked = acked_offset(&flow);
-        rep.acked_offset = Some(acked);
-        rep.bytes_acked = Some(acked - o.offset);
-        rep.bytes_unacked = Some(next - acked);
+    fn send_chunk(&mut self, n: usize) -> std::result::Result<(), Stop> {
+        self.out.peek(n, &mut self.chunk);
+        match qisend(self.s, self.o.id, &self.chunk, self.echoed) {
+            // Firmware differs in its largest QISEND (1460 on an M95; less on others [INF], sim
+            // --qisend-max): ERROR to the length with the connection open took nothing, so
+            // halve the chunk and go on. Below SMALLEST_CHUNK it is a refusal after all.
+            Err(Stop::Lost {
+                reason: Loss::LengthRefused,
+                ..
+            }) if n > SMALLEST_CHUNK => {
+                self.chunk_max = (n / 2).max(SMALLEST_CHUNK);
+                return Ok(());
+            }
+            r => r?,
+        }
+        self.out.sent(n, self.o.udp);
+        self.flow.conn_sent += n as u64;
+        self.rep.chunks += 1;
+        self.rep.bytes_written += n as u64;
+        self.progress();
+        Ok(())
     }
-    rep.window_final = window;
-    rep.duration_s = started.elapsed().as_secs_f64();
-    let good = if o.udp {
-        rep.bytes_sent
-    } else {
-        rep.bytes_acked.unwrap_or(0)
-    };
-    rep.goodput_bps = good as f64 / rep.duration_s.max(1e-6);
-    match result {
-        Ok(()) => {
-            rep.complete = o.udp || !o.wait_ack || rep.bytes_unacked == Some(0);
-            Ok(rep)
+
+    fn progress(&mut self) {
+        self.ev.progress(SendProgress {
+            sent: self.out.next,
+            acked: self.flow.acked_offset(),
+            total: self.o.total,
+        });
+    }
+
+    /// Poll QISACK: `Some(newly acknowledged bytes of ours)`, `None` when the connection is gone.
+    fn poll(&mut self) -> Result<Option<u64>> {
+        self.rep.polls += 1;
+        Ok(qisack(self.s, self.o.id)?.map(|sack| self.flow.acknowledged(sack)))
+    }
+
+    /// With `--reconnect`: close, reopen the same destination and rewind to the first
+    /// unacknowledged byte. Returns the stop to report when reconnecting is not allowed or fails.
+    fn reconnect(&mut self, stop: Stop) -> std::result::Result<(), Stop> {
+        let o = self.o;
+        let (Stop::Lost { reason, message }, Some(copts)) = (&stop, &o.reconnect) else {
+            return Err(stop);
+        };
+        if *reason == Loss::Interrupted || self.rep.reconnects.len() as u32 >= o.max_reconnects {
+            return Err(stop);
         }
-        Err(stop) => {
-            let (class, msg) = match stop {
-                Stop::Lost(class, msg) => (class, msg),
-                Stop::Fatal(e) => (e.class, e.message),
-            };
-            let resume = rep.acked_offset.unwrap_or(rep.sent_offset);
-            let e = Error::new(class, format!("{msg}; acknowledged up to offset {resume}"));
-            Err(Failed::new(e, rep))
+        // One last QISACK may still tell how far the peer got (not after a close: counters reset).
+        if matches!(reason, Loss::AckStall | Loss::Refused | Loss::LengthRefused) {
+            let _ = self.poll();
         }
+        let resume = self.flow.acked_offset();
+        let r = Reconnect {
+            resume_offset: resume,
+            reason: message.clone(),
+        };
+        self.ev.reconnecting(&r);
+        self.rep.reconnects.push(r);
+        let failed = |e: Error| Stop::Lost {
+            reason: *reason,
+            message: format!("{message}; reconnect failed: {}", e.message),
+        };
+        if self.s.rebooted() {
+            // The module rebooted: wait until it answers and is back on the network (its
+            // settings are the saved ones again: payload echo on).
+            self.s.clear_rebooted();
+            after_reboot(self.s).map_err(failed)?;
+        } else {
+            close_quiet(self.s, o.id);
+        }
+        self.s.take_urcs();
+        if connect(self.s, copts).is_err() {
+            // Try once more from a clean context (chapter 3: QIDEACT, then open again).
+            let _ = deact(self.s);
+            connect(self.s, copts).map_err(failed)?;
+        }
+        self.out.rewind(resume);
+        self.flow = Flow::open(self.s, o, resume).map_err(Stop::Fatal)?;
+        Ok(())
+    }
+
+    /// The report, and the error for a stop.
+    fn finish(self, result: std::result::Result<(), Stop>, started: Instant) -> Reported<SendReport> {
+        let o = self.o;
+        let mut rep = self.rep;
+        let next = self.out.next;
+        rep.sent_offset = next;
+        rep.bytes_sent = next - o.offset;
+        if o.udp {
+            rep.acked_offset = None;
+        } else {
+            let acked = self.flow.acked_offset();
+            rep.acked_offset = Some(acked);
+            rep.bytes_acked = Some(acked - o.offset);
+            rep.bytes_unacked = Some(next - acked);
+        }
+        rep.window_final = self.window;
+        rep.duration_s = started.elapsed().as_secs_f64();
+        let good = if o.udp {
+            rep.bytes_sent
+        } else {
+            rep.bytes_acked.unwrap_or(0)
+        };
+        rep.goodput_bps = good as f64 / rep.duration_s.max(1e-6);
+        let (class, msg) = match result {
+            Ok(()) => {
+                rep.complete = o.udp || !o.wait_ack || rep.bytes_unacked == Some(0);
+                return Ok(rep);
+            }
+            Err(Stop::Lost { reason, message }) => (reason.class(), message),
+            Err(Stop::Fatal(e)) => (e.class, e.message),
+        };
+        let resume = rep.acked_offset.unwrap_or(rep.sent_offset);
+        let e = Error::new(class, format!("{msg}; acknowledged up to offset {resume}"));
+        Err(Failed::new(e, rep))
     }
 }
 
@@ -513,10 +718,6 @@ impl Pacer {
     }
 }
 
-fn acked_offset(f: &Flow) -> u64 {
-    f.conn_start + f.conn_acked
-}
-
 fn read_some<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
     loop {
         match r.read(buf) {
@@ -526,113 +727,12 @@ fn read_some<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
     }
 }
 
-fn new_flow(s: &mut Session, o: &SendOptions, start: u64) -> Result<Flow> {
-    let base = if o.udp {
-        Sack::default()
-    } else {
-        match qisack(s, o.id)? {
-            Some(b) => b,
-            None => {
-                return Err(Error::new(
-                    ErrorClass::ConnectionLost,
-                    "no open connection to send on (QISACK answered ERROR)",
-                )
-                .with_cause(Cause::NoConnection))
-            }
-        }
-    };
-    Ok(Flow {
-        base,
-        conn_sent: 0,
-        conn_acked: 0,
-        conn_start: start,
-        last_sack: base,
-    })
-}
+/// The shortest chunk tried when the module refuses a QISEND length.
+const SMALLEST_CHUNK: usize = 64;
 
-/// Drop acknowledged bytes from the front of the buffer.
-fn trim(buffer: &mut VecDeque<u8>, buf_start: &mut u64, _origin: u64, f: &Flow) {
-    let acked = acked_offset(f);
-    if acked > *buf_start {
-        let n = ((acked - *buf_start) as usize).min(buffer.len());
-        buffer.drain(..n);
-        *buf_start += n as u64;
-    }
-}
-
-/// Poll QISACK; `Some(newly acknowledged bytes of ours)`, `None` when the connection is gone.
-fn poll(s: &mut Session, o: &SendOptions, f: &mut Flow, rep: &mut SendReport) -> Result<Option<u64>> {
-    rep.polls += 1;
-    let Some(sack) = qisack(s, o.id)? else {
-        return Ok(None);
-    };
-    f.last_sack = sack;
-    let ours = sack.acked.saturating_sub(f.base.sent).min(f.conn_sent);
-    let progress = ours.saturating_sub(f.conn_acked);
-    f.conn_acked = f.conn_acked.max(ours);
-    Ok(Some(progress))
-}
-
-/// URCs that end the connection.
-fn check_urcs(s: &mut Session, id: Option<u8>) -> Option<Stop> {
-    let mut stop = None;
-    for u in s.urcs() {
-        match u {
-            Urc::Closed { index } if id.is_none() || *index == id || index.is_none() => {
-                stop = Some(Stop::Lost(
-                    ErrorClass::ConnectionLost,
-                    "the peer closed the connection (CLOSED)".into(),
-                ));
-            }
-            Urc::PdpDeact => {
-                stop = Some(Stop::Lost(
-                    ErrorClass::PdpContext,
-                    "the network deactivated the context (+PDP DEACT)".into(),
-                ));
-                break;
-            }
-            Urc::Rdy => {
-                stop = Some(Stop::Lost(
-                    ErrorClass::ConnectionLost,
-                    "the module rebooted (RDY)".into(),
-                ));
-                break;
-            }
-            _ => {}
-        }
-    }
-    if stop.is_some() {
-        s.take_urcs();
-    }
-    // `CLOSED` comes before `+PDP DEACT` when the context goes: ask which it was.
-    if id.is_none()
-        && matches!(&stop, Some(Stop::Lost(ErrorClass::ConnectionLost, m)) if m.contains("CLOSED"))
-    {
-        if let Ok(st) = crate::proc::state::qistat(s) {
-            if st.state == crate::proc::state::IpState::PdpDeact {
-                s.take_urcs();
-                stop = Some(Stop::Lost(
-                    ErrorClass::PdpContext,
-                    "the network deactivated the context (+PDP DEACT)".into(),
-                ));
-            }
-        }
-    }
-    stop
-}
-
-/// One QISEND: command, prompt, exactly the chunk, SEND OK. `Ok(Err(stop))` when the module
-/// refused it in a way that ends the connection.
-fn qisend(
-    s: &mut Session,
-    id: Option<u8>,
-    chunk: &[u8],
-    echoed: bool,
-) -> Result<std::result::Result<(), Stop>> {
-    let cmd = match id {
-        Some(i) => format!("AT+QISEND={i},{}", chunk.len()),
-        None => format!("AT+QISEND={}", chunk.len()),
-    };
+/// One QISEND: command, prompt, exactly the chunk, SEND OK.
+fn qisend(s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> std::result::Result<(), Stop> {
+    let cmd = At::Send { id, len: chunk.len() };
     // From the command on, the module may count bytes: prompt and data are never interrupted.
     s.hold_interrupt(true);
     let r = qisend_phases(s, id, &cmd, chunk, echoed);
@@ -643,174 +743,182 @@ fn qisend(
 fn qisend_phases(
     s: &mut Session,
     id: Option<u8>,
-    cmd: &str,
+    cmd: &At,
     chunk: &[u8],
     echoed: bool,
-) -> Result<std::result::Result<(), Stop>> {
-    let r = match s.cmd(cmd, Expect::Prompt) {
-        Ok(r) => r,
-        Err(e) if e.class == ErrorClass::ModuleSilent && s.rebooted() => {
-            return Ok(Err(Stop::Lost(
-                ErrorClass::ConnectionLost,
-                "the module rebooted (RDY)".into(),
-            )))
-        }
-        Err(e) => return Err(e),
-    };
+) -> std::result::Result<(), Stop> {
+    let r = s.run(cmd).map_err(|e| session_stop(s, e))?;
     match r.outcome() {
         Outcome::Prompt => {}
         Outcome::Error => {
-            return refused(
+            let stop = refused(
                 s,
                 id,
                 "the module refused AT+QISEND (ERROR): is the connection open?".into(),
-            )
-            .map(Err)
+            );
+            return Err(match stop {
+                Stop::Lost {
+                    reason: Loss::Refused,
+                    message,
+                } => Stop::lost(Loss::LengthRefused, message),
+                other => other,
+            });
         }
-        o => return Err(Error::protocol(format!("{cmd}: unexpected {}", describe(o)))),
+        o => {
+            let e = Error::protocol(format!("{}: unexpected {}", s.line(cmd), describe(o)));
+            return Err(session_stop(s, e));
+        }
     }
     // From here the module counts bytes: the chunk is always completed, even when interrupted.
     match s.send_payload(chunk, echoed) {
         Ok(Outcome::Qi {
             result: QiResult::SendOk,
             ..
-        }) => Ok(Ok(())),
+        }) => Ok(()),
         Ok(Outcome::Qi {
             result: QiResult::SendFail,
             ..
-        }) => refused(
+        }) => Err(refused(
             s,
             id,
             "SEND FAIL: the module's send buffer is full or the connection is failing".into(),
-        )
-        .map(Err),
-        Ok(o) => refused(s, id, format!("the module answered {} to the data", describe(&o))).map(Err),
-        Err(e) if s.rebooted() => {
-            let _ = e;
-            Ok(Err(Stop::Lost(
-                ErrorClass::ConnectionLost,
-                "the module rebooted (RDY)".into(),
-            )))
-        }
-        Err(e) => Err(e),
+        )),
+        Ok(o) => Err(refused(
+            s,
+            id,
+            format!("the module answered {} to the data", describe(&o)),
+        )),
+        Err(e) => Err(session_stop(s, e)),
     }
 }
 
 /// SEND FAIL or ERROR to QISEND: a lost connection when a URC or (single mode) QISTAT says so —
 /// the `CLOSED` URC may come after the refusal — otherwise a refusal.
-fn refused(s: &mut Session, id: Option<u8>, why: String) -> Result<Stop> {
-    if let Some(stop) = check_urcs(s, id) {
-        return Ok(stop);
+fn refused(s: &mut Session, id: Option<u8>, why: String) -> Stop {
+    if let Some(stop) = ended_by_urc(s, id) {
+        return stop;
     }
     if id.is_none() {
-        use crate::proc::state::{qistat, IpState};
-        let st = qistat(s)?;
+        let st = match qistat(s) {
+            Ok(st) => st,
+            Err(e) => return session_stop(s, e),
+        };
         match st.state {
             IpState::ConnectOk => {}
             IpState::PdpDeact => {
-                return Ok(Stop::Lost(
-                    ErrorClass::PdpContext,
+                return Stop::lost(
+                    Loss::Ended(StopReason::PdpDeact),
                     format!("{why}; the context is deactivated (PDP DEACT)"),
-                ))
+                )
             }
             // A connection that is gone is "connection lost", not "refused".
             _ => {
-                return Ok(check_urcs(s, id).unwrap_or_else(|| {
-                    Stop::Lost(
-                        ErrorClass::ConnectionLost,
+                return ended_by_urc(s, id).unwrap_or_else(|| {
+                    Stop::lost(
+                        Loss::Gone,
                         format!("{why}; no open connection (the module is in state {:?})", st.text),
                     )
-                }))
+                })
             }
         }
     }
-    Ok(Stop::Lost(ErrorClass::SendRefused, why))
-}
-
-/// With `--reconnect`: close, reopen the same destination and rewind to the first
-/// unacknowledged byte. Returns the stop to report when reconnecting is not allowed or fails.
-#[allow(clippy::too_many_arguments)]
-fn try_reconnect(
-    s: &mut Session,
-    o: &SendOptions,
-    rep: &mut SendReport,
-    flow: &mut Flow,
-    buffer: &mut VecDeque<u8>,
-    buf_start: &mut u64,
-    next: &mut u64,
-    stop: Stop,
-    ev: &mut dyn SendEvents,
-) -> Result<Option<Stop>> {
-    let Stop::Lost(class, reason) = &stop else {
-        return Ok(Some(stop));
-    };
-    let Some(copts) = &o.reconnect else {
-        return Ok(Some(stop));
-    };
-    if *class == ErrorClass::Interrupted || rep.reconnects.len() as u32 >= o.max_reconnects {
-        return Ok(Some(stop));
-    }
-    // One last QISACK may still tell how far the peer got (not after a close: counters reset).
-    if *class == ErrorClass::NotAcknowledged || *class == ErrorClass::SendRefused {
-        let _ = poll(s, o, flow, rep);
-    }
-    trim(buffer, buf_start, o.offset, flow);
-    let resume = acked_offset(flow);
-    let r = Reconnect {
-        resume_offset: resume,
-        reason: reason.clone(),
-    };
-    ev.reconnecting(&r);
-    rep.reconnects.push(r);
-    if s.rebooted() {
-        // The module rebooted: wait until it answers and is back on the network (its settings
-        // are the saved ones again: payload echo on).
-        s.clear_rebooted();
-        if let Err(e) = await_ready(s) {
-            return Ok(Some(Stop::Lost(
-                class.to_owned(),
-                format!("{reason}; reconnect failed: {}", e.message),
-            )));
-        }
-    } else {
-        close_quiet(s, o.id);
-    }
-    s.take_urcs();
-    if let Err(e) = connect(s, copts) {
-        let _ = e;
-        // Try once more from a clean context (chapter 3: QIDEACT, then open again).
-        let _ = crate::proc::attach::deact(s);
-        if let Err(e) = connect(s, copts) {
-            return Ok(Some(Stop::Lost(
-                class.to_owned(),
-                format!("{reason}; reconnect failed: {}", e.message),
-            )));
-        }
-    }
-    *next = resume;
-    *flow = new_flow(s, o, resume)?;
-    Ok(None)
+    Stop::lost(Loss::Refused, why)
 }
 
 /// After a reboot: synchronise, switch payload echo off again, and wait (at most a minute) for
 /// registration and GPRS attach.
-fn await_ready(s: &mut Session) -> Result<()> {
-    use crate::proc::probe::{gprs_attached, reg_stat, registration, sync, SyncOptions};
+fn after_reboot(s: &mut Session) -> Result<()> {
     sync(s, &SyncOptions::default())?;
-    let _ = s.cmd("AT+QISDE=0", Expect::Final)?;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let creg = reg_stat(s, "AT+CREG?", "+CREG:")?;
-        let att = gprs_attached(s)?.unwrap_or(false);
-        if registration(creg).registered && att {
-            return Ok(());
+    let _ = s.run(&At::PayloadEcho(false))?;
+    await_network(s, Duration::from_secs(60), Duration::from_millis(200))
+        .map(|_| ())
+        .map_err(|f| Error::new(f.error.class, format!("{} after the reboot", f.error.message)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(min_ms: u64, max_ms: u64) -> SendOptions {
+        SendOptions {
+            poll_min: Duration::from_millis(min_ms),
+            poll_max: Duration::from_millis(max_ms),
+            ..Default::default()
         }
-        if Instant::now() >= deadline {
-            return Err(Error::new(
-                ErrorClass::Network,
-                "not registered and attached within 1 min after the reboot",
-            ));
+    }
+
+    #[test]
+    fn pacer_backs_off_while_nothing_moves() {
+        let o = opts(1, 5000);
+        let t0 = Instant::now();
+        let mut p = Pacer::new(t0, 1460);
+        // No rate yet: poll at once (after poll_min).
+        assert_eq!(p.next_poll(&o, 1000), t0 + Duration::from_millis(1));
+        let mut waits = Vec::new();
+        for _ in 0..10 {
+            p.polled(&o, t0, 0, 0);
+            waits.push(p.next_poll(&o, 1000) - t0);
         }
-        s.pump(Instant::now() + Duration::from_millis(200))?;
+        assert_eq!(waits[0], Duration::from_millis(20));
+        assert_eq!(waits[1], Duration::from_millis(40));
+        assert_eq!(waits[2], Duration::from_millis(80));
+        assert_eq!(
+            *waits.last().unwrap(),
+            Duration::from_millis(5000),
+            "capped at poll_max"
+        );
+    }
+
+    #[test]
+    fn pacer_predicts_from_the_acknowledgement_rate() {
+        let o = opts(1, 5000);
+        let t0 = Instant::now();
+        let mut p = Pacer::new(t0, 1000);
+        // Acknowledgements start flowing at t0, then 10 000 bytes in 1 s: 10 kB/s.
+        p.polled(&o, t0, 500, 500);
+        let t1 = t0 + Duration::from_secs(1);
+        p.polled(&o, t1, 10_000, 10_500);
+        // 5000 more bytes at 10 kB/s: half a second after this poll.
+        assert_eq!(p.next_poll(&o, 5000), t1 + Duration::from_millis(500));
+        // Never later than poll_max, never sooner than poll_min.
+        assert_eq!(p.next_poll(&o, 10_000_000), t1 + Duration::from_millis(5000));
+        assert_eq!(p.next_poll(&o, 0), t1 + Duration::from_millis(1));
+    }
+
+    #[test]
+    fn pacer_keeps_the_peak_rate_not_the_average() {
+        let o = opts(1, 5000);
+        let t0 = Instant::now();
+        let mut p = Pacer::new(t0, 1000);
+        p.polled(&o, t0, 1, 1);
+        // 20 kB/s, then 2 kB/s while the sender idled: the link can do 20.
+        p.polled(&o, t0 + Duration::from_secs(1), 20_000, 20_001);
+        let t2 = t0 + Duration::from_secs(2);
+        p.polled(&o, t2, 2_000, 22_001);
+        assert_eq!(p.next_poll(&o, 2000), t2 + Duration::from_millis(100));
+    }
+
+    #[test]
+    fn outbox_keeps_what_is_unacknowledged_and_rewinds() {
+        let mut src = std::io::Cursor::new((0..=255u8).cycle().take(5000).collect::<Vec<_>>());
+        let mut out = Outbox::new(100, 4000);
+        out.fill(&mut src, 1460).unwrap();
+        assert_eq!(out.unsent(), 1460);
+        let mut c = Vec::new();
+        out.peek(1000, &mut c);
+        assert_eq!(c[0], 0);
+        out.sent(1000, false);
+        assert_eq!(out.next, 1100);
+        out.trim(600); // acknowledged up to source offset 600
+        assert_eq!(out.start, 600);
+        out.rewind(600);
+        out.peek(10, &mut c);
+        assert_eq!(
+            c[0],
+            (500 % 256) as u8,
+            "resends from the first unacknowledged byte"
+        );
+        out.sent(10, true); // UDP: forgotten once sent
+        assert_eq!(out.start, 610);
     }
 }

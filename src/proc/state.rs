@@ -1,8 +1,9 @@
 //! Reading the module's TCP/IP state: QISTAT, QIMUX, QISACK. Each subcommand is its own
 //! process, so the module holds the state between them and qtcp asks instead of assuming.
 
+use crate::command::At;
 use crate::error::{Error, ErrorClass, Result};
-use crate::session::{describe, Expect, Session};
+use crate::session::{describe, Session};
 
 /// The single-mode TCP/IP state strings of AT+QISTAT (module.md §3.10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -60,7 +61,7 @@ pub struct Stat {
 }
 
 pub fn qistat(s: &mut Session) -> Result<Stat> {
-    let r = s.cmd("AT+QISTAT", Expect::OkThenState)?;
+    let r = s.run(&At::State)?;
     if !r.is_ok() {
         return Err(Error::protocol(format!(
             "AT+QISTAT: the module answered {}",
@@ -83,7 +84,7 @@ pub fn qistat(s: &mut Session) -> Result<Stat> {
 
 /// Whether the module is in multi-connection mode (AT+QIMUX?).
 pub fn qimux(s: &mut Session) -> Result<bool> {
-    let r = s.cmd_ok("AT+QIMUX?", ErrorClass::Protocol)?;
+    let r = s.run_ok(&At::Mux, ErrorClass::Protocol)?;
     Ok(r.value("+QIMUX:").map(|v| v.trim() == "1").unwrap_or(false))
 }
 
@@ -105,11 +106,8 @@ pub fn parse_sack(v: &str) -> Option<Sack> {
 
 /// AT+QISACK (`=<i>` in mux mode). `Ok(None)` when the module answers ERROR (no connection).
 pub fn qisack(s: &mut Session, id: Option<u8>) -> Result<Option<Sack>> {
-    let cmd = match id {
-        Some(i) => format!("AT+QISACK={i}"),
-        None => "AT+QISACK".to_string(),
-    };
-    let r = s.cmd(&cmd, Expect::Final)?;
+    let cmd = s.line(&At::Acknowledged(id));
+    let r = s.run(&At::Acknowledged(id))?;
     if !r.is_ok() {
         return Ok(None);
     }

@@ -17,11 +17,12 @@
 //! (closed by us, the peer or the network) QIMODE=0 is restored (QIDEACT first: QIMODE can only
 //! change in IP INITIAL), so a later `send` finds non-transparent mode.
 
+use crate::command::At;
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
-use crate::proc::attach::deact;
+use crate::proc::common::deact;
 use crate::proc::connect::{connect, ConnectOptions};
 use crate::proc::state::{qimux, qistat, IpState};
-use crate::session::{describe, Expect, Outcome, Session};
+use crate::session::{describe, Outcome, Session};
 use crate::tokenizer::QiResult;
 use crate::validate::Destination;
 use std::collections::VecDeque;
@@ -67,22 +68,9 @@ impl TransparentOptions {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EndReason {
-    /// Input ended (and `linger` passed).
-    Eof,
-    /// `duration` passed.
-    Duration,
-    /// SIGINT/SIGTERM.
-    Interrupted,
-    /// The output (stdout) was closed.
-    OutputClosed,
-    /// The peer closed the connection (the module reported CLOSED).
-    Closed,
-    /// The network deactivated the context (+PDP DEACT).
-    PdpDeact,
-}
+/// Why a transparent session ended: one of [`StopReason`]'s `eof`, `duration`, `interrupted`,
+/// `output_closed`, `closed`, `pdp_deact`.
+pub use crate::proc::common::StopReason as EndReason;
 
 /// The outcome of one chapter 8.2 check.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -460,7 +448,7 @@ fn restore(s: &mut Session, actions: &mut Vec<String>) -> bool {
             }
         }
     }
-    match s.cmd("AT+QIMODE=0", Expect::Final) {
+    match s.run(&At::SetTransparentMode(false)) {
         Ok(r) if r.is_ok() => {
             actions.push("QIMODE=0".into());
             true
@@ -483,7 +471,7 @@ fn setup(s: &mut Session, o: &TransparentOptions, rep: &mut TransparentReport) -
     let mut st = qistat(s)?;
     rep.state_before = st.text.clone();
     let qimode = s
-        .cmd("AT+QIMODE?", Expect::Final)?
+        .run(&At::TransparentMode)?
         .value("+QIMODE:")
         .is_some_and(|v| v == "1");
     if mux {
@@ -494,7 +482,7 @@ fn setup(s: &mut Session, o: &TransparentOptions, rep: &mut TransparentReport) -
                 st.text
             ));
         }
-        s.cmd_ok("AT+QIMUX=0", ErrorClass::Protocol)?;
+        s.run_ok(&At::SetMux(false), ErrorClass::Protocol)?;
         rep.actions
             .push("QIMUX=0 (transparent mode needs single-connection mode)".into());
         st = qistat(s)?;
@@ -503,7 +491,7 @@ fn setup(s: &mut Session, o: &TransparentOptions, rep: &mut TransparentReport) -
         IpState::ConnectOk if qimode => {
             // An earlier session left the connection open in command mode: go back to data mode.
             s.set_data_mode_on_connect(true);
-            let r = s.cmd("ATO", Expect::Open);
+            let r = s.run(&At::ResumeData);
             match r {
                 Ok(r)
                     if matches!(
@@ -553,12 +541,16 @@ fn setup(s: &mut Session, o: &TransparentOptions, rep: &mut TransparentReport) -
         }
     }
     if !qimode {
-        s.cmd_ok("AT+QIMODE=1", ErrorClass::Protocol)?;
+        s.run_ok(&At::SetTransparentMode(true), ErrorClass::Protocol)?;
         rep.actions.push("QIMODE=1".into());
     }
-    let tcfg = format!("AT+QITCFG=3,{},{},1", o.wait_units(), o.packet_size);
-    s.cmd_ok(&tcfg, ErrorClass::Protocol)?;
-    rep.actions.push(tcfg.trim_start_matches("AT+").to_string());
+    let tcfg = At::TransparentConfig {
+        wait_units: o.wait_units(),
+        packet_size: o.packet_size,
+    };
+    s.run_ok(&tcfg, ErrorClass::Protocol)?;
+    rep.actions
+        .push(s.line(&tcfg).trim_start_matches("AT+").to_string());
     s.set_data_mode_on_connect(true);
     let copts = ConnectOptions {
         dest: o.dest.clone(),
@@ -646,7 +638,20 @@ pub fn transparent(
     };
     rep.reason = Some(reason);
     let e = match reason {
-        EndReason::Eof | EndReason::Duration | EndReason::OutputClosed => return Ok(rep),
+        // (`bytes`, `idle` and `timeout` end receives, never a transparent session.)
+        EndReason::Eof
+        | EndReason::Duration
+        | EndReason::OutputClosed
+        | EndReason::Bytes
+        | EndReason::Idle
+        | EndReason::Timeout => return Ok(rep),
+        EndReason::Rebooted => Error::new(
+            ErrorClass::ConnectionLost,
+            format!(
+                "the module rebooted (RDY); {} bytes in, {} bytes out",
+                rep.bytes_in, rep.bytes_out
+            ),
+        ),
         EndReason::Interrupted => Error::new(
             ErrorClass::Interrupted,
             format!(
@@ -702,7 +707,7 @@ fn bridge(b: &mut Bridge, started: Instant) -> Result<EndReason> {
                     match end {
                         None => {
                             // The words were data: back to data mode.
-                            let r = b.s.cmd("ATO", Expect::Open)?;
+                            let r = b.s.run(&At::ResumeData)?;
                             if !matches!(
                                 r.outcome(),
                                 Outcome::Qi {
@@ -747,7 +752,7 @@ fn finish_open(b: &mut Bridge) -> Result<()> {
         b.rep.connection_open = true;
         return Ok(());
     }
-    let r = b.s.cmd("AT+QICLOSE", Expect::QiResult)?;
+    let r = b.s.run(&At::Close(None))?;
     match r.outcome() {
         Outcome::Qi {
             result: QiResult::CloseOk,

@@ -14,94 +14,93 @@ pub enum OnOff {
 /// Delay table preset.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DelayPreset {
-    /// Spec §5: QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms, RDY 500 ms, Call Ready 2 s.
+    /// QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms; boot: RDY 500 ms, +CFUN 200 ms
+    /// later, SIM busy 3 s after RDY, Call Ready 5 s, SMS Ready 1.5 s after it.
     #[default]
     Default,
     /// A few milliseconds each (for tests).
     Fast,
 }
 
-/// Single-mode peer-close URC.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CloseUrc {
-    /// `CLOSED`
-    #[default]
-    Plain,
-    /// `0, CLOSED`
-    Indexed,
+pub use super::engine::config::{
+    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, LfAfterCr, MapEntry, Model, MuxIndex, OkError,
+    Preset, QiactFailState, QirdUdp, QirdiMode, Rate, SimFault,
+};
+pub use crate::units::parse_duration;
+
+/// `qtcp sim --help` on `--model`: what each preset sets. tests/sim_models.rs checks the table
+/// against [`Model::preset`].
+pub const MODEL_HELP: &str = "\
+Module model: what ATI, AT+GMR and AT+CGMM report, and the firmware knobs where real modules differ. An explicit knob flag overrides the model's value.
+
+  model ATI, CGMM    GMR           close-urc already-connect qird-udp mux-index
+  m95   Quectel_M95  M95FAR02A08   indexed   with-error      several  spaced
+  m66   Quectel_M66  M66FAR01A12BT indexed   with-error      several  spaced
+  mc60  Quectel_MC60 MC60CAR01A07  indexed   with-error      several  spaced
+  m26   Quectel_M26  M26FBR03A01   indexed   with-error      several  spaced
+  m35   Quectel_M35  M35FAR01A08   indexed   with-error      several  spaced
+  gc65  Quectel_GC65 GC65R01A03V01 indexed   with-error      several  compact
+
+Evidence: the m95 close URC and ALREADY CONNECT answer, and the gc65 UDP records and compact mux results, are from captures of real modules; the m95 revision is from a driver; the rest follows the M95 and the manual (inferred, not captured).";
+
+/// The engine's knob enums as flag values: the engine itself knows nothing of clap.
+macro_rules! value_enum {
+    ($t:ty { $($v:expr => $name:literal $(: $help:literal)?),* $(,)? }) => {
+        impl clap::ValueEnum for $t {
+            fn value_variants<'a>() -> &'a [Self] {
+                &[$($v),*]
+            }
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                $(if *self == $v {
+                    return Some(clap::builder::PossibleValue::new($name)$(.help($help))?);
+                })*
+                None
+            }
+        }
+    };
 }
 
-/// Answer to QIOPEN on an open connection.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AlreadyConnect {
-    /// `ALREADY CONNECT`
-    #[default]
-    Plain,
-    /// `ALREADY CONNECT` then `ERROR`
-    WithError,
-    /// mux mode: `OK` then `<i>, CONNECT FAIL` (single mode: plain)
-    MuxConnectFail,
-}
-
-/// QIDEACT answer in IP INITIAL.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OkError {
-    #[default]
-    Ok,
-    Error,
-}
-
-/// State after a failed QIACT.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum QiactFailState {
-    #[default]
-    PdpDeact,
-    IpInitial,
-}
-
-/// +QIRDI repetition rule.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum QirdiMode {
-    /// One URC per packet received.
-    PerPacket,
-    /// One URC when the buffer goes from empty to non-empty.
-    #[default]
-    Once,
-}
-
-/// SIM fault kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SimFault {
-    Absent,
-    Pin,
-    /// Busy for good (a SIM that never finishes starting).
-    Busy,
-    /// Busy for this long after power-on, then `+CPIN: READY`: what a real module does for the
-    /// first seconds after boot [LOG, module.md correction 8].
-    BusyFor(Duration),
-}
-
-/// One `--fault` spec.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Fault {
-    PeerCloseAfterBytes(u64),
-    PdpDeactAfter(Duration),
-    PdpDeactAfterBytes(u64),
-    AckStallAfterBytes(u64),
-    ConnectFail(u32),
-    DnsFail,
-    Sim(SimFault),
-    NoRegister,
-    NoAttach,
-    QiactFail,
-    Silent(String),
-    SyncAfter(u32),
-    RebootAfter(Duration),
-    RebootAfterBytes(u64),
-    Noise(f64),
-    Fragment(usize, Duration),
-    VanishAfter(Duration),
-}
+value_enum!(CloseUrc {
+    CloseUrc::Plain => "plain": "`CLOSED`",
+    CloseUrc::Indexed => "indexed": "`0, CLOSED`",
+});
+value_enum!(AlreadyConnect {
+    AlreadyConnect::Plain => "plain": "`ALREADY CONNECT`",
+    AlreadyConnect::WithError => "with-error": "`ALREADY CONNECT` then `ERROR`",
+    AlreadyConnect::MuxConnectFail => "mux-connect-fail": "mux mode: `OK` then `<i>, CONNECT FAIL` (single mode: plain)",
+});
+value_enum!(MuxIndex {
+    MuxIndex::Spaced => "spaced": "`2, SEND OK`",
+    MuxIndex::Compact => "compact": "`2,SEND OK`",
+});
+value_enum!(Model {
+    Model::M95 => "m95",
+    Model::M66 => "m66",
+    Model::Mc60 => "mc60",
+    Model::M26 => "m26",
+    Model::M35 => "m35",
+    Model::Gc65 => "gc65",
+});
+value_enum!(OkError {
+    OkError::Ok => "ok",
+    OkError::Error => "error",
+});
+value_enum!(QiactFailState {
+    QiactFailState::PdpDeact => "pdp-deact",
+    QiactFailState::IpInitial => "ip-initial",
+});
+value_enum!(QirdUdp {
+    QirdUdp::Several => "several": "One `+QIRD:` record per datagram, as many as fit in the length asked for",
+    QirdUdp::One => "one": "One datagram per AT+QIRD",
+});
+value_enum!(LfAfterCr {
+    LfAfterCr::WithCr => "with-cr": "Only a LF that came with the CR",
+    LfAfterCr::Always => "always": "Any LF that is the next byte after a CR, however late",
+});
+value_enum!(QirdiMode {
+    QirdiMode::PerPacket => "per-packet": "One URC per packet received",
+    QirdiMode::Once => "once": "One URC when the buffer goes from empty to non-empty",
+});
 
 /// Parse a `--fault` value.
 pub fn parse_fault(s: &str) -> Result<Fault, String> {
@@ -183,15 +182,6 @@ pub fn parse_fault(s: &str) -> Result<Fault, String> {
     })
 }
 
-/// Parse a duration with humantime (`300ms`, `1.5s`); a bare `0` is zero.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    if s == "0" {
-        return Ok(Duration::ZERO);
-    }
-    humantime::parse_duration(s).map_err(|e| format!("bad duration `{s}`: {e}"))
-}
-
 /// Parse a rate in bytes per second: `4000`, `4KB/s`, `20kB/s`, `1MB/s`, `500B/s`
 /// (KB = 1000 bytes, MB = 1 000 000 bytes). `unlimited` or `0` means no limit.
 pub fn parse_rate(s: &str) -> Result<Rate, String> {
@@ -221,17 +211,7 @@ pub fn parse_rate(s: &str) -> Result<Rate, String> {
     Ok(Rate(if r == 0.0 { None } else { Some(r) }))
 }
 
-/// Bytes per second; `None` = unlimited.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Rate(pub Option<f64>);
-
-/// `NAME=HOST:PORT`
-#[derive(Debug, Clone, PartialEq)]
-pub struct MapEntry {
-    pub name: String,
-    pub target: String,
-}
-
+/// Parse a `--map` value, `NAME=HOST:PORT`.
 pub fn parse_map(s: &str) -> Result<MapEntry, String> {
     let (n, t) = s
         .split_once('=')
@@ -252,7 +232,8 @@ pub fn parse_map(s: &str) -> Result<MapEntry, String> {
 /// parses ARGS with it for the in-process simulator.
 #[derive(clap::Args, Debug, Clone)]
 pub struct SimArgs {
-    /// Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)
+    /// Create a symlink PATH -> the pty slave, removed on exit. An existing PATH is replaced only
+    /// if it is a stale link to a pty that is gone; anything else is an error
     #[arg(long, value_name = "PATH", conflicts_with = "listen")]
     pub link: Option<PathBuf>,
 
@@ -310,9 +291,13 @@ pub struct SimArgs {
     /// Override the boot delay until RDY
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub rdy_delay: Option<Duration>,
-    /// Override the boot delay until Call Ready
+    /// Override the boot delay until Call Ready (never before +CPIN: READY)
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub call_ready_delay: Option<Duration>,
+    /// After power-on (--boot, a reboot): SIM-dependent commands answer SIM busy (+CME ERROR: 14)
+    /// for DUR after RDY, then +CPIN: READY comes (default 3s; 5ms with --delays fast)
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub sim_busy: Option<Duration>,
     /// Real TCP connect timeout (the module answers CONNECT FAIL after it)
     #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "75s")]
     pub connect_timeout: Duration,
@@ -333,12 +318,21 @@ pub struct SimArgs {
     #[arg(long, value_name = "N")]
     pub line_baud: Option<u32>,
 
-    /// Single-mode peer-close URC: plain (`CLOSED`) or indexed (`0, CLOSED`)
-    #[arg(long, value_enum, default_value = "plain")]
-    pub close_urc: CloseUrc,
-    /// Answer to QIOPEN on an open connection
-    #[arg(long, value_enum, default_value = "plain")]
-    pub already_connect: AlreadyConnect,
+    /// Module model: what ATI/AT+GMR/AT+CGMM report, and the firmware knobs where real modules
+    /// differ (see the long help)
+    #[arg(long, value_enum, default_value = "m95", long_help = MODEL_HELP)]
+    pub model: Model,
+    /// Single-mode peer-close URC: indexed (`0, CLOSED`) or plain (`CLOSED`) [default: from
+    /// --model; indexed]
+    #[arg(long, value_enum)]
+    pub close_urc: Option<CloseUrc>,
+    /// Answer to QIOPEN on an open connection [default: from --model; with-error]
+    #[arg(long, value_enum)]
+    pub already_connect: Option<AlreadyConnect>,
+    /// How a mux result names its connection: spaced (`2, SEND OK`) or compact (`2,SEND OK`)
+    /// [default: from --model; spaced, gc65: compact]
+    #[arg(long, value_enum)]
+    pub mux_index: Option<MuxIndex>,
     /// QIDEACT in IP INITIAL answers `DEACT OK` (ok) or `ERROR`
     #[arg(long, value_enum, default_value = "ok")]
     pub qideact_in_initial: OkError,
@@ -354,9 +348,17 @@ pub struct SimArgs {
     /// Most bytes one AT+QIRD returns
     #[arg(long, default_value_t = 1500)]
     pub qird_max: usize,
+    /// UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one
+    /// [default: from --model; several]
+    #[arg(long, value_enum)]
+    pub qird_udp: Option<QirdUdp>,
     /// Largest QISEND length
     #[arg(long, default_value_t = 1460)]
     pub qisend_max: usize,
+    /// Which LF after a command line's CR is dropped (never data): with-cr (the LF of a CR LF
+    /// host) or always (also a LF that starts a payload after the prompt)
+    #[arg(long, value_enum, default_value = "with-cr")]
+    pub lf_after_cr: LfAfterCr,
 
     /// Silence required before `+++`
     #[arg(long, value_parser = parse_duration, default_value = "1s", value_name = "DUR")]
@@ -369,7 +371,9 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 
-    /// Append one JSON line per host command line / data phase to FILE
+    /// Append one JSON line per host command line ({"t_ms":N,"line":ESCAPED}, every byte kept:
+    /// printable ASCII as is, \\ \r \n \t \xNN for the rest) or data phase
+    /// ({"t_ms":N,"data_len":N}) to FILE
     #[arg(long, value_name = "FILE")]
     pub host_log: Option<PathBuf>,
 
@@ -405,40 +409,50 @@ impl Default for SimArgs {
     }
 }
 
-/// Delays resolved from the preset and the overrides.
-#[derive(Debug, Clone, Copy)]
-pub struct Delays {
-    pub qiact: Duration,
-    pub qiopen: Duration,
-    pub qideact: Duration,
-    pub dns: Duration,
-    pub rdy: Duration,
-    pub call_ready: Duration,
-    pub cgatt: Duration,
-}
-
 impl SimArgs {
+    /// The engine's configuration from these flags.
+    pub fn engine_config(&self) -> EngineConfig {
+        let preset: Preset = self.model.preset();
+        EngineConfig {
+            echo: self.echo == OnOff::On,
+            cmee: self.cmee,
+            ipr: self.ipr,
+            boot: self.boot,
+            map: self.map.clone(),
+            delays: self.delays(),
+            connect_timeout: self.connect_timeout,
+            send_buffer: self.send_buffer,
+            uplink: self.uplink,
+            downlink: self.downlink,
+            rtt: self.rtt,
+            close_urc: self.close_urc.unwrap_or(preset.close_urc),
+            already_connect: self.already_connect.unwrap_or(preset.already_connect),
+            qideact_in_initial: self.qideact_in_initial,
+            no_implicit_activation: self.no_implicit_activation,
+            qiact_fail_state: self.qiact_fail_state,
+            qirdi: self.qirdi,
+            qird_max: self.qird_max,
+            qird_udp: self.qird_udp.unwrap_or(preset.qird_udp),
+            mux_index: self.mux_index.unwrap_or(preset.mux_index),
+            model: self.model,
+            qisend_max: self.qisend_max,
+            lf_after_cr: self.lf_after_cr,
+            guard_before: self.guard_before,
+            guard_after: self.guard_after,
+            seed: self.seed,
+            line_byte_time: self.line_baud.map_or(Duration::ZERO, |b| {
+                Duration::from_secs_f64(10.0 / b.max(1) as f64)
+            }),
+            host_log: self.host_log.is_some(),
+            faults: self.faults.clone(),
+        }
+    }
+
+    /// Delays resolved from the preset and the overrides.
     pub fn delays(&self) -> Delays {
-        let ms = Duration::from_millis;
         let base = match self.delays {
-            DelayPreset::Default => Delays {
-                qiact: ms(1000),
-                qiopen: ms(300),
-                qideact: ms(300),
-                dns: ms(200),
-                rdy: ms(500),
-                call_ready: ms(2000),
-                cgatt: ms(300),
-            },
-            DelayPreset::Fast => Delays {
-                qiact: ms(3),
-                qiopen: ms(2),
-                qideact: ms(2),
-                dns: ms(2),
-                rdy: ms(5),
-                call_ready: ms(15),
-                cgatt: ms(2),
-            },
+            DelayPreset::Default => Delays::default(),
+            DelayPreset::Fast => Delays::fast(),
         };
         Delays {
             qiact: self.qiact_delay.unwrap_or(base.qiact),
@@ -446,7 +460,10 @@ impl SimArgs {
             qideact: self.qideact_delay.unwrap_or(base.qideact),
             dns: self.dns_delay.unwrap_or(base.dns),
             rdy: self.rdy_delay.unwrap_or(base.rdy),
+            cfun: base.cfun,
+            sim_busy: self.sim_busy.unwrap_or(base.sim_busy),
             call_ready: self.call_ready_delay.unwrap_or(base.call_ready),
+            sms_ready: base.sms_ready,
             cgatt: base.cgatt,
         }
     }
@@ -492,6 +509,18 @@ mod tests {
         assert_eq!(a.rtt, Duration::from_millis(600));
         assert_eq!(a.faults, vec![Fault::DnsFail]);
         let d = SimArgs::default();
+        assert_eq!(
+            d.engine_config(),
+            EngineConfig::default(),
+            "two sources of defaults"
+        );
+        assert_eq!(
+            SimArgs::parse_inline("--delays fast")
+                .unwrap()
+                .engine_config()
+                .delays,
+            Delays::fast()
+        );
         assert_eq!(d.send_buffer, 7300);
         assert_eq!(d.echo, OnOff::On);
         assert!(SimArgs::parse_inline("--nope").is_err());

@@ -11,16 +11,16 @@
 //! Threads: an acceptor (non-blocking accept, polled), one reader per connection (paced) and
 //! one writer (paced, fragmented) that writes to whichever connection is current.
 
-use super::pty::{sleep_until, Line, WMsg};
+use super::line::{read_host, HostWriter, Next, WMsg, WriteEnd};
 use super::Ev;
-use std::io::{self, Read, Write};
+use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long a new connection waits for the current one to turn out dead (its peer already hung
 /// up, but its reader has not noticed yet) before it is refused as busy.
@@ -175,45 +175,21 @@ fn read_loop(
     baud: Option<u32>,
 ) {
     let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
-    let mut line = baud.map(|b| Line::new(b as f64 / 10.0));
-    let mut buf = vec![0u8; 4096];
     let is_current = || {
         current
             .lock()
             .map(|c| c.as_ref().is_some_and(|(g, _)| *g == gen))
             .unwrap_or(false)
     };
-    loop {
-        if stopped(&stop, &reader_stop) || !is_current() {
-            break;
-        }
-        let lim = line.as_ref().map_or(buf.len(), |l| l.batch().min(buf.len()));
-        match (&*stream).read(&mut buf[..lim]) {
-            Ok(0) => break,
-            Ok(n) => {
-                let mut at = Instant::now();
-                if let Some(l) = line.as_mut() {
-                    // a full batch means more was waiting: it follows without a gap
-                    let start = if n == lim {
-                        l.free_at().max(at - l.span(n))
-                    } else {
-                        at
-                    };
-                    at = l.carry(n, start);
-                    if !sleep_until(at, &reader_stop) {
-                        break;
-                    }
-                }
-                if tx.send(Ev::Host(at, buf[..n].to_vec())).is_err() {
-                    break;
-                }
-            }
-            Err(e) => match e.kind() {
-                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted => {}
-                _ => break,
-            },
-        }
-    }
+    read_host(
+        &*stream,
+        stream.as_raw_fd(),
+        &tx,
+        &reader_stop,
+        baud,
+        true,
+        || !stop.load(Ordering::Relaxed) && is_current(),
+    );
     // The client left: the line is free again (unless another connection already took it).
     if let Ok(mut c) = current.lock() {
         if c.as_ref().is_some_and(|(g, _)| *g == gen) {
@@ -230,12 +206,12 @@ fn write_loop(
     baud: Option<u32>,
     fragment: Option<(usize, Duration)>,
 ) {
-    let mut line = baud.map(|b| Line::new(b as f64 / 10.0));
-    let piece = fragment.map_or(usize::MAX, |f| f.0.max(1));
-    for msg in rx {
-        let (mut at, data) = match msg {
-            WMsg::Data(t, d) => (t, d),
-            WMsg::Vanish => {
+    let mut writer = HostWriter::new(baud, fragment);
+    loop {
+        let (at, data) = match writer.next(&rx) {
+            Next::Data(at, data) => (at, data),
+            Next::End => return,
+            Next::Vanish => {
                 if let Ok(mut c) = current.lock() {
                     if let Some((_, s)) = c.take() {
                         let _ = s.shutdown(std::net::Shutdown::Both);
@@ -254,44 +230,9 @@ fn write_loop(
                 .map(|c| c.as_ref().is_some_and(|(g, _)| *g == gen))
                 .unwrap_or(false)
         };
-        let mut off = 0;
-        'data: while off < data.len() {
-            if stop.load(Ordering::Relaxed) {
-                return;
-            }
-            let mut n = (data.len() - off).min(piece);
-            if let Some(l) = line.as_mut() {
-                n = n.min(l.batch());
-                at = l.carry(n, at);
-                if !sleep_until(at, &stop) {
-                    return;
-                }
-            }
-            let mut done = 0;
-            while done < n {
-                match (&*sock).write(&data[off + done..off + n]) {
-                    Ok(0) => break 'data,
-                    Ok(k) => done += k,
-                    Err(e) => match e.kind() {
-                        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted => {
-                            if stop.load(Ordering::Relaxed) {
-                                return;
-                            }
-                            if !still_current() {
-                                break 'data;
-                            }
-                        }
-                        // the client went away: the rest of this output is lost
-                        _ => break 'data,
-                    },
-                }
-            }
-            off += n;
-            if let Some((_, d)) = fragment {
-                if off < data.len() && !d.is_zero() {
-                    thread::sleep(d);
-                }
-            }
+        let mut out = &*sock;
+        if writer.write(&mut out, at, &data, &stop, still_current) == WriteEnd::Stopped {
+            return;
         }
     }
 }

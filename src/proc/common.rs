@@ -1,0 +1,270 @@
+//! What several steps of the process share: synchronising, the AT helpers every step needs
+//! (registration, GPRS attach, QIDEACT, QILOCIP, a quiet QICLOSE), the connection-mode check,
+//! the wait for the network, and the one reading of "did a URC end the connection".
+
+use crate::command::At;
+use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
+use crate::proc::state::{qimux, qistat, IpState};
+use crate::session::{describe, Outcome, Session};
+use crate::tokenizer::{QiResult, Urc};
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    pub attempts: u32,
+    pub interval: Duration,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            attempts: 15,
+            interval: Duration::from_millis(500),
+        }
+    }
+}
+
+/// Send `AT` until the module answers `OK` (recommended process, 9.1); returns the number of
+/// attempts used. A module that does not answer is reset through the session's reset policy
+/// (if any, and if its back-off allows), then given the same number of attempts again.
+pub fn sync(s: &mut Session, opts: &SyncOptions) -> Result<u32> {
+    match sync_once(s, opts) {
+        Ok(n) => {
+            if s.resets == 0 {
+                if let Some(p) = &s.reset {
+                    p.module_answered();
+                }
+            }
+            Ok(n)
+        }
+        Err(e) if e.class == ErrorClass::ModuleSilent => {
+            let Some(policy) = s.reset.clone() else {
+                return Err(e.with_cause(Cause::NoReset));
+            };
+            policy.reset()?;
+            s.resets += 1;
+            sync_once(s, opts)
+                .map_err(|e| Error::silent(format!("{} (also after a reset through --reset-cmd)", e.message)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn sync_once(s: &mut Session, opts: &SyncOptions) -> Result<u32> {
+    for attempt in 1..=opts.attempts.max(1) {
+        match s.run_within(&At::Sync, opts.interval) {
+            Ok(r) if r.is_ok() => return Ok(attempt),
+            Ok(_) => {}
+            Err(e) if e.class == ErrorClass::ModuleSilent => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Error::silent(format!(
+        "the module did not answer AT after {} attempts {} apart (check power, wiring, baud rate)",
+        opts.attempts,
+        humantime::format_duration(opts.interval)
+    )))
+}
+
+/// `+CREG: <n>,<stat>[,...]` (or `+CGREG:`) read form → stat.
+pub fn reg_stat(s: &mut Session, cmd: &At, prefix: &str) -> Result<Option<u8>> {
+    let r = s.run(cmd)?;
+    if !r.is_ok() {
+        return Ok(None);
+    }
+    Ok(r.value(prefix)
+        .and_then(|v| v.split(',').nth(1))
+        .and_then(|f| f.trim().parse().ok()))
+}
+
+/// AT+CGATT?: `None` when the module answers ERROR.
+pub fn gprs_attached(s: &mut Session) -> Result<Option<bool>> {
+    let r = s.run(&At::GprsAttached)?;
+    if !r.is_ok() {
+        return Ok(None);
+    }
+    Ok(r.value("+CGATT:").map(|v| v.trim() == "1"))
+}
+
+/// Registration (CS) and GPRS attach as last read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NetworkState {
+    /// The `<stat>` of +CREG.
+    pub cs_registration: Option<u8>,
+    pub gprs_attached: bool,
+}
+
+impl NetworkState {
+    pub fn registered(&self) -> bool {
+        matches!(self.cs_registration, Some(1) | Some(5))
+    }
+    /// What a module needs before QIOPEN can activate the context by itself.
+    pub fn ready(&self) -> bool {
+        self.registered() && self.gprs_attached
+    }
+}
+
+pub fn network_state(s: &mut Session) -> Result<NetworkState> {
+    let cs_registration = reg_stat(s, &At::CsRegistration, "+CREG:")?;
+    let gprs_attached = gprs_attached(s)?.unwrap_or(false);
+    Ok(NetworkState {
+        cs_registration,
+        gprs_attached,
+    })
+}
+
+/// Wait until the module is registered and GPRS attached, asking every `interval` (URCs that
+/// arrive meanwhile are kept), until `timeout`. A failure ([`ErrorClass::Network`]) carries the
+/// state at the deadline.
+pub fn await_network(s: &mut Session, timeout: Duration, interval: Duration) -> Reported<NetworkState> {
+    let deadline = s.now() + timeout;
+    let mut announced = false;
+    loop {
+        let st = network_state(s)?;
+        if st.ready() {
+            if announced {
+                s.waiting(None);
+            }
+            return Ok(st);
+        }
+        if !announced {
+            // Not there yet: tell the user what is awaited (a spinner on a terminal).
+            announced = true;
+            s.waiting(Some(&crate::progress::Waiting {
+                wait: crate::progress::Wait::Network,
+                timeout,
+            }));
+        }
+        if s.now() >= deadline {
+            let within = humantime::format_duration(timeout);
+            let msg = if st.registered() {
+                format!("GPRS not attached within {within}")
+            } else {
+                let text = crate::proc::probe::registration(st.cs_registration).text;
+                format!("not registered within {within}: {text}")
+            };
+            return Err(Failed::new(Error::new(ErrorClass::Network, msg), st));
+        }
+        s.pump(s.now() + interval)?;
+    }
+}
+
+/// AT+QIDEACT (40 s): `DEACT OK`.
+pub fn deact(s: &mut Session) -> Result<()> {
+    let r = s.run(&At::Deactivate)?;
+    match r.outcome() {
+        Outcome::Qi {
+            result: QiResult::DeactOk,
+            ..
+        } => Ok(()),
+        o => Err(Error::new(
+            ErrorClass::PdpContext,
+            format!("AT+QIDEACT answered {}", describe(o)),
+        )),
+    }
+}
+
+/// AT+QILOCIP: the local address (one line, no `OK`).
+pub fn local_ip(s: &mut Session) -> Result<String> {
+    let r = s.run(&At::LocalIp)?;
+    match r.outcome() {
+        Outcome::Line(ip) => Ok(ip.trim().to_string()),
+        o => Err(Error::new(
+            ErrorClass::PdpContext,
+            format!("AT+QILOCIP answered {}", describe(o)),
+        )),
+    }
+}
+
+/// QICLOSE whatever the answer: cleaning up after a failure that is reported already.
+pub fn close_quiet(s: &mut Session, id: Option<u8>) {
+    let _ = s.run(&At::Close(id));
+}
+
+/// The module's connection mode (AT+QIMUX?) against the connection index asked for: a usage
+/// error when one is missing in multi-connection mode or given in single mode. Returns `mux`.
+pub fn require_mode(s: &mut Session, id: Option<u8>) -> Result<bool> {
+    let mux = qimux(s)?;
+    match (mux, id) {
+        (true, None) => Err(Error::usage("the module is in multi-connection mode (QIMUX=1)")
+            .with_cause(Cause::ModeMismatch { mux: true })),
+        (false, Some(_)) => Err(Error::usage("the module is in single-connection mode (QIMUX=0)")
+            .with_cause(Cause::ModeMismatch { mux: false })),
+        _ => Ok(mux),
+    }
+}
+
+/// Why a stream (send, recv, transparent, sack-watch) stopped. The names are the `reason` of
+/// the JSON reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// `recv --bytes` reached.
+    Bytes,
+    /// `recv --idle`: no data for that long.
+    Idle,
+    /// `recv --timeout` ran out.
+    Timeout,
+    /// The input ended (transparent; `linger` passed).
+    Eof,
+    /// `transparent --duration` passed.
+    Duration,
+    /// The peer closed the connection (`CLOSED`, or the module reported the socket gone).
+    Closed,
+    /// The network deactivated the context (`+PDP DEACT`).
+    PdpDeact,
+    /// The module rebooted (`RDY`): the connection is gone.
+    Rebooted,
+    /// SIGINT/SIGTERM.
+    Interrupted,
+    /// Whoever reads our output went away (closed pipe).
+    OutputClosed,
+}
+
+impl StopReason {
+    /// The situation in words, for messages.
+    pub fn text(self) -> &'static str {
+        match self {
+            StopReason::Bytes => "--bytes reached",
+            StopReason::Idle => "no data for the --idle time",
+            StopReason::Timeout => "--timeout ran out",
+            StopReason::Eof => "end of input",
+            StopReason::Duration => "--duration passed",
+            StopReason::Closed => "the peer closed the connection (CLOSED)",
+            StopReason::PdpDeact => "the network deactivated the context (+PDP DEACT)",
+            StopReason::Rebooted => "the module rebooted (RDY)",
+            StopReason::Interrupted => "interrupted",
+            StopReason::OutputClosed => "the output was closed",
+        }
+    }
+}
+
+/// Whether the URC `u` ends the connection `id` (single mode: `None`).
+pub fn urc_end(u: &Urc, id: Option<u8>) -> Option<StopReason> {
+    match u {
+        Urc::Closed { index } if id.is_none() || index.is_none() || *index == id => Some(StopReason::Closed),
+        Urc::PdpDeact => Some(StopReason::PdpDeact),
+        Urc::Rdy => Some(StopReason::Rebooted),
+        _ => None,
+    }
+}
+
+/// Whether a URC the session holds ends the connection `id`, and how: `+PDP DEACT` over a
+/// reboot over `CLOSED`. `CLOSED` comes before `+PDP DEACT` when the context goes, so in single
+/// mode a `CLOSED` is checked against QISTAT (`PDP DEACT` there means the context went). The
+/// URCs stay queued.
+pub fn connection_end(s: &mut Session, id: Option<u8>) -> Option<StopReason> {
+    let end = s.urcs().filter_map(|u| urc_end(u, id)).max_by_key(|r| match r {
+        StopReason::PdpDeact => 2,
+        StopReason::Rebooted => 1,
+        _ => 0,
+    })?;
+    if end == StopReason::Closed && id.is_none() && !s.rebooted() {
+        if let Ok(st) = qistat(s) {
+            if st.state == IpState::PdpDeact {
+                return Some(StopReason::PdpDeact);
+            }
+        }
+    }
+    Some(end)
+}

@@ -1,0 +1,168 @@
+//! What the module writes: framing by ATV, result codes, URCs (held while a data phase runs),
+//! injected noise, and the host log.
+
+use super::*;
+
+impl Engine {
+    pub(super) fn emit(&mut self, bytes: Vec<u8>) {
+        if bytes.is_empty() {
+            return;
+        }
+        // Consecutive output (an echo byte by byte, then the answer) is one write to the pty;
+        // with a fragment fault each piece of output keeps its own pacing, as it always had.
+        let fragmenting = self.cfg.faults.iter().any(|f| matches!(f, Fault::Fragment(..)));
+        if let (false, Some(Action::Host(last))) = (fragmenting, self.actions.last_mut()) {
+            last.extend_from_slice(&bytes);
+        } else {
+            self.actions.push(Action::Host(bytes));
+        }
+    }
+
+    /// Emit a response block, maybe preceded by noise.
+    pub(super) fn emit_block(&mut self, bytes: Vec<u8>) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.noise();
+        self.emit(bytes);
+    }
+
+    pub(super) fn noise(&mut self) {
+        let p = self.cfg.faults.iter().find_map(|f| match f {
+            Fault::Noise(p) => Some(*p),
+            _ => None,
+        });
+        if let Some(p) = p {
+            let r = (self.rand() >> 11) as f64 / (1u64 << 53) as f64;
+            if r < p {
+                let n = 1 + (self.rand() % 6) as usize;
+                let mut v = b"\r\n".to_vec();
+                for _ in 0..n {
+                    let mut b = (self.rand() & 0xff) as u8;
+                    if (0x20..0x7f).contains(&b) || b == b'\r' || b == b'\n' {
+                        b = 0x80 | (b & 0x7f);
+                    }
+                    v.push(b);
+                }
+                v.extend_from_slice(b"\r\n");
+                self.emit(v);
+            }
+        }
+    }
+
+    pub(super) fn framed(&self, text: &str) -> Vec<u8> {
+        if self.settings.verbose {
+            format!("\r\n{text}\r\n").into_bytes()
+        } else {
+            format!("{text}\r\n").into_bytes()
+        }
+    }
+
+    pub(super) fn info(&mut self, text: &str) {
+        let f = self.framed(text);
+        self.block.extend_from_slice(&f);
+    }
+
+    pub(super) fn result_bytes(&self, verbose: &str, num: u8) -> Vec<u8> {
+        if self.settings.verbose {
+            format!("\r\n{verbose}\r\n").into_bytes()
+        } else {
+            format!("{num}\r").into_bytes()
+        }
+    }
+
+    pub(super) fn push_ok(&mut self) {
+        let b = self.result_bytes("OK", 0);
+        self.block.extend_from_slice(&b);
+    }
+
+    pub(super) fn push_error(&mut self) {
+        let b = self.result_bytes("ERROR", 4);
+        self.block.extend_from_slice(&b);
+    }
+
+    /// An unsolicited line: emitted now, or held until the data phase ends.
+    pub(super) fn urc(&mut self, text: &str) {
+        let f = self.framed(text);
+        self.urc_bytes(f);
+    }
+
+    pub(super) fn urc_bytes(&mut self, bytes: Vec<u8>) {
+        if self.radio.power != Power::On {
+            return;
+        }
+        if self.can_emit_urc() {
+            self.emit_block(bytes);
+        } else {
+            self.held_urcs.push_back(bytes);
+        }
+    }
+
+    pub(super) fn can_emit_urc(&self) -> bool {
+        matches!(self.mode, Mode::Command) && self.held_urcs.is_empty()
+    }
+
+    pub(super) fn flush_held(&mut self) {
+        if matches!(self.mode, Mode::Command) && self.radio.power == Power::On {
+            while let Some(b) = self.held_urcs.pop_front() {
+                self.emit_block(b);
+            }
+        }
+    }
+
+    pub(super) fn log_line(&mut self, line: &[u8]) {
+        if !self.cfg.host_log {
+            return;
+        }
+        let t = self.now.duration_since(self.start).as_millis() as u64;
+        let v = serde_json::json!({"t_ms": t, "line": escape_line(line)});
+        self.actions.push(Action::Log(v.to_string()));
+    }
+
+    pub(super) fn log_data(&mut self, n: usize) {
+        if !self.cfg.host_log {
+            return;
+        }
+        let t = self.now.duration_since(self.start).as_millis() as u64;
+        let v = serde_json::json!({"t_ms": t, "data_len": n});
+        self.actions.push(Action::Log(v.to_string()));
+    }
+
+    /// A result or URC that names connection `slot`: `2, SEND OK`, or `2,SEND OK` with
+    /// `--mux-index compact`.
+    pub(super) fn indexed(&self, slot: usize, text: &str) -> String {
+        match self.cfg.mux_index {
+            MuxIndex::Spaced => format!("{slot}, {text}"),
+            MuxIndex::Compact => format!("{slot},{text}"),
+        }
+    }
+}
+
+/// A host line for the host log, every byte kept: printable ASCII as is, `\\`, `\r`, `\n`,
+/// `\t` and `\xNN` for the rest (the escaping of `--trace` files).
+pub(super) fn escape_line(line: &[u8]) -> String {
+    let mut out = String::with_capacity(line.len());
+    for &b in line {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\r' => out.push_str("\\r"),
+            b'\n' => out.push_str("\\n"),
+            b'\t' => out.push_str("\\t"),
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn host_log_lines_keep_every_byte() {
+        assert_eq!(super::escape_line(b"AT+X=\"a\\b\""), "AT+X=\"a\\\\b\"");
+        assert_eq!(
+            super::escape_line(b"\xc3\xa9\xff\x00\t"),
+            "\\xc3\\xa9\\xff\\x00\\t"
+        );
+    }
+}

@@ -1,0 +1,133 @@
+//! Engine-level tests: bytes in, bytes out, on a simulated clock.
+
+use super::*;
+use crate::sim::SimArgs;
+use proptest::prelude::*;
+
+fn eng(flags: &str) -> (Engine, Instant) {
+    let args = SimArgs::parse_inline(flags).unwrap();
+    let t = Instant::now();
+    (Engine::new(args.engine_config(), t), t)
+}
+
+fn host_out(e: &mut Engine) -> Vec<u8> {
+    e.take_actions()
+        .into_iter()
+        .filter_map(|a| match a {
+            Action::Host(b) => Some(b),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn chained_and_errors() {
+    let (mut e, t) = eng("--echo off");
+    e.host_bytes(t, b"AT+IPR=115200&W\r");
+    assert_eq!(host_out(&mut e), b"\r\nOK\r\n");
+    e.host_bytes(t, b"AT+IPR?\r");
+    assert_eq!(host_out(&mut e), b"\r\n+IPR: 115200\r\n\r\nOK\r\n");
+    e.host_bytes(t, b"AT+CSQ;+BOGUS;+CSQ\r");
+    assert_eq!(host_out(&mut e), b"\r\n+CSQ: 21,0\r\n\r\nERROR\r\n");
+    e.host_bytes(t, b"garbage\r");
+    assert_eq!(host_out(&mut e), b"\r\nERROR\r\n");
+    e.host_bytes(t, b"ATV0\r");
+    assert_eq!(host_out(&mut e), b"0\r");
+    e.host_bytes(t, b"AT+QISTAT\r");
+    assert_eq!(host_out(&mut e), b"0\r0\r\n");
+    e.host_bytes(t, b"AT+FOO\r");
+    assert_eq!(host_out(&mut e), b"4\r");
+    e.host_bytes(t, b"ATV1\r");
+    host_out(&mut e);
+    let long = vec![b'A'; 2000];
+    e.host_bytes(t, &long);
+    e.host_bytes(t, b"\r");
+    assert_eq!(host_out(&mut e), b"\r\nERROR\r\n");
+    e.host_bytes(t, b"at+cmee=2;+cpin?\r");
+    assert_eq!(host_out(&mut e), b"\r\n+CPIN: READY\r\n\r\nOK\r\n");
+    e.host_bytes(t, b"A/");
+    assert_eq!(host_out(&mut e), b"\r\n+CPIN: READY\r\n\r\nOK\r\n");
+}
+
+#[test]
+fn sim_busy_for_a_window_then_ready_urc() {
+    let (mut e, t) = eng("--echo off --cmee 1 --fault sim=busy:3s");
+    e.host_bytes(t, b"AT+CPIN?\r");
+    assert_eq!(host_out(&mut e), b"\r\n+CME ERROR: 14\r\n");
+    let later = t + Duration::from_millis(2999);
+    e.tick(later);
+    e.host_bytes(later, b"AT+CPIN?\r");
+    assert_eq!(host_out(&mut e), b"\r\n+CME ERROR: 14\r\n");
+    let ready = t + Duration::from_secs(3);
+    e.tick(ready);
+    assert_eq!(host_out(&mut e), b"\r\n+CPIN: READY\r\n");
+    e.host_bytes(ready, b"AT+CPIN?\r");
+    assert_eq!(host_out(&mut e), b"\r\n+CPIN: READY\r\n\r\nOK\r\n");
+}
+
+#[test]
+fn qisend_variable_and_escape() {
+    let (mut e, t) = eng("--echo off --delays fast");
+    // not connected
+    e.host_bytes(t, b"AT+QISEND\r");
+    assert_eq!(host_out(&mut e), b"\r\nERROR\r\n");
+    e.host_bytes(t, b"AT+QISEND=0\r");
+    assert_eq!(host_out(&mut e), b"\r\nERROR\r\n");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    #[test]
+    fn never_panics(
+        chunks in proptest::collection::vec(
+            prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..40),
+                proptest::sample::select(vec![
+                    b"AT+QIREGAPP\r".to_vec(), b"AT+QIACT\r".to_vec(), b"AT+QIMUX=1\r".to_vec(),
+                    b"AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r".to_vec(),
+                    b"AT+QIOPEN=1,\"UDP\",\"localhost\",\"9\"\r".to_vec(),
+                    b"AT+QISEND=3\r".to_vec(), b"AT+QISEND\r".to_vec(), b"AT+QISEND=1,3\r".to_vec(),
+                    b"AT+QIRD=0,1,0,1500\r".to_vec(), b"AT+QICLOSE\r".to_vec(), b"AT+QIDEACT\r".to_vec(),
+                    b"AT+QIMODE=1\r".to_vec(), b"+++".to_vec(), b"ATO\r".to_vec(), b"AT+QINDI=2\r".to_vec(),
+                    b"ATV0\r".to_vec(), b"AT+CFUN=1,1\r".to_vec(), b"A/".to_vec(), b"\x1a".to_vec(),
+                    b"\x1b".to_vec(), b"AT+QISTATE\r".to_vec(), b"AT+QISACK\r".to_vec(),
+                    b"AT+QIDNSGIP=\"x\"\r".to_vec(), b"AT+QPOWD=1\r".to_vec(),
+                ]),
+            ],
+            0..40,
+        ),
+        net in proptest::collection::vec((0usize..7, 0u64..4, 0u8..3, 0u64..50), 0..20),
+        flags in proptest::sample::select(vec![
+            "--delays fast", "--delays fast --echo off --qirdi per-packet",
+            "--delays fast --uplink 100 --downlink 50 --rtt 10ms --fault ack-stall-after-bytes=2",
+            "--delays fast --fault noise=0.5 --fault silent=AT+QI --fault sync-after=2",
+            "--delays fast --fault peer-close-after-bytes=1 --fault reboot-after-bytes=5",
+        ]),
+    ) {
+        let (mut e, t0) = eng(flags);
+        let mut t = t0;
+        for (i, c) in chunks.iter().enumerate() {
+            t += Duration::from_millis(3);
+            e.host_bytes(t, c);
+            if let Some(&(slot, gen, k, adv)) = net.get(i) {
+                t += Duration::from_millis(adv);
+                let ev = match k {
+                    0 => NetEvent::Connected { slot: slot.min(5), gen, ok: adv % 2 == 0 },
+                    1 => NetEvent::Data { slot: slot.min(5), gen, data: c.clone() },
+                    _ => NetEvent::Eof { slot: slot.min(5), gen },
+                };
+                e.net_event(t, ev);
+            }
+            // answer connects like the network layer would
+            for a in e.take_actions() {
+                if let Action::Connect { slot, gen, .. } = a {
+                    e.net_event(t, NetEvent::Connected { slot, gen, ok: true });
+                }
+            }
+            t += Duration::from_millis(5);
+            e.tick(t);
+            let _ = e.next_deadline();
+        }
+    }
+}

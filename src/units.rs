@@ -1,0 +1,44 @@
+//! Units shared by the client's and the simulator's flags, so that the same text means the same
+//! thing on both sides.
+
+use std::time::Duration;
+
+/// Parse a duration: humantime (`500ms`, `1.5s`, `2min`, `1h 30m`), or a bare non-negative
+/// number, which means seconds (`5` is 5 s, `0.25` is 250 ms, `0` is zero).
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    if let Ok(secs) = s.parse::<f64>() {
+        return match Duration::try_from_secs_f64(secs) {
+            Ok(d) => Ok(d),
+            Err(_) => Err(format!(
+                "bad duration `{s}`: not a non-negative number of seconds"
+            )),
+        };
+    }
+    humantime::parse_duration(s).map_err(|e| format!("bad duration `{s}`: {e} (examples: 500ms, 5s, 2min)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn bare_numbers_are_seconds() {
+        assert_eq!(parse_duration("5"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_duration("0.25"), Ok(Duration::from_millis(250)));
+        assert!(parse_duration("-1").is_err());
+        assert!(parse_duration("inf").is_err());
+        assert!(parse_duration("NaN").is_err());
+    }
+
+    #[test]
+    fn humantime_forms() {
+        assert_eq!(parse_duration("300ms"), Ok(Duration::from_millis(300)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("2min"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("").is_err());
+    }
+}
