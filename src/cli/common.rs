@@ -311,6 +311,17 @@ pub fn message(e: &Error) -> String {
             "{}; without --reset-cmd qtcp cannot power-cycle it: reset the module (PWRKEY or power) and retry",
             e.message
         ),
+        Cause::MustClose => format!("{}; close it first with qtcp close", e.message),
+        Cause::ContextLost => format!("{}; run qtcp attach/connect again", e.message),
+        Cause::NotRetrieveMode => format!(
+            "{}; is the module in retrieve mode (qtcp attach --recv retrieve)?",
+            e.message
+        ),
+        Cause::UnframedDirectMode => format!(
+            "{}. Use retrieve mode (qtcp attach --recv retrieve, recommended), or pass --headers \
+             (IPD<len> framing)",
+            e.message
+        ),
         Cause::NoConnection => format!("{}; run qtcp connect first", e.message),
         Cause::AlreadyConnected => format!("{}; close it first (qtcp close) or pass --reuse", e.message),
         Cause::ModeMismatch { mux: true } => format!("{}: pass --id 0..5", e.message),
