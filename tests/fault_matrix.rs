@@ -938,6 +938,8 @@ fn sim_busy_case(c: &Ctx, op: &str) {
     };
     let v = r.json();
     assert_eq!(v["sim"].as_str().unwrap_or("READY"), "READY", "{v}");
+    // Progress only on a terminal: stderr here is a pipe.
+    assert!(!r.stderr.contains("waiting for the SIM"), "{}", r.stderr);
     if op == "push" {
         whole_file_delivered(&sink, &std::fs::read("Cargo.toml").unwrap(), &v);
     }

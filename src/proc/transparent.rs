@@ -562,7 +562,6 @@ fn setup(s: &mut Session, o: &TransparentOptions, rep: &mut TransparentReport) -
         reuse: false,
         timeout: o.connect_timeout,
         transparent: true,
-        retried: false,
     };
     match connect(s, &copts) {
         Ok(c) => {
