@@ -565,3 +565,50 @@ impl<'a, T: Serialize> Summary<'a, T> {
 /// A stream with no events of its own.
 #[derive(Serialize)]
 pub enum NoEvent {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(ports: &[&str]) -> PortArgs {
+        PortArgs {
+            port: ports.iter().map(|p| p.to_string()).collect(),
+            baud: 115_200,
+            trace: None,
+            verbose: false,
+            json: false,
+            quiet: false,
+            cmd_timeout: None,
+            reset_cmd: None,
+            state_dir: None,
+        }
+    }
+
+    #[test]
+    fn ports_are_parsed_before_globbing() {
+        let p = args(&["sim", "sim:--delays fast", "sim", "tcp://127.0.0.1:5000"])
+            .ports()
+            .unwrap();
+        assert_eq!(
+            p,
+            vec![
+                PortSpec::Sim(String::new()),
+                PortSpec::Sim("--delays fast".into()),
+                PortSpec::Sim(String::new()),
+                PortSpec::Tcp("127.0.0.1:5000".into()),
+            ]
+        );
+        // A device named twice is driven once.
+        assert_eq!(args(&["/dev/null", "/dev/null"]).ports().unwrap().len(), 1);
+        // A device glob that happens to start with "sim" is a glob, not the simulator.
+        let e = args(&["simcom-[0-9]*"]).ports().unwrap_err();
+        assert_eq!(e.class, ErrorClass::PortUnavailable, "{e}");
+    }
+
+    #[test]
+    fn json_error_classes_are_the_documented_names() {
+        for c in ErrorClass::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.name());
+        }
+    }
+}
