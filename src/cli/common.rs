@@ -280,9 +280,10 @@ pub fn json_line<T: Serialize + ?Sized>(v: &T) {
     out(&format!("{}\n", json_text(v)));
 }
 
-/// Serialise a value the CLI built; a failure here is a bug (the types serialise by derive).
+/// Serialise a value the CLI built. The types serialise by derive, with string keys only: a
+/// failure is a bug of ours, reported as one (exit 1).
 pub fn json_text<T: Serialize + ?Sized>(v: &T) -> String {
-    serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"ok\":false,\"internal_error\":\"{e}\"}}"))
+    serde_json::to_string(v).expect("the CLI's output types serialise to JSON")
 }
 
 /// The `error` member of every JSON output.
