@@ -578,7 +578,8 @@ fn setup(s: &mut Session, o: &TransparentOptions, rep: &mut TransparentReport) -
 
 /// Run a transparent session: setup, bridge `input` (chunks; a disconnected channel is EOF)
 /// and the module, leave data mode. Success for EOF, `duration` and a closed output; errors
-/// (with the report as detail) for an interrupt (130), the peer's close (9), `+PDP DEACT` (7).
+/// (with the report as their partial report) for an interrupt (130), the peer's close (9),
+/// `+PDP DEACT` (7).
 pub fn transparent(
     s: &mut Session,
     o: &TransparentOptions,
