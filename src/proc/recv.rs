@@ -29,7 +29,6 @@ use std::time::{Duration, Instant};
 pub const MAX_QIRD: usize = 1500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Ask the module (AT+QINDI?): 1 or 2 is retrieve, 0 is direct
