@@ -305,9 +305,10 @@ pub fn json_line<T: Serialize + ?Sized>(v: &T) {
     out(&format!("{}\n", json_text(v)));
 }
 
-/// Serialise a value the CLI built; a failure here is a bug (the types serialise by derive).
+/// Serialise a value the CLI built. The types serialise by derive, with string keys only: a
+/// failure is a bug of ours, reported as one (exit 1).
 pub fn json_text<T: Serialize + ?Sized>(v: &T) -> String {
-    serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"ok\":false,\"internal_error\":\"{e}\"}}"))
+    serde_json::to_string(v).expect("the CLI's output types serialise to JSON")
 }
 
 /// The `error` member of every JSON output.
@@ -334,6 +335,17 @@ pub fn message(e: &Error) -> String {
     match &e.cause {
         Cause::NoReset => format!(
             "{}; without --reset-cmd qtcp cannot power-cycle it: reset the module (PWRKEY or power) and retry",
+            e.message
+        ),
+        Cause::MustClose => format!("{}; close it first with qtcp close", e.message),
+        Cause::ContextLost => format!("{}; run qtcp attach/connect again", e.message),
+        Cause::NotRetrieveMode => format!(
+            "{}; is the module in retrieve mode (qtcp attach --recv retrieve)?",
+            e.message
+        ),
+        Cause::UnframedDirectMode => format!(
+            "{}. Use retrieve mode (qtcp attach --recv retrieve, recommended), or pass --headers \
+             (IPD<len> framing)",
             e.message
         ),
         Cause::NoConnection => format!("{}; run qtcp connect first", e.message),
@@ -579,3 +591,50 @@ impl<'a, T: Serialize> Summary<'a, T> {
 /// A stream with no events of its own.
 #[derive(Serialize)]
 pub enum NoEvent {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(ports: &[&str]) -> PortArgs {
+        PortArgs {
+            port: ports.iter().map(|p| p.to_string()).collect(),
+            baud: 115_200,
+            trace: None,
+            verbose: false,
+            json: false,
+            quiet: false,
+            cmd_timeout: None,
+            reset_cmd: None,
+            state_dir: None,
+        }
+    }
+
+    #[test]
+    fn ports_are_parsed_before_globbing() {
+        let p = args(&["sim", "sim:--delays fast", "sim", "tcp://127.0.0.1:5000"])
+            .ports()
+            .unwrap();
+        assert_eq!(
+            p,
+            vec![
+                PortSpec::Sim(String::new()),
+                PortSpec::Sim("--delays fast".into()),
+                PortSpec::Sim(String::new()),
+                PortSpec::Tcp("127.0.0.1:5000".into()),
+            ]
+        );
+        // A device named twice is driven once.
+        assert_eq!(args(&["/dev/null", "/dev/null"]).ports().unwrap().len(), 1);
+        // A device glob that happens to start with "sim" is a glob, not the simulator.
+        let e = args(&["simcom-[0-9]*"]).ports().unwrap_err();
+        assert_eq!(e.class, ErrorClass::PortUnavailable, "{e}");
+    }
+
+    #[test]
+    fn json_error_classes_are_the_documented_names() {
+        for c in ErrorClass::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.name());
+        }
+    }
+}

@@ -32,7 +32,6 @@ impl DestArgs {
             reuse,
             timeout: self.timeout,
             transparent: false,
-            retried: false,
         })
     }
 }
