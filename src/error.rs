@@ -155,6 +155,14 @@ pub enum Cause {
     NoConnection,
     /// A connection is already open (`ALREADY CONNECT`, or `CONNECT OK` state).
     AlreadyConnected,
+    /// A connection is open that this command cannot use: it must be closed first.
+    MustClose,
+    /// The context went (`+PDP DEACT`): attach and connect again.
+    ContextLost,
+    /// QIRD refused while a connection is open: the module is not in retrieve mode.
+    NotRetrieveMode,
+    /// Direct mode without IPD framing: received bytes cannot be told from responses.
+    UnframedDirectMode,
     /// The module's connection mode does not fit the request: `mux` is true when it is in
     /// multi-connection mode (QIMUX=1) and no connection index was given, false when an index
     /// was given in single mode.

@@ -63,7 +63,6 @@ impl std::fmt::Display for PortSpec {
 /// flow control changes nothing (a pty has no RTS/CTS lines); XON/XOFF is applied by the
 /// kernel as on a real port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum FlowControl {
     /// No flow control (the module's default, AT+IFC=0,0)

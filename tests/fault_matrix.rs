@@ -357,26 +357,7 @@ fn cases() -> Vec<Case> {
             push_with(c, &pdp_deact(), &["--reconnect"])
         }),
         case!("+PDP DEACT (timed)", "sack-watch", 7, 15, |c| {
-            let s = sim(&[
-                "--fault",
-                "pdp-deact-after=2500ms",
-                "--fault",
-                "ack-stall-after-bytes=1",
-            ]);
-            let sink = Sink::start();
-            sack_stalled_setup(&s, &sink);
-            c.op(
-                &s,
-                &[
-                    "--json",
-                    "sack-watch",
-                    "--interval",
-                    "100ms",
-                    "--max-polls",
-                    "100",
-                ],
-            );
-            c.then(&s, &["--json", "connect", &sink.addr], 0);
+            timed_sack_watch(c, "pdp-deact-after=2500ms");
         }),
         case!("+PDP DEACT (timed, idle)", "probe", 0, 10, |c| {
             let s = sim(&["--fault", "pdp-deact-after=300ms"]);
@@ -628,26 +609,7 @@ fn cases() -> Vec<Case> {
             c.then(&s, &["--json", "connect", &sink.addr], 0);
         }),
         case!("reboot (timed)", "sack-watch", 9, 15, |c| {
-            let s = sim(&[
-                "--fault",
-                "reboot-after=2500ms",
-                "--fault",
-                "ack-stall-after-bytes=1",
-            ]);
-            let sink = Sink::start();
-            sack_stalled_setup(&s, &sink);
-            c.op(
-                &s,
-                &[
-                    "--json",
-                    "sack-watch",
-                    "--interval",
-                    "100ms",
-                    "--max-polls",
-                    "100",
-                ],
-            );
-            c.then(&s, &["--json", "connect", &sink.addr], 0);
+            timed_sack_watch(c, "reboot-after=2500ms");
         }),
         // ---- line noise, fragmented and slow responses: everything still works
         case!("noise=0.2", "probe", 0, 10, |c| {
@@ -886,6 +848,23 @@ fn recv_case(c: &Ctx, flags: &[&str], close: bool, args: &[&str], next_code: i32
     drop(server);
 }
 
+/// sack-watch on a stalled connection while `fault` (timed) fires; then a new connection works.
+fn timed_sack_watch(c: &Ctx, fault: &str) {
+    let s = sim(&["--fault", fault, "--fault", "ack-stall-after-bytes=1"]);
+    let sink = Sink::start();
+    sack_stalled_setup(&s, &sink);
+    let args = [
+        "--json",
+        "sack-watch",
+        "--interval",
+        "100ms",
+        "--max-polls",
+        "100",
+    ];
+    c.op(&s, &args);
+    c.then(&s, &["--json", "connect", &sink.addr], 0);
+}
+
 /// `op` against a SIM fault that does not go away. An absent or locked SIM fails at once: the
 /// case deadline (10 s) is shorter than the default --sim-timeout (20 s). A SIM that stays busy
 /// fails once the 1 s --sim-timeout has passed, saying it was still busy.
@@ -938,6 +917,8 @@ fn sim_busy_case(c: &Ctx, op: &str) {
     };
     let v = r.json();
     assert_eq!(v["sim"].as_str().unwrap_or("READY"), "READY", "{v}");
+    // Progress only on a terminal: stderr here is a pipe.
+    assert!(!r.stderr.contains("waiting for the SIM"), "{}", r.stderr);
     if op == "push" {
         whole_file_delivered(&sink, &std::fs::read("Cargo.toml").unwrap(), &v);
     }

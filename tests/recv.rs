@@ -7,13 +7,8 @@ use base64::Engine;
 use common::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::io::{BufRead, BufReader, Read};
 use std::net::UdpSocket;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const FAST: &str = "--delays=fast";
 
@@ -23,100 +18,6 @@ fn sha(b: &[u8]) -> Vec<u8> {
 
 fn b64(s: &str) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD.decode(s).unwrap()
-}
-
-/// A qtcp process whose stdout is read while it runs: all bytes, and complete lines on a channel.
-struct Live {
-    child: Child,
-    lines: Receiver<String>,
-    out: Arc<Mutex<Vec<u8>>>,
-    t_out: Option<JoinHandle<()>>,
-    t_err: Option<JoinHandle<String>>,
-}
-
-impl Live {
-    fn spawn(sim: &Sim, args: &[&str]) -> Live {
-        let mut child = Command::new(BIN)
-            .arg("--port")
-            .arg(&sim.port)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, lines) = mpsc::channel();
-        let out = Arc::new(Mutex::new(Vec::new()));
-        let o2 = out.clone();
-        let mut r = BufReader::new(child.stdout.take().unwrap());
-        let t_out = std::thread::spawn(move || loop {
-            let mut line = Vec::new();
-            match r.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    o2.lock().unwrap().extend_from_slice(&line);
-                    let _ = tx.send(String::from_utf8_lossy(&line).into_owned());
-                }
-            }
-        });
-        let mut e = child.stderr.take().unwrap();
-        let t_err = std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = e.read_to_string(&mut s);
-            s
-        });
-        Live {
-            child,
-            lines,
-            out,
-            t_out: Some(t_out),
-            t_err: Some(t_err),
-        }
-    }
-
-    /// The first JSON line that satisfies `pred`, within `within`.
-    fn wait_json(&self, within: Duration, pred: impl Fn(&Value) -> bool) -> Value {
-        let end = Instant::now() + within;
-        loop {
-            let left = end.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(l) => {
-                    if let Ok(v) = serde_json::from_str::<Value>(&l) {
-                        if pred(&v) {
-                            return v;
-                        }
-                    }
-                }
-                Err(_) => panic!(
-                    "no matching line within {within:?}; stdout so far: {}",
-                    String::from_utf8_lossy(&self.out.lock().unwrap())
-                ),
-            }
-        }
-    }
-
-    fn finish(mut self, within: Duration) -> Run {
-        let start = Instant::now();
-        let status = loop {
-            if let Some(st) = self.child.try_wait().unwrap() {
-                break st;
-            }
-            if start.elapsed() > within {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                panic!("qtcp did not finish within {within:?}");
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        };
-        self.t_out.take().unwrap().join().unwrap();
-        let stderr = self.t_err.take().unwrap().join().unwrap();
-        Run {
-            code: status.code().unwrap_or(-1),
-            stdout: std::mem::take(&mut *self.out.lock().unwrap()),
-            stderr,
-            elapsed: start.elapsed(),
-        }
-    }
 }
 
 fn attach(sim: &Sim, mode: &[&str]) {

@@ -6,13 +6,11 @@ use common::*;
 use qtcp::tokenizer::{QiResult, Token, Tokenizer};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Short guards keep the tests quick; the simulator checks them (qtcp's --guard must cover the
 /// simulator's guard times).
@@ -61,137 +59,23 @@ impl Echo {
     }
 }
 
-/// `qtcp transparent` running: stdin held open by the test, stdout collected, stderr JSON lines
-/// on a channel.
-struct Live {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    events: Receiver<String>,
-    err: Arc<Mutex<String>>,
-    out: Arc<Mutex<Vec<u8>>>,
-    t_out: Option<JoinHandle<()>>,
-    t_err: Option<JoinHandle<()>>,
+/// `qtcp --json transparent ARGS` running (stdin held open by the test).
+fn spawn_transparent(sim: &Sim, args: &[&str]) -> Live {
+    let mut full = vec!["--json", "transparent"];
+    full.extend_from_slice(args);
+    Live::spawn(sim, &full)
 }
 
-impl Live {
-    fn spawn(sim: &Sim, args: &[&str]) -> Live {
-        let mut child = Command::new(BIN)
-            .arg("--port")
-            .arg(&sim.port)
-            .arg("--json")
-            .arg("transparent")
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let out = Arc::new(Mutex::new(Vec::new()));
-        let o2 = out.clone();
-        let mut so = child.stdout.take().unwrap();
-        let t_out = std::thread::spawn(move || {
-            let mut b = [0u8; 8192];
-            loop {
-                match so.read(&mut b) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => o2.lock().unwrap().extend_from_slice(&b[..n]),
-                }
-            }
-        });
-        let (tx, events) = mpsc::channel();
-        let err = Arc::new(Mutex::new(String::new()));
-        let e2 = err.clone();
-        let mut se = BufReader::new(child.stderr.take().unwrap());
-        let t_err = std::thread::spawn(move || loop {
-            let mut line = String::new();
-            match se.read_line(&mut line) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    e2.lock().unwrap().push_str(&line);
-                    let _ = tx.send(line);
-                }
-            }
-        });
-        let stdin = child.stdin.take();
-        Live {
-            child,
-            stdin,
-            events,
-            err,
-            out,
-            t_out: Some(t_out),
-            t_err: Some(t_err),
-        }
-    }
-
-    fn write(&mut self, b: &[u8]) {
-        self.stdin.as_mut().unwrap().write_all(b).unwrap();
-        self.stdin.as_mut().unwrap().flush().unwrap();
-    }
-
-    fn close_stdin(&mut self) {
-        self.stdin.take();
-    }
-
-    fn wait_event(&self, within: Duration, pred: impl Fn(&Value) -> bool) -> Value {
-        let end = Instant::now() + within;
-        loop {
-            let left = end.saturating_duration_since(Instant::now());
-            match self.events.recv_timeout(left) {
-                Ok(l) => {
-                    if let Ok(v) = serde_json::from_str::<Value>(&l) {
-                        if pred(&v) {
-                            return v;
-                        }
-                    }
-                }
-                Err(_) => panic!(
-                    "no matching event within {within:?}; stderr so far: {}",
-                    self.err.lock().unwrap()
-                ),
-            }
-        }
-    }
-
-    fn wait_output(&self, n: usize, within: Duration) -> Vec<u8> {
-        let end = Instant::now() + within;
-        loop {
-            let o = self.out.lock().unwrap().clone();
-            if o.len() >= n || Instant::now() > end {
-                return o;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    /// Wait for exit (killed past `within`): exit code, stdout, the summary line.
-    fn finish(mut self, within: Duration) -> (i32, Vec<u8>, Value, String) {
-        let start = Instant::now();
-        let status = loop {
-            if let Some(st) = self.child.try_wait().unwrap() {
-                break st;
-            }
-            if start.elapsed() > within {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                panic!(
-                    "qtcp transparent did not finish within {within:?}; stderr: {}",
-                    self.err.lock().unwrap()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        };
-        self.t_out.take().unwrap().join().unwrap();
-        self.t_err.take().unwrap().join().unwrap();
-        let err = self.err.lock().unwrap().clone();
-        let summary = err
-            .lines()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .rfind(|v| v["type"] == "summary")
-            .unwrap_or_else(|| panic!("no summary on stderr: {err}"));
-        let out = self.out.lock().unwrap().clone();
-        (status.code().unwrap_or(-1), out, summary, err)
-    }
+/// Wait for exit: exit code, stdout, the summary line on stderr, stderr.
+fn finish(live: Live, within: Duration) -> (i32, Vec<u8>, Value, String) {
+    let r = live.finish(within);
+    let summary = r
+        .stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .rfind(|v| v["type"] == "summary")
+        .unwrap_or_else(|| panic!("no summary on stderr: {}", r.stderr));
+    (r.code, r.stdout, summary, r.stderr)
 }
 
 fn run_transparent(sim: &Sim, args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, Value, String) {
@@ -296,7 +180,7 @@ fn plus_plus_plus_inside_the_stream_is_data() {
 fn literal_closed_from_the_server_is_data_after_the_check() {
     let sim = Sim::start(SIM_FAST);
     let server = Server::start();
-    let mut live = Live::spawn(&sim, &args(&server.addr, &["--close"]));
+    let mut live = spawn_transparent(&sim, &args(&server.addr, &["--close"]));
     live.wait_event(Duration::from_secs(20), |v| v["event"] == "connected");
     server.send(b"hello\r\nCLOSED\r\n");
     let checked = live.wait_event(Duration::from_secs(20), |v| v["event"] == "checked");
@@ -311,7 +195,7 @@ fn literal_closed_from_the_server_is_data_after_the_check() {
     live.wait_output(want.len(), Duration::from_secs(20));
     live.write(b"input");
     live.close_stdin();
-    let (code, out, summary, err) = live.finish(Duration::from_secs(30));
+    let (code, out, summary, err) = finish(live, Duration::from_secs(30));
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, want);
     assert_eq!(summary["resumed"], 1);
@@ -323,12 +207,12 @@ fn literal_closed_from_the_server_is_data_after_the_check() {
 fn peer_close_in_data_mode_is_9_and_the_report_is_not_data() {
     let sim = Sim::start(SIM_FAST);
     let server = Server::start();
-    let live = Live::spawn(&sim, &args(&server.addr, &[]));
+    let live = spawn_transparent(&sim, &args(&server.addr, &[]));
     live.wait_event(Duration::from_secs(20), |v| v["event"] == "connected");
     // The server's last bytes look like the start of a report; then it closes.
     server.send(b"last words\r\n");
     server.close();
-    let (code, out, summary, err) = live.finish(Duration::from_secs(30));
+    let (code, out, summary, err) = finish(live, Duration::from_secs(30));
     assert_eq!(code, 9, "{err}");
     assert_eq!(out, b"last words\r\n");
     assert_eq!(summary["reason"], "closed");
@@ -352,10 +236,10 @@ fn pdp_deact_in_data_mode_is_7() {
         "pdp-deact-after-bytes=10",
     ]);
     let echo = Echo::start();
-    let mut live = Live::spawn(&sim, &args(&echo.addr, &[]));
+    let mut live = spawn_transparent(&sim, &args(&echo.addr, &[]));
     live.wait_event(Duration::from_secs(20), |v| v["event"] == "connected");
     live.write(b"0123456789abcdef");
-    let (code, _out, summary, err) = live.finish(Duration::from_secs(30));
+    let (code, _out, summary, err) = finish(live, Duration::from_secs(30));
     assert_eq!(code, 7, "{err}");
     assert_eq!(summary["reason"], "pdp_deact");
     assert_eq!(summary["error"]["class"], "pdp_context");

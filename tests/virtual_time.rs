@@ -63,7 +63,6 @@ fn connect_opts(dest: &str) -> ConnectOptions {
         reuse: false,
         timeout: Duration::from_secs(75),
         transparent: false,
-        retried: false,
     }
 }
 

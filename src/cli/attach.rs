@@ -28,7 +28,7 @@ pub struct AttachCmd {
     pub sim: SimWaitArgs,
     /// Receive mode: retrieve (QINDI=1, data waits in the module) or direct (QINDI=0)
     #[arg(long, value_enum, default_value = "retrieve")]
-    pub recv: RecvMode,
+    pub recv: RecvModeArg,
     /// Direct mode: prefix received data with IPD<len>, source address and protocol
     #[arg(long)]
     pub headers: bool,
@@ -39,6 +39,24 @@ pub struct AttachCmd {
     pub port: PortArgs,
 }
 
+/// `--recv`: the core's [`RecvMode`] as a flag value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RecvModeArg {
+    /// Data waits in the module (QINDI=1) and is read with AT+QIRD: the right mode for scripts.
+    Retrieve,
+    /// Data is pushed to the serial port as it arrives (QINDI=0).
+    Direct,
+}
+
+impl From<RecvModeArg> for RecvMode {
+    fn from(a: RecvModeArg) -> RecvMode {
+        match a {
+            RecvModeArg::Retrieve => RecvMode::Retrieve,
+            RecvModeArg::Direct => RecvMode::Direct,
+        }
+    }
+}
+
 pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {
     let opts = AttachOptions {
         apn: cmd.apn,
@@ -46,7 +64,7 @@ pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {
         password: cmd.password,
         register_timeout: cmd.register_timeout,
         sim_timeout: cmd.sim.sim_timeout,
-        recv: Some(cmd.recv),
+        recv: Some(cmd.recv.into()),
         headers: cmd.headers,
         activate: cmd.activate,
     };

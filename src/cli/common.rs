@@ -22,6 +22,29 @@ pub fn duration(s: &str) -> Result<Duration, String> {
     crate::units::parse_duration(s)
 }
 
+/// `--flow-control`, mapped onto the core's [`FlowControl`](crate::transport::FlowControl).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FlowArg {
+    /// No flow control (the module's default, AT+IFC=0,0)
+    #[default]
+    None,
+    /// RTS/CTS (AT+IFC=2,2 on the module)
+    Hardware,
+    /// XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)
+    Software,
+}
+
+impl From<FlowArg> for crate::transport::FlowControl {
+    fn from(a: FlowArg) -> Self {
+        use crate::transport::FlowControl as F;
+        match a {
+            FlowArg::None => F::None,
+            FlowArg::Hardware => F::Hardware,
+            FlowArg::Software => F::Software,
+        }
+    }
+}
+
 /// Options of every subcommand that talks to a module, flattened into each (so `qtcp sim --help`
 /// does not list them). For scripts written before, they are also accepted before the
 /// subcommand name ([`PortArgs::merged`]).
@@ -47,7 +70,7 @@ pub struct PortArgs {
         default_value = "none",
         value_name = "MODE"
     )]
-    pub flow_control: crate::transport::FlowControl,
+    pub flow_control: FlowArg,
 
     /// Write every byte in both directions to FILE as JSON Lines (passwords redacted)
     #[arg(long, env = "QTCP_TRACE", value_name = "FILE")]
@@ -185,7 +208,7 @@ impl PortArgs {
     pub fn open_port(&self, port: &PortSpec, sync: &SyncOptions) -> Result<(Session, u32), Error> {
         let tracer = Tracer::new(self.trace.as_deref(), self.verbose)
             .map_err(|e| Error::usage(format!("--trace: {e}")))?;
-        let transport = open_transport(port, self.baud, self.flow_control, tracer)?;
+        let transport = open_transport(port, self.baud, self.flow_control.into(), tracer)?;
         let reset = self.reset_cmd.as_ref().map(|cmd| {
             let dir = self
                 .state_dir
@@ -423,9 +446,10 @@ pub fn json_line<T: Serialize + ?Sized>(v: &T) {
     out(&format!("{}\n", json_text(v)));
 }
 
-/// Serialise a value the CLI built; a failure here is a bug (the types serialise by derive).
+/// Serialise a value the CLI built. The types serialise by derive, with string keys only: a
+/// failure is a bug of ours, reported as one (exit 1).
 pub fn json_text<T: Serialize + ?Sized>(v: &T) -> String {
-    serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"ok\":false,\"internal_error\":\"{e}\"}}"))
+    serde_json::to_string(v).expect("the CLI's output types serialise to JSON")
 }
 
 /// The `error` member of every JSON output.
@@ -452,6 +476,17 @@ pub fn message(e: &Error) -> String {
     match &e.cause {
         Cause::NoReset => format!(
             "{}; without --reset-cmd qtcp cannot power-cycle it: reset the module (PWRKEY or power) and retry",
+            e.message
+        ),
+        Cause::MustClose => format!("{}; close it first with qtcp close", e.message),
+        Cause::ContextLost => format!("{}; run qtcp attach/connect again", e.message),
+        Cause::NotRetrieveMode => format!(
+            "{}; is the module in retrieve mode (qtcp attach --recv retrieve)?",
+            e.message
+        ),
+        Cause::UnframedDirectMode => format!(
+            "{}. Use retrieve mode (qtcp attach --recv retrieve, recommended), or pass --headers \
+             (IPD<len> framing)",
             e.message
         ),
         Cause::NoConnection => format!("{}; run qtcp connect first", e.message),
@@ -843,4 +878,52 @@ pub fn warn_discarded(args: &PortArgs, command: &str, n: u64, can_keep: bool) {
     eprintln!(
         "hint: use retrieve mode (qtcp attach --apn APN --recv retrieve): data then waits in the module until qtcp recv reads it"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(ports: &[&str]) -> PortArgs {
+        PortArgs {
+            port: ports.iter().map(|p| p.to_string()).collect(),
+            baud: 115_200,
+            flow_control: Default::default(),
+            trace: None,
+            verbose: false,
+            json: false,
+            quiet: false,
+            cmd_timeout: None,
+            reset_cmd: None,
+            state_dir: None,
+        }
+    }
+
+    #[test]
+    fn ports_are_parsed_before_globbing() {
+        let p = args(&["sim", "sim:--delays fast", "sim", "tcp://127.0.0.1:5000"])
+            .ports()
+            .unwrap();
+        assert_eq!(
+            p,
+            vec![
+                PortSpec::Sim(String::new()),
+                PortSpec::Sim("--delays fast".into()),
+                PortSpec::Sim(String::new()),
+                PortSpec::Tcp("127.0.0.1:5000".into()),
+            ]
+        );
+        // A device named twice is driven once.
+        assert_eq!(args(&["/dev/null", "/dev/null"]).ports().unwrap().len(), 1);
+        // A device glob that happens to start with "sim" is a glob, not the simulator.
+        let e = args(&["simcom-[0-9]*"]).ports().unwrap_err();
+        assert_eq!(e.class, ErrorClass::PortUnavailable, "{e}");
+    }
+
+    #[test]
+    fn json_error_classes_are_the_documented_names() {
+        for c in ErrorClass::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.name());
+        }
+    }
 }

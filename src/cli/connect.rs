@@ -34,7 +34,6 @@ impl DestArgs {
             reuse,
             timeout: self.timeout,
             transparent: false,
-            retried: false,
         })
     }
 }

@@ -5,7 +5,6 @@ use super::common::{duration, json_line, message, out, NoEvent, PortArgs, Stream
 use crate::error::{Failed, Reported};
 use crate::proc::connect::ConnectOptions;
 use crate::proc::echo::{echo, EchoEvents, EchoOptions, EchoReport, Payload, ProbeReport};
-use crate::proc::recv::Mode;
 use crate::validate;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -62,7 +61,7 @@ pub struct EchoCmd {
     pub id: Option<u8>,
     /// How the echo is read: auto asks the module (AT+QINDI?); retrieve or direct set it
     #[arg(long, value_enum, default_value = "auto")]
-    pub mode: Mode,
+    pub mode: super::recv::ModeArg,
     /// How long to wait for CONNECT OK (the module gives up at 75 s)
     #[arg(long, value_parser = duration, default_value = "75s", value_name = "DUR")]
     pub connect_timeout: Duration,
@@ -150,7 +149,6 @@ pub fn run(port: &PortArgs, cmd: EchoCmd) -> ExitCode {
             reuse: false,
             timeout: cmd.connect_timeout,
             transparent: false,
-            retried: false,
         },
         count: cmd.count,
         size: cmd.size as usize,
@@ -159,7 +157,7 @@ pub fn run(port: &PortArgs, cmd: EchoCmd) -> ExitCode {
             _ => Payload::Random { seed: cmd.seed },
         },
         timeout: cmd.timeout,
-        mode: cmd.mode,
+        mode: cmd.mode.into(),
     });
     let mut printer = Printer { json: port.json };
     let result: Reported<EchoReport> = opts

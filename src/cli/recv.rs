@@ -50,7 +50,7 @@ Stop reasons and exit codes:
 pub struct RecvCmd {
     /// Receive mode; auto asks the module (AT+QINDI?)
     #[arg(long, value_enum, default_value = "auto")]
-    pub mode: Mode,
+    pub mode: ModeArg,
     /// Connection index (QIMUX=1): the socket read with AT+QIRD
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=5))]
     pub id: Option<u8>,
@@ -77,6 +77,27 @@ pub struct RecvCmd {
     pub poll: Duration,
     #[command(flatten, next_help_heading = "Device options")]
     pub port: PortArgs,
+}
+
+/// `--mode`: the core's [`Mode`] as a flag value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModeArg {
+    /// Ask the module (AT+QINDI?): 1 or 2 is retrieve, 0 is direct
+    Auto,
+    /// Data waits in the module; read with AT+QIRD (QINDI=1/2)
+    Retrieve,
+    /// Data is pushed by the module as it arrives (QINDI=0)
+    Direct,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(a: ModeArg) -> Mode {
+        match a {
+            ModeArg::Auto => Mode::Auto,
+            ModeArg::Retrieve => Mode::Retrieve,
+            ModeArg::Direct => Mode::Direct,
+        }
+    }
 }
 
 struct Sink {
@@ -166,7 +187,7 @@ fn human_summary(r: &RecvReport) -> String {
 
 pub fn run(port: &PortArgs, cmd: RecvCmd) -> ExitCode {
     let o = RecvOptions {
-        mode: cmd.mode,
+        mode: cmd.mode.into(),
         id: cmd.id,
         chunk: cmd.chunk as usize,
         headers: cmd.headers,

@@ -63,7 +63,7 @@ pub struct SimCmd {
         default_value = "none",
         value_name = "MODE"
     )]
-    pub flow_control: crate::transport::FlowControl,
+    pub flow_control: super::common::FlowArg,
 }
 
 pub fn run(cmd: SimCmd) -> ExitCode {

@@ -13,7 +13,6 @@ use crate::validate;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum RecvMode {
     /// Data waits in the module (QINDI=1) and is read with AT+QIRD: the right mode for scripts.

@@ -22,8 +22,6 @@ pub struct ConnectOptions {
     pub timeout: Duration,
     /// Transparent mode: expect `CONNECT` instead of `CONNECT OK`.
     pub transparent: bool,
-    /// Internal: this is the one retry after QIOPEN was refused in IP INITIAL.
-    pub retried: bool,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -60,7 +58,7 @@ enum Attempt {
 }
 
 pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
-    match connect_once(s, o)? {
+    match connect_once(s, o, true)? {
         Attempt::Opened(rep) => Ok(rep),
         Attempt::RefusedBeforeAttach => {
             await_network(s, ATTACH_WAIT, Duration::from_millis(500)).map_err(|f| {
@@ -77,17 +75,14 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
             if st.state == IpState::IpInitial {
                 crate::proc::attach::activate(s, st.state, &mut done)?;
             }
-            let again = ConnectOptions {
-                retried: true,
-                ..o.clone()
-            };
-            match connect_once(s, &again)? {
+            match connect_once(s, o, false)? {
                 Attempt::Opened(mut rep) => {
                     rep.actions.splice(0..0, done);
                     Ok(rep)
                 }
+                // (Not asked for on the one retry: a refusal then is a connect error.)
                 Attempt::RefusedBeforeAttach => Err(Error::new(
-                    ErrorClass::Network,
+                    ErrorClass::Connect,
                     "QIOPEN refused in IP INITIAL again after GPRS attach",
                 )),
             }
@@ -95,7 +90,9 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
     }
 }
 
-fn connect_once(s: &mut Session, o: &ConnectOptions) -> Result<Attempt> {
+/// One QIOPEN from whatever state the module is in; `may_wait_for_attach`: a refusal in IP
+/// INITIAL is [`Attempt::RefusedBeforeAttach`] (else a connect error).
+fn connect_once(s: &mut Session, o: &ConnectOptions, may_wait_for_attach: bool) -> Result<Attempt> {
     let mux = require_mode(s, o.id)?;
     let mut rep = ConnectReport {
         host: o.dest.host.clone(),
@@ -184,7 +181,7 @@ fn connect_once(s: &mut Session, o: &ConnectOptions) -> Result<Attempt> {
         Outcome::Error => {
             // Chapter 3: check QIMUX and QISTAT and say which one was wrong.
             let st = qistat(s).map(|st| st.text).unwrap_or_default();
-            if st == "IP INITIAL" && !o.retried {
+            if st == "IP INITIAL" && may_wait_for_attach {
                 // A module that has just booted refuses QIOPEN until it is registered and GPRS
                 // is attached (which may have happened by the time we ask): wait for that, then
                 // try once more.

@@ -426,6 +426,47 @@ pub fn expect_ready(info: &ModuleInfo) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// A synchronised session on the simulated module with `sim_args`, in virtual time.
+    #[cfg(feature = "cli")]
+    fn sim_session(sim_args: &str) -> Session {
+        use crate::sim::virtual_port::{VirtualLink, VirtualModule};
+        use crate::transport::Transport;
+        let tracer = crate::trace::Tracer::new(None, false).unwrap();
+        let args = crate::sim::SimArgs::parse_inline(sim_args).unwrap();
+        let module = VirtualModule::new(args.engine_config(), std::time::Instant::now());
+        let t = Transport::from_link("virtual".into(), Box::new(VirtualLink::new(module)), tracer);
+        let mut s = Session::new(t, crate::session::SessionOptions::default());
+        sync(&mut s, &SyncOptions::default()).unwrap();
+        s
+    }
+
+    /// A SIM busy for a while after power-on (with CMEE=0, so first a bare ERROR) is waited for,
+    /// with progress events, until `+CPIN: READY`.
+    #[cfg(feature = "cli")]
+    #[test]
+    fn a_starting_sim_is_waited_for_with_progress() {
+        let mut s = sim_session("--delays=fast --fault=sim=busy:1s --cmee=0");
+        let mut events = Vec::new();
+        let sim = await_sim_ready(&mut s, Duration::from_secs(10), &mut |w| events.push(w.clone()))
+            .map_err(|f| f.error)
+            .unwrap();
+        assert_eq!(sim, "READY");
+        assert!(!events.is_empty(), "no progress while the SIM was busy");
+        assert!(events.iter().all(|w| w.sim == "BUSY"), "{events:?}");
+    }
+
+    /// Absent: no waiting, no progress, the state in the failure.
+    #[cfg(feature = "cli")]
+    #[test]
+    fn an_absent_sim_fails_at_once() {
+        let mut s = sim_session("--delays=fast --fault=sim=absent");
+        let mut events = 0;
+        let f = await_sim_ready(&mut s, Duration::from_secs(10), &mut |_| events += 1).unwrap_err();
+        assert_eq!(f.error.class, ErrorClass::Sim);
+        assert_eq!(f.partial.as_deref().map(String::as_str), Some("NOT INSERTED"));
+        assert_eq!(events, 0);
+    }
+
     #[test]
     fn cops_forms() {
         assert_eq!(

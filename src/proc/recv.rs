@@ -33,7 +33,6 @@ pub const MAX_QIRD: usize = 1500;
 const SHORT_READ_FALLBACK: Duration = Duration::from_millis(500);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Ask the module (AT+QINDI?): 1 or 2 is retrieve, 0 is direct
@@ -397,7 +396,7 @@ pub fn finish(rep: RecvReport) -> Reported<RecvReport> {
         StopReason::PdpDeact => Some((
             ErrorClass::PdpContext,
             format!(
-                "the network deactivated the context (+PDP DEACT) after {} bytes; run qtcp attach/connect again",
+                "the network deactivated the context (+PDP DEACT) after {} bytes",
                 rep.bytes
             ),
         )),
@@ -415,7 +414,13 @@ pub fn finish(rep: RecvReport) -> Reported<RecvReport> {
     };
     match class_msg {
         None => Ok(rep),
-        Some((class, msg)) => Err(Failed::new(Error::new(class, msg), rep)),
+        Some((class, msg)) => {
+            let mut e = Error::new(class, msg);
+            if rep.reason == StopReason::PdpDeact {
+                e = e.with_cause(Cause::ContextLost);
+            }
+            Err(Failed::new(e, rep))
+        }
     }
 }
 
@@ -577,11 +582,10 @@ fn gone(s: &mut Session, run: &mut Run, mux: bool) -> Result<StopReason> {
             run.rep.closed = true;
             Ok(StopReason::Closed)
         }
-        Some((IpState::ConnectOk, text)) | Some((IpState::Connecting, text)) => {
-            Err(Error::protocol(format!(
-                "AT+QIRD answered ERROR while the connection is open (STATE: {text}); is the module in retrieve mode (qtcp attach --recv retrieve)?"
-            )))
-        }
+        Some((IpState::ConnectOk, text)) | Some((IpState::Connecting, text)) => Err(Error::protocol(
+            format!("AT+QIRD answered ERROR while the connection is open (STATE: {text})"),
+        )
+        .with_cause(Cause::NotRetrieveMode)),
         Some((_, text)) if run.rep.bytes == 0 => Err(Error::new(
             ErrorClass::ConnectionLost,
             format!("no connection to receive from (AT+QIRD answered ERROR, STATE: {text})"),
@@ -608,9 +612,9 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, Rec
                 return Err(Error::usage(
                     "direct mode without headers: the module writes received bytes to the serial \
                      line with no framing, so they cannot be told apart from command responses and \
-                     URCs. Use retrieve mode (qtcp attach --recv retrieve, recommended), or pass \
-                     --headers (IPD<len> framing)",
+                     URCs",
                 )
+                .with_cause(Cause::UnframedDirectMode)
                 .into());
             }
         }

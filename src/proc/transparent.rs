@@ -18,7 +18,7 @@
 //! change in IP INITIAL), so a later `send` finds non-transparent mode.
 
 use crate::command::At;
-use crate::error::{Error, ErrorClass, Failed, Reported, Result};
+use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
 use crate::proc::common::deact;
 use crate::proc::connect::{connect, ConnectOptions};
 use crate::proc::state::{qimux, qistat, IpState};
@@ -510,16 +510,18 @@ fn setup(s: &mut Session, o: &TransparentOptions, rep: &mut TransparentReport) -
                     return Err(Error::new(
                         ErrorClass::Connect,
                         format!(
-                            "a transparent connection is open but ATO answered {}; close it with qtcp close",
+                            "a transparent connection is open but ATO answered {}",
                             describe(r.outcome())
                         ),
-                    ))
+                    )
+                    .with_cause(Cause::MustClose))
                 }
                 Err(e) if e.class == ErrorClass::ModuleSilent => {
                     return Err(Error::new(
                         ErrorClass::Connect,
-                        "a transparent connection is open but ATO got no CONNECT; close it with qtcp close",
-                    ))
+                        "a transparent connection is open but ATO got no CONNECT",
+                    )
+                    .with_cause(Cause::MustClose))
                 }
                 Err(e) => return Err(e),
             }
@@ -527,8 +529,9 @@ fn setup(s: &mut Session, o: &TransparentOptions, rep: &mut TransparentReport) -
         IpState::ConnectOk | IpState::Connecting if !qimode => {
             return Err(Error::new(
                 ErrorClass::Connect,
-                "a non-transparent connection is open (QIMODE=0 can only change in IP INITIAL); close it first with qtcp close",
-            ));
+                "a non-transparent connection is open (QIMODE=0 can only change in IP INITIAL)",
+            )
+            .with_cause(Cause::MustClose));
         }
         IpState::IpInitial => {}
         _ if qimode => {}
@@ -559,7 +562,6 @@ fn setup(s: &mut Session, o: &TransparentOptions, rep: &mut TransparentReport) -
         reuse: false,
         timeout: o.connect_timeout,
         transparent: true,
-        retried: false,
     };
     match connect(s, &copts) {
         Ok(c) => {
@@ -576,7 +578,8 @@ fn setup(s: &mut Session, o: &TransparentOptions, rep: &mut TransparentReport) -
 
 /// Run a transparent session: setup, bridge `input` (chunks; a disconnected channel is EOF)
 /// and the module, leave data mode. Success for EOF, `duration` and a closed output; errors
-/// (with the report as detail) for an interrupt (130), the peer's close (9), `+PDP DEACT` (7).
+/// (with the report as their partial report) for an interrupt (130), the peer's close (9),
+/// `+PDP DEACT` (7).
 pub fn transparent(
     s: &mut Session,
     o: &TransparentOptions,
@@ -717,9 +720,10 @@ fn bridge(b: &mut Bridge, started: Instant) -> Result<EndReason> {
                             ) {
                                 b.rep.connection_open = true;
                                 return Err(Error::protocol(format!(
-                                    "cannot resume data mode: ATO answered {}; the connection is open in command mode (qtcp close closes it)",
+                                    "cannot resume data mode: ATO answered {}; the connection is open in command mode",
                                     describe(r.outcome())
-                                )));
+                                ))
+                                .with_cause(Cause::MustClose));
                             }
                             b.s.set_data_mode(true);
                             b.rep.resumed += 1;

@@ -281,6 +281,9 @@ pub struct Replay {
     timing: bool,
     started: bool,
     buf: Vec<u8>,
+    /// When the last command line ended with CR: a LF that comes with it (same write) is the
+    /// rest of a CR LF line end, never data (module.md correction 1), as the engine has it.
+    cr_at: Option<Instant>,
     out: VecDeque<(Instant, Vec<u8>)>,
     actions: Vec<Action>,
     status: Arc<Mutex<Status>>,
@@ -299,6 +302,7 @@ impl Replay {
             timing,
             started: false,
             buf: Vec::new(),
+            cr_at: None,
             out: VecDeque::new(),
             actions: Vec::new(),
             status: Arc::new(Mutex::new(status)),
@@ -336,6 +340,9 @@ impl Replay {
             }
         }
         for &b in bytes {
+            if self.cr_at.take() == Some(now) && b == b'\n' {
+                continue;
+            }
             let data_len = match self.script.exchanges.get(self.pos) {
                 Some(x) if x.kind == Kind::Data => Some(x.host.len()),
                 _ => None,
@@ -354,6 +361,9 @@ impl Replay {
                     }
                     self.buf.push(b);
                     if b == b'\r' || self.buf.len() >= MAX_LINE {
+                        if b == b'\r' {
+                            self.cr_at = Some(now);
+                        }
                         let got = std::mem::take(&mut self.buf);
                         self.line(now, got);
                     }

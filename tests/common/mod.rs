@@ -299,3 +299,163 @@ pub fn write_file(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
 pub fn connect_tcp(addr: &str) -> TcpStream {
     TcpStream::connect(addr).unwrap()
 }
+
+/// A qtcp process watched while it runs: stdin held open by the test, stdout collected whole and
+/// as lines on a channel (binary data too: bytes are collected as they come), stderr likewise.
+pub struct Live {
+    child: Child,
+    stdin: Option<std::process::ChildStdin>,
+    out: Arc<Mutex<Vec<u8>>>,
+    out_lines: std::sync::mpsc::Receiver<String>,
+    err: Arc<Mutex<String>>,
+    err_lines: std::sync::mpsc::Receiver<String>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+/// Read `from` to its end: every byte into `all`, each complete line onto `lines`.
+fn collect(
+    mut from: impl Read + Send + 'static,
+    all: impl Fn(&[u8]) + Send + 'static,
+) -> (JoinHandle<()>, std::sync::mpsc::Receiver<String>) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let t = std::thread::spawn(move || {
+        let mut b = [0u8; 8192];
+        let mut line = Vec::new();
+        loop {
+            match from.read(&mut b) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    all(&b[..n]);
+                    for &c in &b[..n] {
+                        line.push(c);
+                        if c == b'\n' {
+                            let _ = tx.send(String::from_utf8_lossy(&line).into_owned());
+                            line.clear();
+                        }
+                    }
+                }
+            }
+        }
+    });
+    (t, rx)
+}
+
+impl Live {
+    /// `qtcp --port <sim> ARGS`.
+    pub fn spawn(sim: &Sim, args: &[&str]) -> Live {
+        let mut child = Command::new(BIN)
+            .arg("--port")
+            .arg(&sim.port)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn qtcp");
+        let out = Arc::new(Mutex::new(Vec::new()));
+        let o2 = out.clone();
+        let (t_out, out_lines) = collect(child.stdout.take().unwrap(), move |b| {
+            o2.lock().unwrap().extend_from_slice(b)
+        });
+        let err = Arc::new(Mutex::new(String::new()));
+        let e2 = err.clone();
+        let (t_err, err_lines) = collect(child.stderr.take().unwrap(), move |b| {
+            e2.lock().unwrap().push_str(&String::from_utf8_lossy(b))
+        });
+        let stdin = child.stdin.take();
+        Live {
+            child,
+            stdin,
+            out,
+            out_lines,
+            err,
+            err_lines,
+            threads: vec![t_out, t_err],
+        }
+    }
+
+    pub fn write(&mut self, b: &[u8]) {
+        self.stdin.as_mut().unwrap().write_all(b).unwrap();
+        self.stdin.as_mut().unwrap().flush().unwrap();
+    }
+
+    /// End of input for the process.
+    pub fn close_stdin(&mut self) {
+        self.stdin.take();
+    }
+
+    fn wait_line(
+        lines: &std::sync::mpsc::Receiver<String>,
+        within: Duration,
+        pred: impl Fn(&Value) -> bool,
+        so_far: impl Fn() -> String,
+    ) -> Value {
+        let end = Instant::now() + within;
+        loop {
+            let left = end.saturating_duration_since(Instant::now());
+            match lines.recv_timeout(left) {
+                Ok(l) => {
+                    if let Ok(v) = serde_json::from_str::<Value>(&l) {
+                        if pred(&v) {
+                            return v;
+                        }
+                    }
+                }
+                Err(_) => panic!("no matching line within {within:?}; so far: {}", so_far()),
+            }
+        }
+    }
+
+    /// The first JSON line on stdout that satisfies `pred`, within `within`.
+    pub fn wait_json(&self, within: Duration, pred: impl Fn(&Value) -> bool) -> Value {
+        Self::wait_line(&self.out_lines, within, pred, || {
+            String::from_utf8_lossy(&self.out.lock().unwrap()).into_owned()
+        })
+    }
+
+    /// The first JSON line on stderr that satisfies `pred`, within `within`.
+    pub fn wait_event(&self, within: Duration, pred: impl Fn(&Value) -> bool) -> Value {
+        Self::wait_line(&self.err_lines, within, pred, || self.err.lock().unwrap().clone())
+    }
+
+    /// Stdout once it holds `n` bytes (or what it holds when `within` passed).
+    pub fn wait_output(&self, n: usize, within: Duration) -> Vec<u8> {
+        let end = Instant::now() + within;
+        loop {
+            let o = self.out.lock().unwrap().clone();
+            if o.len() >= n || Instant::now() > end {
+                return o;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Wait for exit (killed past `within`, which fails the test).
+    pub fn finish(mut self, within: Duration) -> Run {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                break st;
+            }
+            if start.elapsed() > within {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!(
+                    "qtcp did not finish within {within:?}; stderr: {}",
+                    self.err.lock().unwrap()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        for t in self.threads.drain(..) {
+            t.join().unwrap();
+        }
+        let stderr = self.err.lock().unwrap().clone();
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: std::mem::take(&mut *self.out.lock().unwrap()),
+            stderr,
+            elapsed: start.elapsed(),
+        }
+    }
+}
