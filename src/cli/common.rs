@@ -3,8 +3,6 @@
 
 use crate::error::{Cause, Error, ErrorClass, Reported};
 use crate::proc::common::SyncOptions;
-use crate::proc::probe::SimWaiting;
-use crate::progress::{Wait, Waiting};
 use crate::session::{Session, SessionOptions};
 use crate::trace::Tracer;
 use crate::transport::{PortSpec, Transport};
@@ -15,6 +13,10 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
+
+pub use super::inbound::{discard_inbound, take_inbound, warn_discarded, WithInbound};
+pub use super::spinner::{SimSpinner, Spinner};
+pub use super::text::{count, ip_state_text, rate, rows};
 
 /// Parse a duration the way the simulator does ([`crate::units::parse_duration`]): humantime
 /// (`500ms`, `1.5s`, `2min`), or a bare number of seconds.
@@ -250,139 +252,6 @@ pub struct SimWaitArgs {
     /// after power-on) before giving up with exit 5; an absent or locked SIM fails at once
     #[arg(long, value_parser = duration, default_value = "20s", value_name = "DUR")]
     pub sim_timeout: Duration,
-}
-
-/// A spinner on stderr with what is awaited and for how long ("waiting for GPRS attach, 12 s of
-/// 60 s"), drawn while a wait lasts; nothing off a terminal, with --quiet or --json. It also
-/// prints the lines of push's phases, on a terminal only.
-pub struct Spinner {
-    visible: bool,
-    /// The spinner of the wait in progress, if any.
-    bar: Arc<std::sync::Mutex<Option<indicatif::ProgressBar>>>,
-}
-
-/// The spinner of the SIM wait (attach, push, probe --expect ready).
-pub type SimSpinner = Spinner;
-
-/// What a command line waits for, in words.
-fn awaited(cmd: &str) -> String {
-    let upper = cmd.to_ascii_uppercase();
-    if upper.starts_with("AT+QIOPEN=") {
-        // AT+QIOPEN=[<index>,]"TCP","<host>",<port>
-        let f: Vec<&str> = cmd["AT+QIOPEN=".len()..]
-            .split(',')
-            .map(|f| f.trim().trim_matches('"'))
-            .collect();
-        if f.len() >= 3 {
-            return format!("QIOPEN {}:{}", f[f.len() - 2], f[f.len() - 1]);
-        }
-    }
-    match upper.as_str() {
-        "AT+QIACT" => "activating the context (QIACT)".into(),
-        "AT+QIDEACT" => "deactivating the context (QIDEACT)".into(),
-        "AT+CGATT=1" => "GPRS attach (CGATT=1)".into(),
-        _ if upper.starts_with("AT+QIDNSGIP=") => {
-            format!("resolving {} (QIDNSGIP)", cmd[12..].trim_matches('"'))
-        }
-        _ => cmd.to_string(),
-    }
-}
-
-fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Start (`Some`) or end (`None`) the spinner of a wait.
-fn draw_wait(slot: &std::sync::Mutex<Option<indicatif::ProgressBar>>, visible: bool, w: Option<&Waiting>) {
-    let mut slot = lock(slot);
-    if let Some(old) = slot.take() {
-        old.finish_and_clear();
-    }
-    let (Some(w), true) = (w, visible) else {
-        return;
-    };
-    let what = match &w.wait {
-        Wait::Network => "waiting for registration and GPRS attach".to_string(),
-        Wait::Command(c) => awaited(c),
-    };
-    let of = w.timeout.as_secs();
-    let style = indicatif::ProgressStyle::with_template("{spinner} {msg}, {waited} of {of}")
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner())
-        .with_key(
-            "waited",
-            |st: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
-                let _ = write!(out, "{} s", st.elapsed().as_secs());
-            },
-        )
-        .with_key(
-            "of",
-            move |_: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
-                let _ = write!(out, "{of} s");
-            },
-        );
-    let bar = indicatif::ProgressBar::new_spinner()
-        .with_style(style)
-        .with_message(what);
-    bar.enable_steady_tick(Duration::from_millis(100));
-    *slot = Some(bar);
-}
-
-impl Spinner {
-    pub fn new(visible: bool) -> Spinner {
-        Spinner {
-            visible,
-            bar: Arc::new(std::sync::Mutex::new(None)),
-        }
-    }
-
-    /// The SIM is still starting (its wait reports itself every poll).
-    pub fn waiting(&self, w: &SimWaiting) {
-        if !self.visible {
-            return;
-        }
-        let mut slot = lock(&self.bar);
-        let bar = slot.get_or_insert_with(|| {
-            let b = indicatif::ProgressBar::new_spinner();
-            b.enable_steady_tick(Duration::from_millis(100));
-            b
-        });
-        bar.set_message(format!(
-            "waiting for the SIM to start ({}): {:.0} s of {}",
-            w.sim,
-            w.waited.as_secs_f64(),
-            humantime::format_duration(w.timeout)
-        ));
-    }
-
-    /// A wait of the core starts (`Some`: what, and for how long at most) or ends (`None`).
-    pub fn wait(&self, w: Option<&Waiting>) {
-        draw_wait(&self.bar, self.visible, w)
-    }
-
-    /// The session hook that draws the core's waits on this spinner.
-    pub fn hook(&self) -> crate::progress::OnWait {
-        let (bar, visible) = (self.bar.clone(), self.visible);
-        Box::new(move |w| draw_wait(&bar, visible, w))
-    }
-
-    /// One line on stderr (a phase of push that completed); nothing when hidden.
-    pub fn line(&self, text: &str) {
-        if !self.visible {
-            return;
-        }
-        match lock(&self.bar).as_ref() {
-            Some(bar) => bar.suspend(|| eprintln!("{text}")),
-            None => eprintln!("{text}"),
-        }
-    }
-}
-
-impl Drop for Spinner {
-    fn drop(&mut self) {
-        if let Some(bar) = lock(&self.bar).take() {
-            bar.finish_and_clear();
-        }
-    }
 }
 
 /// SIGINT/SIGTERM set this flag; procedures stop at the next safe point (never inside a QISEND
@@ -786,99 +655,6 @@ impl<'a, T: Serialize> Summary<'a, T> {
 /// A stream with no events of its own.
 #[derive(Serialize)]
 pub enum NoEvent {}
-
-/// Human text as aligned `Label    value` rows, the important row first (as `mmcli -m 0` and
-/// `ip -br` lay out a status); rows with an empty value are left out.
-pub fn rows(rows: &[(&str, String)]) -> String {
-    let width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0) + 4;
-    rows.iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(l, v)| format!("{l:<width$}{v}\n"))
-        .collect()
-}
-
-/// A rate in bytes per second, in the unit that keeps it short.
-pub fn rate(bps: f64) -> String {
-    if bps >= 1e6 {
-        format!("{:.2} MB/s", bps / 1e6)
-    } else if bps >= 1e3 {
-        format!("{:.1} kB/s", bps / 1e3)
-    } else {
-        format!("{bps:.0} B/s")
-    }
-}
-
-/// `n thing` or `n things`.
-pub fn count(n: u64, thing: &str) -> String {
-    if n == 1 {
-        format!("1 {thing}")
-    } else {
-        format!("{n} {thing}s")
-    }
-}
-
-/// The TCP/IP state (`AT+QISTAT`) with what it means for the next step.
-pub fn ip_state_text(state: &str) -> String {
-    let meaning = match state {
-        "IP INITIAL" => "no context",
-        "IP START" => "APN set, context not active",
-        "IP CONFIG" | "IP IND" => "context activating",
-        "IP GPRSACT" | "IP STATUS" => "context active, no connection",
-        "TCP CONNECTING" | "UDP CONNECTING" => "connecting",
-        "CONNECT OK" => "connection open",
-        "IP CLOSE" => "connection closed, context active",
-        "PDP DEACT" => "context deactivated by the network",
-        _ => "",
-    };
-    if meaning.is_empty() {
-        state.to_string()
-    } else {
-        format!("{state} ({meaning})")
-    }
-}
-
-/// A report with the count of server bytes the command took off the serial line without
-/// delivering them (direct mode pushes received data between responses; only `recv` delivers
-/// it, or `send --recv-out`).
-#[derive(Debug, Serialize)]
-pub struct WithInbound<T> {
-    #[serde(flatten)]
-    pub report: T,
-    pub bytes_discarded: u64,
-}
-
-/// Every received byte the module pushed during the command and the session kept aside:
-/// (bytes, the data in arrival order).
-pub fn take_inbound(s: &mut Session) -> (u64, Vec<u8>) {
-    let mut data = Vec::new();
-    while let Some(i) = s.take_inbound() {
-        data.extend_from_slice(&i.data);
-    }
-    (data.len() as u64, data)
-}
-
-/// Count (and drop) what the module pushed and the command does not deliver, and say so on
-/// stderr (not with --quiet): no server byte disappears without a word.
-pub fn discard_inbound(args: &PortArgs, command: &str, s: &mut Session) -> u64 {
-    let (n, _) = take_inbound(s);
-    warn_discarded(args, command, n, false);
-    n
-}
-
-/// The warning for `n` discarded bytes; `send` can keep them (`--recv-out`).
-pub fn warn_discarded(args: &PortArgs, command: &str, n: u64, can_keep: bool) {
-    if n == 0 || args.quiet {
-        return;
-    }
-    eprintln!(
-        "qtcp {command}: warning: {} the server sent arrived during {command} and were discarded: in direct mode the module writes received data to the serial line and only qtcp recv delivers it{}",
-        count(n, "byte"),
-        if can_keep { "; keep them with --recv-out FILE" } else { "" }
-    );
-    eprintln!(
-        "hint: use retrieve mode (qtcp attach --apn APN --recv retrieve): data then waits in the module until qtcp recv reads it"
-    );
-}
 
 #[cfg(test)]
 mod tests {

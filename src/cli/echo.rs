@@ -1,7 +1,7 @@
 //! `qtcp echo HOST:PORT`: the hardware-in-loop check in one command. Opens a connection to an
 //! echo server, sends probes, reads each echo back, compares it byte for byte, closes.
 
-use super::common::{duration, json_line, message, out, NoEvent, PortArgs, StreamLine, Summary};
+use super::common::{duration, json_line, message, out, rate, NoEvent, PortArgs, StreamLine, Summary};
 use crate::error::{Failed, Reported};
 use crate::proc::connect::ConnectOptions;
 use crate::proc::echo::{echo, EchoEvents, EchoOptions, EchoReport, Payload, ProbeReport};
@@ -99,16 +99,6 @@ impl EchoEvents for Printer {
             "probe {}: {} of {} bytes back, {how}, rtt {:.3} s\n",
             p.seq, p.bytes_received, p.bytes_sent, p.rtt_s
         ));
-    }
-}
-
-fn rate(bps: f64) -> String {
-    if bps >= 1e6 {
-        format!("{:.2} MB/s", bps / 1e6)
-    } else if bps >= 1e3 {
-        format!("{:.2} kB/s", bps / 1e3)
-    } else {
-        format!("{bps:.0} B/s")
     }
 }
 

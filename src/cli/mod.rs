@@ -10,12 +10,15 @@ pub mod close;
 pub mod common;
 pub mod connect;
 pub mod echo;
+pub mod inbound;
 pub mod probe;
 pub mod push;
 pub mod recv;
 pub mod sack_watch;
 pub mod send;
 pub mod sim;
+pub mod spinner;
+pub mod text;
 pub mod transparent;
 
 /// The exit-code table, rendered for `--help` and the man pages.
