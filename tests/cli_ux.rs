@@ -241,6 +241,10 @@ fn push_on_a_terminal_shows_its_phases_and_what_it_waits_for() {
         seen.contains("QIOPEN 220.180.239.212:8063, 0 s of 76 s"),
         "no QIOPEN spinner in {seen:?}"
     );
+    // connect alone: the same spinner, then its result.
+    let seen = on_a_terminal(&["connect", "--port", "sim", "220.180.239.212:8063"]).unwrap();
+    assert!(seen.contains("QIOPEN 220.180.239.212:8063, "), "{seen:?}");
+    assert!(seen.contains("Connected    TCP 220.180.239.212:8063"), "{seen:?}");
     let mut quiet = vec!["--quiet"];
     quiet.extend_from_slice(&args);
     let seen = on_a_terminal(&quiet).unwrap();
