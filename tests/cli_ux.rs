@@ -17,12 +17,13 @@ fn probe_reads_sim_and_network_identity() {
     assert_eq!(v["imsi"], "460001234567890", "{v}");
     assert_eq!(v["iccid"], "89860012345678901234", "{v}");
     assert_eq!(v["operator"]["name"], "CHINA MOBILE", "{v}");
-    // The simulator answers AT+COPS=3,2 with OK but keeps naming the operator in the long form,
-    // so MCC/MNC is null here until it honours the format (then "46000"); the scripted module
-    // below checks the numeric form.
-    assert!(
-        v["operator"]["mcc_mnc"].is_null() || v["operator"]["mcc_mnc"] == "46000",
-        "{v}"
+    // Read through AT+COPS=3,2 (the simulator honours the format), then the format restored.
+    assert_eq!(v["operator"]["mcc_mnc"], "46000", "{v}");
+    let after = sim.qtcp(&["--json", "at", "AT+COPS?"]).assert_code(0).json();
+    assert_eq!(
+        after["results"][0]["lines"],
+        serde_json::json!(["+COPS: 0,0,\"CHINA MOBILE\""]),
+        "the module's operator format is restored: {after}"
     );
 }
 

@@ -18,6 +18,8 @@ pub(super) struct Everyday {
     ifc: (u8, u8),
     /// AT+CGDCONT: cid, PDP type, APN.
     cgdcont: Vec<(u8, String, String)>,
+    /// AT+COPS `<format>`: 0 long name, 1 short name, 2 numeric MCC/MNC [STD, 27.007].
+    cops_format: u8,
 }
 
 impl Everyday {
@@ -29,6 +31,7 @@ impl Everyday {
             cmgf: 0,
             ifc: (0, 0),
             cgdcont: vec![(1, "IP".into(), "CMNET".into())],
+            cops_format: 0,
         }
     }
 }
@@ -151,7 +154,9 @@ impl Engine {
         match kind {
             Kind::Read => {
                 if self.creg_stat() == 1 {
-                    self.info("+COPS: 0,0,\"CHINA MOBILE\"");
+                    let f = self.everyday.cops_format;
+                    let name = ["CHINA MOBILE", "CMCC", "46000"][f as usize];
+                    self.info(&format!("+COPS: 0,{f},\"{name}\""));
                 } else {
                     self.info("+COPS: 0");
                 }
@@ -164,9 +169,15 @@ impl Engine {
             Kind::Write(_) => {
                 let p = params.unwrap_or_default();
                 let mode = p.first().and_then(pint);
-                let format_ok = p.get(1).is_none_or(|f| matches!(pint(f), Some(0..=2)));
+                let format = p.get(1).map(pint);
+                let format_ok = format.is_none_or(|f| matches!(f, Some(0..=2)));
                 match mode {
-                    Some(0..=4) if format_ok && p.len() <= 4 => R::Ok,
+                    Some(0..=4) if format_ok && p.len() <= 4 => {
+                        if let Some(Some(f)) = format {
+                            self.everyday.cops_format = f as u8;
+                        }
+                        R::Ok
+                    }
                     _ => R::Cme(3),
                 }
             }
