@@ -273,6 +273,14 @@ pub struct SimArgs {
     /// Round-trip time: a byte that leaves the module at t is acknowledged at t + rtt
     #[arg(long, value_parser = parse_duration, default_value = "0", value_name = "DUR")]
     pub rtt: Duration,
+    /// Largest TCP segment on the radio link, each way: with --uplink/--downlink data moves in
+    /// packets of up to this many bytes
+    #[arg(long, default_value_t = 1460, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=65535))]
+    pub mss: u64,
+    /// The module's receive buffer per connection: when the host leaves this much unread, the
+    /// module stops taking data and the server sees TCP backpressure
+    #[arg(long, default_value_t = 7300, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub recv_buffer: u64,
     /// Serial line speed: bytes in both directions paced at N/10 bytes per second
     #[arg(long, value_name = "N")]
     pub line_baud: Option<u32>,
@@ -364,6 +372,8 @@ impl SimArgs {
             uplink: self.uplink,
             downlink: self.downlink,
             rtt: self.rtt,
+            mss: self.mss as usize,
+            recv_buffer: self.recv_buffer,
             close_urc: self.close_urc,
             already_connect: self.already_connect,
             qideact_in_initial: self.qideact_in_initial,

@@ -306,6 +306,7 @@ fn run_actions(
             } => net.connect(slot, gen, target, udp, timeout),
             Action::Send { slot, gen, data } => net.send(slot, gen, data),
             Action::Close { slot, gen } => net.close(slot, gen),
+            Action::Window { slot, gen, allowed } => net.window(slot, gen, allowed),
             Action::Log(line) => {
                 if let Some(f) = log {
                     let _ = writeln!(f, "{line}");

@@ -129,6 +129,11 @@ pub struct EngineConfig {
     pub uplink: Rate,
     pub downlink: Rate,
     pub rtt: Duration,
+    /// Largest TCP segment the link carries, each way (bytes).
+    pub mss: usize,
+    /// The module's receive buffer per socket: server data on the downlink or unread by the
+    /// host; the simulator reads the socket only while it has room.
+    pub recv_buffer: u64,
     pub close_urc: CloseUrc,
     pub already_connect: AlreadyConnect,
     pub qideact_in_initial: OkError,

@@ -54,6 +54,13 @@ pub enum Action {
         slot: usize,
         gen: u64,
     },
+    /// The module's receive buffer has room again: the network side may take server data on
+    /// this connection up to `allowed` bytes in total since it opened (TCP flow control).
+    Window {
+        slot: usize,
+        gen: u64,
+        allowed: u64,
+    },
     /// One JSON line for `--host-log`.
     Log(String),
     /// The device vanishes (close the pty).
@@ -96,6 +103,8 @@ struct Sock {
     status: SockStatus,
     /// Accepted by QISEND, not yet on the radio.
     txq: VecDeque<u8>,
+    /// Since when `txq` has been waiting for the radio.
+    txq_since: Option<Instant>,
     /// Bytes accepted by QISEND (QISACK `<sent>`).
     sent: u64,
     /// Bytes that left on the radio, and when (for acknowledgement after the RTT).
@@ -109,9 +118,16 @@ struct Sock {
     rx_len: usize,
     /// +QIRDI sent for the current unread data.
     notified: bool,
-    /// From the server, not yet through the downlink.
-    down_q: VecDeque<Vec<u8>>,
+    /// From the server, not yet through the downlink: when each piece reaches the radio's far
+    /// end of the link (read from the socket + rtt/2), and the bytes.
+    down_q: VecDeque<(Instant, Vec<u8>)>,
     peer_eof: bool,
+    /// When the server's FIN has crossed the link (it follows the data).
+    eof_at: Option<Instant>,
+    /// Bytes taken from the server's socket, and how far the network side may read
+    /// ([`Action::Window`]).
+    from_net: u64,
+    window_sent: u64,
     /// set when data has been read out so QIRD on a drained closed socket errors
     ever_data: bool,
 }
@@ -125,6 +141,7 @@ impl Sock {
             port,
             status: SockStatus::Connecting,
             txq: VecDeque::new(),
+            txq_since: None,
             sent: 0,
             left: 0,
             acked: 0,
@@ -135,6 +152,9 @@ impl Sock {
             notified: false,
             down_q: VecDeque::new(),
             peer_eof: false,
+            eof_at: None,
+            from_net: 0,
+            window_sent: 0,
             ever_data: false,
         }
     }
@@ -312,15 +332,26 @@ struct LineInput {
     pending: VecDeque<u8>,
 }
 
-/// The radio link model's state.
+/// A TCP segment that has left the module and is crossing the link to the server.
+#[derive(Debug)]
+struct Flight {
+    /// When it reaches the server.
+    at: Instant,
+    slot: usize,
+    gen: u64,
+    data: Vec<u8>,
+    /// The connection's bytes on the radio once this segment has left.
+    cum: u64,
+}
+
+/// The radio link model's state (one radio for all six connections).
 #[derive(Debug)]
 struct LinkState {
-    up_credit: f64,
-    down_credit: f64,
-    at: Instant,
-    /// The uplink / downlink had nothing to carry at the last step: idle time earns no credit.
-    up_idle: bool,
-    down_idle: bool,
+    /// When the uplink / downlink finished the last packet it carried.
+    up_free_at: Instant,
+    down_free_at: Instant,
+    /// Segments on their way to servers, in order of arrival.
+    up_flight: VecDeque<Flight>,
 }
 
 /// Transparent data mode.
@@ -460,11 +491,9 @@ impl Engine {
             synth: Vec::new(),
             pending_targets: Vec::new(),
             link: LinkState {
-                up_credit: 0.0,
-                down_credit: 0.0,
-                at: now,
-                up_idle: true,
-                down_idle: true,
+                up_free_at: now,
+                down_free_at: now,
+                up_flight: VecDeque::new(),
             },
             tdata: TransparentState {
                 buf: Vec::new(),
@@ -521,15 +550,20 @@ impl Engine {
         match ev {
             NetEvent::Connected { slot, gen, ok } => self.on_connected(slot, gen, ok),
             NetEvent::Data { slot, gen, data } => {
+                // [INF] the server's bytes cross the link in half a round trip
+                let at = now + self.cfg.rtt / 2;
                 if let Some(s) = self.sock_gen(slot, gen) {
+                    s.from_net += data.len() as u64;
                     if s.status != SockStatus::Closed && !data.is_empty() {
-                        s.down_q.push_back(data);
+                        s.down_q.push_back((at, data));
                     }
                 }
             }
             NetEvent::Eof { slot, gen } => {
+                let at = now + self.cfg.rtt / 2;
                 if let Some(s) = self.sock_gen(slot, gen) {
                     s.peer_eof = true;
+                    s.eof_at = Some(at);
                 }
             }
         }
@@ -549,17 +583,9 @@ impl Engine {
         if let Some(t) = self.tdata.flush_at {
             upd(t);
         }
-        let tick = self.now + Duration::from_millis(4);
-        for s in self.socks.iter().flatten() {
-            if !s.txq.is_empty() && s.status == SockStatus::Connected {
-                upd(tick);
-            }
-            if let Some(&(t, _)) = s.left_log.front() {
-                upd(t + self.cfg.rtt);
-            }
-            if !s.down_q.is_empty() || s.peer_eof && s.status != SockStatus::Closed {
-                upd(tick);
-            }
+        // The link: exactly when its next packet is due, never a polling tick.
+        if let Some(t) = self.link_deadline() {
+            upd(t);
         }
         d
     }
