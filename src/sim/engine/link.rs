@@ -148,7 +148,11 @@ impl Engine {
             }
             let held: u64 = s.down_q.iter().map(|c| c.1.len() as u64).sum::<u64>() + s.rx_len as u64;
             let allowed = s.from_net.saturating_sub(held) + limit;
-            if allowed > s.window_sent {
+            // Like a TCP receiver avoiding silly windows (RFC 1122 4.2.3.3), the window opens
+            // in steps of half the buffer, or when the buffer is empty: the server's data
+            // comes in a few large reads, not one per QIRD. [INF, after RFC 1122]
+            let step = (limit / 2).max(1);
+            if allowed >= s.window_sent + step || (held == 0 && allowed > s.window_sent) {
                 s.window_sent = allowed;
                 self.actions.push(Action::Window {
                     slot,
