@@ -863,7 +863,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__sim)
-            opts="-p -b -v -q -h -V --link --listen --replay --replay-timing --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --connect-timeout --send-buffer --uplink --downlink --rtt --line-baud --close-urc --already-connect --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qisend-max --guard-before --guard-after --seed --host-log --fault --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --link --listen --replay --replay-timing --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --sim-busy --connect-timeout --send-buffer --uplink --downlink --rtt --mss --recv-buffer --line-baud --model --close-urc --already-connect --mux-index --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qird-udp --qisend-max --guard-before --guard-after --seed --host-log --fault --port --baud --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -925,6 +925,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sim-busy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -945,8 +949,20 @@ _qtcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --mss)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --recv-buffer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --line-baud)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -W "m95 m66 mc60 m26 m35 gc65" -- "${cur}"))
                     return 0
                     ;;
                 --close-urc)
@@ -955,6 +971,10 @@ _qtcp() {
                     ;;
                 --already-connect)
                     COMPREPLY=($(compgen -W "plain with-error mux-connect-fail" -- "${cur}"))
+                    return 0
+                    ;;
+                --mux-index)
+                    COMPREPLY=($(compgen -W "spaced compact" -- "${cur}"))
                     return 0
                     ;;
                 --qideact-in-initial)
@@ -971,6 +991,10 @@ _qtcp() {
                     ;;
                 --qird-max)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qird-udp)
+                    COMPREPLY=($(compgen -W "several one" -- "${cur}"))
                     return 0
                     ;;
                 --qisend-max)

@@ -214,7 +214,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l json -d 'Print
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s q -l quiet -d 'No progress bar'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s V -l version -d 'Print version'
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l link -d 'Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l link -d 'Create a symlink PATH -> the pty slave, removed on exit. An existing PATH is replaced only if it is a stale link to a pty that is gone; anything else is an error' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l listen -d 'Serve the module over raw TCP on ADDR (e.g. 127.0.0.1:0) instead of a pty, as a serial server (ser2net raw mode) would: clients use --port tcp://HOST:PORT, one at a time' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l replay -d 'Answer like a recorded module: replay a `--trace` FILE (repeatable: files are replayed in order, as one conversation); the engine flags are then ignored (see the long help)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l echo -d 'Initial echo (ATE) setting' -r -f -a "on\t''
@@ -222,25 +222,36 @@ off\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmee -d 'Initial AT+CMEE setting (0, 1 or 2)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l ipr -d 'Stored AT+IPR value (boot URCs RDY/+CFUN/+CPIN are shown only when it is not 0)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l map -d 'Resolve NAME (domain name, IP or IP:PORT) to HOST:PORT for QIOPEN/QIDNSGIP (repeatable)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l delays -d 'Delay table: default (spec §5) or fast (a few ms each)' -r -f -a "default\t'Spec §5: QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms, RDY 500 ms, Call Ready 2 s'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l delays -d 'Delay table: default (spec §5) or fast (a few ms each)' -r -f -a "default\t'QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms; boot: RDY 500 ms, +CFUN 200 ms later, SIM busy 3 s after RDY, Call Ready 5 s, SMS Ready 1.5 s after it'
 fast\t'A few milliseconds each (for tests)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qiact-delay -d 'Override the QIACT delay' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qiopen-delay -d 'Override the QIOPEN delay (before the real connect starts)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qideact-delay -d 'Override the QIDEACT delay' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l dns-delay -d 'Override the DNS lookup delay' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l rdy-delay -d 'Override the boot delay until RDY' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l call-ready-delay -d 'Override the boot delay until Call Ready' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l call-ready-delay -d 'Override the boot delay until Call Ready (never before +CPIN: READY)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l sim-busy -d 'After power-on (--boot, a reboot): SIM-dependent commands answer SIM busy (+CME ERROR: 14) for DUR after RDY, then +CPIN: READY comes (default 3s; 5ms with --delays fast)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l connect-timeout -d 'Real TCP connect timeout (the module answers CONNECT FAIL after it)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l send-buffer -d 'Per-socket send buffer: a QISEND that would make unacknowledged bytes exceed it fails' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l uplink -d 'Rate at which the radio drains the send buffer (4000, 4KB/s, 1MB/s; default unlimited)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l downlink -d 'Rate at which server data reaches the module (default unlimited)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l rtt -d 'Round-trip time: a byte that leaves the module at t is acknowledged at t + rtt' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l mss -d 'Largest TCP segment on the radio link, each way: with --uplink/--downlink data moves in packets of up to this many bytes' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l recv-buffer -d 'The module\'s receive buffer per connection: when the host leaves this much unread, the module stops taking data and the server sees TCP backpressure' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l line-baud -d 'Serial line speed: bytes in both directions paced at N/10 bytes per second' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l close-urc -d 'Single-mode peer-close URC: plain (`CLOSED`) or indexed (`0, CLOSED`)' -r -f -a "plain\t'`CLOSED`'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l model -d 'Module model: what ATI/AT+GMR/AT+CGMM report, and the firmware knobs where real modules differ (see the long help)' -r -f -a "m95\t''
+m66\t''
+mc60\t''
+m26\t''
+m35\t''
+gc65\t''"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l close-urc -d 'Single-mode peer-close URC: indexed (`0, CLOSED`) or plain (`CLOSED`) [default: from --model; indexed]' -r -f -a "plain\t'`CLOSED`'
 indexed\t'`0, CLOSED`'"
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l already-connect -d 'Answer to QIOPEN on an open connection' -r -f -a "plain\t'`ALREADY CONNECT`'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l already-connect -d 'Answer to QIOPEN on an open connection [default: from --model; with-error]' -r -f -a "plain\t'`ALREADY CONNECT`'
 with-error\t'`ALREADY CONNECT` then `ERROR`'
 mux-connect-fail\t'mux mode: `OK` then `<i>, CONNECT FAIL` (single mode: plain)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l mux-index -d 'How a mux result names its connection: spaced (`2, SEND OK`) or compact (`2,SEND OK`) [default: from --model; spaced, gc65: compact]' -r -f -a "spaced\t'`2, SEND OK`'
+compact\t'`2,SEND OK`'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qideact-in-initial -d 'QIDEACT in IP INITIAL answers `DEACT OK` (ok) or `ERROR`' -r -f -a "ok\t''
 error\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qiact-fail-state -d 'State after a failed QIACT' -r -f -a "pdp-deact\t''
@@ -248,11 +259,13 @@ ip-initial\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qirdi -d '+QIRDI rule: once (empty -> non-empty) or per-packet' -r -f -a "per-packet\t'One URC per packet received'
 once\t'One URC when the buffer goes from empty to non-empty'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qird-max -d 'Most bytes one AT+QIRD returns' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qird-udp -d 'UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one [default: from --model; several]' -r -f -a "several\t'One `+QIRD:` record per datagram, as many as fit in the length asked for'
+one\t'One datagram per AT+QIRD'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qisend-max -d 'Largest QISEND length' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-before -d 'Silence required before `+++`' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-after -d 'Silence required after `+++`' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l seed -d 'Seed of the random generator (noise)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l host-log -d 'Append one JSON line per host command line / data phase to FILE' -r -F
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l host-log -d 'Append one JSON line per host command line ({"t_ms":N,"line":ESCAPED}, every byte kept: printable ASCII as is, \\\\ \\r \\n \\t \\xNN for the rest) or data phase ({"t_ms":N,"data_len":N}) to FILE' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l fault -d 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy|busy:DUR, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR, vanish-after=DUR' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s b -l baud -d 'Baud rate of the serial line' -r

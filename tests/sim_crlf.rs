@@ -108,3 +108,27 @@ fn crlf_host_enters_transparent_mode_without_a_stray_byte() {
     p.expect(b"back");
     sim.shutdown();
 }
+
+#[test]
+fn crlf_host_on_a_slow_line_where_cr_and_lf_arrive_apart() {
+    // At 4800 baud every byte is its own batch: the LF reaches the module one byte time after
+    // the CR, and is still not data; a LF the host sends after the prompt is.
+    let (sim, mut p, mut s) = connected("--line-baud 4800");
+    for payload in [&b"\nab"[..], b"\r\n", b"x\ny"] {
+        crlf(&mut p, &format!("AT+QISEND={}", payload.len()), b"\r\n> ");
+        p.send(payload);
+        p.expect(b"\r\nSEND OK\r\n");
+        assert_eq!(show(&sock_read(&mut s, payload.len())), show(payload));
+    }
+    sim.shutdown();
+}
+
+#[test]
+fn stray_lf_between_command_lines_is_ignored() {
+    let (sim, mut p) = start("--delays fast");
+    p.cmd("ATE0\r", b"ATE0\r\r\nOK\r\n");
+    p.send(b"\n");
+    p.quiet(Duration::from_millis(50));
+    p.cmd("\nAT\r", b"\r\nOK\r\n");
+    sim.shutdown();
+}

@@ -22,7 +22,7 @@ fn peer_close_after_bytes() {
     p.expect(b"\r\nCONNECT OK\r\n");
     p.cmd("AT+QISEND=5\r", b"\r\n> ");
     p.send(b"hello");
-    p.expect(b"\r\nSEND OK\r\n\r\nCLOSED\r\n");
+    p.expect(b"\r\nSEND OK\r\n\r\n0, CLOSED\r\n");
     assert_eq!(sock_read_to_eof(&mut s), b"hel");
     p.cmd("AT+QISTAT\r", b"\r\nOK\r\n\r\nSTATE: IP CLOSE\r\n");
     // fires once: a new connection works
@@ -45,7 +45,7 @@ fn pdp_deact_after_bytes() {
     p.expect(b"\r\nCONNECT OK\r\n");
     p.cmd("AT+QISEND=5\r", b"\r\n> ");
     p.send(b"hello");
-    p.expect(b"\r\nSEND OK\r\n\r\nCLOSED\r\n\r\n+PDP DEACT\r\n");
+    p.expect(b"\r\nSEND OK\r\n\r\n0, CLOSED\r\n\r\n+PDP DEACT\r\n");
     p.cmd("AT+QISTAT\r", b"\r\nOK\r\n\r\nSTATE: PDP DEACT\r\n");
     open_tcp_err(&mut p, port);
     p.cmd("AT+QIDEACT\r", b"\r\nDEACT OK\r\n");
@@ -69,7 +69,7 @@ fn pdp_deact_after_time() {
     let _s = accept(&l);
     p.expect(b"\r\nCONNECT OK\r\n");
     let got = p.read_until_t(b"+PDP DEACT\r\n", Duration::from_secs(3));
-    assert_eq!(show(&got), show(b"\r\nCLOSED\r\n\r\n+PDP DEACT\r\n"));
+    assert_eq!(show(&got), show(b"\r\n0, CLOSED\r\n\r\n+PDP DEACT\r\n"));
     sim.shutdown();
 }
 

@@ -69,7 +69,7 @@ fn single_mode_golden_echo_on() {
     p.cmd("ok", b"ok\r\nSEND OK\r\n");
     assert_eq!(sock_read(&mut s, 2), b"ok");
     s.shutdown(std::net::Shutdown::Both).unwrap();
-    p.expect(b"\r\nCLOSED\r\n");
+    p.expect(b"\r\n0, CLOSED\r\n");
     p.cmd("AT+QISTAT\r", b"AT+QISTAT\r\r\nOK\r\n\r\nSTATE: IP CLOSE\r\n");
     sim.shutdown();
 }
@@ -87,7 +87,7 @@ fn mux_mode_golden() {
     let mut s = accept(&l);
     p.expect(b"\r\n2, CONNECT OK\r\n");
     p.cmd("AT+QISEND=2,5\r", b"\r\n> ");
-    p.cmd("hello", b"\r\nSEND OK\r\n");
+    p.cmd("hello", b"\r\n2, SEND OK\r\n");
     assert_eq!(sock_read(&mut s, 5), b"hello");
     p.cmd("AT+QISACK=2\r", b"\r\n+QISACK: 5, 5, 0\r\n\r\nOK\r\n");
     p.cmd("AT+QISACK\r", b"\r\nERROR\r\n");
@@ -98,7 +98,10 @@ fn mux_mode_golden() {
         "AT+QISTAT\r",
         b"\r\n+QISTAT: 0, \"\", \"\",\r\n\r\n+QISTAT: 1, \"\", \"\",\r\n\r\n+QISTAT: 2, \"TCP\", \"1.2.3.4\", 80,\r\n\r\n+QISTAT: 3, \"\", \"\",\r\n\r\n+QISTAT: 4, \"\", \"\",\r\n\r\n+QISTAT: 5, \"\", \"\",\r\n\r\nOK\r\n",
     );
-    p.cmd("AT+QIOPEN=2,\"TCP\",\"1.2.3.4\",80\r", b"\r\nALREADY CONNECT\r\n");
+    p.cmd(
+        "AT+QIOPEN=2,\"TCP\",\"1.2.3.4\",80\r",
+        b"\r\nALREADY CONNECT\r\n\r\nERROR\r\n",
+    );
     p.cmd("AT+QICLOSE=2\r", b"\r\n2, CLOSE OK\r\n");
     p.cmd("AT+QICLOSE=2\r", b"\r\nERROR\r\n");
     // peer close on another index

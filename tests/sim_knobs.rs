@@ -5,37 +5,33 @@ use sim_common::*;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-fn connected(flags: &str) -> (qtcp::sim::Simulator, Port, std::net::TcpStream) {
-    let (l, port) = listener();
-    let (sim, mut p) = start(&format!(
-        "--delays fast --map 1.2.3.4:80=127.0.0.1:{port} {flags}"
-    ));
-    activate(&mut p);
-    p.cmd("AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r", b"\r\nOK\r\n");
-    let s = accept(&l);
-    p.expect(b"\r\nCONNECT OK\r\n");
-    (sim, p, s)
-}
-
 #[test]
-fn close_urc_indexed() {
-    let (sim, mut p, s) = connected("--close-urc indexed");
-    drop(s);
-    p.expect(b"\r\n0, CLOSED\r\n");
-    sim.shutdown();
+fn close_urc_indexed_by_default_and_plain() {
+    for (flags, want) in [
+        ("", &b"\r\n0, CLOSED\r\n"[..]),
+        ("--close-urc indexed", b"\r\n0, CLOSED\r\n"),
+        ("--close-urc plain", b"\r\nCLOSED\r\n"),
+    ] {
+        let (sim, mut p, s) = connected(flags);
+        drop(s);
+        p.expect(want);
+        sim.shutdown();
+    }
 }
 
 #[test]
 fn already_connect_variants() {
-    let (sim, mut p, _s) = connected("");
+    let (sim, mut p, _s) = connected("--already-connect plain");
     p.cmd("AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r", b"\r\nALREADY CONNECT\r\n");
     sim.shutdown();
-    let (sim, mut p, _s) = connected("--already-connect with-error");
-    p.cmd(
-        "AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r",
-        b"\r\nALREADY CONNECT\r\n\r\nERROR\r\n",
-    );
-    sim.shutdown();
+    for flags in ["", "--already-connect with-error"] {
+        let (sim, mut p, _s) = connected(flags);
+        p.cmd(
+            "AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r",
+            b"\r\nALREADY CONNECT\r\n\r\nERROR\r\n",
+        );
+        sim.shutdown();
+    }
     let (l, port) = listener();
     let (sim, mut p) = start(&format!(
         "--delays fast --echo off --already-connect mux-connect-fail --map 1.2.3.4:80=127.0.0.1:{port}"
@@ -109,13 +105,16 @@ fn qirdi_once_vs_per_packet_and_qird_max() {
     s.write_all(b"h").unwrap();
     p.expect(b"\r\n+QIRDI: 0,1,0\r\n");
     // peer close: data stays readable, then ERROR
+    // peer close: the close URC waits for the last byte to be read (module.md correction 4)
     drop(s);
-    p.expect(b"\r\nCLOSED\r\n");
+    p.quiet(Duration::from_millis(100));
+    p.cmd("AT+QISTAT\r", b"\r\nOK\r\n\r\nSTATE: CONNECT OK\r\n");
     p.cmd(
         "AT+QIRD=0,1,0,10\r",
-        b"\r\n+QIRD: 1.2.3.4:80,TCP,1\r\nh\r\nOK\r\n",
+        b"\r\n+QIRD: 1.2.3.4:80,TCP,1\r\nh\r\nOK\r\n\r\n0, CLOSED\r\n",
     );
     p.cmd("AT+QIRD=0,1,0,10\r", b"\r\nERROR\r\n");
+    p.cmd("AT+QISTAT\r", b"\r\nOK\r\n\r\nSTATE: IP CLOSE\r\n");
     sim.shutdown();
 
     let (sim, mut p, mut s) = connected("--qirdi per-packet");
@@ -123,7 +122,7 @@ fn qirdi_once_vs_per_packet_and_qird_max() {
     s.write_all(b"ab").unwrap();
     p.expect(b"\r\n+QIRDI: 0,1,0,1,2,2\r\n");
     s.write_all(b"cde").unwrap();
-    p.expect(b"\r\n+QIRDI: 0,1,0,2,2,5\r\n");
+    p.expect(b"\r\n+QIRDI: 0,1,0,2,3,5\r\n");
     sim.shutdown();
 }
 

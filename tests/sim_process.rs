@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 fn prints_json_and_removes_link_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let link = dir.path().join("modem");
-    // a stale symlink is replaced
-    std::os::unix::fs::symlink("/nonexistent", &link).unwrap();
+    // a stale link (to a pty that is gone) is replaced
+    std::os::unix::fs::symlink("/dev/pts/987654", &link).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_qtcp"))
         .args(["sim", "--delays", "fast", "--echo", "off", "--link"])
         .arg(&link)

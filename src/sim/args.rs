@@ -14,7 +14,8 @@ pub enum OnOff {
 /// Delay table preset.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DelayPreset {
-    /// Spec §5: QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms, RDY 500 ms, Call Ready 2 s.
+    /// QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms; boot: RDY 500 ms, +CFUN 200 ms
+    /// later, SIM busy 3 s after RDY, Call Ready 5 s, SMS Ready 1.5 s after it.
     #[default]
     Default,
     /// A few milliseconds each (for tests).
@@ -22,10 +23,25 @@ pub enum DelayPreset {
 }
 
 pub use super::engine::config::{
-    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, MapEntry, OkError, QiactFailState, QirdiMode,
-    Rate, SimFault,
+    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, MapEntry, Model, MuxIndex, OkError, Preset,
+    QiactFailState, QirdUdp, QirdiMode, Rate, SimFault,
 };
 pub use crate::units::parse_duration;
+
+/// `qtcp sim --help` on `--model`: what each preset sets. tests/sim_models.rs checks the table
+/// against [`Model::preset`].
+pub const MODEL_HELP: &str = "\
+Module model: what ATI, AT+GMR and AT+CGMM report, and the firmware knobs where real modules differ. An explicit knob flag overrides the model's value.
+
+  model ATI, CGMM    GMR           close-urc already-connect qird-udp mux-index
+  m95   Quectel_M95  M95FAR02A08   indexed   with-error      several  spaced
+  m66   Quectel_M66  M66FAR01A12BT indexed   with-error      several  spaced
+  mc60  Quectel_MC60 MC60CAR01A07  indexed   with-error      several  spaced
+  m26   Quectel_M26  M26FBR03A01   indexed   with-error      several  spaced
+  m35   Quectel_M35  M35FAR01A08   indexed   with-error      several  spaced
+  gc65  Quectel_GC65 GC65R01A03V01 indexed   with-error      several  compact
+
+Evidence: the m95 close URC and ALREADY CONNECT answer, and the gc65 UDP records and compact mux results, are from captures of real modules; the m95 revision is from a driver; the rest follows the M95 and the manual (inferred, not captured).";
 
 /// The engine's knob enums as flag values: the engine itself knows nothing of clap.
 macro_rules! value_enum {
@@ -53,6 +69,18 @@ value_enum!(AlreadyConnect {
     AlreadyConnect::WithError => "with-error": "`ALREADY CONNECT` then `ERROR`",
     AlreadyConnect::MuxConnectFail => "mux-connect-fail": "mux mode: `OK` then `<i>, CONNECT FAIL` (single mode: plain)",
 });
+value_enum!(MuxIndex {
+    MuxIndex::Spaced => "spaced": "`2, SEND OK`",
+    MuxIndex::Compact => "compact": "`2,SEND OK`",
+});
+value_enum!(Model {
+    Model::M95 => "m95",
+    Model::M66 => "m66",
+    Model::Mc60 => "mc60",
+    Model::M26 => "m26",
+    Model::M35 => "m35",
+    Model::Gc65 => "gc65",
+});
 value_enum!(OkError {
     OkError::Ok => "ok",
     OkError::Error => "error",
@@ -60,6 +88,10 @@ value_enum!(OkError {
 value_enum!(QiactFailState {
     QiactFailState::PdpDeact => "pdp-deact",
     QiactFailState::IpInitial => "ip-initial",
+});
+value_enum!(QirdUdp {
+    QirdUdp::Several => "several": "One `+QIRD:` record per datagram, as many as fit in the length asked for",
+    QirdUdp::One => "one": "One datagram per AT+QIRD",
 });
 value_enum!(QirdiMode {
     QirdiMode::PerPacket => "per-packet": "One URC per packet received",
@@ -196,7 +228,8 @@ pub fn parse_map(s: &str) -> Result<MapEntry, String> {
 /// parses ARGS with it for the in-process simulator.
 #[derive(clap::Args, Debug, Clone)]
 pub struct SimArgs {
-    /// Create a symlink PATH -> the pty slave (replaced if stale, removed on exit)
+    /// Create a symlink PATH -> the pty slave, removed on exit. An existing PATH is replaced only
+    /// if it is a stale link to a pty that is gone; anything else is an error
     #[arg(long, value_name = "PATH", conflicts_with = "listen")]
     pub link: Option<PathBuf>,
 
@@ -254,9 +287,13 @@ pub struct SimArgs {
     /// Override the boot delay until RDY
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub rdy_delay: Option<Duration>,
-    /// Override the boot delay until Call Ready
+    /// Override the boot delay until Call Ready (never before +CPIN: READY)
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub call_ready_delay: Option<Duration>,
+    /// After power-on (--boot, a reboot): SIM-dependent commands answer SIM busy (+CME ERROR: 14)
+    /// for DUR after RDY, then +CPIN: READY comes (default 3s; 5ms with --delays fast)
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub sim_busy: Option<Duration>,
     /// Real TCP connect timeout (the module answers CONNECT FAIL after it)
     #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "75s")]
     pub connect_timeout: Duration,
@@ -285,12 +322,21 @@ pub struct SimArgs {
     #[arg(long, value_name = "N")]
     pub line_baud: Option<u32>,
 
-    /// Single-mode peer-close URC: plain (`CLOSED`) or indexed (`0, CLOSED`)
-    #[arg(long, value_enum, default_value = "plain")]
-    pub close_urc: CloseUrc,
-    /// Answer to QIOPEN on an open connection
-    #[arg(long, value_enum, default_value = "plain")]
-    pub already_connect: AlreadyConnect,
+    /// Module model: what ATI/AT+GMR/AT+CGMM report, and the firmware knobs where real modules
+    /// differ (see the long help)
+    #[arg(long, value_enum, default_value = "m95", long_help = MODEL_HELP)]
+    pub model: Model,
+    /// Single-mode peer-close URC: indexed (`0, CLOSED`) or plain (`CLOSED`) [default: from
+    /// --model; indexed]
+    #[arg(long, value_enum)]
+    pub close_urc: Option<CloseUrc>,
+    /// Answer to QIOPEN on an open connection [default: from --model; with-error]
+    #[arg(long, value_enum)]
+    pub already_connect: Option<AlreadyConnect>,
+    /// How a mux result names its connection: spaced (`2, SEND OK`) or compact (`2,SEND OK`)
+    /// [default: from --model; spaced, gc65: compact]
+    #[arg(long, value_enum)]
+    pub mux_index: Option<MuxIndex>,
     /// QIDEACT in IP INITIAL answers `DEACT OK` (ok) or `ERROR`
     #[arg(long, value_enum, default_value = "ok")]
     pub qideact_in_initial: OkError,
@@ -306,6 +352,10 @@ pub struct SimArgs {
     /// Most bytes one AT+QIRD returns
     #[arg(long, default_value_t = 1500)]
     pub qird_max: usize,
+    /// UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one
+    /// [default: from --model; several]
+    #[arg(long, value_enum)]
+    pub qird_udp: Option<QirdUdp>,
     /// Largest QISEND length
     #[arg(long, default_value_t = 1460)]
     pub qisend_max: usize,
@@ -321,7 +371,9 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 
-    /// Append one JSON line per host command line / data phase to FILE
+    /// Append one JSON line per host command line ({"t_ms":N,"line":ESCAPED}, every byte kept:
+    /// printable ASCII as is, \\ \r \n \t \xNN for the rest) or data phase
+    /// ({"t_ms":N,"data_len":N}) to FILE
     #[arg(long, value_name = "FILE")]
     pub host_log: Option<PathBuf>,
 
@@ -360,6 +412,7 @@ impl Default for SimArgs {
 impl SimArgs {
     /// The engine's configuration from these flags.
     pub fn engine_config(&self) -> EngineConfig {
+        let preset: Preset = self.model.preset();
         EngineConfig {
             echo: self.echo == OnOff::On,
             cmee: self.cmee,
@@ -374,17 +427,23 @@ impl SimArgs {
             rtt: self.rtt,
             mss: self.mss as usize,
             recv_buffer: self.recv_buffer,
-            close_urc: self.close_urc,
-            already_connect: self.already_connect,
+            close_urc: self.close_urc.unwrap_or(preset.close_urc),
+            already_connect: self.already_connect.unwrap_or(preset.already_connect),
             qideact_in_initial: self.qideact_in_initial,
             no_implicit_activation: self.no_implicit_activation,
             qiact_fail_state: self.qiact_fail_state,
             qirdi: self.qirdi,
             qird_max: self.qird_max,
+            qird_udp: self.qird_udp.unwrap_or(preset.qird_udp),
+            mux_index: self.mux_index.unwrap_or(preset.mux_index),
+            model: self.model,
             qisend_max: self.qisend_max,
             guard_before: self.guard_before,
             guard_after: self.guard_after,
             seed: self.seed,
+            line_byte_time: self.line_baud.map_or(Duration::ZERO, |b| {
+                Duration::from_secs_f64(10.0 / b.max(1) as f64)
+            }),
             host_log: self.host_log.is_some(),
             faults: self.faults.clone(),
         }
@@ -392,26 +451,9 @@ impl SimArgs {
 
     /// Delays resolved from the preset and the overrides.
     pub fn delays(&self) -> Delays {
-        let ms = Duration::from_millis;
         let base = match self.delays {
-            DelayPreset::Default => Delays {
-                qiact: ms(1000),
-                qiopen: ms(300),
-                qideact: ms(300),
-                dns: ms(200),
-                rdy: ms(500),
-                call_ready: ms(2000),
-                cgatt: ms(300),
-            },
-            DelayPreset::Fast => Delays {
-                qiact: ms(3),
-                qiopen: ms(2),
-                qideact: ms(2),
-                dns: ms(2),
-                rdy: ms(5),
-                call_ready: ms(15),
-                cgatt: ms(2),
-            },
+            DelayPreset::Default => Delays::default(),
+            DelayPreset::Fast => Delays::fast(),
         };
         Delays {
             qiact: self.qiact_delay.unwrap_or(base.qiact),
@@ -419,7 +461,10 @@ impl SimArgs {
             qideact: self.qideact_delay.unwrap_or(base.qideact),
             dns: self.dns_delay.unwrap_or(base.dns),
             rdy: self.rdy_delay.unwrap_or(base.rdy),
+            cfun: base.cfun,
+            sim_busy: self.sim_busy.unwrap_or(base.sim_busy),
             call_ready: self.call_ready_delay.unwrap_or(base.call_ready),
+            sms_ready: base.sms_ready,
             cgatt: base.cgatt,
         }
     }
@@ -465,6 +510,18 @@ mod tests {
         assert_eq!(a.rtt, Duration::from_millis(600));
         assert_eq!(a.faults, vec![Fault::DnsFail]);
         let d = SimArgs::default();
+        assert_eq!(
+            d.engine_config(),
+            EngineConfig::default(),
+            "two sources of defaults"
+        );
+        assert_eq!(
+            SimArgs::parse_inline("--delays fast")
+                .unwrap()
+                .engine_config()
+                .delays,
+            Delays::fast()
+        );
         assert_eq!(d.send_buffer, 7300);
         assert_eq!(d.echo, OnOff::On);
         assert!(SimArgs::parse_inline("--nope").is_err());

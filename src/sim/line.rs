@@ -250,3 +250,26 @@ impl HostWriter {
         WriteEnd::Done
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Line;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn a_line_carries_bytes_back_to_back_and_loses_idle_time() {
+        // 9600 baud: 960 bytes a second, batches of about 2 ms (1 byte)
+        let mut l = Line::new(9600);
+        assert_eq!(l.batch, 1);
+        let t0 = Instant::now();
+        let a = l.carry(96, t0);
+        assert_eq!(a - t0, Duration::from_millis(100));
+        // handed over before the line is free: follows without a gap
+        let b = l.carry(96, t0);
+        assert_eq!(b - a, Duration::from_millis(100));
+        // handed over after an idle second: starts then, the idle time is not banked
+        let later = b + Duration::from_secs(1);
+        assert_eq!(l.carry(96, later) - later, Duration::from_millis(100));
+        assert_eq!(Line::new(921_600).batch, 184);
+    }
+}

@@ -115,13 +115,17 @@ impl Simulator {
             let port = slave
                 .name()
                 .ok_or_else(|| std::io::Error::other("pty slave has no name"))?;
-            if let Ok(md) = std::fs::symlink_metadata(l) {
-                if md.file_type().is_symlink() {
+            if std::fs::symlink_metadata(l).is_ok() {
+                if is_stale_link(l) {
                     std::fs::remove_file(l)?;
                 } else {
                     return Err(std::io::Error::new(
                         std::io::ErrorKind::AlreadyExists,
-                        format!("{} exists and is not a symlink", l.display()),
+                        format!(
+                            "--link {}: it exists and is not a stale link to a pty that is gone \
+                             (a file, a link to one, or a running simulator's link): not replaced",
+                            l.display()
+                        ),
                     ));
                 }
             }
@@ -204,7 +208,9 @@ impl Simulator {
                         .map(|d| d.saturating_duration_since(now))
                         .unwrap_or(Duration::from_secs(1));
                     match ev_rx.recv_timeout(wait) {
-                        Ok(Ev::Host(t, b)) => engine.host_bytes(t.max(now), &b),
+                        // the time the bytes arrived on the line, however late this thread
+                        // woke up (the engine's own clock never goes back)
+                        Ok(Ev::Host(t, b)) => engine.host_bytes(t, &b),
                         Ok(Ev::Net(e)) => engine.net_event(Instant::now(), e),
                         Ok(Ev::Stream(slot, gen, s)) => {
                             let ok = match s {
@@ -268,8 +274,9 @@ impl Simulator {
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
+        // Only our own link: whatever replaced it since belongs to someone else.
         if let Some(l) = self.link.take() {
-            if std::fs::symlink_metadata(&l).is_ok_and(|m| m.file_type().is_symlink()) {
+            if std::fs::read_link(&l).is_ok_and(|t| t == self.port) {
                 let _ = std::fs::remove_file(&l);
             }
         }
@@ -324,4 +331,17 @@ fn run_actions(
             }
         }
     }
+}
+
+/// A `--link` left behind by a simulator that did not clean up: a symlink to a pty slave
+/// (`/dev/pts/N`) that no longer exists. Anything else at that path is someone's and stays.
+fn is_stale_link(l: &Path) -> bool {
+    let Ok(target) = std::fs::read_link(l) else {
+        return false;
+    };
+    let pty_kind = target.strip_prefix("/dev/pts").is_ok_and(|n| {
+        n.to_str()
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+    });
+    pty_kind && std::fs::symlink_metadata(&target).is_err()
 }

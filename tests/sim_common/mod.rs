@@ -183,3 +183,17 @@ pub fn activate(p: &mut Port) {
     p.cmd("AT+QIACT\r", b"\r\nOK\r\n");
     p.cmd("AT+QILOCIP\r", b"\r\n10.0.0.2\r\n");
 }
+
+/// A module with an activated context and one TCP connection (as 1.2.3.4:80) to a loopback
+/// server: the simulator, the pty and the server's end. `flags` are added to `--delays fast`.
+pub fn connected(flags: &str) -> (Simulator, Port, TcpStream) {
+    let (l, port) = listener();
+    let (sim, mut p) = start(&format!(
+        "--delays fast --map 1.2.3.4:80=127.0.0.1:{port} {flags}"
+    ));
+    activate(&mut p);
+    p.cmd("AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r", b"\r\nOK\r\n");
+    let s = accept(&l);
+    p.expect(b"\r\nCONNECT OK\r\n");
+    (sim, p, s)
+}

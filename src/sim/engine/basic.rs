@@ -5,28 +5,32 @@ use super::grammar::{pint, split_params, Kind, Param};
 use super::*;
 
 impl Engine {
+    /// The SIM's state as commands see it: busy until the window of this power-on has passed,
+    /// then what the faults say (`None`: ready).
     pub(super) fn sim_fault(&self) -> Option<SimFault> {
+        if self.injected.sim_ready_at.is_some_and(|t| self.now < t) {
+            return Some(SimFault::Busy);
+        }
         self.cfg.faults.iter().find_map(|f| match f {
-            Fault::Sim(SimFault::BusyFor(_)) => match self.injected.sim_ready_at {
-                Some(t) if self.now < t => Some(SimFault::Busy),
-                _ => None,
-            },
+            Fault::Sim(SimFault::BusyFor(_)) => None,
             Fault::Sim(s) => Some(*s),
             _ => None,
         })
     }
 
-    /// A `sim=busy:DUR` SIM starts over at every power-on: busy until `from + DUR`.
-    pub(super) fn start_sim_busy_window(&mut self, from: Instant) {
-        let busy_for = self.cfg.faults.iter().find_map(|f| match f {
+    /// `sim=busy:DUR`: the SIM's busy window at every power-on, overriding `--sim-busy`.
+    pub(super) fn sim_busy_fault(&self) -> Option<Duration> {
+        self.cfg.faults.iter().find_map(|f| match f {
             Fault::Sim(SimFault::BusyFor(d)) => Some(*d),
             _ => None,
-        });
-        if let Some(d) = busy_for {
-            self.injected.sim_ready_at = Some(from + d);
-            self.timers.retain(|t| !matches!(t.1, Timer::SimReady));
-            self.timers.push((from + d, Timer::SimReady));
-        }
+        })
+    }
+
+    /// The SIM is busy until `at`, then reports itself with a `+CPIN:` URC.
+    pub(super) fn sim_busy_until(&mut self, at: Instant) {
+        self.injected.sim_ready_at = Some(at);
+        self.timers.retain(|t| !matches!(t.1, Timer::SimReady));
+        self.timers.push((at, Timer::SimReady));
     }
 
     pub(super) fn has_fault(&self, want: &Fault) -> bool {
@@ -142,7 +146,12 @@ impl Engine {
             }
             "&D" | "&C" | "X" | "H" => R::Ok,
             "I" => {
-                self.info("Quectel_Ltd\r\nQuectel_M95\r\nRevision: M95FAR02A08");
+                let m = self.cfg.model;
+                self.info(&format!(
+                    "Quectel_Ltd\r\n{}\r\nRevision: {}",
+                    m.ident(),
+                    m.revision()
+                ));
                 R::Ok
             }
             "O" => self.cmd_ato(),
@@ -151,7 +160,8 @@ impl Engine {
                 R::Ok
             }
             "+CGMR" | "+GMR" | "+QGMR" => {
-                self.info("Revision: M95FAR02A08");
+                let t = format!("Revision: {}", self.cfg.model.revision());
+                self.info(&t);
                 R::Ok
             }
             "+CGMI" | "+GMI" => {
@@ -159,7 +169,7 @@ impl Engine {
                 R::Ok
             }
             "+CGMM" | "+GMM" => {
-                self.info("Quectel_M95");
+                self.info(self.cfg.model.ident());
                 R::Ok
             }
             "+CSQ" => {
@@ -213,10 +223,8 @@ impl Engine {
                     _ => R::Cme(3),
                 },
             },
-            "+CIMI" => match self.sim_fault() {
-                Some(SimFault::Absent) => R::Cme(10),
-                Some(SimFault::Busy | SimFault::BusyFor(_)) => R::Cme(14),
-                Some(SimFault::Pin) => R::Cme(11),
+            "+CIMI" => match self.sim_gate() {
+                Some(r) => r,
                 None => {
                     self.info("460001234567890");
                     R::Ok
@@ -304,10 +312,10 @@ impl Engine {
                 self.info(&format!("+QINISTAT: {v}"));
                 R::Ok
             }
-            "+CMGF" | "+CNMI" | "+CSCS" | "+CLIP" | "+COLP" | "+CRC" | "+QSCLK" | "+CBC" | "+QNITZ"
-            | "+CTZU" => R::Ok,
+            "+CNMI" | "+CSCS" | "+CLIP" | "+COLP" | "+CRC" | "+QSCLK" | "+CBC" | "+QNITZ" | "+CTZU" => R::Ok,
             n if n.starts_with("+QI") => self.dispatch_qi(n, kind),
-            _ => R::Err,
+            // unknown: ERROR, or `+CME ERROR: 100` with AT+CMEE=1 [LOG, module.md correction 9]
+            n => self.dispatch_everyday(n, &kind).unwrap_or(R::Cme(100)),
         }
     }
 

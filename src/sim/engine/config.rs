@@ -3,23 +3,25 @@
 
 use std::time::Duration;
 
-/// Single-mode peer-close URC.
+/// Single-mode peer-close URC. Real M95s say `0, CLOSED` (three captures) \[LOG, module.md
+/// correction 3\]; `CLOSED` is what the manual shows \[DOC\].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CloseUrc {
     /// `CLOSED`
-    #[default]
     Plain,
     /// `0, CLOSED`
+    #[default]
     Indexed,
 }
 
-/// Answer to QIOPEN on an open connection.
+/// Answer to QIOPEN on an open connection. A real M95 follows `ALREADY CONNECT` with `ERROR`
+/// on every attempt \[LOG, module.md correction 2\]; the manual shows it alone \[DOC\].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AlreadyConnect {
     /// `ALREADY CONNECT`
-    #[default]
     Plain,
     /// `ALREADY CONNECT` then `ERROR`
+    #[default]
     WithError,
     /// mux mode: `OK` then `<i>, CONNECT FAIL` (single mode: plain)
     MuxConnectFail,
@@ -51,6 +53,114 @@ pub enum QirdiMode {
     Once,
 }
 
+/// What one AT+QIRD returns of a UDP socket's datagrams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QirdUdp {
+    /// One `+QIRD:` record per datagram, as many whole datagrams as fit in the length asked for
+    #[default]
+    Several,
+    /// One datagram per AT+QIRD
+    One,
+}
+
+/// How a connection index is joined to a mux result or URC (`<n>, SEND OK`, `<n>, CLOSED` ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MuxIndex {
+    /// `2, SEND OK`, as the manual shows \[DOC\]
+    #[default]
+    Spaced,
+    /// `2,SEND OK`, as a GC65 says \[LOG\]
+    Compact,
+}
+
+/// A module model: what it says it is, and the firmware knobs where real modules differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Model {
+    #[default]
+    M95,
+    M66,
+    Mc60,
+    M26,
+    M35,
+    Gc65,
+}
+
+/// The knob values a model sets (an explicit flag overrides each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Preset {
+    pub close_urc: CloseUrc,
+    pub already_connect: AlreadyConnect,
+    pub qird_udp: QirdUdp,
+    pub mux_index: MuxIndex,
+}
+
+impl Model {
+    pub const ALL: [Model; 6] = [
+        Model::M95,
+        Model::M66,
+        Model::Mc60,
+        Model::M26,
+        Model::M35,
+        Model::Gc65,
+    ];
+
+    /// The `--model` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::M95 => "m95",
+            Model::M66 => "m66",
+            Model::Mc60 => "mc60",
+            Model::M26 => "m26",
+            Model::M35 => "m35",
+            Model::Gc65 => "gc65",
+        }
+    }
+
+    /// What ATI (second line) and AT+CGMM say.
+    pub fn ident(self) -> &'static str {
+        match self {
+            Model::M95 => "Quectel_M95",
+            Model::M66 => "Quectel_M66",
+            Model::Mc60 => "Quectel_MC60",
+            Model::M26 => "Quectel_M26",
+            Model::M35 => "Quectel_M35",
+            Model::Gc65 => "Quectel_GC65",
+        }
+    }
+
+    /// The firmware revision ATI and AT+GMR report: M95FAR02A08 is what a real M95 says
+    /// \[CODE M95FR\]; the others follow Quectel's naming, not captures \[INF\].
+    pub fn revision(self) -> &'static str {
+        match self {
+            Model::M95 => "M95FAR02A08",
+            Model::M66 => "M66FAR01A12BT",
+            Model::Mc60 => "MC60CAR01A07",
+            Model::M26 => "M26FBR03A01",
+            Model::M35 => "M35FAR01A08",
+            Model::Gc65 => "GC65R01A03V01",
+        }
+    }
+
+    /// The firmware knobs of this model. M95: `0, CLOSED` and `ALREADY CONNECT` then `ERROR`
+    /// from captures \[LOG\]; GC65: several UDP records per QIRD and `2,SEND OK` from a capture
+    /// \[LOG\]; the other values follow the M95 and the manual \[INF\].
+    pub fn preset(self) -> Preset {
+        let m95 = Preset {
+            close_urc: CloseUrc::Indexed,
+            already_connect: AlreadyConnect::WithError,
+            qird_udp: QirdUdp::Several,
+            mux_index: MuxIndex::Spaced,
+        };
+        match self {
+            Model::Gc65 => Preset {
+                mux_index: MuxIndex::Compact,
+                ..m95
+            },
+            _ => m95,
+        }
+    }
+}
+
 /// SIM fault kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SimFault {
@@ -59,7 +169,7 @@ pub enum SimFault {
     /// Busy for good (a SIM that never finishes starting).
     Busy,
     /// Busy for this long after power-on, then `+CPIN: READY`: what a real module does for the
-    /// first seconds after boot [LOG, module.md correction 8].
+    /// first seconds after boot \[LOG, module.md correction 8\].
     BusyFor(Duration),
 }
 
@@ -98,19 +208,67 @@ pub struct MapEntry {
 }
 
 /// How long the module takes for the slow operations.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Delays {
     pub qiact: Duration,
     pub qiopen: Duration,
     pub qideact: Duration,
     pub dns: Duration,
+    /// Power-on to RDY.
     pub rdy: Duration,
+    /// RDY to `+CFUN: 1`.
+    pub cfun: Duration,
+    /// RDY to `+CPIN: READY`: the SIM is busy until then.
+    pub sim_busy: Duration,
+    /// Power-on to Call Ready (not before `+CPIN: READY`).
     pub call_ready: Duration,
+    /// Call Ready to SMS Ready.
+    pub sms_ready: Duration,
     pub cgatt: Duration,
 }
 
-/// Everything the engine is configured with.
-#[derive(Debug, Clone)]
+impl Default for Delays {
+    /// QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms (module.md §5); boot: RDY 500 ms,
+    /// +CFUN 200 ms later, SIM busy 3 s after RDY, Call Ready at 5 s, SMS Ready 1.5 s after it.
+    fn default() -> Self {
+        let ms = Duration::from_millis;
+        Delays {
+            qiact: ms(1000),
+            qiopen: ms(300),
+            qideact: ms(300),
+            dns: ms(200),
+            rdy: ms(500),
+            cfun: ms(200),
+            sim_busy: ms(3000),
+            call_ready: ms(5000),
+            sms_ready: ms(1500),
+            cgatt: ms(300),
+        }
+    }
+}
+
+impl Delays {
+    /// A few milliseconds each, in the same order (for tests).
+    pub fn fast() -> Delays {
+        let ms = Duration::from_millis;
+        Delays {
+            qiact: ms(3),
+            qiopen: ms(2),
+            qideact: ms(2),
+            dns: ms(2),
+            rdy: ms(5),
+            cfun: ms(1),
+            sim_busy: ms(5),
+            call_ready: ms(15),
+            sms_ready: ms(2),
+            cgatt: ms(2),
+        }
+    }
+}
+
+/// Everything the engine is configured with. [`Default`] is the simulator's defaults, the same
+/// as `qtcp sim` with no flags (a test in args.rs keeps the two equal).
+#[derive(Debug, Clone, PartialEq)]
 pub struct EngineConfig {
     /// Echo (ATE) at power-on.
     pub echo: bool,
@@ -141,12 +299,57 @@ pub struct EngineConfig {
     pub qiact_fail_state: QiactFailState,
     pub qirdi: QirdiMode,
     pub qird_max: usize,
+    pub qird_udp: QirdUdp,
+    pub mux_index: MuxIndex,
+    /// What ATI, AT+GMR and AT+CGMM report.
+    pub model: Model,
     pub qisend_max: usize,
     /// Silence required before / after `+++`.
     pub guard_before: Duration,
     pub guard_after: Duration,
     pub seed: u64,
+    /// How long one byte takes on the serial line (`--line-baud`); zero for an instant line.
+    pub line_byte_time: Duration,
     /// Produce [`super::Action::Log`] lines for a host log.
     pub host_log: bool,
     pub faults: Vec<Fault>,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        let model = Model::default();
+        let preset = model.preset();
+        EngineConfig {
+            echo: true,
+            cmee: 0,
+            ipr: 115200,
+            boot: false,
+            map: Vec::new(),
+            delays: Delays::default(),
+            connect_timeout: Duration::from_secs(75),
+            send_buffer: 7300,
+            uplink: Rate(None),
+            downlink: Rate(None),
+            rtt: Duration::ZERO,
+            mss: 1460,
+            recv_buffer: 7300,
+            close_urc: preset.close_urc,
+            already_connect: preset.already_connect,
+            qideact_in_initial: OkError::Ok,
+            no_implicit_activation: false,
+            qiact_fail_state: QiactFailState::PdpDeact,
+            qirdi: QirdiMode::Once,
+            qird_max: 1500,
+            qird_udp: preset.qird_udp,
+            mux_index: preset.mux_index,
+            model,
+            qisend_max: 1460,
+            guard_before: Duration::from_secs(1),
+            guard_after: Duration::from_millis(500),
+            seed: 1,
+            line_byte_time: Duration::ZERO,
+            host_log: false,
+            faults: Vec::new(),
+        }
+    }
 }

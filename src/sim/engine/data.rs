@@ -94,7 +94,14 @@ impl Engine {
             _ => "SEND FAIL",
         };
         if prompt <= 1 || res == "SEND FAIL" {
-            let f = self.framed(res);
+            // In multi-connection mode the result names the connection: `<n>, SEND OK` in the
+            // manual [DOC], `2,SEND OK` on a GC65 [LOG, module.md correction 6].
+            let text = if self.qi.mux {
+                self.indexed(slot, res)
+            } else {
+                res.to_string()
+            };
+            let f = self.framed(&text);
             self.emit_block(f);
         }
         self.pump();

@@ -10,17 +10,21 @@ impl Engine {
             Power::On => {}
             _ => return,
         }
+        // A LF right after the CR of a command line is never data, whatever mode that line
+        // started: CR LF hosts (TinyGSM's M95/MC60 drivers, RT-Thread's AT client) send
+        // `AT+QISEND=<n>\r\n`, `AT+QISEND\r\n`, `ATO\r\n` and their payload arrives intact on
+        // real modules [CODE, field use; module.md correction 1]. "Right after" is on the line:
+        // the LF came with the CR, before the host could have seen the `> ` or `CONNECT` that
+        // the line caused; a LF the host sends in answer to the prompt is data [INF].
+        if let Some(cr_at) = self.input.cr_at.take() {
+            if b == b'\n' && self.input.arrival <= cr_at + 2 * self.cfg.line_byte_time {
+                return;
+            }
+        }
         if self.input.busy {
             if self.input.pending.len() < 65536 {
                 self.input.pending.push_back(b);
             }
-            return;
-        }
-        // A LF right after the CR of a command line is never data, whatever mode that line
-        // started: CR LF hosts (TinyGSM's M95/MC60 drivers, RT-Thread's AT client) send
-        // `AT+QISEND=<n>\r\n`, `AT+QISEND\r\n`, `ATO\r\n` and their payload arrives intact on
-        // real modules [CODE, field use; module.md correction 1].
-        if std::mem::take(&mut self.input.after_cr) && b == b'\n' {
             return;
         }
         match self.mode {
@@ -33,6 +37,8 @@ impl Engine {
 
     pub(super) fn end_busy(&mut self) {
         self.input.busy = false;
+        // Input held while busy is taken as arriving now, all of it together.
+        self.input.arrival = self.now;
         while !self.input.busy && self.radio.power == Power::On {
             let Some(b) = self.input.pending.pop_front() else {
                 break;
@@ -66,9 +72,13 @@ impl Engine {
     }
 
     pub(super) fn cmd_byte(&mut self, b: u8) {
+        // Between command lines a LF is a line ending's tail, however late it comes [STD].
+        if b == b'\n' && self.input.line.is_empty() {
+            return;
+        }
         match b {
             b'\r' => {
-                self.input.after_cr = true;
+                self.input.cr_at = Some(self.input.arrival);
                 let line = std::mem::take(&mut self.input.line);
                 let overflow = std::mem::replace(&mut self.input.overflow, false);
                 let held = std::mem::take(&mut self.input.held_echo);
@@ -102,6 +112,12 @@ impl Engine {
                 self.input.line.pop();
                 self.echo_byte(b);
             }
+            // A lone ESC cancels the line being typed, silently [INF; issue 11 item 6].
+            0x1b => {
+                self.input.line.clear();
+                self.input.overflow = false;
+                self.input.held_echo.clear();
+            }
             _ => {
                 if self.input.line.len() >= MAX_LINE {
                     self.input.overflow = true;
@@ -132,6 +148,13 @@ impl Engine {
         }
         if l.is_empty() {
             return;
+        }
+        // A module's parser hunts for `AT`: whatever comes before it on the line is ignored, so
+        // the application note's recovery (`+++` unanswered in command mode, then
+        // `AT+QIDEACT`) works [DOC GSM_TCPIP_AN; module.md issue 11 item 6]. A line without
+        // `AT` stays an error [INF].
+        if let Some(i) = l.windows(2).position(|w| w.eq_ignore_ascii_case(b"AT")) {
+            l = &l[i..];
         }
         if l.len() < 2 || !l[..2].eq_ignore_ascii_case(b"AT") {
             self.push_error();
@@ -165,6 +188,9 @@ impl Engine {
         }
         let blk = std::mem::take(&mut self.block);
         self.emit_block(blk);
+        for t in std::mem::take(&mut self.after_response) {
+            self.urc(&t);
+        }
     }
 
     pub(super) fn push_cme(&mut self, n: u16) {

@@ -130,7 +130,7 @@ impl Engine {
             if let Some(s) = self.socks[slot].as_ref() {
                 let fin_here = s.eof_at.is_none_or(|t| t <= now);
                 if s.peer_eof && fin_here && s.down_q.is_empty() && s.status == SockStatus::Connected {
-                    self.peer_closed(slot);
+                    self.peer_closed(slot, true);
                 }
             }
         }
@@ -286,7 +286,7 @@ impl Engine {
             }
             self.injected.fired[i] = true;
             match f {
-                Fault::PeerCloseAfterBytes(_) => self.peer_closed(slot),
+                Fault::PeerCloseAfterBytes(_) => self.peer_closed(slot, true),
                 Fault::PdpDeactAfterBytes(_) => self.pdp_deact(),
                 Fault::RebootAfterBytes(_) => self.reboot(),
                 Fault::AckStallAfterBytes(_) => {

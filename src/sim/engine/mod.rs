@@ -3,22 +3,24 @@
 //! testable without a pty (and fuzzed by a property test).
 //!
 //! The engine is split along the module's own seams:
-//! - [`grammar`]: the AT command grammar (pure);
+//! - `grammar`: the AT command grammar (pure);
 //! - `input`: line assembly, echo, `A/`, command-line execution;
 //! - `output`: framing (ATV), result codes, URCs held during a data phase, the host log;
 //! - `basic`: V.250 / 27.007 commands, SIM and registration state;
+//! - `everyday`: the other commands provisioning scripts send (operator, clock, SMS store ...);
 //! - `qi` and `qiconn`: the QI settings, and the connection commands (open, state, send, read);
 //! - `resolve`: names and `--map`;
 //! - `data`: the QISEND data phase and transparent mode;
 //! - `sockets` and `link`: connections, and the radio link model (rates, RTT, byte faults);
-//! - `timers`: delayed answers, boot and power.
+//! - `timers`: delayed answers, boot and power;
+//! - `config`: the plain [`EngineConfig`] (knobs, delays, faults, `--model` presets).
 
 pub mod config;
 mod grammar;
 
 pub use config::{
-    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, MapEntry, OkError, QiactFailState, QirdiMode,
-    Rate, SimFault,
+    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, MapEntry, Model, MuxIndex, OkError, Preset,
+    QiactFailState, QirdUdp, QirdiMode, Rate, SimFault,
 };
 
 use std::collections::VecDeque;
@@ -128,11 +130,21 @@ struct Sock {
     /// ([`Action::Window`]).
     from_net: u64,
     window_sent: u64,
-    /// set when data has been read out so QIRD on a drained closed socket errors
-    ever_data: bool,
+    /// The peer closed while data was unread (retrieve mode): the close URC waits until the
+    /// host has read the last byte, and until then the host is told the connection is up.
+    close_held: bool,
 }
 
 impl Sock {
+    /// The status the host is told: a close it has not been told of yet is not visible.
+    fn reported_status(&self) -> SockStatus {
+        if self.close_held {
+            SockStatus::Connected
+        } else {
+            self.status
+        }
+    }
+
     fn new(gen: u64, udp: bool, ip: String, port: u16) -> Sock {
         Sock {
             gen,
@@ -155,7 +167,7 @@ impl Sock {
             eof_at: None,
             from_net: 0,
             window_sent: 0,
-            ever_data: false,
+            close_held: false,
         }
     }
 }
@@ -199,12 +211,14 @@ enum Timer {
     },
     DnsDone(Option<String>),
     BootRdy,
+    BootCfun,
     BootCallReady,
+    BootSmsReady,
     PdpDeactFault,
     RebootFault,
     VanishFault,
     GuardAfter(u64),
-    /// The end of a `sim=busy:DUR` window: `+CPIN: READY` as a URC.
+    /// The end of the SIM's busy window: `+CPIN: READY` (or what the SIM faults say) as a URC.
     SimReady,
 }
 
@@ -316,13 +330,16 @@ impl Default for QiConfig {
 }
 
 /// Command-line assembly.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct LineInput {
     line: Vec<u8>,
     /// The line grew past [`MAX_LINE`]: it answers ERROR.
     overflow: bool,
-    /// The last byte was the CR of a command line (a LF right after it is not data).
-    after_cr: bool,
+    /// When the CR of the last command line arrived, until the next byte (a LF right after it
+    /// is not data).
+    cr_at: Option<Instant>,
+    /// When the bytes being processed arrived on the line.
+    arrival: Instant,
     /// Echo withheld while the line may still match a `silent=` fault or during `sync-after`.
     held_echo: Vec<u8>,
     /// For `A/`.
@@ -381,7 +398,7 @@ struct Injected {
     sync_left: u32,
     /// `silent=` prefixes, upper case.
     silent: Vec<String>,
-    /// End of the `sim=busy:DUR` window of the current power-on.
+    /// End of the SIM's busy window of the current power-on (`--sim-busy`, `sim=busy:DUR`).
     sim_ready_at: Option<Instant>,
 }
 
@@ -405,6 +422,8 @@ pub struct Engine {
     block: Vec<u8>,
     /// URCs that wait for the end of a data phase.
     held_urcs: VecDeque<Vec<u8>>,
+    /// URCs that follow the response of the command line being executed.
+    after_response: Vec<String>,
     timers: Vec<(Instant, Timer)>,
     ctx: Ctx,
     qi: QiConfig,
@@ -417,6 +436,7 @@ pub struct Engine {
     link: LinkState,
     tdata: TransparentState,
     injected: Injected,
+    everyday: everyday::Everyday,
 }
 
 /// A numeric setting command (`AT+X?`, `AT+X=?`, `AT+X=<0..max>`): read, test and write forms
@@ -447,6 +467,7 @@ macro_rules! numeric_setting {
 
 mod basic;
 mod data;
+mod everyday;
 mod input;
 mod link;
 mod output;
@@ -479,10 +500,20 @@ impl Engine {
                 cgatt: true,
                 net_up: true,
             },
-            input: LineInput::default(),
+            input: LineInput {
+                line: Vec::new(),
+                overflow: false,
+                cr_at: None,
+                arrival: now,
+                held_echo: Vec::new(),
+                last_line: None,
+                busy: false,
+                pending: VecDeque::new(),
+            },
             mode: Mode::Command,
             block: Vec::new(),
             held_urcs: VecDeque::new(),
+            after_response: Vec::new(),
             timers: Vec::new(),
             ctx: Ctx::Initial,
             qi: QiConfig::default(),
@@ -508,9 +539,9 @@ impl Engine {
                 fired: vec![false; cfg.faults.len()],
                 ..Injected::default()
             },
+            everyday: everyday::Everyday::new(now),
             cfg,
         };
-        e.start_sim_busy_window(now);
         for f in e.cfg.faults.clone() {
             match f {
                 Fault::SyncAfter(n) => e.injected.sync_left = e.injected.sync_left.saturating_add(n),
@@ -526,15 +557,20 @@ impl Engine {
         }
         if e.cfg.boot {
             e.boot(false);
+        } else if let Some(d) = e.sim_busy_fault() {
+            // already booted, but the SIM is still starting
+            e.sim_busy_until(now + d);
         }
         e
     }
 
     // ------------------------------------------------------------------ public interface
 
-    /// Bytes from the host, all received at `now`.
+    /// Bytes from the host, all received at `now` (when their last byte arrived on the line; the
+    /// engine's clock never goes back, but the arrival time is kept as given).
     pub fn host_bytes(&mut self, now: Instant, bytes: &[u8]) {
         self.set_now(now);
+        self.input.arrival = now;
         for &b in bytes {
             self.host_byte(b);
         }

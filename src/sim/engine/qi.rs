@@ -248,7 +248,7 @@ impl Engine {
                     },
                     _ => return R::Err,
                 };
-                let open = matches!(&self.socks[slot], Some(s) if s.status != SockStatus::Closed);
+                let open = matches!(&self.socks[slot], Some(s) if s.reported_status() != SockStatus::Closed);
                 if !open {
                     return R::Err;
                 }
@@ -257,10 +257,12 @@ impl Engine {
                     s.rx.clear();
                     s.rx_len = 0;
                     s.down_q.clear();
+                    s.close_held = false;
                 }
                 self.tdata.suspended = false;
                 if self.qi.mux {
-                    self.info(&format!("{slot}, CLOSE OK"));
+                    let t = self.indexed(slot, "CLOSE OK");
+                    self.info(&t);
                 } else {
                     self.info("CLOSE OK");
                 }
@@ -344,7 +346,7 @@ impl Engine {
                 Kind::Exec => R::Err,
             },
             "+QISERVER" | "+QIAUTOS" => R::Err,
-            _ => R::Err,
+            _ => R::Cme(100),
         }
     }
 }

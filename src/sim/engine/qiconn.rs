@@ -43,12 +43,13 @@ impl Engine {
             _ => {}
         }
         if let Some(s) = &self.socks[slot] {
-            match s.status {
+            match s.reported_status() {
                 SockStatus::Connected => {
                     match (self.cfg.already_connect, self.qi.mux) {
                         (AlreadyConnect::MuxConnectFail, true) => {
                             self.push_ok();
-                            self.info(&format!("{slot}, CONNECT FAIL"));
+                            let t = self.indexed(slot, "CONNECT FAIL");
+                            self.info(&t);
                         }
                         (AlreadyConnect::WithError, _) => {
                             self.info("ALREADY CONNECT");
@@ -98,7 +99,7 @@ impl Engine {
                 if self.qi.mux {
                     for i in 0..6 {
                         let line = match &self.socks[i] {
-                            Some(s) if s.status != SockStatus::Closed => format!(
+                            Some(s) if s.reported_status() != SockStatus::Closed => format!(
                                 "+QISTAT: {i}, \"{}\", \"{}\", {},",
                                 if s.udp { "UDP" } else { "TCP" },
                                 s.ip,
@@ -137,7 +138,7 @@ impl Engine {
             return ctx(self.ctx);
         }
         match &self.socks[0] {
-            Some(s) => match s.status {
+            Some(s) => match s.reported_status() {
                 SockStatus::Connecting if s.udp => (6, "UDP CONNECTING"),
                 SockStatus::Connecting => (6, "TCP CONNECTING"),
                 SockStatus::Connected => (8, "CONNECT OK"),
@@ -164,7 +165,7 @@ impl Engine {
                             if s.udp { "UDP" } else { "TCP" },
                             s.ip,
                             s.port,
-                            match s.status {
+                            match s.reported_status() {
                                 SockStatus::Connecting => "CONNECTING",
                                 SockStatus::Connected => "CONNECTED",
                                 SockStatus::Closed => "CLOSED",
@@ -270,20 +271,30 @@ impl Engine {
             if s.status == SockStatus::Connected {
                 return R::Ok;
             }
-            // closed (or never connected) and drained
-            if s.status == SockStatus::Closed {
-                self.socks[slot] = None;
-            }
+            // closed (or never connected) and drained: ERROR, and the state stays IP CLOSE
+            // [LOG, module.md correction 4]
             return R::Err;
         }
         let mut data = Vec::new();
+        // UDP: one record per datagram; whole datagrams while they fit in the length asked for
+        // (a real GC65 answered one QIRD with seven records [LOG, module.md correction 5]), or
+        // one per answer with --qird-udp one. A datagram longer than the length asked for is
+        // cut, and its tail dropped [INF].
+        let mut records: Vec<Vec<u8>> = Vec::new();
         // what leaves the buffer: a datagram's unread tail is dropped with it
         let mut removed = 0;
         if s.udp {
-            if let Some(mut d) = s.rx.pop_front() {
-                removed = d.len();
-                d.truncate(max);
-                data = d;
+            let mut room = max;
+            while let Some(front) = s.rx.front() {
+                let first = records.is_empty();
+                if !first && (front.len() > room || self.cfg.qird_udp == QirdUdp::One) {
+                    break;
+                }
+                let Some(mut d) = s.rx.pop_front() else { break };
+                removed += d.len();
+                d.truncate(room);
+                room -= d.len();
+                records.push(d);
             }
         } else {
             while data.len() < max {
@@ -300,21 +311,26 @@ impl Engine {
         s.rx_len -= removed;
         if s.rx_len == 0 {
             s.notified = false;
+            if std::mem::take(&mut s.close_held) {
+                let t = self.closed_urc_text(slot);
+                self.after_response.push(t);
+            }
         }
-        s.ever_data = true;
-        let hdr = format!(
-            "+QIRD: {}:{},{},{}",
-            s.ip,
-            s.port,
-            if s.udp { "UDP" } else { "TCP" },
-            data.len()
-        );
-        if verbose {
-            self.block.extend_from_slice(b"\r\n");
+        let Some(s) = self.socks[slot].as_ref() else {
+            return R::Err;
+        };
+        if !s.udp {
+            records.push(data);
         }
-        self.block.extend_from_slice(hdr.as_bytes());
-        self.block.extend_from_slice(b"\r\n");
-        self.block.extend_from_slice(&data);
+        let (ip, port, proto) = (s.ip.clone(), s.port, if s.udp { "UDP" } else { "TCP" });
+        for r in records {
+            if verbose {
+                self.block.extend_from_slice(b"\r\n");
+            }
+            self.block
+                .extend_from_slice(format!("+QIRD: {ip}:{port},{proto},{}\r\n", r.len()).as_bytes());
+            self.block.extend_from_slice(&r);
+        }
         R::Ok
     }
 }

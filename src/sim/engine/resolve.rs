@@ -59,10 +59,10 @@ impl Engine {
             self.synth_ip(host)
         };
         if let Some(t) = self.map_lookup(&format!("{host}:{port}")) {
-            return Some((display, Target::HostPort(t)));
+            return Some((display, mapped_target(t, udp)));
         }
         if let Some(t) = self.map_lookup(host) {
-            return Some((display, Target::HostPort(t)));
+            return Some((display, mapped_target(t, udp)));
         }
         // a synthetic address handed out by QIDNSGIP
         if let Some(rest) = host.strip_prefix("10.99.") {
@@ -73,10 +73,10 @@ impl Engine {
                         let i = a * 250 + b - 1;
                         if let Some(n) = self.synth.get(i).cloned() {
                             if let Some(t) = self.map_lookup(&format!("{n}:{port}")) {
-                                return Some((display, Target::HostPort(t)));
+                                return Some((display, mapped_target(t, udp)));
                             }
                             if let Some(t) = self.map_lookup(&n) {
-                                return Some((display, Target::HostPort(t)));
+                                return Some((display, mapped_target(t, udp)));
                             }
                         }
                     }
@@ -93,5 +93,17 @@ impl Engine {
             return Some((display, Target::HostPort(format!("localhost:{port}"))));
         }
         None
+    }
+}
+
+/// Where a `--map` target goes: the built-in echo service when it names it (so
+/// `--map NAME=220.180.239.212:8063` reaches the echo, as QIOPEN of that address does),
+/// otherwise the address itself.
+fn mapped_target(t: String, udp: bool) -> Target {
+    let echo_port = if udp { 8062 } else { 8063 };
+    if t == format!("{ECHO_IP}:{echo_port}") {
+        Target::Echo
+    } else {
+        Target::HostPort(t)
     }
 }

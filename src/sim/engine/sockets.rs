@@ -32,14 +32,16 @@ impl Engine {
                     self.enter_data_mode();
                 }
             } else if mux {
-                self.urc(&format!("{slot}, CONNECT OK"));
+                let t = self.indexed(slot, "CONNECT OK");
+                self.urc(&t);
             } else {
                 self.urc("CONNECT OK");
             }
         } else {
             s.status = SockStatus::Closed;
             if mux {
-                self.urc(&format!("{slot}, CONNECT FAIL"));
+                let t = self.indexed(slot, "CONNECT FAIL");
+                self.urc(&t);
             } else {
                 self.urc("CONNECT FAIL");
             }
@@ -77,13 +79,15 @@ impl Engine {
 
     pub(super) fn closed_urc_text(&self, slot: usize) -> String {
         if self.qi.mux || self.cfg.close_urc == CloseUrc::Indexed {
-            format!("{slot}, CLOSED")
+            self.indexed(slot, "CLOSED")
         } else {
             "CLOSED".to_string()
         }
     }
 
-    pub(super) fn peer_closed(&mut self, slot: usize) {
+    /// The connection ended under the host: the peer closed it, or (`hold` false) the context
+    /// went away with it.
+    pub(super) fn peer_closed(&mut self, slot: usize, hold: bool) {
         let Some(s) = self.socks[slot].as_mut() else {
             return;
         };
@@ -104,6 +108,14 @@ impl Engine {
         }
         if self.qi.transparent {
             self.tdata.suspended = false;
+        } else if hold && s_unread(&self.socks[slot]) {
+            // A real M95 reports the close only once the host has read the last byte: right
+            // after the OK of the draining AT+QIRD, never while unread data remains
+            // [LOG, three of three; module.md correction 4].
+            if let Some(s) = self.socks[slot].as_mut() {
+                s.close_held = true;
+            }
+            return;
         }
         let t = self.closed_urc_text(slot);
         self.urc(&t);
@@ -113,7 +125,7 @@ impl Engine {
         for i in 0..6 {
             let open = matches!(&self.socks[i], Some(s) if s.status != SockStatus::Closed);
             if open {
-                self.peer_closed(i);
+                self.peer_closed(i, false);
             }
             self.close_sock(i);
             self.socks[i] = None;
@@ -159,17 +171,24 @@ impl Engine {
         }
         s.rx_len += chunk.len();
         s.rx.push_back(chunk);
-        let per_packet = self.cfg.qirdi == QirdiMode::PerPacket;
+        // QINDI=2 announces every arriving packet: `<num>` unread packets, `<len>` the length
+        // of this one, `<tlen>` all unread bytes [LOG MC60, module.md correction 7]. QINDI=1
+        // follows --qirdi.
+        let per_packet = self.cfg.qirdi == QirdiMode::PerPacket || self.qi.qindi == 2;
         if self.qi.qindi == 0 || (s.notified && !per_packet) {
             return;
         }
         s.notified = true;
         let text = if self.qi.qindi == 2 {
-            let cur = s.rx.front().map_or(0, |c| c.len());
-            format!("+QIRDI: 0,1,{slot},{},{},{}", s.rx.len(), cur, s.rx_len)
+            let len = s.rx.back().map_or(0, |c| c.len());
+            format!("+QIRDI: 0,1,{slot},{},{len},{}", s.rx.len(), s.rx_len)
         } else {
             format!("+QIRDI: 0,1,{slot}")
         };
         self.urc(&text);
     }
+}
+
+fn s_unread(s: &Option<Sock>) -> bool {
+    s.as_ref().is_some_and(|s| s.rx_len > 0)
 }

@@ -117,29 +117,33 @@ impl Engine {
                 };
                 self.urc_bytes(b);
             }
+            // A booting module says RDY, +CFUN: 1, +CPIN: READY, Call Ready and SMS Ready spread
+            // over seconds, and answers commands in between (SIM-dependent ones with SIM busy
+            // until +CPIN: READY) [LOG, module.md correction 8]. The boot URCs are shown only
+            // with a fixed baud rate (AT+IPR not 0) [DOC].
             Timer::BootRdy => {
                 self.radio.power = Power::On;
                 if self.settings.ipr != 0 {
                     self.urc("RDY");
+                }
+            }
+            Timer::BootCfun => {
+                if self.settings.ipr != 0 {
                     self.urc("+CFUN: 1");
-                    match self.sim_fault() {
-                        None => self.urc("+CPIN: READY"),
-                        Some(SimFault::Pin) => self.urc("+CPIN: SIM PIN"),
-                        Some(SimFault::Absent) => self.urc("+CPIN: NOT INSERTED"),
-                        Some(SimFault::Busy | SimFault::BusyFor(_)) => {}
-                    }
                 }
             }
             Timer::BootCallReady => {
                 let (oc, og) = (self.creg_stat(), self.cgreg_stat());
                 self.radio.net_up = true;
-                if self.radio.power == Power::On {
-                    if self.settings.qiurc {
-                        self.urc("Call Ready");
-                    }
-                    self.urc("SMS Ready");
+                if self.radio.power == Power::On && self.settings.qiurc {
+                    self.urc("Call Ready");
                 }
                 self.reg_changed(oc, og);
+            }
+            Timer::BootSmsReady => {
+                if self.radio.power == Power::On {
+                    self.urc("SMS Ready");
+                }
             }
             Timer::PdpDeactFault => {
                 if self.ctx_active() {
@@ -150,9 +154,16 @@ impl Engine {
             }
             Timer::RebootFault => self.reboot(),
             Timer::SimReady => {
+                let (oc, og) = (self.creg_stat(), self.cgreg_stat());
                 if self.radio.power == Power::On && self.settings.ipr != 0 {
-                    self.urc("+CPIN: READY");
+                    match self.sim_fault() {
+                        None => self.urc("+CPIN: READY"),
+                        Some(SimFault::Pin) => self.urc("+CPIN: SIM PIN"),
+                        Some(SimFault::Absent) => self.urc("+CPIN: NOT INSERTED"),
+                        Some(SimFault::Busy | SimFault::BusyFor(_)) => {}
+                    }
                 }
+                self.reg_changed(oc, og);
             }
             Timer::VanishFault => self.actions.push(Action::Vanish),
             Timer::GuardAfter(seq) => {
@@ -202,15 +213,23 @@ impl Engine {
             self.radio.cgatt = true;
             self.ctx = Ctx::Initial;
             self.qi = QiConfig::default();
+            self.everyday.cmgf = 0;
             self.pending_targets.clear();
-            self.input.after_cr = false;
+            self.input.cr_at = None;
         }
         self.radio.power = Power::Booting;
         self.radio.net_up = false;
-        self.timers.push((self.now + self.cfg.delays.rdy, Timer::BootRdy));
-        let powered_on = self.now + self.cfg.delays.rdy;
-        self.start_sim_busy_window(powered_on);
-        self.timers
-            .push((self.now + self.cfg.delays.call_ready, Timer::BootCallReady));
+        let d = self.cfg.delays;
+        let rdy = self.now + d.rdy;
+        self.timers.push((rdy, Timer::BootRdy));
+        let cfun = rdy + d.cfun;
+        self.timers.push((cfun, Timer::BootCfun));
+        // the SIM starts with the module: busy from power-on until its window after RDY ends
+        let sim_ready = (rdy + self.sim_busy_fault().unwrap_or(d.sim_busy)).max(cfun);
+        self.sim_busy_until(sim_ready);
+        // registration (Call Ready) needs the SIM; SMS Ready comes last
+        let call_ready = (self.now + d.call_ready).max(sim_ready);
+        self.timers.push((call_ready, Timer::BootCallReady));
+        self.timers.push((call_ready + d.sms_ready, Timer::BootSmsReady));
     }
 }
