@@ -248,14 +248,34 @@ fn echo_not_before_the_ack() {
     sim.shutdown();
 }
 
-/// The module's receive buffer is bounded: when the host reads nothing, the simulator stops
-/// reading the socket and a server writing 64 MiB is held back after about `--recv-buffer`
-/// plus the two kernels' socket buffers.
+/// The module's receive buffer is bounded: when the host reads nothing (retrieve mode: no
+/// QIRD), the simulator stops reading the socket and a server writing 64 MiB is held back after
+/// about `--recv-buffer` plus the two kernels' socket buffers.
 #[test]
 fn unread_download_blocks_the_server() {
-    use std::os::fd::AsRawFd;
-    let (sim, mut p, mut s) = connected("--recv-buffer 7300");
+    let (sim, mut p, s) = connected("--recv-buffer 7300");
     p.cmd("AT+QINDI=1\r", b"\r\nOK\r\n");
+    let _s = write_until_blocked(s, 0);
+    p.read_until(b"+QIRDI: 0,1,0");
+    sim.shutdown();
+}
+
+/// The same in push mode with a host that does not read the serial port: what the line has
+/// not delivered counts against the receive buffer, so the server is held back too (after the
+/// pty's own buffer as well) instead of the download piling up in the simulator.
+#[test]
+fn unread_push_blocks_the_server() {
+    let (sim, _p, s) = connected("--recv-buffer 7300 --line-baud 115200");
+    // the pty buffers up to a few kB of output the host never reads
+    let _s = write_until_blocked(s, 64 * 1024);
+    sim.shutdown();
+}
+
+/// Write 64 MiB to `s` until a write makes no progress for 2 s; assert the server was held
+/// back after the module's 7300 bytes, the simulator's socket buffer (32 KiB, doubled by the
+/// kernel), the server's own 64 KiB send buffer (doubled) and `extra`. Returns the socket.
+fn write_until_blocked(mut s: TcpStream, extra: usize) -> TcpStream {
+    use std::os::fd::AsRawFd;
     let total = 64 << 20;
     let small: libc::c_int = 64 * 1024;
     // SAFETY: setsockopt of an int on a socket we own (a small, fixed send buffer: the
@@ -299,11 +319,8 @@ fn unread_download_blocks_the_server() {
         )
     };
     eprintln!("server wrote {written} bytes before blocking (its SO_SNDBUF {sndbuf})");
-    p.read_until(b"+QIRDI: 0,1,0");
-    // the module's 7300, the simulator's socket receive buffer (32 KiB, doubled by the kernel),
-    // the server's send buffer
-    let bound = 7300 + 2 * 32 * 1024 + sndbuf as usize + 65536;
+    let bound = 7300 + 2 * 32 * 1024 + sndbuf as usize + 65536 + extra;
     assert!(written >= 7300, "server wrote only {written} bytes");
     assert!(written <= bound, "server wrote {written} bytes, bound {bound}");
-    sim.shutdown();
+    s
 }

@@ -11,7 +11,7 @@
 //! Threads: an acceptor (non-blocking accept, polled), one reader per connection (paced) and
 //! one writer (paced, fragmented) that writes to whichever connection is current.
 
-use super::line::{read_host, HostWriter, Next, WMsg, WriteEnd};
+use super::line::{read_host, Backlog, HostWriter, Next, WMsg, WriteEnd};
 use super::Ev;
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
@@ -41,6 +41,7 @@ pub fn spawn(
     reader_stop: Arc<AtomicBool>,
     baud: Option<u32>,
     fragment: Option<(usize, Duration)>,
+    backlog: Arc<Backlog>,
 ) -> io::Result<(SocketAddr, Vec<JoinHandle<()>>)> {
     let addrs: Vec<SocketAddr> = addr
         .to_socket_addrs()
@@ -65,7 +66,7 @@ pub fn spawn(
     threads.push(
         thread::Builder::new()
             .name("sim-tcp-wr".into())
-            .spawn(move || write_loop(w_rx, current, stop, baud, fragment))?,
+            .spawn(move || write_loop(w_rx, current, stop, baud, fragment, backlog))?,
     );
     Ok((bound, threads))
 }
@@ -205,8 +206,9 @@ fn write_loop(
     stop: Arc<AtomicBool>,
     baud: Option<u32>,
     fragment: Option<(usize, Duration)>,
+    backlog: Arc<Backlog>,
 ) {
-    let mut writer = HostWriter::new(baud, fragment);
+    let mut writer = HostWriter::new(baud, fragment, backlog);
     loop {
         let (at, data) = match writer.next(&rx) {
             Next::Data(at, data) => (at, data),
@@ -222,7 +224,10 @@ fn write_loop(
         };
         let target = current.lock().ok().and_then(|c| c.clone());
         // Nobody connected: the bytes go nowhere, as on a serial server without a client.
-        let Some((gen, sock)) = target else { continue };
+        let Some((gen, sock)) = target else {
+            writer.discard(&data);
+            continue;
+        };
         let _ = sock.set_write_timeout(Some(Duration::from_millis(100)));
         let still_current = || {
             current

@@ -32,6 +32,8 @@ pub enum Ev {
     Host(Instant, Vec<u8>),
     Net(NetEvent),
     Stream(usize, u64, Option<net::Stream>),
+    /// The line towards the host has drained ([`line::Backlog`]): look at the link again.
+    Wake,
     Stop,
 }
 
@@ -43,6 +45,8 @@ trait Module {
     fn tick(&mut self, now: Instant);
     fn next_deadline(&self) -> Option<Instant>;
     fn take_actions(&mut self) -> Vec<Action>;
+    /// Bytes given to the line writer that the host has not taken yet.
+    fn host_backlog(&mut self, _bytes: usize) {}
 }
 
 impl Module for Engine {
@@ -60,6 +64,9 @@ impl Module for Engine {
     }
     fn take_actions(&mut self) -> Vec<Action> {
         Engine::take_actions(self)
+    }
+    fn host_backlog(&mut self, bytes: usize) {
+        Engine::host_backlog(self, bytes)
     }
 }
 
@@ -139,6 +146,7 @@ impl Simulator {
             _ => None,
         });
         let reader_stop = Arc::new(AtomicBool::new(false));
+        let backlog = Arc::new(line::Backlog::new((args.recv_buffer / 2) as usize, ev_tx.clone()));
         let mut threads = Vec::new();
         let (port, listen, slave) = match pair {
             Some((master, slave)) => {
@@ -159,6 +167,7 @@ impl Simulator {
                     stop.clone(),
                     args.line_baud,
                     fragment,
+                    backlog.clone(),
                 )?);
                 (port, None, Some(slave))
             }
@@ -172,6 +181,7 @@ impl Simulator {
                     reader_stop.clone(),
                     args.line_baud,
                     fragment,
+                    backlog.clone(),
                 )?;
                 threads.extend(t);
                 (PathBuf::from(format!("tcp://{bound}")), Some(bound), None)
@@ -199,6 +209,7 @@ impl Simulator {
                         &mut net,
                         &mut log,
                         &mut w_tx,
+                        &backlog,
                         &slave2,
                         &reader_stop2,
                     );
@@ -207,7 +218,9 @@ impl Simulator {
                         .next_deadline()
                         .map(|d| d.saturating_duration_since(now))
                         .unwrap_or(Duration::from_secs(1));
-                    match ev_rx.recv_timeout(wait) {
+                    let ev = ev_rx.recv_timeout(wait);
+                    engine.host_backlog(backlog.get());
+                    match ev {
                         // the time the bytes arrived on the line, however late this thread
                         // woke up (the engine's own clock never goes back)
                         Ok(Ev::Host(t, b)) => engine.host_bytes(t, &b),
@@ -220,7 +233,7 @@ impl Simulator {
                             engine.net_event(Instant::now(), NetEvent::Connected { slot, gen, ok });
                         }
                         Ok(Ev::Stop) | Err(RecvTimeoutError::Disconnected) => break,
-                        Err(RecvTimeoutError::Timeout) => engine.tick(Instant::now()),
+                        Ok(Ev::Wake) | Err(RecvTimeoutError::Timeout) => engine.tick(Instant::now()),
                     }
                 }
                 net.shutdown();
@@ -294,6 +307,7 @@ fn run_actions(
     net: &mut net::Net,
     log: &mut Option<std::fs::File>,
     w_tx: &mut Option<Sender<line::WMsg>>,
+    backlog: &line::Backlog,
     slave: &Arc<Mutex<Option<TTYPort>>>,
     reader_stop: &Arc<AtomicBool>,
 ) {
@@ -301,6 +315,7 @@ fn run_actions(
         match a {
             Action::Host(b) => {
                 if let Some(w) = w_tx {
+                    backlog.add(b.len());
                     let _ = w.send(line::WMsg::Data(Instant::now(), b));
                 }
             }

@@ -141,12 +141,13 @@ impl Engine {
     /// frees room in the receive buffer.
     fn open_windows(&mut self) {
         let limit = self.cfg.recv_buffer;
+        let line = self.link.host_backlog as u64;
         for (slot, s) in self.socks.iter_mut().enumerate() {
             let Some(s) = s else { continue };
             if s.status != SockStatus::Connected || s.udp {
                 continue;
             }
-            let held: u64 = s.down_q.iter().map(|c| c.1.len() as u64).sum::<u64>() + s.rx_len as u64;
+            let held: u64 = s.down_q.iter().map(|c| c.1.len() as u64).sum::<u64>() + s.rx_len as u64 + line;
             let allowed = s.from_net.saturating_sub(held) + limit;
             // Like a TCP receiver avoiding silly windows (RFC 1122 4.2.3.3), the window opens
             // in steps of half the buffer, or when the buffer is empty: the server's data

@@ -369,6 +369,8 @@ struct LinkState {
     down_free_at: Instant,
     /// Segments on their way to servers, in order of arrival.
     up_flight: VecDeque<Flight>,
+    /// Output the line has not yet delivered to the host (see [`Engine::host_backlog`]).
+    host_backlog: usize,
 }
 
 /// Transparent data mode.
@@ -525,6 +527,7 @@ impl Engine {
                 up_free_at: now,
                 down_free_at: now,
                 up_flight: VecDeque::new(),
+                host_backlog: 0,
             },
             tdata: TransparentState {
                 buf: Vec::new(),
@@ -624,6 +627,13 @@ impl Engine {
             upd(t);
         }
         d
+    }
+
+    /// How many bytes of its output the line has not delivered to the host yet: the module's
+    /// UART buffer. It counts against the receive buffer, so a host that does not read pushed
+    /// data holds the server back. [INF]
+    pub fn host_backlog(&mut self, bytes: usize) {
+        self.link.host_backlog = bytes;
     }
 
     /// Everything produced since the last call.
