@@ -11,7 +11,7 @@
 //! Threads: an acceptor (non-blocking accept, polled), one reader per connection (paced) and
 //! one writer (paced, fragmented) that writes to whichever connection is current.
 
-use super::line::{read_host, Backlog, HostWriter, Next, WMsg, WriteEnd};
+use super::line::{read_host, HostWriter, Next, WMsg, WriteEnd};
 use super::Ev;
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
@@ -40,8 +40,7 @@ pub fn spawn(
     stop: Arc<AtomicBool>,
     reader_stop: Arc<AtomicBool>,
     baud: Option<u32>,
-    fragment: Option<(usize, Duration)>,
-    backlog: Arc<Backlog>,
+    writer: HostWriter,
 ) -> io::Result<(SocketAddr, Vec<JoinHandle<()>>)> {
     let addrs: Vec<SocketAddr> = addr
         .to_socket_addrs()
@@ -66,7 +65,7 @@ pub fn spawn(
     threads.push(
         thread::Builder::new()
             .name("sim-tcp-wr".into())
-            .spawn(move || write_loop(w_rx, current, stop, baud, fragment, backlog))?,
+            .spawn(move || write_loop(w_rx, current, stop, writer))?,
     );
     Ok((bound, threads))
 }
@@ -200,15 +199,7 @@ fn read_loop(
     let _ = stream.shutdown(std::net::Shutdown::Both);
 }
 
-fn write_loop(
-    rx: Receiver<WMsg>,
-    current: Current,
-    stop: Arc<AtomicBool>,
-    baud: Option<u32>,
-    fragment: Option<(usize, Duration)>,
-    backlog: Arc<Backlog>,
-) {
-    let mut writer = HostWriter::new(baud, fragment, backlog);
+fn write_loop(rx: Receiver<WMsg>, current: Current, stop: Arc<AtomicBool>, mut writer: HostWriter) {
     loop {
         let (at, data) = match writer.next(&rx) {
             Next::Data(at, data) => (at, data),

@@ -165,9 +165,7 @@ impl Simulator {
                     master,
                     w_rx,
                     stop.clone(),
-                    args.line_baud,
-                    fragment,
-                    backlog.clone(),
+                    line::HostWriter::new(args.line_baud, fragment, backlog.clone()),
                 )?);
                 (port, None, Some(slave))
             }
@@ -180,8 +178,7 @@ impl Simulator {
                     stop.clone(),
                     reader_stop.clone(),
                     args.line_baud,
-                    fragment,
-                    backlog.clone(),
+                    line::HostWriter::new(args.line_baud, fragment, backlog.clone()),
                 )?;
                 threads.extend(t);
                 (PathBuf::from(format!("tcp://{bound}")), Some(bound), None)

@@ -1,7 +1,7 @@
 //! The pseudo-terminal front: one reader thread on the master (host -> module) and one writer
 //! thread (module -> host), both through the shared paced line ([`super::line`]).
 
-use super::line::{read_host, Backlog, HostWriter, Next, WMsg, WriteEnd};
+use super::line::{read_host, HostWriter, Next, WMsg, WriteEnd};
 use super::Ev;
 use serialport::{SerialPort, TTYPort};
 use std::os::fd::AsRawFd;
@@ -50,14 +50,11 @@ pub fn spawn_writer(
     master: TTYPort,
     rx: Receiver<WMsg>,
     stop: Arc<AtomicBool>,
-    baud: Option<u32>,
-    fragment: Option<(usize, Duration)>,
-    backlog: Arc<Backlog>,
+    mut writer: HostWriter,
 ) -> std::io::Result<thread::JoinHandle<()>> {
     thread::Builder::new().name("sim-pty-wr".into()).spawn(move || {
         let mut master = master;
         let _ = master.set_timeout(Duration::from_millis(100));
-        let mut writer = HostWriter::new(baud, fragment, backlog);
         loop {
             let (at, data) = match writer.next(&rx) {
                 Next::Data(at, data) => (at, data),
