@@ -26,6 +26,9 @@ use std::time::Duration;
 /// up, but its reader has not noticed yet) before it is refused as busy.
 const BUSY_GRACE: Duration = Duration::from_millis(200);
 
+/// How long the acceptor sleeps waiting for a connection before it looks at the stop flags.
+const ACCEPT_WAIT: Duration = Duration::from_millis(50);
+
 /// The connection that currently owns the line: a generation number and the socket.
 type Current = Arc<Mutex<Option<(u64, Arc<TcpStream>)>>>;
 
@@ -100,7 +103,15 @@ fn accept_loop(
         let (stream, peer) = match listener.accept() {
             Ok(x) => x,
             Err(e) if e.kind() == io::ErrorKind::WouldBlock || e.kind() == io::ErrorKind::Interrupted => {
-                thread::sleep(Duration::from_millis(10));
+                // Wait for the next connection without polling every few ms: an idle
+                // simulator costs a wake-up per ACCEPT_WAIT, and a stop is noticed within it.
+                let mut pfd = libc::pollfd {
+                    fd: listener.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd for the listening socket we own.
+                unsafe { libc::poll(&mut pfd, 1, ACCEPT_WAIT.as_millis() as i32) };
                 readers.retain(|h| !h.is_finished());
                 continue;
             }
