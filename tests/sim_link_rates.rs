@@ -324,3 +324,31 @@ fn write_until_blocked(mut s: TcpStream, extra: usize) -> TcpStream {
     assert!(written <= bound, "server wrote {written} bytes, bound {bound}");
     s
 }
+
+/// A paced uplink keeps UDP datagrams whole: each QISEND is one datagram, however many wait
+/// for the radio together and whatever `--mss` is.
+#[test]
+fn udp_datagrams_stay_whole_on_a_paced_uplink() {
+    let server = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    server.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let port = server.local_addr().unwrap().port();
+    let (sim, mut p) = start(&format!(
+        "--delays fast --map 1.2.3.4:9000=127.0.0.1:{port} --uplink 2KB/s --mss 100"
+    ));
+    activate(&mut p);
+    p.cmd("AT+QIOPEN=\"UDP\",\"1.2.3.4\",9000\r", b"\r\nOK\r\n");
+    p.expect(b"\r\nCONNECT OK\r\n");
+    let sizes = [300usize, 5, 1200, 40];
+    for (i, &n) in sizes.iter().enumerate() {
+        p.cmd(&format!("AT+QISEND={n}\r"), b"\r\n> ");
+        p.send(&vec![b'a' + i as u8; n]);
+        p.expect(b"\r\nSEND OK\r\n");
+    }
+    let mut b = [0u8; 2048];
+    for (i, &n) in sizes.iter().enumerate() {
+        let k = server.recv(&mut b).unwrap();
+        let whole = b[..k].iter().all(|&x| x == b'a' + i as u8);
+        assert_eq!((k, whole), (n, true), "datagram {i}: length, content");
+    }
+    sim.shutdown();
+}

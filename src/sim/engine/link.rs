@@ -45,6 +45,17 @@ impl Engine {
             } else if s.txq_since.is_none() {
                 s.txq_since = Some(now);
             }
+            if s.udp {
+                // what the send queue gained since the last step is one more datagram
+                let queued: usize = s.datagrams.iter().sum();
+                if s.txq.len() < queued {
+                    s.datagrams.clear();
+                }
+                let queued: usize = s.datagrams.iter().sum();
+                if s.txq.len() > queued {
+                    s.datagrams.push_back(s.txq.len() - queued);
+                }
+            }
         }
         // uplink: segments leave the module
         while let Some(p) = self.next_segment() {
@@ -56,6 +67,9 @@ impl Engine {
                 break;
             };
             let data: Vec<u8> = s.txq.drain(..p.len).collect();
+            if s.udp {
+                s.datagrams.pop_front();
+            }
             if s.txq.is_empty() {
                 s.txq_since = None;
             }
@@ -180,12 +194,15 @@ impl Engine {
         let (slot, since) = best?;
         let s = self.socks[slot].as_ref()?;
         let mut len = s.txq.len();
-        if self.cfg.uplink.0.is_some() {
+        if s.udp {
+            // a datagram goes whole, whatever its size and the fault thresholds
+            len = s.datagrams.front().copied().unwrap_or(len).min(len);
+        } else if self.cfg.uplink.0.is_some() {
             len = len.min(self.cfg.mss.max(1));
         }
         // stop at the next byte-count fault threshold (wait while the segment that reaches
         // it is still on its way)
-        if s.stall_at.is_none() {
+        if s.stall_at.is_none() && !s.udp {
             match self.next_threshold() {
                 Some(0) if !self.link.up_flight.is_empty() => return None,
                 Some(th) => len = len.min(th.max(1) as usize),

@@ -107,6 +107,8 @@ struct Sock {
     txq: VecDeque<u8>,
     /// Since when `txq` has been waiting for the radio.
     txq_since: Option<Instant>,
+    /// UDP: the lengths of the datagrams in `txq` (each QISEND is one datagram).
+    datagrams: VecDeque<usize>,
     /// Bytes accepted by QISEND (QISACK `<sent>`).
     sent: u64,
     /// Bytes that left on the radio, and when (for acknowledgement after the RTT).
@@ -154,6 +156,7 @@ impl Sock {
             status: SockStatus::Connecting,
             txq: VecDeque::new(),
             txq_since: None,
+            datagrams: VecDeque::new(),
             sent: 0,
             left: 0,
             acked: 0,
