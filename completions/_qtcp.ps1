@@ -319,7 +319,7 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('--send-buffer', '--send-buffer', [CompletionResultType]::ParameterName, 'Per-socket send buffer: a QISEND that would make unacknowledged bytes exceed it fails')
             [CompletionResult]::new('--uplink', '--uplink', [CompletionResultType]::ParameterName, 'Rate at which the radio drains the send buffer (4000, 4KB/s, 1MB/s; default unlimited)')
             [CompletionResult]::new('--downlink', '--downlink', [CompletionResultType]::ParameterName, 'Rate at which server data reaches the module (default unlimited)')
-            [CompletionResult]::new('--rtt', '--rtt', [CompletionResultType]::ParameterName, 'Round-trip time: a byte that leaves the module at t is acknowledged at t + rtt')
+            [CompletionResult]::new('--rtt', '--rtt', [CompletionResultType]::ParameterName, 'Round-trip time: a segment that leaves the module at t reaches the server at t + rtt/2 and is acknowledged at t + rtt; server data takes rtt/2 to reach the module')
             [CompletionResult]::new('--mss', '--mss', [CompletionResultType]::ParameterName, 'Largest TCP segment on the radio link, each way: with --uplink/--downlink data moves in packets of up to this many bytes')
             [CompletionResult]::new('--recv-buffer', '--recv-buffer', [CompletionResultType]::ParameterName, 'The module''s receive buffer per connection: when the host leaves this much unread, the module stops taking data and the server sees TCP backpressure')
             [CompletionResult]::new('--line-baud', '--line-baud', [CompletionResultType]::ParameterName, 'Serial line speed: bytes in both directions paced at N/10 bytes per second')

@@ -306,7 +306,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand --send-buffer 'Per-socket send buffer: a QISEND that would make unacknowledged bytes exceed it fails'
             cand --uplink 'Rate at which the radio drains the send buffer (4000, 4KB/s, 1MB/s; default unlimited)'
             cand --downlink 'Rate at which server data reaches the module (default unlimited)'
-            cand --rtt 'Round-trip time: a byte that leaves the module at t is acknowledged at t + rtt'
+            cand --rtt 'Round-trip time: a segment that leaves the module at t reaches the server at t + rtt/2 and is acknowledged at t + rtt; server data takes rtt/2 to reach the module'
             cand --mss 'Largest TCP segment on the radio link, each way: with --uplink/--downlink data moves in packets of up to this many bytes'
             cand --recv-buffer 'The module''s receive buffer per connection: when the host leaves this much unread, the module stops taking data and the server sees TCP backpressure'
             cand --line-baud 'Serial line speed: bytes in both directions paced at N/10 bytes per second'

@@ -307,7 +307,8 @@ pub struct SimArgs {
     /// Rate at which server data reaches the module (default unlimited)
     #[arg(long, value_parser = parse_rate, default_value = "unlimited", value_name = "RATE")]
     pub downlink: Rate,
-    /// Round-trip time: a byte that leaves the module at t is acknowledged at t + rtt
+    /// Round-trip time: a segment that leaves the module at t reaches the server at t + rtt/2
+    /// and is acknowledged at t + rtt; server data takes rtt/2 to reach the module
     #[arg(long, value_parser = parse_duration, default_value = "0", value_name = "DUR")]
     pub rtt: Duration,
     /// Largest TCP segment on the radio link, each way: with --uplink/--downlink data moves in
