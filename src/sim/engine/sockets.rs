@@ -108,13 +108,11 @@ impl Engine {
         }
         if self.qi.transparent {
             self.tdata.suspended = false;
-        } else if hold && s_unread(&self.socks[slot]) {
+        } else if let Some(s) = self.socks[slot].as_mut().filter(|s| hold && s.rx_len > 0) {
             // A real M95 reports the close only once the host has read the last byte: right
             // after the OK of the draining AT+QIRD, never while unread data remains
             // [LOG, three of three; module.md correction 4].
-            if let Some(s) = self.socks[slot].as_mut() {
-                s.close_held = true;
-            }
+            s.close_held = true;
             return;
         }
         let t = self.closed_urc_text(slot);
@@ -187,8 +185,4 @@ impl Engine {
         };
         self.urc(&text);
     }
-}
-
-fn s_unread(s: &Option<Sock>) -> bool {
-    s.as_ref().is_some_and(|s| s.rx_len > 0)
 }
