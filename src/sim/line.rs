@@ -120,6 +120,12 @@ pub fn sleep_until(t: Instant, stop: &AtomicBool) -> bool {
     }
 }
 
+/// How many batches of line time the reader takes from the host at once. It hands them to the
+/// engine at once, each stamped with the time its last byte arrives (the engine thread takes
+/// each when its time comes), and sleeps until the last has arrived: one wake-up of the reader
+/// per four batches, and the host still cannot run more than that ahead of the line.
+const READ_AHEAD_BATCHES: usize = 4;
+
 /// Why [`read_host`] returned.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ReadEnd {
@@ -149,21 +155,29 @@ pub fn read_host(
     // however late this thread woke up.
     let mut waiting = false;
     while !stop.load(Ordering::Relaxed) && keep_going() {
-        let lim = line.as_ref().map_or(buf.len(), |l| l.batch.min(buf.len()));
+        let lim = line
+            .as_ref()
+            .map_or(buf.len(), |l| (l.batch * READ_AHEAD_BATCHES).min(buf.len()));
         match src.read(&mut buf[..lim]) {
             Ok(0) if eof_is_close => return ReadEnd::Closed,
             Ok(0) => thread::sleep(Duration::from_millis(20)),
             Ok(n) => {
-                let mut at = Instant::now();
-                if let Some(l) = line.as_mut() {
-                    let start = if waiting { l.free_at } else { at };
-                    at = l.carry(n, start);
-                    waiting = pending_input(fd) > 0;
-                    if !sleep_until(at, stop) {
+                let now = Instant::now();
+                let Some(l) = line.as_mut() else {
+                    if tx.send(Ev::Host(now, buf[..n].to_vec())).is_err() {
+                        return ReadEnd::Stopped;
+                    }
+                    continue;
+                };
+                let mut start = if waiting { l.free_at } else { now };
+                for piece in buf[..n].chunks(l.batch.max(1)) {
+                    start = l.carry(piece.len(), start);
+                    if tx.send(Ev::Host(start, piece.to_vec())).is_err() {
                         return ReadEnd::Stopped;
                     }
                 }
-                if tx.send(Ev::Host(at, buf[..n].to_vec())).is_err() {
+                waiting = pending_input(fd) > 0;
+                if !sleep_until(start, stop) {
                     return ReadEnd::Stopped;
                 }
             }

@@ -200,6 +200,10 @@ impl Simulator {
                 let mut net = net::Net::new(tx2);
                 let mut log = log;
                 let mut w_tx = Some(w_tx);
+                // Host bytes handed over ahead of the time they arrive on the line
+                // ([`line::read_host`]): each is given to the module when its time comes.
+                let mut host_q: std::collections::VecDeque<(Instant, Vec<u8>)> =
+                    std::collections::VecDeque::new();
                 loop {
                     run_actions(
                         engine.take_actions(),
@@ -211,16 +215,20 @@ impl Simulator {
                         &reader_stop2,
                     );
                     let now = Instant::now();
-                    let wait = engine
-                        .next_deadline()
+                    let due = match (engine.next_deadline(), host_q.front()) {
+                        (Some(d), Some((t, _))) => Some(d.min(*t)),
+                        (d, h) => d.or(h.map(|x| x.0)),
+                    };
+                    let wait = due
                         .map(|d| d.saturating_duration_since(now))
                         .unwrap_or(Duration::from_secs(1));
                     let ev = ev_rx.recv_timeout(wait);
+                    let mut wake = false;
                     engine.host_backlog(backlog.get());
                     match ev {
                         // the time the bytes arrived on the line, however late this thread
                         // woke up (the engine's own clock never goes back)
-                        Ok(Ev::Host(t, b)) => engine.host_bytes(t, &b),
+                        Ok(Ev::Host(t, b)) => host_q.push_back((t, b)),
                         Ok(Ev::Net(e)) => engine.net_event(Instant::now(), e),
                         Ok(Ev::Stream(slot, gen, s)) => {
                             let ok = match s {
@@ -230,7 +238,19 @@ impl Simulator {
                             engine.net_event(Instant::now(), NetEvent::Connected { slot, gen, ok });
                         }
                         Ok(Ev::Stop) | Err(RecvTimeoutError::Disconnected) => break,
-                        Ok(Ev::Wake) | Err(RecvTimeoutError::Timeout) => engine.tick(Instant::now()),
+                        // the line drained: the receive window may open
+                        Ok(Ev::Wake) => wake = true,
+                        Err(RecvTimeoutError::Timeout) => {}
+                    }
+                    // host bytes whose time has come, then whatever else is due
+                    let now = Instant::now();
+                    while host_q.front().is_some_and(|(t, _)| *t <= now) {
+                        if let Some((t, b)) = host_q.pop_front() {
+                            engine.host_bytes(t, &b);
+                        }
+                    }
+                    if wake || engine.next_deadline().is_some_and(|d| d <= now) {
+                        engine.tick(now);
                     }
                 }
                 net.shutdown();
