@@ -311,10 +311,14 @@ pub struct SimArgs {
     /// and is acknowledged at t + rtt; server data takes rtt/2 to reach the module
     #[arg(long, value_parser = parse_duration, default_value = "0", value_name = "DUR")]
     pub rtt: Duration,
+    // [DOC] 1460 is the largest QISEND and the usual Ethernet-path MSS; module.md's 1448 (1460
+    // less TCP timestamps) is unverified [INF].
     /// Largest TCP segment on the radio link, each way: with --uplink/--downlink data moves in
     /// packets of up to this many bytes
     #[arg(long, default_value_t = 1460, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=65535))]
     pub mss: u64,
+    // [INF] no source gives an M95's receive buffer; 7300 mirrors the send buffer the
+    // recommended process takes as given (also unverified), and is small like its RAM.
     /// The module's receive buffer per connection: when the host leaves this much unread, the
     /// module stops taking data and the server sees TCP backpressure
     #[arg(long, default_value_t = 7300, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
