@@ -70,9 +70,9 @@ impl Engine {
             if s.udp {
                 s.datagrams.pop_front();
             }
-            if s.txq.is_empty() {
-                s.txq_since = None;
-            }
+            // the rest queues behind this segment: other connections' data that waited
+            // longer goes first (the radio takes turns)
+            s.txq_since = if s.txq.is_empty() { None } else { Some(p.done) };
             s.left += p.len as u64;
             s.left_log.push_back((p.done, s.left));
             let f = Flight {
@@ -135,6 +135,8 @@ impl Engine {
             let chunk: Vec<u8> = if p.len == front.1.len() {
                 s.down_q.pop_front().map(|x| x.1).unwrap_or_default()
             } else {
+                // the rest waits behind this packet, after other connections' earlier data
+                front.0 = p.done;
                 front.1.drain(..p.len).collect()
             };
             self.link.down_free_at = p.done;
@@ -393,5 +395,43 @@ mod tests {
             "{steps} wake-ups for {} segments",
             sizes.len()
         );
+    }
+
+    /// Two connections with data queued at once take turns on the radio, segment by segment.
+    #[test]
+    fn connections_take_turns_on_the_uplink() {
+        let args =
+            SimArgs::parse_inline("--delays fast --echo off --uplink 2KB/s --send-buffer 100000").unwrap();
+        let mut t = Instant::now();
+        let mut e = Engine::new(args.engine_config(), t);
+        let mut sent = Vec::new();
+        e.host_bytes(t, b"AT+QIMUX=1\r");
+        e.host_bytes(t, b"AT+QIOPEN=0,\"TCP\",\"1.2.3.4\",80\r");
+        e.host_bytes(t, b"AT+QIOPEN=1,\"TCP\",\"1.2.3.4\",81\r");
+        run(&mut e, &mut t, 50, &mut sent, |e| {
+            (0..2).all(|i| {
+                e.socks[i]
+                    .as_ref()
+                    .is_some_and(|s| s.status == SockStatus::Connected)
+            })
+        });
+        let mut order = Vec::new();
+        for slot in 0..2 {
+            e.host_bytes(t, format!("AT+QISEND={slot},1460\r").as_bytes());
+            e.host_bytes(t, &[b'x'; 1460]);
+            e.host_bytes(t, format!("AT+QISEND={slot},1460\r").as_bytes());
+            e.host_bytes(t, &[b'x'; 1460]);
+        }
+        for _ in 0..40 {
+            for a in e.take_actions() {
+                if let Action::Send { slot, data, .. } = a {
+                    order.push((slot, data.len()));
+                }
+            }
+            let Some(next) = e.next_deadline() else { break };
+            t = next.max(t);
+            e.tick(t);
+        }
+        assert_eq!(order, vec![(0, 1460), (1, 1460), (0, 1460), (1, 1460)]);
     }
 }
