@@ -9,11 +9,12 @@
 //! 3. unpaced throughput and CPU (qtcp and the simulator separately) of push and of recv, with a
 //!    pty ping-pong floor;
 //! 4. peak RSS for small and large pushes;
-//! 5. start-up: wall time of `qtcp probe`.
+//! 5. start-up: wall time of `qtcp probe`;
+//! 6. many modules on one host: N simulators and one `qtcp push` over a glob of them.
 //!
 //! Environment: `QTCP_BENCH_QUICK=1` scales every size down (a smoke run of about a minute;
-//! BENCHMARKS.md is then not written), `QTCP_BENCH_ONLY=push,recv,unpaced,memory,startup` picks
-//! sections, `QTCP_BENCH_BIG=N` sets the large push of the memory section in MiB (default 1024),
+//! BENCHMARKS.md is then not written), `QTCP_BENCH_ONLY=push,recv,unpaced,memory,startup,many` picks
+//! sections, `QTCP_BENCH_MANY=1,16,64` sets the module counts of the many-modules section, `QTCP_BENCH_BIG=N` sets the large push of the memory section in MiB (default 1024),
 //! `QTCP_BENCH_OUT=FILE` writes the table elsewhere.
 
 use std::fmt::Write as _;
@@ -342,10 +343,20 @@ impl Profile {
                 best = (u, format!("uplink {u:.0} B/s"));
             }
         }
+        // The simulator's link carries 1460-byte segments, each acknowledged a round trip
+        // after its last byte left: a byte of the send buffer is held for the rtt plus a
+        // segment's time on the air.
         if self.rtt > 0.0 {
-            let w = 7300.0 / self.rtt;
+            let seg = self.uplink.map_or(0.0, |u| 1460.0 / u);
+            let w = 7300.0 / (self.rtt + seg);
             if w < best.0 {
-                best = (w, format!("send buffer 7300 B / rtt {:.1} s", self.rtt));
+                best = (
+                    w,
+                    format!(
+                        "send buffer 7300 B / (rtt {:.1} s + one segment {:.3} s)",
+                        self.rtt, seg
+                    ),
+                );
             }
         }
         best
@@ -450,6 +461,11 @@ fn port_args(sim: &Sim, baud: Option<u32>) -> Vec<String> {
     a
 }
 
+/// CPU time over wall time of one process (the share of a core it used while it ran).
+fn cpu_share(u: &Usage) -> String {
+    format!("{:.3}", u.cpu / u.wall.max(1e-9))
+}
+
 fn fmt_rate(bps: f64) -> String {
     if bps >= 1e6 {
         format!("{:.2} MB/s", bps / 1e6)
@@ -499,14 +515,14 @@ impl Bench {
         let _ = writeln!(
             t,
             "| profile | simulator flags | size | bottleneck | what sets it | qtcp goodput | ratio | \
-             polls | literal rule (size) | literal goodput | literal ratio |"
+             polls | qtcp CPU/wall | sim CPU/wall | literal rule (size) | literal goodput | literal ratio |"
         );
-        let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|");
+        let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for p in profiles() {
             let (bn, what) = p.push_bottleneck();
             let size = ((bn * target_s) as u64 / 1024).max(2) * 1024;
             let file = random_file(self.dir.path(), size);
-            let (g, v, _, _) = self.push(p.flags, p.baud, &file, &[]);
+            let (g, v, qu, su) = self.push(p.flags, p.baud, &file, &[]);
             let bfile = random_file(self.dir.path(), base_bytes);
             let (bg, _, _, _) = self.push(
                 p.flags,
@@ -515,7 +531,7 @@ impl Bench {
                 &["--window", "3000", "--poll-min", "5s", "--poll-max", "5s"],
             );
             let row = format!(
-                "| {} | `{}` | {} KiB | {} | {} | {} | **{:.2}** | {} | {} B | {} | {:.2} |",
+                "| {} | `{}` | {} KiB | {} | {} | {} | **{:.2}** | {} | {} | {} | {} B | {} | {:.2} |",
                 p.name,
                 p.flags,
                 size / 1024,
@@ -524,6 +540,8 @@ impl Bench {
                 fmt_rate(g),
                 g / bn,
                 v["polls"],
+                cpu_share(&qu),
+                cpu_share(&su),
                 base_bytes,
                 fmt_rate(bg),
                 bg / bn
@@ -619,15 +637,15 @@ impl Bench {
         let _ = writeln!(
             t,
             "| profile | simulator flags | size | bottleneck | what sets it | qtcp goodput | ratio | \
-             QIRD reads (mean size) | qtcp CPU | sim CPU | SHA-256 |"
+             QIRD reads (mean size) | qtcp CPU | sim CPU | qtcp CPU/wall | sim CPU/wall | SHA-256 |"
         );
-        let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|");
+        let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for p in profiles() {
             let (bn, what) = p.recv_bottleneck();
             let size = ((bn * target_s) as u64 / 1024).max(2) * 1024;
             let (g, chunks, qu, su) = self.recv(p.recv_flags, p.baud, size);
             let row = format!(
-                "| {} | `{}` | {} KiB | {} | {} | {} | **{:.2}** | {} ({:.0} B) | {:.2} s | {:.2} s | match |",
+                "| {} | `{}` | {} KiB | {} | {} | {} | **{:.2}** | {} ({:.0} B) | {:.2} s | {:.2} s | {} | {} | match |",
                 p.name,
                 p.recv_flags,
                 size / 1024,
@@ -639,6 +657,8 @@ impl Bench {
                 size as f64 / chunks.max(1) as f64,
                 qu.cpu,
                 su.cpu,
+                cpu_share(&qu),
+                cpu_share(&su),
             );
             println!("{row}");
             let _ = writeln!(t, "{row}");
@@ -739,6 +759,91 @@ impl Bench {
             let _ = writeln!(t, "{row}");
         }
         self.md.push_str("## 4. Peak memory of a push\n\n");
+        self.md.push_str(&t);
+        self.md.push('\n');
+    }
+
+    /// Many modules on one host (issue 13, item 2): N simulators on the GPRS-like link, linked
+    /// as `DIR/ttyM*`, and one `qtcp push` over that glob driving them all concurrently, 64 KiB
+    /// each. Aggregate goodput against N × the per-link bottleneck, the CPU of every process
+    /// together, and the peak RSS of each kind of process.
+    fn section_many(&mut self) {
+        let counts: Vec<usize> = std::env::var("QTCP_BENCH_MANY")
+            .ok()
+            .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+            // one module first: the same push alone, so the fixed cost of a 64 KiB push
+            // (sync, connect, first and last round trip) is not taken for a scaling loss
+            .unwrap_or_else(|| if self.quick { vec![1, 4] } else { vec![1, 16, 64] });
+        let size: u64 = if self.quick { 8 << 10 } else { 64 << 10 };
+        let p = profiles()
+            .into_iter()
+            .find(|p| p.name == "GPRS-like")
+            .expect("GPRS-like profile");
+        let (bn, what) = p.push_bottleneck();
+        let mut t = String::new();
+        let _ = writeln!(
+            t,
+            "| modules | size each | per-link bottleneck | aggregate goodput | vs N × bottleneck | \
+             push wall | qtcp CPU | simulators' CPU | all CPU / push wall | qtcp peak RSS | \
+             simulator peak RSS (max) | pushes complete |"
+        );
+        let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for n in counts {
+            let dir = self.dir.path().join(format!("many-{n}"));
+            std::fs::create_dir_all(&dir).expect("many dir");
+            let sims: Vec<Sim> = (0..n)
+                .map(|i| {
+                    let link = dir.join(format!("ttyM{i:03}"));
+                    Sim::start(&self.sim_flags(&format!("{} --link {}", p.flags, link.display())))
+                })
+                .collect();
+            let file = random_file(self.dir.path(), size);
+            self.sink.take();
+            let mut args: Vec<String> = vec![
+                "--json".into(),
+                "-q".into(),
+                "--port".into(),
+                format!("{}/ttyM*", dir.display()),
+            ];
+            if let Some(b) = p.baud {
+                args.extend(["--baud".into(), b.to_string()]);
+            }
+            args.extend(["push".into(), file.display().to_string(), "1.2.3.4:80".into()]);
+            let (out, err, qu) = qtcp_raw(&args);
+            let sus: Vec<Usage> = sims.into_iter().map(Sim::stop).collect();
+            let complete = out
+                .lines()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .filter(|v| v["ok"].as_bool() == Some(true) && v["bytes_acked"].as_u64() == Some(size))
+                .count();
+            if complete < n {
+                eprintln!(
+                    "many {n}: {complete} of {n} pushes complete (exit {}): {err}",
+                    qu.status
+                );
+            }
+            let agg = (complete as u64 * size) as f64 / qu.wall;
+            let sim_cpu: f64 = sus.iter().map(|u| u.cpu).sum();
+            let sim_rss = sus.iter().map(|u| u.maxrss_kib).max().unwrap_or(0);
+            let row = format!(
+                "| {n} | {} KiB | {} ({what}) | {} | **{:.2}** | {:.1} s | {:.2} s | {:.2} s | {:.3} | {:.1} MiB | {:.1} MiB | {complete}/{n} |",
+                size >> 10,
+                fmt_rate(bn),
+                fmt_rate(agg),
+                agg / (n as f64 * bn),
+                qu.wall,
+                qu.cpu,
+                sim_cpu,
+                (qu.cpu + sim_cpu) / qu.wall,
+                qu.maxrss_kib as f64 / 1024.0,
+                sim_rss as f64 / 1024.0,
+            );
+            println!("{row}");
+            let _ = writeln!(t, "{row}");
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        self.md
+            .push_str("## 6. Many modules on one host (GPRS-like, one `qtcp push` over a glob)\n\n");
         self.md.push_str(&t);
         self.md.push('\n');
     }
@@ -918,6 +1023,9 @@ fn main() {
     }
     if want("startup") {
         b.section_startup();
+    }
+    if want("many") {
+        b.section_many();
     }
     let total = t0.elapsed().as_secs_f64();
     let load_after = loadavg();

@@ -311,7 +311,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l connect-timeout -d 'Re
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l send-buffer -d 'Per-socket send buffer: a QISEND that would make unacknowledged bytes exceed it fails' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l uplink -d 'Rate at which the radio drains the send buffer (4000, 4KB/s, 1MB/s; default unlimited)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l downlink -d 'Rate at which server data reaches the module (default unlimited)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l rtt -d 'Round-trip time: a byte that leaves the module at t is acknowledged at t + rtt' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l rtt -d 'Round-trip time: a segment that leaves the module at t reaches the server at t + rtt/2 and is acknowledged at t + rtt; server data takes rtt/2 to reach the module' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l mss -d 'Largest TCP segment on the radio link, each way: with --uplink/--downlink data moves in packets of up to this many bytes' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l recv-buffer -d 'The module\'s receive buffer per connection: when the host leaves this much unread, the module stops taking data and the server sees TCP backpressure' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l line-baud -d 'Serial line speed: bytes in both directions paced at N/10 bytes per second' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l model -d 'Module model: what ATI/AT+GMR/AT+CGMM report, and the firmware knobs where real modules differ (see the long help)' -r -f -a "m95\t''
 m66\t''

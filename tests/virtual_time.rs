@@ -423,3 +423,51 @@ fn a_smaller_qird_maximum_is_learnt_without_stalling_every_read() {
     // One fallback poll (500 ms) teaches qtcp the limit; 196 reads do not each wait for one.
     assert!(elapsed(&s, t0) < Duration::from_secs(2), "{:?}", elapsed(&s, t0));
 }
+
+/// Issue 13, item 3: on a downlink slower than the line, one AT+QIRD per arriving packet, not
+/// one per handful of bytes: at most 1.2 × (bytes / 1500) reads.
+#[test]
+fn receive_on_a_slow_downlink_reads_once_per_packet() {
+    for profile in ["--downlink 8KB/s --rtt 600ms", "--downlink 20KB/s --rtt 300ms"] {
+        let args = SimArgs::parse_inline(&format!("--echo off --delays fast {profile}")).unwrap();
+        let mut cfg = args.engine_config();
+        cfg.host_log = true;
+        let link = VirtualLink::new(VirtualModule::new(cfg, Instant::now()));
+        let t = Transport::from_link(
+            "virtual".into(),
+            Box::new(link.clone()),
+            Tracer::new(None, false).unwrap(),
+        );
+        let mut s = Session::new(t, SessionOptions::default());
+        sync(&mut s, &SyncOptions::default()).unwrap();
+        let data = random(300_000, 23);
+        link.module().peer(
+            SERVER,
+            Peer::Source {
+                data: data.clone(),
+                close: false,
+            },
+        );
+        attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
+        connect(&mut s, &connect_opts(SERVER)).unwrap();
+        let mut out = Collect(Vec::new());
+        let o = RecvOptions {
+            bytes: Some(data.len() as u64),
+            timeout: Some(Duration::from_secs(120)),
+            ..Default::default()
+        };
+        recv(&mut s, &o, &mut out).unwrap();
+        assert_eq!(out.0, data);
+        let reads = link
+            .module()
+            .host_log()
+            .iter()
+            .filter(|l| l.contains("AT+QIRD"))
+            .count();
+        let bound = (1.2 * data.len() as f64 / 1500.0).ceil() as usize;
+        assert!(
+            reads <= bound,
+            "{profile}: {reads} QIRD for 300 kB (bound {bound})"
+        );
+    }
+}

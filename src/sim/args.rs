@@ -311,9 +311,22 @@ pub struct SimArgs {
     /// Rate at which server data reaches the module (default unlimited)
     #[arg(long, value_parser = parse_rate, default_value = "unlimited", value_name = "RATE")]
     pub downlink: Rate,
-    /// Round-trip time: a byte that leaves the module at t is acknowledged at t + rtt
+    /// Round-trip time: a segment that leaves the module at t reaches the server at t + rtt/2
+    /// and is acknowledged at t + rtt; server data takes rtt/2 to reach the module
     #[arg(long, value_parser = parse_duration, default_value = "0", value_name = "DUR")]
     pub rtt: Duration,
+    // [DOC] 1460 is the largest QISEND and the usual Ethernet-path MSS; module.md's 1448 (1460
+    // less TCP timestamps) is unverified [INF].
+    /// Largest TCP segment on the radio link, each way: with --uplink/--downlink data moves in
+    /// packets of up to this many bytes
+    #[arg(long, default_value_t = 1460, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=65535))]
+    pub mss: u64,
+    // [INF] no source gives an M95's receive buffer; 7300 mirrors the send buffer the
+    // recommended process takes as given (also unverified), and is small like its RAM.
+    /// The module's receive buffer per connection: when the host leaves this much unread, the
+    /// module stops taking data and the server sees TCP backpressure
+    #[arg(long, default_value_t = 7300, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub recv_buffer: u64,
     /// Serial line speed: bytes in both directions paced at N/10 bytes per second
     #[arg(long, value_name = "N")]
     pub line_baud: Option<u32>,
@@ -425,6 +438,8 @@ impl SimArgs {
             uplink: self.uplink,
             downlink: self.downlink,
             rtt: self.rtt,
+            mss: self.mss as usize,
+            recv_buffer: self.recv_buffer,
             close_urc: self.close_urc.unwrap_or(preset.close_urc),
             already_connect: self.already_connect.unwrap_or(preset.already_connect),
             qideact_in_initial: self.qideact_in_initial,

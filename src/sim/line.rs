@@ -5,10 +5,57 @@
 use super::Ev;
 use std::io::{self, Read, Write};
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
+
+/// Bytes the engine has handed to the line writer that have not reached the host yet. A host
+/// that stops reading in push mode lets this grow; the engine counts it against the module's
+/// receive buffer (so the server sees backpressure instead of the simulator piling the
+/// download up in memory), and the writer wakes the engine when it has drained to
+/// `low_water` and again when it is empty.
+pub struct Backlog {
+    bytes: AtomicUsize,
+    low_water: usize,
+    wake: Sender<Ev>,
+}
+
+impl Backlog {
+    pub fn new(low_water: usize, wake: Sender<Ev>) -> Backlog {
+        Backlog {
+            bytes: AtomicUsize::new(0),
+            low_water,
+            wake,
+        }
+    }
+
+    /// The engine produced `n` bytes for the host.
+    pub fn add(&self, n: usize) {
+        self.bytes.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// `n` bytes left the writer (written, or lost with the host).
+    pub fn taken(&self, n: usize) {
+        if n == 0 {
+            return;
+        }
+        let before = self
+            .bytes
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| {
+                Some(b.saturating_sub(n))
+            })
+            .unwrap_or(0);
+        let after = before.saturating_sub(n);
+        if (before > self.low_water && after <= self.low_water) || (before > 0 && after == 0) {
+            let _ = self.wake.send(Ev::Wake);
+        }
+    }
+
+    pub fn get(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
+    }
+}
 
 /// Messages for a writer.
 pub enum WMsg {
@@ -73,6 +120,12 @@ pub fn sleep_until(t: Instant, stop: &AtomicBool) -> bool {
     }
 }
 
+/// How many batches of line time the reader takes from the host at once. It hands them to the
+/// engine at once, each stamped with the time its last byte arrives (the engine thread takes
+/// each when its time comes), and sleeps until the last has arrived: one wake-up of the reader
+/// per four batches, and the host still cannot run more than that ahead of the line.
+const READ_AHEAD_BATCHES: usize = 4;
+
 /// Why [`read_host`] returned.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ReadEnd {
@@ -102,21 +155,29 @@ pub fn read_host(
     // however late this thread woke up.
     let mut waiting = false;
     while !stop.load(Ordering::Relaxed) && keep_going() {
-        let lim = line.as_ref().map_or(buf.len(), |l| l.batch.min(buf.len()));
+        let lim = line
+            .as_ref()
+            .map_or(buf.len(), |l| (l.batch * READ_AHEAD_BATCHES).min(buf.len()));
         match src.read(&mut buf[..lim]) {
             Ok(0) if eof_is_close => return ReadEnd::Closed,
             Ok(0) => thread::sleep(Duration::from_millis(20)),
             Ok(n) => {
-                let mut at = Instant::now();
-                if let Some(l) = line.as_mut() {
-                    let start = if waiting { l.free_at } else { at };
-                    at = l.carry(n, start);
-                    waiting = pending_input(fd) > 0;
-                    if !sleep_until(at, stop) {
+                let now = Instant::now();
+                let Some(l) = line.as_mut() else {
+                    if tx.send(Ev::Host(now, buf[..n].to_vec())).is_err() {
+                        return ReadEnd::Stopped;
+                    }
+                    continue;
+                };
+                let mut start = if waiting { l.free_at } else { now };
+                for piece in buf[..n].chunks(l.batch.max(1)) {
+                    start = l.carry(piece.len(), start);
+                    if tx.send(Ev::Host(start, piece.to_vec())).is_err() {
                         return ReadEnd::Stopped;
                     }
                 }
-                if tx.send(Ev::Host(at, buf[..n].to_vec())).is_err() {
+                waiting = pending_input(fd) > 0;
+                if !sleep_until(start, stop) {
                     return ReadEnd::Stopped;
                 }
             }
@@ -134,6 +195,7 @@ pub fn read_host(
 /// The module's output towards the host: paced by the line, cut by the fragment fault.
 pub struct HostWriter {
     line: Option<Line>,
+    backlog: std::sync::Arc<Backlog>,
     fragment: Option<(usize, Duration)>,
     pending: Option<WMsg>,
 }
@@ -157,9 +219,14 @@ pub enum WriteEnd {
 }
 
 impl HostWriter {
-    pub fn new(baud: Option<u32>, fragment: Option<(usize, Duration)>) -> HostWriter {
+    pub fn new(
+        baud: Option<u32>,
+        fragment: Option<(usize, Duration)>,
+        backlog: std::sync::Arc<Backlog>,
+    ) -> HostWriter {
         HostWriter {
             line: baud.map(Line::new),
+            backlog,
             fragment,
             pending: None,
         }
@@ -199,10 +266,31 @@ impl HostWriter {
     pub fn write<W: Write>(
         &mut self,
         out: &mut W,
+        at: Instant,
+        data: &[u8],
+        stop: &AtomicBool,
+        still_ok: impl Fn() -> bool,
+    ) -> WriteEnd {
+        let mut written = 0;
+        let end = self.write_pieces(out, at, data, stop, still_ok, &mut written);
+        // what was not written is lost with the host, or with the simulator stopping
+        self.backlog.taken(data.len() - written);
+        end
+    }
+
+    /// Output that goes nowhere (no host connected): it no longer counts as backlog.
+    pub fn discard(&self, data: &[u8]) {
+        self.backlog.taken(data.len());
+    }
+
+    fn write_pieces<W: Write>(
+        &mut self,
+        out: &mut W,
         mut at: Instant,
         data: &[u8],
         stop: &AtomicBool,
         still_ok: impl Fn() -> bool,
+        written: &mut usize,
     ) -> WriteEnd {
         let piece = self.fragment.map_or(usize::MAX, |f| f.0.max(1));
         let mut off = 0;
@@ -240,6 +328,8 @@ impl HostWriter {
                 }
             }
             off += n;
+            *written += n;
+            self.backlog.taken(n);
             if let Some((_, d)) = self.fragment {
                 if off < data.len() && !d.is_zero() {
                     thread::sleep(d);

@@ -26,6 +26,9 @@ use std::time::Duration;
 /// up, but its reader has not noticed yet) before it is refused as busy.
 const BUSY_GRACE: Duration = Duration::from_millis(200);
 
+/// How long the acceptor sleeps waiting for a connection before it looks at the stop flags.
+const ACCEPT_WAIT: Duration = Duration::from_millis(50);
+
 /// The connection that currently owns the line: a generation number and the socket.
 type Current = Arc<Mutex<Option<(u64, Arc<TcpStream>)>>>;
 
@@ -40,7 +43,7 @@ pub fn spawn(
     stop: Arc<AtomicBool>,
     reader_stop: Arc<AtomicBool>,
     baud: Option<u32>,
-    fragment: Option<(usize, Duration)>,
+    writer: HostWriter,
 ) -> io::Result<(SocketAddr, Vec<JoinHandle<()>>)> {
     let addrs: Vec<SocketAddr> = addr
         .to_socket_addrs()
@@ -65,7 +68,7 @@ pub fn spawn(
     threads.push(
         thread::Builder::new()
             .name("sim-tcp-wr".into())
-            .spawn(move || write_loop(w_rx, current, stop, baud, fragment))?,
+            .spawn(move || write_loop(w_rx, current, stop, writer))?,
     );
     Ok((bound, threads))
 }
@@ -100,7 +103,15 @@ fn accept_loop(
         let (stream, peer) = match listener.accept() {
             Ok(x) => x,
             Err(e) if e.kind() == io::ErrorKind::WouldBlock || e.kind() == io::ErrorKind::Interrupted => {
-                thread::sleep(Duration::from_millis(10));
+                // Wait for the next connection without polling every few ms: an idle
+                // simulator costs a wake-up per ACCEPT_WAIT, and a stop is noticed within it.
+                let mut pfd = libc::pollfd {
+                    fd: listener.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd for the listening socket we own.
+                unsafe { libc::poll(&mut pfd, 1, ACCEPT_WAIT.as_millis() as i32) };
                 readers.retain(|h| !h.is_finished());
                 continue;
             }
@@ -199,14 +210,7 @@ fn read_loop(
     let _ = stream.shutdown(std::net::Shutdown::Both);
 }
 
-fn write_loop(
-    rx: Receiver<WMsg>,
-    current: Current,
-    stop: Arc<AtomicBool>,
-    baud: Option<u32>,
-    fragment: Option<(usize, Duration)>,
-) {
-    let mut writer = HostWriter::new(baud, fragment);
+fn write_loop(rx: Receiver<WMsg>, current: Current, stop: Arc<AtomicBool>, mut writer: HostWriter) {
     loop {
         let (at, data) = match writer.next(&rx) {
             Next::Data(at, data) => (at, data),
@@ -222,7 +226,10 @@ fn write_loop(
         };
         let target = current.lock().ok().and_then(|c| c.clone());
         // Nobody connected: the bytes go nowhere, as on a serial server without a client.
-        let Some((gen, sock)) = target else { continue };
+        let Some((gen, sock)) = target else {
+            writer.discard(&data);
+            continue;
+        };
         let _ = sock.set_write_timeout(Some(Duration::from_millis(100)));
         let still_current = || {
             current

@@ -33,6 +33,8 @@ pub enum Ev {
     Host(Instant, Vec<u8>),
     Net(NetEvent),
     Stream(usize, u64, Option<net::Stream>),
+    /// The line towards the host has drained ([`line::Backlog`]): look at the link again.
+    Wake,
     Stop,
 }
 
@@ -44,6 +46,8 @@ trait Module {
     fn tick(&mut self, now: Instant);
     fn next_deadline(&self) -> Option<Instant>;
     fn take_actions(&mut self) -> Vec<Action>;
+    /// Bytes given to the line writer that the host has not taken yet.
+    fn host_backlog(&mut self, _bytes: usize) {}
 }
 
 impl Module for Engine {
@@ -61,6 +65,9 @@ impl Module for Engine {
     }
     fn take_actions(&mut self) -> Vec<Action> {
         Engine::take_actions(self)
+    }
+    fn host_backlog(&mut self, bytes: usize) {
+        Engine::host_backlog(self, bytes)
     }
 }
 
@@ -140,6 +147,7 @@ impl Simulator {
             _ => None,
         });
         let reader_stop = Arc::new(AtomicBool::new(false));
+        let backlog = Arc::new(line::Backlog::new((args.recv_buffer / 2) as usize, ev_tx.clone()));
         let mut threads = Vec::new();
         let (port, listen, slave) = match pair {
             Some((master, slave)) => {
@@ -158,8 +166,7 @@ impl Simulator {
                     master,
                     w_rx,
                     stop.clone(),
-                    args.line_baud,
-                    fragment,
+                    line::HostWriter::new(args.line_baud, fragment, backlog.clone()),
                 )?);
                 (port, None, Some(slave))
             }
@@ -172,7 +179,7 @@ impl Simulator {
                     stop.clone(),
                     reader_stop.clone(),
                     args.line_baud,
-                    fragment,
+                    line::HostWriter::new(args.line_baud, fragment, backlog.clone()),
                 )?;
                 threads.extend(t);
                 (PathBuf::from(format!("tcp://{bound}")), Some(bound), None)
@@ -194,24 +201,35 @@ impl Simulator {
                 let mut net = net::Net::new(tx2);
                 let mut log = log;
                 let mut w_tx = Some(w_tx);
+                // Host bytes handed over ahead of the time they arrive on the line
+                // ([`line::read_host`]): each is given to the module when its time comes.
+                let mut host_q: std::collections::VecDeque<(Instant, Vec<u8>)> =
+                    std::collections::VecDeque::new();
                 loop {
                     run_actions(
                         engine.take_actions(),
                         &mut net,
                         &mut log,
                         &mut w_tx,
+                        &backlog,
                         &slave2,
                         &reader_stop2,
                     );
                     let now = Instant::now();
-                    let wait = engine
-                        .next_deadline()
+                    let due = match (engine.next_deadline(), host_q.front()) {
+                        (Some(d), Some((t, _))) => Some(d.min(*t)),
+                        (d, h) => d.or(h.map(|x| x.0)),
+                    };
+                    let wait = due
                         .map(|d| d.saturating_duration_since(now))
                         .unwrap_or(Duration::from_secs(1));
-                    match ev_rx.recv_timeout(wait) {
+                    let ev = ev_rx.recv_timeout(wait);
+                    let mut wake = false;
+                    engine.host_backlog(backlog.get());
+                    match ev {
                         // the time the bytes arrived on the line, however late this thread
                         // woke up (the engine's own clock never goes back)
-                        Ok(Ev::Host(t, b)) => engine.host_bytes(t, &b),
+                        Ok(Ev::Host(t, b)) => host_q.push_back((t, b)),
                         Ok(Ev::Net(e)) => engine.net_event(Instant::now(), e),
                         Ok(Ev::Stream(slot, gen, s)) => {
                             let ok = match s {
@@ -221,7 +239,19 @@ impl Simulator {
                             engine.net_event(Instant::now(), NetEvent::Connected { slot, gen, ok });
                         }
                         Ok(Ev::Stop) | Err(RecvTimeoutError::Disconnected) => break,
-                        Err(RecvTimeoutError::Timeout) => engine.tick(Instant::now()),
+                        // the line drained: the receive window may open
+                        Ok(Ev::Wake) => wake = true,
+                        Err(RecvTimeoutError::Timeout) => {}
+                    }
+                    // host bytes whose time has come, then whatever else is due
+                    let now = Instant::now();
+                    while host_q.front().is_some_and(|(t, _)| *t <= now) {
+                        if let Some((t, b)) = host_q.pop_front() {
+                            engine.host_bytes(t, &b);
+                        }
+                    }
+                    if wake || engine.next_deadline().is_some_and(|d| d <= now) {
+                        engine.tick(now);
                     }
                 }
                 net.shutdown();
@@ -295,6 +325,7 @@ fn run_actions(
     net: &mut net::Net,
     log: &mut Option<std::fs::File>,
     w_tx: &mut Option<Sender<line::WMsg>>,
+    backlog: &line::Backlog,
     slave: &Arc<Mutex<Option<TTYPort>>>,
     reader_stop: &Arc<AtomicBool>,
 ) {
@@ -302,6 +333,7 @@ fn run_actions(
         match a {
             Action::Host(b) => {
                 if let Some(w) = w_tx {
+                    backlog.add(b.len());
                     let _ = w.send(line::WMsg::Data(Instant::now(), b));
                 }
             }
@@ -314,6 +346,7 @@ fn run_actions(
             } => net.connect(slot, gen, target, udp, timeout),
             Action::Send { slot, gen, data } => net.send(slot, gen, data),
             Action::Close { slot, gen } => net.close(slot, gen),
+            Action::Window { slot, gen, allowed } => net.window(slot, gen, allowed),
             Action::Log(line) => {
                 if let Some(f) = log {
                     let _ = writeln!(f, "{line}");

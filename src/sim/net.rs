@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Sender};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -22,6 +22,62 @@ struct Conn {
     writer: Sender<Vec<u8>>,
     closed: Arc<AtomicBool>,
     tcp: Option<TcpStream>,
+    flow: Arc<Flow>,
+}
+
+/// TCP flow control between the engine and a socket's reader: the reader takes at most
+/// `allowed` bytes in total from the socket (the module's receive buffer has room for no more),
+/// and sleeps while it has.
+#[derive(Default)]
+struct Flow {
+    allowed: Mutex<u64>,
+    more: Condvar,
+}
+
+impl Flow {
+    /// Wait until more than `taken` bytes are allowed (or `closed`): how many more.
+    fn room(&self, taken: u64, closed: &AtomicBool) -> Option<u64> {
+        let mut a = self.allowed.lock().ok()?;
+        loop {
+            if closed.load(Ordering::Relaxed) {
+                return None;
+            }
+            if *a > taken {
+                return Some(*a - taken);
+            }
+            // the timeout only bounds how late a close is noticed
+            a = self.more.wait_timeout(a, Duration::from_millis(500)).ok()?.0;
+        }
+    }
+
+    fn allow(&self, allowed: u64) {
+        if let Ok(mut a) = self.allowed.lock() {
+            if allowed > *a {
+                *a = allowed;
+                self.more.notify_all();
+            }
+        }
+    }
+}
+
+/// The kernel's receive buffer for a connection to a server. The module's own receive buffer is
+/// modelled by the engine (`--recv-buffer`); this keeps the host's buffer from hiding the
+/// backpressure a server would see from a real module. [INF]
+const SOCKET_RCVBUF: libc::c_int = 32 * 1024;
+
+fn set_rcvbuf(s: &TcpStream) {
+    use std::os::fd::AsRawFd;
+    let v = SOCKET_RCVBUF;
+    // SAFETY: setsockopt with a plain int on a socket we own; failure leaves the default.
+    unsafe {
+        libc::setsockopt(
+            s.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            &v as *const libc::c_int as *const libc::c_void,
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
+    }
 }
 
 /// The network side, owned by the engine thread.
@@ -129,10 +185,13 @@ impl Net {
                     return false;
                 };
                 let _ = s.set_nodelay(true);
+                set_rcvbuf(&s);
                 let c2 = closed.clone();
+                let flow = Arc::new(Flow::default());
+                let f2 = flow.clone();
                 let _ = thread::Builder::new()
                     .name("sim-sock-rd".into())
-                    .spawn(move || tcp_reader(r, slot, gen, tx, c2));
+                    .spawn(move || tcp_reader(r, slot, gen, tx, c2, &f2));
                 let _ = thread::Builder::new().name("sim-sock-wr".into()).spawn(move || {
                     let mut w = w;
                     for d in wrx {
@@ -148,6 +207,7 @@ impl Net {
                         writer: wtx,
                         closed,
                         tcp: Some(keep),
+                        flow,
                     },
                 );
             }
@@ -199,6 +259,7 @@ impl Net {
                         writer: wtx,
                         closed,
                         tcp: None,
+                        flow: Arc::new(Flow::default()),
                     },
                 );
             }
@@ -212,10 +273,18 @@ impl Net {
         }
     }
 
+    /// The module's receive buffer has room: read the connection up to `allowed` bytes in all.
+    pub fn window(&mut self, slot: usize, gen: u64, allowed: u64) {
+        if let Some(c) = self.conns.get(&(slot, gen)) {
+            c.flow.allow(allowed);
+        }
+    }
+
     /// Close after the queued data is written (the writer thread shuts the socket down).
     pub fn close(&mut self, slot: usize, gen: u64) {
         if let Some(c) = self.conns.remove(&(slot, gen)) {
             c.closed.store(true, Ordering::Relaxed);
+            c.flow.more.notify_all();
             drop(c.writer);
         }
     }
@@ -225,6 +294,7 @@ impl Net {
         self.stop.store(true, Ordering::Relaxed);
         for (_, c) in self.conns.drain() {
             c.closed.store(true, Ordering::Relaxed);
+            c.flow.more.notify_all();
             if let Some(t) = c.tcp {
                 let _ = t.shutdown(Shutdown::Both);
             }
@@ -253,12 +323,20 @@ fn open(addr: &str, udp: bool, timeout: Duration) -> std::io::Result<Stream> {
     Err(last)
 }
 
-fn tcp_reader(mut r: TcpStream, slot: usize, gen: u64, tx: Sender<Ev>, closed: Arc<AtomicBool>) {
+/// Read what the server sends, as far as the module's receive buffer has room ([`Flow`]): when
+/// the host does not read, the socket is not read either and the server's writes block.
+fn tcp_reader(mut r: TcpStream, slot: usize, gen: u64, tx: Sender<Ev>, closed: Arc<AtomicBool>, flow: &Flow) {
     let mut buf = vec![0u8; 16384];
+    let mut taken = 0u64;
     loop {
-        match r.read(&mut buf) {
+        let Some(room) = flow.room(taken, &closed) else {
+            return;
+        };
+        let lim = buf.len().min(room.min(usize::MAX as u64) as usize);
+        match r.read(&mut buf[..lim]) {
             Ok(0) => break,
             Ok(n) => {
+                taken += n as u64;
                 if closed.load(Ordering::Relaxed) {
                     break;
                 }

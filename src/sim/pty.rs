@@ -50,13 +50,11 @@ pub fn spawn_writer(
     master: TTYPort,
     rx: Receiver<WMsg>,
     stop: Arc<AtomicBool>,
-    baud: Option<u32>,
-    fragment: Option<(usize, Duration)>,
+    mut writer: HostWriter,
 ) -> std::io::Result<thread::JoinHandle<()>> {
     thread::Builder::new().name("sim-pty-wr".into()).spawn(move || {
         let mut master = master;
         let _ = master.set_timeout(Duration::from_millis(100));
-        let mut writer = HostWriter::new(baud, fragment);
         loop {
             let (at, data) = match writer.next(&rx) {
                 Next::Data(at, data) => (at, data),

@@ -10,7 +10,7 @@
 
 use super::engine::{Action, Engine, EngineConfig, NetEvent, Target};
 use crate::transport::{Link, LinkKind};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -36,6 +36,15 @@ struct Conn {
     peer: Peer,
     got: usize,
     open: bool,
+    udp: bool,
+    /// What the peer has sent that the module has no room for yet (TCP flow control: the
+    /// engine opens the window with [`Action::Window`]).
+    pending: VecDeque<Vec<u8>>,
+    /// Bytes handed to the module, and how many it allows in all.
+    delivered: u64,
+    allowed: u64,
+    /// The peer closes once `pending` is delivered.
+    closing: bool,
 }
 
 /// The simulated module and its network, in virtual time.
@@ -185,6 +194,37 @@ impl VirtualModule {
         self.run_actions();
     }
 
+    /// Hand the module what the peer sent, as far as its receive window allows (UDP: whole
+    /// datagrams, no window), then the peer's close once everything is delivered.
+    fn deliver(&mut self, slot: usize, gen: u64) {
+        let mut events = Vec::new();
+        if let Some(c) = self.conns.get_mut(&(slot, gen)) {
+            while let Some(front) = c.pending.front_mut() {
+                let room = if c.udp {
+                    front.len()
+                } else {
+                    c.allowed.saturating_sub(c.delivered) as usize
+                };
+                if room == 0 {
+                    break;
+                }
+                let data = if room >= front.len() {
+                    c.pending.pop_front().unwrap_or_default()
+                } else {
+                    front.drain(..room).collect()
+                };
+                c.delivered += data.len() as u64;
+                events.push(NetEvent::Data { slot, gen, data });
+            }
+            if c.pending.is_empty() && std::mem::take(&mut c.closing) {
+                events.push(NetEvent::Eof { slot, gen });
+            }
+        }
+        for ev in events {
+            self.schedule(NET_LATENCY, ev);
+        }
+    }
+
     fn schedule(&mut self, after: Duration, ev: NetEvent) {
         self.seq += 1;
         self.due.insert((self.now + after, self.seq), ev);
@@ -215,7 +255,11 @@ impl VirtualModule {
                 self.to_host.clear();
             }
             Action::Connect {
-                slot, gen, target, ..
+                slot,
+                gen,
+                target,
+                udp,
+                ..
             } => {
                 let (name, peer) = match target {
                     Target::Echo => (ECHO.to_string(), Peer::Echo),
@@ -229,24 +273,31 @@ impl VirtualModule {
                 if !ok {
                     return;
                 }
-                if let Peer::Source { data, close } = &peer {
-                    let (data, close) = (data.clone(), *close);
+                let mut conn = Conn {
+                    target: name,
+                    peer: peer.clone(),
+                    got: 0,
+                    open: true,
+                    udp,
+                    pending: VecDeque::new(),
+                    delivered: 0,
+                    allowed: 0,
+                    closing: false,
+                };
+                if let Peer::Source { data, close } = peer {
                     if !data.is_empty() {
-                        self.schedule(NET_LATENCY, NetEvent::Data { slot, gen, data });
+                        conn.pending.push_back(data);
                     }
-                    if close {
-                        self.schedule(NET_LATENCY, NetEvent::Eof { slot, gen });
-                    }
+                    conn.closing = close;
                 }
-                self.conns.insert(
-                    (slot, gen),
-                    Conn {
-                        target: name,
-                        peer,
-                        got: 0,
-                        open: true,
-                    },
-                );
+                self.conns.insert((slot, gen), conn);
+                self.deliver(slot, gen);
+            }
+            Action::Window { slot, gen, allowed } => {
+                if let Some(c) = self.conns.get_mut(&(slot, gen)) {
+                    c.allowed = c.allowed.max(allowed);
+                }
+                self.deliver(slot, gen);
             }
             Action::Send { slot, gen, data } => {
                 let Some(c) = self.conns.get_mut(&(slot, gen)) else {
@@ -261,7 +312,10 @@ impl VirtualModule {
                     .extend_from_slice(&data);
                 c.got += data.len();
                 match c.peer.clone() {
-                    Peer::Echo => self.schedule(NET_LATENCY, NetEvent::Data { slot, gen, data }),
+                    Peer::Echo => {
+                        c.pending.push_back(data);
+                        self.deliver(slot, gen);
+                    }
                     Peer::CloseAfter { after } if c.got >= after => {
                         c.open = false;
                         self.schedule(NET_LATENCY, NetEvent::Eof { slot, gen });

@@ -300,6 +300,11 @@ pub struct EngineConfig {
     pub uplink: Rate,
     pub downlink: Rate,
     pub rtt: Duration,
+    /// Largest TCP segment the link carries, each way (bytes).
+    pub mss: usize,
+    /// The module's receive buffer per socket: server data on the downlink or unread by the
+    /// host; the simulator reads the socket only while it has room.
+    pub recv_buffer: u64,
     pub close_urc: CloseUrc,
     pub already_connect: AlreadyConnect,
     pub qideact_in_initial: OkError,
@@ -340,6 +345,8 @@ impl Default for EngineConfig {
             uplink: Rate(None),
             downlink: Rate(None),
             rtt: Duration::ZERO,
+            mss: 1460,
+            recv_buffer: 7300,
             close_urc: preset.close_urc,
             already_connect: preset.already_connect,
             qideact_in_initial: OkError::Ok,

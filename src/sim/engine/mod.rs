@@ -56,6 +56,13 @@ pub enum Action {
         slot: usize,
         gen: u64,
     },
+    /// The module's receive buffer has room again: the network side may take server data on
+    /// this connection up to `allowed` bytes in total since it opened (TCP flow control).
+    Window {
+        slot: usize,
+        gen: u64,
+        allowed: u64,
+    },
     /// One JSON line for `--host-log`.
     Log(String),
     /// The device vanishes (close the pty).
@@ -98,6 +105,10 @@ struct Sock {
     status: SockStatus,
     /// Accepted by QISEND, not yet on the radio.
     txq: VecDeque<u8>,
+    /// Since when `txq` has been waiting for the radio.
+    txq_since: Option<Instant>,
+    /// UDP: the lengths of the datagrams in `txq` (each QISEND is one datagram).
+    datagrams: VecDeque<usize>,
     /// Bytes accepted by QISEND (QISACK `<sent>`).
     sent: u64,
     /// Bytes that left on the radio, and when (for acknowledgement after the RTT).
@@ -111,9 +122,16 @@ struct Sock {
     rx_len: usize,
     /// +QIRDI sent for the current unread data.
     notified: bool,
-    /// From the server, not yet through the downlink.
-    down_q: VecDeque<Vec<u8>>,
+    /// From the server, not yet through the downlink: when each piece reaches the radio's far
+    /// end of the link (read from the socket + rtt/2), and the bytes.
+    down_q: VecDeque<(Instant, Vec<u8>)>,
     peer_eof: bool,
+    /// When the server's FIN has crossed the link (it follows the data).
+    eof_at: Option<Instant>,
+    /// Bytes taken from the server's socket, and how far the network side may read
+    /// ([`Action::Window`]).
+    from_net: u64,
+    window_sent: u64,
     /// The peer closed while data was unread (retrieve mode): the close URC waits until the
     /// host has read the last byte, and until then the host is told the connection is up.
     close_held: bool,
@@ -137,6 +155,8 @@ impl Sock {
             port,
             status: SockStatus::Connecting,
             txq: VecDeque::new(),
+            txq_since: None,
+            datagrams: VecDeque::new(),
             sent: 0,
             left: 0,
             acked: 0,
@@ -147,6 +167,9 @@ impl Sock {
             notified: false,
             down_q: VecDeque::new(),
             peer_eof: false,
+            eof_at: None,
+            from_net: 0,
+            window_sent: 0,
             close_held: false,
         }
     }
@@ -329,15 +352,28 @@ struct LineInput {
     pending: VecDeque<u8>,
 }
 
-/// The radio link model's state.
+/// A TCP segment that has left the module and is crossing the link to the server.
+#[derive(Debug)]
+struct Flight {
+    /// When it reaches the server.
+    at: Instant,
+    slot: usize,
+    gen: u64,
+    data: Vec<u8>,
+    /// The connection's bytes on the radio once this segment has left.
+    cum: u64,
+}
+
+/// The radio link model's state (one radio for all six connections).
 #[derive(Debug)]
 struct LinkState {
-    up_credit: f64,
-    down_credit: f64,
-    at: Instant,
-    /// The uplink / downlink had nothing to carry at the last step: idle time earns no credit.
-    up_idle: bool,
-    down_idle: bool,
+    /// When the uplink / downlink finished the last packet it carried.
+    up_free_at: Instant,
+    down_free_at: Instant,
+    /// Segments on their way to servers, in order of arrival.
+    up_flight: VecDeque<Flight>,
+    /// Output the line has not yet delivered to the host (see [`Engine::host_backlog`]).
+    host_backlog: usize,
 }
 
 /// Transparent data mode.
@@ -491,11 +527,10 @@ impl Engine {
             synth: Vec::new(),
             pending_targets: Vec::new(),
             link: LinkState {
-                up_credit: 0.0,
-                down_credit: 0.0,
-                at: now,
-                up_idle: true,
-                down_idle: true,
+                up_free_at: now,
+                down_free_at: now,
+                up_flight: VecDeque::new(),
+                host_backlog: 0,
             },
             tdata: TransparentState {
                 buf: Vec::new(),
@@ -557,15 +592,20 @@ impl Engine {
         match ev {
             NetEvent::Connected { slot, gen, ok } => self.on_connected(slot, gen, ok),
             NetEvent::Data { slot, gen, data } => {
+                // [INF] the server's bytes cross the link in half a round trip
+                let at = now + self.cfg.rtt / 2;
                 if let Some(s) = self.sock_gen(slot, gen) {
+                    s.from_net += data.len() as u64;
                     if s.status != SockStatus::Closed && !data.is_empty() {
-                        s.down_q.push_back(data);
+                        s.down_q.push_back((at, data));
                     }
                 }
             }
             NetEvent::Eof { slot, gen } => {
+                let at = now + self.cfg.rtt / 2;
                 if let Some(s) = self.sock_gen(slot, gen) {
                     s.peer_eof = true;
+                    s.eof_at = Some(at);
                 }
             }
         }
@@ -585,19 +625,18 @@ impl Engine {
         if let Some(t) = self.tdata.flush_at {
             upd(t);
         }
-        let tick = self.now + Duration::from_millis(4);
-        for s in self.socks.iter().flatten() {
-            if !s.txq.is_empty() && s.status == SockStatus::Connected {
-                upd(tick);
-            }
-            if let Some(&(t, _)) = s.left_log.front() {
-                upd(t + self.cfg.rtt);
-            }
-            if !s.down_q.is_empty() || s.peer_eof && s.status != SockStatus::Closed {
-                upd(tick);
-            }
+        // The link: exactly when its next packet is due, never a polling tick.
+        if let Some(t) = self.link_deadline() {
+            upd(t);
         }
         d
+    }
+
+    /// How many bytes of its output the line has not delivered to the host yet: the module's
+    /// UART buffer. It counts against the receive buffer, so a host that does not read pushed
+    /// data holds the server back. [INF]
+    pub fn host_backlog(&mut self, bytes: usize) {
+        self.link.host_backlog = bytes;
     }
 
     /// Everything produced since the last call.
