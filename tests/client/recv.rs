@@ -5,7 +5,6 @@
 use crate::support::*;
 use base64::Engine;
 use serde_json::Value;
-use std::net::UdpSocket;
 use std::time::Duration;
 
 const FAST: &str = "--delays=fast";
@@ -171,16 +170,9 @@ fn timeout_before_bytes_is_14_and_idle_without_bytes_is_0() {
 #[test]
 fn udp_datagrams_are_records() {
     let sim = Sim::start(&[FAST]);
-    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
-    udp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    let addr = udp.local_addr().unwrap().to_string();
     attach(&sim, &["--recv", "retrieve"]);
-    sim.qtcp(&["--json", "connect", "--udp", &addr]).assert_code(0);
-    sim.qtcp(&["--json", "send", "--udp", "--data", "hello"])
-        .assert_code(0);
-    let mut buf = [0u8; 2048];
-    let (n, peer) = udp.recv_from(&mut buf).unwrap();
-    assert_eq!(&buf[..n], b"hello");
+    let (udp, peer) = udp_peer(&sim);
+    let addr = udp.local_addr().unwrap().to_string();
     let grams = [random_bytes(100, 55), random_bytes(1, 56), random_bytes(1200, 57)];
     for g in &grams {
         udp.send_to(g, peer).unwrap();

@@ -5,7 +5,6 @@
 //! datagrams, close, and a transparent round trip through the built-in echo.
 
 use crate::support::*;
-use std::net::UdpSocket;
 use std::time::Duration;
 
 fn script_flow(flags: &[&str]) {
@@ -88,15 +87,7 @@ fn script_flow_with(flags: &[&str], with_transparent: bool) {
     assert_eq!(sha(&got), sha(&down), "{ctx}: received bytes");
 
     // UDP, several datagrams
-    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
-    udp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    let addr = udp.local_addr().unwrap().to_string();
-    sim.qtcp(&["--json", "connect", "--udp", &addr]).assert_code(0);
-    sim.qtcp(&["--json", "send", "--udp", "--data", "hello"])
-        .assert_code(0);
-    let mut buf = [0u8; 2048];
-    let (n, peer) = udp.recv_from(&mut buf).unwrap();
-    assert_eq!(&buf[..n], b"hello");
+    let (udp, peer) = udp_peer(&sim);
     // Each fits in one read of every firmware in the matrix (--qird-max 512 included): a longer
     // datagram loses its tail on a module, as with recv(2) into a short buffer.
     let grams = [random_bytes(100, 73), random_bytes(7, 74), random_bytes(500, 75)];

@@ -17,7 +17,7 @@ pub use rng::{hex, random_bytes, sha, Rng};
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -421,6 +421,21 @@ pub fn write_file(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, data).unwrap();
     p
+}
+
+/// A loopback UDP peer the module is connected to (`connect --udp`), proven by one "hello"
+/// datagram from the module: the socket, and the module's address to answer to.
+pub fn udp_peer(sim: &Sim) -> (UdpSocket, SocketAddr) {
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    udp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let addr = udp.local_addr().unwrap().to_string();
+    sim.qtcp(&["--json", "connect", "--udp", &addr]).assert_code(0);
+    sim.qtcp(&["--json", "send", "--udp", "--data", "hello"])
+        .assert_code(0);
+    let mut buf = [0u8; 2048];
+    let (n, peer) = udp.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"hello");
+    (udp, peer)
 }
 
 pub fn connect_tcp(addr: &str) -> TcpStream {
