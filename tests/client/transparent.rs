@@ -4,10 +4,6 @@
 use crate::support::*;
 use qtcp::tokenizer::{QiResult, Token, Tokenizer};
 use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// Short guards keep the tests quick; the simulator checks them (qtcp's --guard must cover the
@@ -20,38 +16,6 @@ const SIM_FAST: &[&str] = &[
     "200ms",
 ];
 const GUARD: &[&str] = &["--guard", "400ms", "--linger", "500ms"];
-
-/// A loopback echo server recording what it received.
-struct Echo {
-    addr: String,
-    got: Arc<Mutex<Vec<u8>>>,
-    _t: JoinHandle<()>,
-}
-
-impl Echo {
-    fn start() -> Echo {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = l.local_addr().unwrap().to_string();
-        let got = Arc::new(Mutex::new(Vec::new()));
-        let g = got.clone();
-        let t = std::thread::spawn(move || {
-            let Ok((mut s, _)) = l.accept() else { return };
-            let mut buf = [0u8; 8192];
-            loop {
-                match s.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        g.lock().unwrap().extend_from_slice(&buf[..n]);
-                        if s.write_all(&buf[..n]).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-        });
-        Echo { addr, got, _t: t }
-    }
-}
 
 /// `qtcp --json transparent ARGS` running (stdin held open by the test).
 fn spawn_transparent(sim: &Sim, args: &[&str]) -> Live {

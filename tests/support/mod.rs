@@ -417,6 +417,38 @@ impl Server {
     }
 }
 
+/// A loopback echo server for one connection, recording what it received.
+pub struct Echo {
+    pub addr: String,
+    pub got: Arc<Mutex<Vec<u8>>>,
+    _t: JoinHandle<()>,
+}
+
+impl Echo {
+    pub fn start() -> Echo {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap().to_string();
+        let got = Arc::new(Mutex::new(Vec::new()));
+        let g = got.clone();
+        let t = std::thread::spawn(move || {
+            let Ok((mut s, _)) = l.accept() else { return };
+            let mut buf = [0u8; 8192];
+            loop {
+                match s.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        g.lock().unwrap().extend_from_slice(&buf[..n]);
+                        if s.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Echo { addr, got, _t: t }
+    }
+}
+
 pub fn write_file(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, data).unwrap();
