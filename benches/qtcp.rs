@@ -18,84 +18,25 @@
 //! `QTCP_BENCH_OUT=FILE` writes the table elsewhere.
 
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-const QTCP: &str = env!("CARGO_BIN_EXE_qtcp");
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use support::{Rng, Sim, Usage};
+
 const MIB: f64 = 1024.0 * 1024.0;
 
-/// What one finished process cost.
-#[derive(Debug, Clone, Copy, Default)]
-struct Usage {
-    wall: f64,
-    cpu: f64,
-    maxrss_kib: u64,
-    status: i32,
-}
-
-fn wait_usage(child: &Child, started: Instant) -> Usage {
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: plain wait4 on our own child; rusage is plain data.
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
-    assert_eq!(r, pid, "wait4: {}", std::io::Error::last_os_error());
-    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
-    Usage {
-        wall: started.elapsed().as_secs_f64(),
-        cpu: tv(ru.ru_utime) + tv(ru.ru_stime),
-        maxrss_kib: ru.ru_maxrss as u64,
-        status: if libc::WIFEXITED(status) {
-            libc::WEXITSTATUS(status)
-        } else {
-            -1
-        },
-    }
-}
-
-/// A `qtcp sim` process.
-struct Sim {
-    child: Child,
-    port: String,
-    started: Instant,
-    _out: BufReader<ChildStdout>,
-}
-
-impl Sim {
-    fn start(flags: &str) -> Sim {
-        let started = Instant::now();
-        let mut child = Command::new(QTCP)
-            .arg("sim")
-            .args(flags.split_whitespace())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn qtcp sim");
-        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-        let mut line = String::new();
-        out.read_line(&mut line).expect("sim ready line");
-        let v: serde_json::Value = serde_json::from_str(&line).expect("sim JSON line");
-        let port = v["port"].as_str().expect("port").to_string();
-        Sim {
-            child,
-            port,
-            started,
-            _out: out,
-        }
-    }
-
-    fn stop(self) -> Usage {
-        // SAFETY: signalling our own child.
-        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
-        wait_usage(&self.child, self.started)
-    }
+/// A `qtcp sim` with these space-separated flags (the harness's, stderr on ours).
+fn start_sim(flags: &str) -> Sim {
+    Sim::start(&flags.split_whitespace().collect::<Vec<_>>())
 }
 
 /// Run `qtcp ARGS` to completion: its JSON output and what it cost.
@@ -108,29 +49,12 @@ fn qtcp(args: &[String]) -> (serde_json::Value, Usage) {
     (v, u)
 }
 
-/// Run `qtcp ARGS` to completion: its stdout, stderr and what it cost.
-#[allow(clippy::zombie_processes)] // reaped by wait4 in wait_usage
+/// Run `qtcp ARGS` to completion (the harness's run, with a deadline no bench run reaches): its
+/// stdout, stderr and what it cost.
 fn qtcp_raw(args: &[String]) -> (String, String, Usage) {
-    let started = Instant::now();
-    let mut child = Command::new(QTCP)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn qtcp");
-    let mut out = String::new();
-    let mut err = String::new();
-    let mut so = child.stdout.take().expect("stdout");
-    let mut se = child.stderr.take().expect("stderr");
-    let eh = thread::spawn(move || {
-        let _ = se.read_to_string(&mut err);
-        err
-    });
-    let _ = so.read_to_string(&mut out);
-    let err = eh.join().unwrap_or_default();
-    let u = wait_usage(&child, started);
-    (out, err, u)
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = support::qtcp(&args, None, Duration::from_secs(24 * 3600));
+    (String::from_utf8_lossy(&r.stdout).into_owned(), r.stderr, r.usage)
 }
 
 /// Loopback TCP server: counts what each connection delivers (sink), or writes a given number of
@@ -197,7 +121,7 @@ impl Source {
                         }
                         g.0
                     };
-                    let mut rng = Rng(n ^ 0x9e37_79b9_7f4a_7c15);
+                    let mut rng = Rng::new(n ^ 0x9e37_79b9_7f4a_7c15);
                     let mut buf = vec![0u8; 16384];
                     let mut left = n;
                     while left > 0 {
@@ -233,7 +157,7 @@ impl Source {
 fn stream_hash(n: u64) -> String {
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
-    let mut rng = Rng(n ^ 0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng::new(n ^ 0x9e37_79b9_7f4a_7c15);
     let mut buf = vec![0u8; 16384];
     let mut left = n;
     while left > 0 {
@@ -242,7 +166,7 @@ fn stream_hash(n: u64) -> String {
         h.update(&buf[..k]);
         left -= k as u64;
     }
-    hex(&h.finalize())
+    support::hex(&h.finalize())
 }
 
 fn file_hash(p: &Path) -> String {
@@ -257,29 +181,7 @@ fn file_hash(p: &Path) -> String {
         }
         h.update(&buf[..n]);
     }
-    hex(&h.finalize())
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-    fn fill(&mut self, b: &mut [u8]) {
-        for c in b.chunks_mut(8) {
-            let v = self.next().to_le_bytes();
-            c.copy_from_slice(&v[..c.len()]);
-        }
-    }
+    support::hex(&h.finalize())
 }
 
 fn random_file(dir: &Path, bytes: u64) -> PathBuf {
@@ -288,7 +190,7 @@ fn random_file(dir: &Path, bytes: u64) -> PathBuf {
         return p;
     }
     let mut f = std::io::BufWriter::new(std::fs::File::create(&p).unwrap());
-    let mut rng = Rng(bytes ^ 0x1234_5678);
+    let mut rng = Rng::new(bytes ^ 0x1234_5678);
     let mut buf = vec![0u8; 65536];
     let mut left = bytes;
     while left > 0 {
@@ -490,7 +392,7 @@ impl Bench {
         file: &Path,
         extra: &[&str],
     ) -> (f64, serde_json::Value, Usage, Usage) {
-        let sim = Sim::start(&self.sim_flags(sim_flags));
+        let sim = start_sim(&self.sim_flags(sim_flags));
         let size = std::fs::metadata(file).unwrap().len();
         self.sink.take();
         let mut args = port_args(&sim, baud);
@@ -499,7 +401,7 @@ impl Bench {
         args.push("1.2.3.4:80".into());
         args.extend(extra.iter().map(|s| s.to_string()));
         let (v, u) = qtcp(&args);
-        let su = sim.stop();
+        let su = sim.stop().usage;
         let got = self.sink.take();
         let ok = v["ok"].as_bool() == Some(true) && v["bytes_acked"].as_u64() == Some(size);
         assert!(ok, "push failed: {v}");
@@ -555,7 +457,7 @@ impl Bench {
     }
 
     fn recv_available(&self) -> bool {
-        Command::new(QTCP)
+        Command::new(support::BIN)
             .args(["recv", "--help"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -572,7 +474,7 @@ impl Bench {
             "--delays fast --map 1.2.3.4:80=127.0.0.1:{} {sim_flags}",
             self.source.port
         );
-        let sim = Sim::start(&flags);
+        let sim = start_sim(&flags);
         self.source.arm(bytes);
         let port = port_args(&sim, baud);
         for step in [
@@ -604,7 +506,7 @@ impl Bench {
         a.push(out.display().to_string());
         self.source.go();
         let (_, err, u) = qtcp_raw(&a);
-        let su = sim.stop();
+        let su = sim.stop().usage;
         assert_eq!(u.status, 0, "qtcp recv: {err}");
         // `qtcp recv: N bytes in C chunks, ...`
         let chunks = err
@@ -784,17 +686,17 @@ impl Bench {
         let _ = writeln!(
             t,
             "| modules | size each | per-link bottleneck | aggregate goodput | vs N × bottleneck | \
-             push wall | qtcp CPU | simulators' CPU | all CPU / push wall | qtcp peak RSS | \
+             send phases' goodput (sum) | vs N × bottleneck | push wall | qtcp CPU | simulators' CPU | all CPU / push wall | qtcp peak RSS | \
              simulator peak RSS (max) | pushes complete |"
         );
-        let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|---|");
+        let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for n in counts {
             let dir = self.dir.path().join(format!("many-{n}"));
             std::fs::create_dir_all(&dir).expect("many dir");
             let sims: Vec<Sim> = (0..n)
                 .map(|i| {
                     let link = dir.join(format!("ttyM{i:03}"));
-                    Sim::start(&self.sim_flags(&format!("{} --link {}", p.flags, link.display())))
+                    start_sim(&self.sim_flags(&format!("{} --link {}", p.flags, link.display())))
                 })
                 .collect();
             let file = random_file(self.dir.path(), size);
@@ -810,12 +712,16 @@ impl Bench {
             }
             args.extend(["push".into(), file.display().to_string(), "1.2.3.4:80".into()]);
             let (out, err, qu) = qtcp_raw(&args);
-            let sus: Vec<Usage> = sims.into_iter().map(Sim::stop).collect();
-            let complete = out
+            let sus: Vec<Usage> = sims.into_iter().map(|s| s.stop().usage).collect();
+            let done: Vec<serde_json::Value> = out
                 .lines()
                 .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
                 .filter(|v| v["ok"].as_bool() == Some(true) && v["bytes_acked"].as_u64() == Some(size))
-                .count();
+                .collect();
+            let complete = done.len();
+            // Each push's own goodput (its send phase, first byte to last acknowledgement),
+            // summed: what the links carried, without the setup every push pays once.
+            let data_phase: f64 = done.iter().filter_map(|v| v["goodput_bps"].as_f64()).sum();
             if complete < n {
                 eprintln!(
                     "many {n}: {complete} of {n} pushes complete (exit {}): {err}",
@@ -826,11 +732,13 @@ impl Bench {
             let sim_cpu: f64 = sus.iter().map(|u| u.cpu).sum();
             let sim_rss = sus.iter().map(|u| u.maxrss_kib).max().unwrap_or(0);
             let row = format!(
-                "| {n} | {} KiB | {} ({what}) | {} | **{:.2}** | {:.1} s | {:.2} s | {:.2} s | {:.3} | {:.1} MiB | {:.1} MiB | {complete}/{n} |",
+                "| {n} | {} KiB | {} ({what}) | {} | **{:.2}** | {} | **{:.2}** | {:.1} s | {:.2} s | {:.2} s | {:.3} | {:.1} MiB | {:.1} MiB | {complete}/{n} |",
                 size >> 10,
                 fmt_rate(bn),
                 fmt_rate(agg),
                 agg / (n as f64 * bn),
+                fmt_rate(data_phase),
+                data_phase / (n as f64 * bn),
                 qu.wall,
                 qu.cpu,
                 sim_cpu,
@@ -849,7 +757,7 @@ impl Bench {
     }
 
     fn section_startup(&mut self) {
-        let sim = Sim::start(&self.sim_flags(""));
+        let sim = start_sim(&self.sim_flags(""));
         let n = if self.quick { 5 } else { 20 };
         let mut walls = Vec::new();
         for _ in 0..n {

@@ -8,12 +8,12 @@
 //! operation contains the text. `QTCP_WRITE_MATRIX=1` rewrites `RELIABILITY-matrix.md` (fault ×
 //! operation → expected and observed exit code, seconds, pass/fail); the file is committed.
 
-mod common;
-use common::*;
+mod support;
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::*;
 
 const FAST: &str = "--delays=fast";
 const FILE_LEN: usize = 60_000;

@@ -28,7 +28,7 @@ pub use super::engine::config::{
 };
 pub use crate::units::parse_duration;
 
-/// `qtcp sim --help` on `--model`: what each preset sets. tests/sim_models.rs checks the table
+/// `qtcp sim --help` on `--model`: what each preset sets. tests/sim/models.rs checks the table
 /// against [`Model::preset`].
 pub const MODEL_HELP: &str = "\
 Module model: what ATI, AT+GMR and AT+CGMM report, and the firmware knobs where real modules differ. An explicit knob flag overrides the model's value.

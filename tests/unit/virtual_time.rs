@@ -1,0 +1,462 @@
+//! The procedures against the simulator's engine in virtual time: no pty, no threads, no
+//! sockets, no sleeping. A fault that fires "1.5 s into a 4 s QIACT" fires exactly there on
+//! every run, so the outcome of every timed fault is deterministic, and the whole file runs in
+//! milliseconds. The real-binary fault matrix (tests/fault_matrix.rs) stays the end-to-end layer.
+
+use crate::support::random_bytes;
+use qtcp::error::ErrorClass;
+use qtcp::proc::attach::{attach, AttachOptions, RecvMode};
+use qtcp::proc::close::close;
+use qtcp::proc::common::{sync, SyncOptions};
+use qtcp::proc::connect::{connect, ConnectOptions};
+use qtcp::proc::probe::{probe, SimWait};
+use qtcp::proc::recv::{recv, Chunk, RecvOptions, RecvSink};
+use qtcp::proc::sack::{watch, WatchOptions};
+use qtcp::proc::send::{send, NoEvents, SendOptions};
+use qtcp::session::{Session, SessionOptions};
+use qtcp::sim::virtual_port::{Peer, VirtualLink, VirtualModule};
+use qtcp::sim::SimArgs;
+use qtcp::trace::Tracer;
+use qtcp::transport::Transport;
+use std::time::{Duration, Instant};
+
+/// Where the virtual network's peers listen.
+const SINK: &str = "10.0.0.9:7000";
+const SERVER: &str = "10.0.0.9:7001";
+
+/// A session on a simulated module configured by `flags` (as `qtcp sim` takes them).
+fn module(flags: &str) -> (Session, VirtualLink) {
+    let args = SimArgs::parse_inline(flags).unwrap();
+    let link = VirtualLink::new(VirtualModule::new(args.engine_config(), Instant::now()));
+    let t = Transport::from_link(
+        "virtual".into(),
+        Box::new(link.clone()),
+        Tracer::new(None, false).unwrap(),
+    );
+    let mut s = Session::new(t, SessionOptions::default());
+    // As the CLI opens every port: synchronised first.
+    sync(&mut s, &SyncOptions::default()).unwrap();
+    (s, link)
+}
+
+fn elapsed(s: &Session, from: Instant) -> Duration {
+    s.now() - from
+}
+
+fn attach_opts(activate: bool) -> AttachOptions {
+    AttachOptions {
+        apn: "CMNET".into(),
+        user: String::new(),
+        password: String::new(),
+        register_timeout: Duration::from_secs(60),
+        sim_timeout: Duration::from_secs(20),
+        recv: Some(RecvMode::Retrieve),
+        headers: false,
+        activate,
+    }
+}
+
+fn connect_opts(dest: &str) -> ConnectOptions {
+    ConnectOptions {
+        dest: qtcp::validate::destination(dest).unwrap(),
+        udp: false,
+        id: None,
+        reuse: false,
+        timeout: Duration::from_secs(75),
+        transparent: false,
+    }
+}
+
+struct Collect(Vec<u8>);
+impl RecvSink for Collect {
+    fn data(&mut self, c: &Chunk) -> std::io::Result<()> {
+        self.0.extend_from_slice(c.data);
+        Ok(())
+    }
+}
+
+fn probe_plain(s: &mut Session) -> qtcp::error::Result<qtcp::proc::probe::ModuleInfo> {
+    probe(s, 1, &SyncOptions::default(), None, None).map_err(|f| f.error)
+}
+
+// ---------------------------------------------------------------------------------- healthy
+
+#[test]
+fn the_whole_flow_on_a_healthy_module() {
+    let (mut s, link) = module("--echo off");
+    link.module().peer(SINK, Peer::Sink);
+    let t0 = s.now();
+    let info = probe_plain(&mut s).unwrap();
+    assert!(info.sim_ready);
+    attach(&mut s, &attach_opts(true), &mut |_| {}).unwrap();
+    connect(&mut s, &connect_opts(SINK)).unwrap();
+    let data = random_bytes(100_000, 3);
+    let o = SendOptions {
+        wait_ack: true,
+        ..Default::default()
+    };
+    let rep = send(&mut s, &data[..], &o, &mut NoEvents).unwrap();
+    assert!(rep.complete);
+    assert_eq!(link.module().received(SINK), &data[..]);
+    let w = watch(
+        &mut s,
+        &WatchOptions {
+            interval: Duration::from_millis(100),
+            max_polls: 3,
+            id: None,
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(w.all_acknowledged);
+    let c = close(&mut s, None, false).unwrap();
+    assert!(c.closed);
+    // QIACT alone takes 1 s of the default delay table: virtual time moved at least that much.
+    assert!(elapsed(&s, t0) >= Duration::from_secs(1));
+}
+
+#[test]
+fn a_sim_busy_for_three_seconds_is_waited_for() {
+    let (mut s, _link) = module("--echo off --fault sim=busy:3s");
+    let t0 = s.now();
+    let mut waits = 0;
+    let mut progress = |_: &qtcp::proc::probe::SimWaiting| waits += 1;
+    let info = probe(
+        &mut s,
+        1,
+        &SyncOptions::default(),
+        None,
+        Some(SimWait {
+            timeout: Duration::from_secs(20),
+            progress: &mut progress,
+        }),
+    )
+    .unwrap();
+    assert!(info.sim_ready);
+    assert!(elapsed(&s, t0) >= Duration::from_secs(3));
+    assert!(elapsed(&s, t0) < Duration::from_secs(5));
+    assert!(waits > 0);
+}
+
+#[test]
+fn a_sim_busy_past_the_timeout_is_5_at_the_deadline() {
+    let (mut s, _link) = module("--echo off --fault sim=busy");
+    let t0 = s.now();
+    let mut o = attach_opts(false);
+    o.sim_timeout = Duration::from_secs(7);
+    let e = attach(&mut s, &o, &mut |_| {}).unwrap_err();
+    assert_eq!(e.error.class, ErrorClass::Sim);
+    let t = elapsed(&s, t0);
+    assert!(t >= Duration::from_secs(7) && t < Duration::from_secs(9), "{t:?}");
+}
+
+#[test]
+fn never_registering_is_6_after_the_register_timeout() {
+    let (mut s, _link) = module("--echo off --fault no-register");
+    let t0 = s.now();
+    let e = attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap_err();
+    assert_eq!(e.error.class, ErrorClass::Network);
+    assert!(elapsed(&s, t0) >= Duration::from_secs(60));
+}
+
+#[test]
+fn send_with_reconnect_resumes_from_the_first_unacknowledged_byte() {
+    let (mut s, link) = module("--echo off --delays fast --fault peer-close-after-bytes=40000");
+    link.module().peer(SINK, Peer::Sink);
+    connect(&mut s, &connect_opts(SINK)).unwrap();
+    let data = random_bytes(120_000, 5);
+    let o = SendOptions {
+        wait_ack: true,
+        reconnect: Some(connect_opts(SINK)),
+        ..Default::default()
+    };
+    let rep = send(&mut s, &data[..], &o, &mut NoEvents).unwrap();
+    assert!(rep.complete);
+    assert!(!rep.reconnects.is_empty());
+    // The server got every byte, the ones after the reconnect from the resume offset on: the
+    // second connection's bytes are exactly the tail from that offset.
+    let got = link.module().received(SINK).to_vec();
+    let resumed = rep.reconnects[0].resume_offset as usize;
+    assert!(got.len() >= data.len());
+    assert_eq!(&got[got.len() - (data.len() - resumed)..], &data[resumed..]);
+}
+
+#[test]
+fn recv_reads_everything_a_server_sent_then_sees_the_close() {
+    let (mut s, link) = module("--echo off --delays fast");
+    let data = random_bytes(50_000, 7);
+    link.module().peer(
+        SERVER,
+        Peer::Source {
+            data: data.clone(),
+            close: true,
+        },
+    );
+    attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
+    connect(&mut s, &connect_opts(SERVER)).unwrap();
+    let mut out = Collect(Vec::new());
+    let o = RecvOptions {
+        timeout: Some(Duration::from_secs(30)),
+        ..Default::default()
+    };
+    let rep = recv(&mut s, &o, &mut out).unwrap();
+    assert_eq!(out.0, data);
+    assert!(rep.closed);
+}
+
+// ------------------------------------------------------------------------- timed faults
+
+/// Exit class of an operation hit by a timed fault, and how far into it the fault fired.
+fn class_of<T, P>(r: Result<T, qtcp::error::Failed<P>>) -> Option<ErrorClass> {
+    r.err().map(|f| f.error.class)
+}
+
+#[test]
+fn reboot_during_qiact_is_4_and_the_next_attach_works() {
+    let (mut s, _link) = module("--echo off --qiact-delay 4s --fault reboot-after=1500ms");
+    let r = attach(&mut s, &attach_opts(true), &mut |_| {});
+    assert_eq!(class_of(r), Some(ErrorClass::ModuleSilent));
+    attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
+}
+
+#[test]
+fn reboot_during_qiopen_is_4_and_the_next_connect_works() {
+    let (mut s, link) = module("--echo off --qiopen-delay 4s --fault reboot-after=1500ms");
+    link.module().peer(SINK, Peer::Sink);
+    let r = connect(&mut s, &connect_opts(SINK));
+    assert_eq!(r.err().map(|e| e.class), Some(ErrorClass::ModuleSilent));
+    sync(&mut s, &SyncOptions::default()).unwrap();
+    connect(&mut s, &connect_opts(SINK)).unwrap();
+}
+
+#[test]
+fn reboot_while_waiting_for_the_sim_is_survived() {
+    // The SIM is busy for 5 s after each power-on; the module reboots 1 s in: probe
+    // synchronises again and waits for the new power-on's SIM.
+    let (mut s, _link) = module("--echo off --fault sim=busy:5s --fault reboot-after=1s");
+    let mut progress = |_: &qtcp::proc::probe::SimWaiting| {};
+    let info = probe(
+        &mut s,
+        1,
+        &SyncOptions::default(),
+        None,
+        Some(SimWait {
+            timeout: Duration::from_secs(20),
+            progress: &mut progress,
+        }),
+    )
+    .unwrap();
+    assert!(info.sim_ready);
+}
+
+fn stalled_watch(flags: &str) -> Option<ErrorClass> {
+    let (mut s, link) = module(flags);
+    link.module().peer(SINK, Peer::Sink);
+    connect(&mut s, &connect_opts(SINK)).unwrap();
+    send(
+        &mut s,
+        &b"unacknowledged"[..],
+        &SendOptions::default(),
+        &mut NoEvents,
+    )
+    .unwrap();
+    class_of(watch(
+        &mut s,
+        &WatchOptions {
+            interval: Duration::from_millis(100),
+            max_polls: 100,
+            id: None,
+        },
+        &mut |_| {},
+    ))
+}
+
+#[test]
+fn sack_watch_hit_by_a_reboot_is_9() {
+    let c =
+        stalled_watch("--echo off --delays fast --fault reboot-after=2500ms --fault ack-stall-after-bytes=1");
+    assert_eq!(c, Some(ErrorClass::ConnectionLost));
+}
+
+#[test]
+fn sack_watch_hit_by_pdp_deact_is_7() {
+    let c = stalled_watch(
+        "--echo off --delays fast --fault pdp-deact-after=2500ms --fault ack-stall-after-bytes=1",
+    );
+    assert_eq!(c, Some(ErrorClass::PdpContext));
+}
+
+#[test]
+fn sack_watch_on_a_vanishing_device_is_13() {
+    let c = stalled_watch("--echo off --delays fast --fault vanish-after=2s --fault ack-stall-after-bytes=1");
+    assert_eq!(c, Some(ErrorClass::Io));
+}
+
+#[test]
+fn a_device_vanishing_during_qiact_or_qiopen_is_13() {
+    let (mut s, _link) = module("--echo off --qiact-delay 4s --fault vanish-after=1500ms");
+    let r = attach(&mut s, &attach_opts(true), &mut |_| {});
+    assert_eq!(class_of(r), Some(ErrorClass::Io));
+    let (mut s, link) = module("--echo off --qiopen-delay 4s --fault vanish-after=1500ms");
+    link.module().peer(SINK, Peer::Sink);
+    let r = connect(&mut s, &connect_opts(SINK));
+    assert_eq!(r.err().map(|e| e.class), Some(ErrorClass::Io));
+}
+
+#[test]
+fn a_device_vanishing_mid_send_is_13_with_a_true_acknowledged_offset() {
+    let (mut s, link) = module("--echo off --delays fast --uplink 20KB/s --fault vanish-after=2s");
+    link.module().peer(SINK, Peer::Sink);
+    connect(&mut s, &connect_opts(SINK)).unwrap();
+    let data = random_bytes(200_000, 11);
+    let o = SendOptions {
+        wait_ack: true,
+        ..Default::default()
+    };
+    let f = send(&mut s, &data[..], &o, &mut NoEvents).unwrap_err();
+    assert_eq!(f.error.class, ErrorClass::Io);
+    let rep = f.partial.expect("a partial report");
+    let acked = rep.acked_offset.expect("TCP has an acknowledged offset") as usize;
+    // 2 s at 20 KB/s: about 40 kB acknowledged, and every acknowledged byte is at the server.
+    assert!(acked > 20_000 && acked < 60_000, "{acked}");
+    let got = link.module().received(SINK).to_vec();
+    assert!(got.len() >= acked);
+    assert_eq!(&got[..acked], &data[..acked]);
+}
+
+fn recv_hit_by(flags: &str) -> (Option<ErrorClass>, usize) {
+    let (mut s, link) = module(flags);
+    let data = random_bytes(200_000, 13);
+    link.module().peer(
+        SERVER,
+        Peer::Source {
+            data: data.clone(),
+            close: false,
+        },
+    );
+    attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
+    connect(&mut s, &connect_opts(SERVER)).unwrap();
+    let mut out = Collect(Vec::new());
+    let o = RecvOptions {
+        bytes: Some(data.len() as u64),
+        timeout: Some(Duration::from_secs(60)),
+        ..Default::default()
+    };
+    let r = recv(&mut s, &o, &mut out);
+    // Whatever was delivered is a true prefix of what the server sent.
+    assert_eq!(&data[..out.0.len()], &out.0[..]);
+    (class_of(r), out.0.len())
+}
+
+#[test]
+fn recv_hit_by_pdp_deact_is_7_reboot_9_vanish_13() {
+    let base = "--echo off --delays fast --downlink 20KB/s";
+    let (c, n) = recv_hit_by(&format!("{base} --fault pdp-deact-after=1500ms"));
+    assert_eq!(c, Some(ErrorClass::PdpContext));
+    assert!(n > 0 && n < 200_000);
+    let (c, n) = recv_hit_by(&format!("{base} --fault reboot-after=1500ms"));
+    assert_eq!(c, Some(ErrorClass::ConnectionLost));
+    assert!(n > 0 && n < 200_000);
+    let (c, n) = recv_hit_by(&format!("{base} --fault vanish-after=1500ms"));
+    assert_eq!(c, Some(ErrorClass::Io));
+    assert!(n > 0 && n < 200_000);
+}
+
+// -------------------------------------------------------------- firmware that differs
+
+#[test]
+fn a_smaller_qisend_maximum_is_learnt_from_the_refusal() {
+    let (mut s, link) = module("--echo off --delays fast --qisend-max 512");
+    link.module().peer(SINK, Peer::Sink);
+    connect(&mut s, &connect_opts(SINK)).unwrap();
+    let data = random_bytes(10_000, 17);
+    let o = SendOptions {
+        wait_ack: true,
+        ..Default::default()
+    };
+    let rep = send(&mut s, &data[..], &o, &mut NoEvents).unwrap();
+    assert!(rep.complete);
+    assert_eq!(link.module().received(SINK), &data[..]);
+}
+
+#[test]
+fn firmware_without_implicit_activation_gets_qiregapp_and_qiact() {
+    let (mut s, link) = module("--echo off --delays fast --no-implicit-activation");
+    link.module().peer(SINK, Peer::Sink);
+    let rep = connect(&mut s, &connect_opts(SINK)).unwrap();
+    assert!(rep.actions.iter().any(|a| a == "QIACT"), "{:?}", rep.actions);
+}
+
+#[test]
+fn a_smaller_qird_maximum_is_learnt_without_stalling_every_read() {
+    let (mut s, link) = module("--echo off --delays fast --qird-max 512");
+    let data = random_bytes(100_000, 19);
+    link.module().peer(
+        SERVER,
+        Peer::Source {
+            data: data.clone(),
+            close: false,
+        },
+    );
+    attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
+    connect(&mut s, &connect_opts(SERVER)).unwrap();
+    let t0 = s.now();
+    let mut out = Collect(Vec::new());
+    let o = RecvOptions {
+        bytes: Some(data.len() as u64),
+        timeout: Some(Duration::from_secs(60)),
+        ..Default::default()
+    };
+    recv(&mut s, &o, &mut out).unwrap();
+    assert_eq!(out.0, data);
+    // One fallback poll (500 ms) teaches qtcp the limit; 196 reads do not each wait for one.
+    assert!(elapsed(&s, t0) < Duration::from_secs(2), "{:?}", elapsed(&s, t0));
+}
+
+/// Issue 13, item 3: on a downlink slower than the line, one AT+QIRD per arriving packet, not
+/// one per handful of bytes: at most 1.2 × (bytes / 1500) reads.
+#[test]
+fn receive_on_a_slow_downlink_reads_once_per_packet() {
+    for profile in ["--downlink 8KB/s --rtt 600ms", "--downlink 20KB/s --rtt 300ms"] {
+        let args = SimArgs::parse_inline(&format!("--echo off --delays fast {profile}")).unwrap();
+        let mut cfg = args.engine_config();
+        cfg.host_log = true;
+        let link = VirtualLink::new(VirtualModule::new(cfg, Instant::now()));
+        let t = Transport::from_link(
+            "virtual".into(),
+            Box::new(link.clone()),
+            Tracer::new(None, false).unwrap(),
+        );
+        let mut s = Session::new(t, SessionOptions::default());
+        sync(&mut s, &SyncOptions::default()).unwrap();
+        let data = random_bytes(300_000, 23);
+        link.module().peer(
+            SERVER,
+            Peer::Source {
+                data: data.clone(),
+                close: false,
+            },
+        );
+        attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
+        connect(&mut s, &connect_opts(SERVER)).unwrap();
+        let mut out = Collect(Vec::new());
+        let o = RecvOptions {
+            bytes: Some(data.len() as u64),
+            timeout: Some(Duration::from_secs(120)),
+            ..Default::default()
+        };
+        recv(&mut s, &o, &mut out).unwrap();
+        assert_eq!(out.0, data);
+        let reads = link
+            .module()
+            .host_log()
+            .iter()
+            .filter(|l| l.contains("AT+QIRD"))
+            .count();
+        let bound = (1.2 * data.len() as f64 / 1500.0).ceil() as usize;
+        assert!(
+            reads <= bound,
+            "{profile}: {reads} QIRD for 300 kB (bound {bound})"
+        );
+    }
+}
