@@ -490,19 +490,21 @@ impl<R: Read> Sender<'_, R> {
                 if self.fixed_window.is_none() && self.window < o.send_buffer {
                     // The window, not the link, was the limit: let it grow (exact accounting
                     // keeps it within the module's buffer).
-                    self.window = (self.window + self.chunk_max).min(o.send_buffer);
+                    self.window = (self.window + (progress as usize).max(self.chunk_max)).min(o.send_buffer);
                 }
                 self.progress();
                 Ok(Turn::Again)
             }
-            Some(_) if self.last_progress.elapsed() >= o.ack_timeout => Err(Stop::lost(
-                Loss::AckStall,
-                format!(
-                    "{} bytes still unacknowledged after {} without progress",
-                    self.flow.conn_sent - self.flow.conn_acked,
-                    humantime::format_duration(o.ack_timeout)
-                ),
-            )),
+            Some(_) if self.s.now().saturating_duration_since(self.last_progress) >= o.ack_timeout => {
+                Err(Stop::lost(
+                    Loss::AckStall,
+                    format!(
+                        "{} bytes still unacknowledged after {} without progress",
+                        self.flow.conn_sent - self.flow.conn_acked,
+                        humantime::format_duration(o.ack_timeout)
+                    ),
+                ))
+            }
             Some(_) => Ok(Turn::Again),
             // QISACK answered ERROR: the connection is gone.
             None => Err(ended_by_urc(self.s, o.id)
@@ -636,6 +638,9 @@ impl<R: Read> Sender<'_, R> {
 /// and the highest of the last few samples is used, not an average: while the sender waits for
 /// a poll the link may idle, so an average would measure the sender's own pace and slow it
 /// further; the peak measures what the link can acknowledge.
+/// The fraction of the predicted wait after which the pacer polls (see [`Pacer::next_poll`]).
+const EARLY: f64 = 0.7;
+
 struct Pacer {
     last_poll: Instant,
     backoff: Duration,
@@ -666,7 +671,10 @@ impl Pacer {
     /// When to poll next, waiting for `needed` more acknowledged bytes.
     fn next_poll(&self, o: &SendOptions, needed: u64) -> Instant {
         let predicted = match self.rate() {
-            Some(r) => Duration::from_secs_f64((needed as f64 / r).min(3600.0)),
+            // A little early: acknowledgements come in steps (one per TCP segment), and a poll
+            // that lands just after a step keeps the module's buffer fuller than one that trails
+            // it by a constant phase; a poll that finds nothing is followed up shortly.
+            Some(r) => Duration::from_secs_f64((EARLY * needed as f64 / r).min(3600.0)),
             None => Duration::ZERO,
         };
         let wait = predicted.min(o.poll_max).max(self.backoff).max(o.poll_min);
@@ -680,7 +688,7 @@ impl Pacer {
             // a new connection: its counters start again
             self.sample = None;
         }
-        let first = o.poll_min.max(Duration::from_millis(20));
+        let first = o.poll_min.max(Duration::from_millis(5));
         if progress == 0 {
             self.backoff = if self.backoff.is_zero() {
                 first
@@ -855,13 +863,13 @@ mod tests {
         // No rate yet: poll at once (after poll_min).
         assert_eq!(p.next_poll(&o, 1000), t0 + Duration::from_millis(1));
         let mut waits = Vec::new();
-        for _ in 0..10 {
+        for _ in 0..12 {
             p.polled(&o, t0, 0, 0);
             waits.push(p.next_poll(&o, 1000) - t0);
         }
-        assert_eq!(waits[0], Duration::from_millis(20));
-        assert_eq!(waits[1], Duration::from_millis(40));
-        assert_eq!(waits[2], Duration::from_millis(80));
+        assert_eq!(waits[0], Duration::from_millis(5));
+        assert_eq!(waits[1], Duration::from_millis(10));
+        assert_eq!(waits[2], Duration::from_millis(20));
         assert_eq!(
             *waits.last().unwrap(),
             Duration::from_millis(5000),
@@ -878,8 +886,8 @@ mod tests {
         p.polled(&o, t0, 500, 500);
         let t1 = t0 + Duration::from_secs(1);
         p.polled(&o, t1, 10_000, 10_500);
-        // 5000 more bytes at 10 kB/s: half a second after this poll.
-        assert_eq!(p.next_poll(&o, 5000), t1 + Duration::from_millis(500));
+        // 5000 more bytes at 10 kB/s: half a second after this poll, polled a little early.
+        assert_eq!(p.next_poll(&o, 5000), t1 + Duration::from_secs_f64(0.5 * EARLY));
         // Never later than poll_max, never sooner than poll_min.
         assert_eq!(p.next_poll(&o, 10_000_000), t1 + Duration::from_millis(5000));
         assert_eq!(p.next_poll(&o, 0), t1 + Duration::from_millis(1));
@@ -895,7 +903,7 @@ mod tests {
         p.polled(&o, t0 + Duration::from_secs(1), 20_000, 20_001);
         let t2 = t0 + Duration::from_secs(2);
         p.polled(&o, t2, 2_000, 22_001);
-        assert_eq!(p.next_poll(&o, 2000), t2 + Duration::from_millis(100));
+        assert_eq!(p.next_poll(&o, 2000), t2 + Duration::from_secs_f64(0.1 * EARLY));
     }
 
     #[test]
