@@ -26,8 +26,17 @@ const SERVER: &str = "10.0.0.9:7001";
 
 /// A session on a simulated module configured by `flags` (as `qtcp sim` takes them).
 fn module(flags: &str) -> (Session, VirtualLink) {
-    let args = SimArgs::parse_inline(flags).unwrap();
-    let link = VirtualLink::new(VirtualModule::new(args.engine_config(), Instant::now()));
+    module_with(flags, |_| {})
+}
+
+/// [`module`], with the engine's configuration adjusted by `tweak` first.
+fn module_with(
+    flags: &str,
+    tweak: impl FnOnce(&mut qtcp::sim::engine::EngineConfig),
+) -> (Session, VirtualLink) {
+    let mut cfg = SimArgs::parse_inline(flags).unwrap().engine_config();
+    tweak(&mut cfg);
+    let link = VirtualLink::new(VirtualModule::new(cfg, Instant::now()));
     let t = Transport::from_link(
         "virtual".into(),
         Box::new(link.clone()),
@@ -324,28 +333,37 @@ fn a_device_vanishing_mid_send_is_13_with_a_true_acknowledged_offset() {
     assert_eq!(&got[..acked], &data[..acked]);
 }
 
-fn recv_hit_by(flags: &str) -> (Option<ErrorClass>, usize) {
-    let (mut s, link) = module(flags);
-    let data = random_bytes(200_000, 13);
+/// Attach in retrieve mode, connect to a server that sends `data` and stays open, and receive
+/// `data.len()` bytes: the outcome and what was delivered (always a true prefix of `data`).
+fn receive_from_a_server(
+    s: &mut Session,
+    link: &VirtualLink,
+    data: &[u8],
+) -> (qtcp::error::Reported<qtcp::proc::recv::RecvReport>, Vec<u8>) {
     link.module().peer(
         SERVER,
         Peer::Source {
-            data: data.clone(),
+            data: data.to_vec(),
             close: false,
         },
     );
-    attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
-    connect(&mut s, &connect_opts(SERVER)).unwrap();
+    attach(s, &attach_opts(false), &mut |_| {}).unwrap();
+    connect(s, &connect_opts(SERVER)).unwrap();
     let mut out = Collect(Vec::new());
     let o = RecvOptions {
         bytes: Some(data.len() as u64),
-        timeout: Some(Duration::from_secs(60)),
+        timeout: Some(Duration::from_secs(120)),
         ..Default::default()
     };
-    let r = recv(&mut s, &o, &mut out);
-    // Whatever was delivered is a true prefix of what the server sent.
+    let r = recv(s, &o, &mut out);
     assert_eq!(&data[..out.0.len()], &out.0[..]);
-    (class_of(r), out.0.len())
+    (r, out.0)
+}
+
+fn recv_hit_by(flags: &str) -> (Option<ErrorClass>, usize) {
+    let (mut s, link) = module(flags);
+    let (r, got) = receive_from_a_server(&mut s, &link, &random_bytes(200_000, 13));
+    (class_of(r), got.len())
 }
 
 #[test]
@@ -418,35 +436,13 @@ fn a_smaller_qird_maximum_is_learnt_without_stalling_every_read() {
 #[test]
 fn receive_on_a_slow_downlink_reads_once_per_packet() {
     for profile in ["--downlink 8KB/s --rtt 600ms", "--downlink 20KB/s --rtt 300ms"] {
-        let args = SimArgs::parse_inline(&format!("--echo off --delays fast {profile}")).unwrap();
-        let mut cfg = args.engine_config();
-        cfg.host_log = true;
-        let link = VirtualLink::new(VirtualModule::new(cfg, Instant::now()));
-        let t = Transport::from_link(
-            "virtual".into(),
-            Box::new(link.clone()),
-            Tracer::new(None, false).unwrap(),
-        );
-        let mut s = Session::new(t, SessionOptions::default());
-        sync(&mut s, &SyncOptions::default()).unwrap();
+        let (mut s, link) = module_with(&format!("--echo off --delays fast {profile}"), |c| {
+            c.host_log = true
+        });
         let data = random_bytes(300_000, 23);
-        link.module().peer(
-            SERVER,
-            Peer::Source {
-                data: data.clone(),
-                close: false,
-            },
-        );
-        attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
-        connect(&mut s, &connect_opts(SERVER)).unwrap();
-        let mut out = Collect(Vec::new());
-        let o = RecvOptions {
-            bytes: Some(data.len() as u64),
-            timeout: Some(Duration::from_secs(120)),
-            ..Default::default()
-        };
-        recv(&mut s, &o, &mut out).unwrap();
-        assert_eq!(out.0, data);
+        let (r, got) = receive_from_a_server(&mut s, &link, &data);
+        r.unwrap();
+        assert_eq!(got, data);
         let reads = link
             .module()
             .host_log()
