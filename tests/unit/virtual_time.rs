@@ -456,3 +456,11 @@ fn receive_on_a_slow_downlink_reads_once_per_packet() {
         );
     }
 }
+
+#[test]
+fn a_device_vanishing_during_probe_is_13() {
+    // AT+CGMR goes unanswered, so probe is waiting for it when the device vanishes.
+    let (mut s, _link) = module("--echo off --fault silent=AT+CGMR --fault vanish-after=500ms");
+    let r = probe_plain(&mut s);
+    assert_eq!(r.err().map(|e| e.class), Some(ErrorClass::Io));
+}
