@@ -262,7 +262,9 @@ fn push_on_a_terminal_shows_its_phases_and_what_it_waits_for() {
 fn a_direct_mode_send_reports_or_keeps_what_arrives_meanwhile() {
     let data = random_bytes(20_000, 14);
     for keep in [false, true] {
-        let sim = Sim::start(&[FAST]);
+        // A paced uplink makes the send last about a second, and the echo of its first segments
+        // comes back a round trip later, during the send (unpaced, a send may end first).
+        let sim = Sim::start(&[FAST, "--uplink", "20KB/s", "--rtt", "100ms"]);
         sim.qtcp(&["attach", "--apn", "CMNET", "--recv", "direct", "--headers"])
             .assert_code(0);
         sim.qtcp(&["connect", "220.180.239.212:8063"]).assert_code(0);
