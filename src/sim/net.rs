@@ -2,7 +2,7 @@
 //! one writer thread per connection, and the built-in echo service.
 
 use super::engine::{NetEvent, Target};
-use super::Ev;
+use super::{Ev, EvTx};
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
@@ -82,14 +82,14 @@ fn set_rcvbuf(s: &TcpStream) {
 
 /// The network side, owned by the engine thread.
 pub struct Net {
-    tx: Sender<Ev>,
+    tx: EvTx,
     conns: HashMap<(usize, u64), Conn>,
     echo: Option<(SocketAddr, SocketAddr)>,
     stop: Arc<AtomicBool>,
 }
 
 impl Net {
-    pub fn new(tx: Sender<Ev>) -> Net {
+    pub fn new(tx: EvTx) -> Net {
         Net {
             tx,
             conns: HashMap::new(),
@@ -325,7 +325,7 @@ fn open(addr: &str, udp: bool, timeout: Duration) -> std::io::Result<Stream> {
 
 /// Read what the server sends, as far as the module's receive buffer has room ([`Flow`]): when
 /// the host does not read, the socket is not read either and the server's writes block.
-fn tcp_reader(mut r: TcpStream, slot: usize, gen: u64, tx: Sender<Ev>, closed: Arc<AtomicBool>, flow: &Flow) {
+fn tcp_reader(mut r: TcpStream, slot: usize, gen: u64, tx: EvTx, closed: Arc<AtomicBool>, flow: &Flow) {
     let mut buf = vec![0u8; 16384];
     let mut taken = 0u64;
     loop {

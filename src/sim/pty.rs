@@ -2,11 +2,11 @@
 //! thread (module -> host), both through the shared paced line ([`super::line`]).
 
 use super::line::{read_host, HostWriter, Next, WMsg, WriteEnd};
-use super::Ev;
+use super::EvTx;
 use serialport::{SerialPort, TTYPort};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
@@ -31,7 +31,7 @@ pub fn open_pair() -> std::io::Result<(TTYPort, TTYPort)> {
 
 pub fn spawn_reader(
     master: &TTYPort,
-    tx: Sender<Ev>,
+    tx: EvTx,
     stop: Arc<AtomicBool>,
     baud: Option<u32>,
 ) -> std::io::Result<thread::JoinHandle<()>> {
