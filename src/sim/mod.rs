@@ -409,18 +409,17 @@ fn direct_loop(
     loop {
         // the output written far enough: the receive window may open (and what the module
         // does about it is carried out before this thread sleeps)
-        let drained = run_actions(engine.take_actions(), net, log, out, lines);
+        let ticked = run_actions(engine.take_actions(), net, log, out, lines);
         engine.host_backlog(lines.backlog.get());
-        if drained {
+        if ticked {
             engine.tick(Instant::now());
-            continue;
         }
         let HostOut::Direct(pty) = out else {
             return;
         };
         let mut drained = false;
-        // what the channel holds already, without sleeping
-        let mut busy = false;
+        // what the channel holds already, without sleeping (nor while the tick's actions wait)
+        let mut busy = ticked;
         loop {
             match ev_rx.try_recv() {
                 Ok(Ev::Stop) | Err(TryRecvError::Disconnected) => return,

@@ -1,5 +1,6 @@
 //! The pseudo-terminal front: one reader thread on the master (host -> module) and one writer
-//! thread (module -> host), both through the shared paced line ([`super::line`]).
+//! thread (module -> host), both through the shared paced line ([`super::line`]). An unpaced
+//! line with no fragment fault has neither: the engine thread owns the master ([`super::direct`]).
 
 use super::line::{read_host, HostWriter, Next, WMsg, WriteEnd};
 use super::EvTx;
