@@ -2,11 +2,11 @@
 //! paced at `--line-baud` in both directions and cut by `--fault fragment=SIZE/DUR` towards the
 //! host. One reader and one writer, so the two fronts cannot drift apart.
 
-use super::Ev;
+use super::{Ev, EvTx};
 use std::io::{self, Read, Write};
 use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::Receiver;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -18,11 +18,11 @@ use std::time::{Duration, Instant};
 pub struct Backlog {
     bytes: AtomicUsize,
     low_water: usize,
-    wake: Sender<Ev>,
+    wake: EvTx,
 }
 
 impl Backlog {
-    pub fn new(low_water: usize, wake: Sender<Ev>) -> Backlog {
+    pub fn new(low_water: usize, wake: EvTx) -> Backlog {
         Backlog {
             bytes: AtomicUsize::new(0),
             low_water,
@@ -37,8 +37,17 @@ impl Backlog {
 
     /// `n` bytes left the writer (written, or lost with the host).
     pub fn taken(&self, n: usize) {
+        if self.drained(n) {
+            let _ = self.wake.send(Ev::Wake);
+        }
+    }
+
+    /// `n` bytes left (written, or lost with the host): whether the engine should look at the
+    /// link again (the backlog fell to `low_water`, or to nothing). The engine thread, when it
+    /// writes the host itself ([`super::direct`]), asks this instead of waking itself up.
+    pub fn drained(&self, n: usize) -> bool {
         if n == 0 {
-            return;
+            return false;
         }
         let before = self
             .bytes
@@ -47,9 +56,7 @@ impl Backlog {
             })
             .unwrap_or(0);
         let after = before.saturating_sub(n);
-        if (before > self.low_water && after <= self.low_water) || (before > 0 && after == 0) {
-            let _ = self.wake.send(Ev::Wake);
-        }
+        (before > self.low_water && after <= self.low_water) || (before > 0 && after == 0)
     }
 
     pub fn get(&self) -> usize {
@@ -143,7 +150,7 @@ pub enum ReadEnd {
 pub fn read_host(
     mut src: impl Read,
     fd: RawFd,
-    tx: &Sender<Ev>,
+    tx: &EvTx,
     stop: &AtomicBool,
     baud: Option<u32>,
     eof_is_close: bool,

@@ -12,12 +12,12 @@
 //! one writer (paced, fragmented) that writes to whichever connection is current.
 
 use super::line::{read_host, HostWriter, Next, WMsg, WriteEnd};
-use super::Ev;
+use super::EvTx;
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
@@ -38,7 +38,7 @@ type Current = Arc<Mutex<Option<(u64, Arc<TcpStream>)>>>;
 /// stops when `stop` is set or on [`WMsg::Vanish`], which also closes the current connection.
 pub fn spawn(
     addr: &str,
-    ev_tx: Sender<Ev>,
+    ev_tx: EvTx,
     w_rx: Receiver<WMsg>,
     stop: Arc<AtomicBool>,
     reader_stop: Arc<AtomicBool>,
@@ -92,7 +92,7 @@ fn peer_gone(s: &TcpStream, grace: Duration) -> bool {
 fn accept_loop(
     listener: TcpListener,
     current: Current,
-    ev_tx: Sender<Ev>,
+    ev_tx: EvTx,
     stop: Arc<AtomicBool>,
     reader_stop: Arc<AtomicBool>,
     baud: Option<u32>,
@@ -180,7 +180,7 @@ fn read_loop(
     stream: Arc<TcpStream>,
     gen: u64,
     current: Current,
-    tx: Sender<Ev>,
+    tx: EvTx,
     stop: Arc<AtomicBool>,
     reader_stop: Arc<AtomicBool>,
     baud: Option<u32>,

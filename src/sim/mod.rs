@@ -4,9 +4,12 @@
 //!
 //! Threads: a pty reader (host bytes -> engine channel, paced), the engine thread (owns the
 //! [`engine::Engine`] state machine and the sockets, sleeps until the next timer), a pty writer
-//! (paced, fragmented) and per-socket reader/writer threads.
+//! (paced, fragmented) and per-socket reader/writer threads. On an unpaced line with no fragment
+//! fault there is no pty reader or writer: the engine thread reads and writes the master itself
+//! ([`direct`]).
 
 pub mod args;
+pub mod direct;
 pub mod engine;
 pub mod line;
 pub mod listen;
@@ -23,7 +26,7 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, SendError, Sender, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -36,6 +39,31 @@ pub enum Ev {
     /// The line towards the host has drained ([`line::Backlog`]): look at the link again.
     Wake,
     Stop,
+}
+
+/// The sending end of the engine's event channel. When the engine thread sleeps in poll(2) on
+/// the pty ([`direct`]) rather than on the channel, each send also signals its wake-up fd.
+#[derive(Clone)]
+pub struct EvTx {
+    tx: Sender<Ev>,
+    wake: Option<Arc<direct::WakeFd>>,
+}
+
+impl EvTx {
+    pub fn send(&self, ev: Ev) -> Result<(), SendError<Ev>> {
+        self.tx.send(ev)?;
+        if let Some(w) = &self.wake {
+            w.signal();
+        }
+        Ok(())
+    }
+}
+
+/// Where the module's output for the host goes: the line writer thread's channel (None once the
+/// module vanished), or the pty master the engine thread writes itself.
+enum HostOut {
+    Writer(Option<Sender<line::WMsg>>),
+    Direct(direct::Pty),
 }
 
 /// What the engine thread drives: the simulated module ([`Engine`]) or a recorded one
@@ -97,7 +125,7 @@ pub struct Simulator {
     replay: Option<Arc<Mutex<replay::Status>>>,
     stop: Arc<AtomicBool>,
     reader_stop: Arc<AtomicBool>,
-    ev_tx: Sender<Ev>,
+    ev_tx: EvTx,
     threads: Vec<JoinHandle<()>>,
     _slave: Arc<Mutex<Option<TTYPort>>>,
 }
@@ -140,16 +168,37 @@ impl Simulator {
             std::os::unix::fs::symlink(port, l)?;
         }
         let stop = Arc::new(AtomicBool::new(false));
-        let (ev_tx, ev_rx) = channel::<Ev>();
-        let (w_tx, w_rx) = channel::<line::WMsg>();
         let fragment = args.faults.iter().find_map(|f| match f {
             args::Fault::Fragment(n, d) => Some((*n, *d)),
             _ => None,
         });
+        // No byte waits for its line time and none is cut: the engine thread can own the pty.
+        let direct = pair.is_some() && args.line_baud.is_none() && fragment.is_none();
+        let wake = if direct {
+            Some(Arc::new(direct::WakeFd::new()?))
+        } else {
+            None
+        };
+        let (tx, ev_rx) = channel::<Ev>();
+        let ev_tx = EvTx {
+            tx,
+            wake: wake.clone(),
+        };
+        let (w_tx, w_rx) = channel::<line::WMsg>();
         let reader_stop = Arc::new(AtomicBool::new(false));
         let backlog = Arc::new(line::Backlog::new((args.recv_buffer / 2) as usize, ev_tx.clone()));
         let mut threads = Vec::new();
+        let mut host_out = HostOut::Writer(Some(w_tx));
         let (port, listen, slave) = match pair {
+            Some((master, slave)) if direct => {
+                let port = PathBuf::from(
+                    slave
+                        .name()
+                        .ok_or_else(|| std::io::Error::other("pty slave has no name"))?,
+                );
+                host_out = HostOut::Direct(direct::Pty::new(master, backlog.clone())?);
+                (port, None, Some(slave))
+            }
             Some((master, slave)) => {
                 let port = PathBuf::from(
                     slave
@@ -200,59 +249,15 @@ impl Simulator {
                 };
                 let mut net = net::Net::new(tx2);
                 let mut log = log;
-                let mut w_tx = Some(w_tx);
-                // Host bytes handed over ahead of the time they arrive on the line
-                // ([`line::read_host`]): each is given to the module when its time comes.
-                let mut host_q: std::collections::VecDeque<(Instant, Vec<u8>)> =
-                    std::collections::VecDeque::new();
-                loop {
-                    run_actions(
-                        engine.take_actions(),
-                        &mut net,
-                        &mut log,
-                        &mut w_tx,
-                        &backlog,
-                        &slave2,
-                        &reader_stop2,
-                    );
-                    let now = Instant::now();
-                    let due = match (engine.next_deadline(), host_q.front()) {
-                        (Some(d), Some((t, _))) => Some(d.min(*t)),
-                        (d, h) => d.or(h.map(|x| x.0)),
-                    };
-                    let wait = due
-                        .map(|d| d.saturating_duration_since(now))
-                        .unwrap_or(Duration::from_secs(1));
-                    let ev = ev_rx.recv_timeout(wait);
-                    let mut wake = false;
-                    engine.host_backlog(backlog.get());
-                    match ev {
-                        // the time the bytes arrived on the line, however late this thread
-                        // woke up (the engine's own clock never goes back)
-                        Ok(Ev::Host(t, b)) => host_q.push_back((t, b)),
-                        Ok(Ev::Net(e)) => engine.net_event(Instant::now(), e),
-                        Ok(Ev::Stream(slot, gen, s)) => {
-                            let ok = match s {
-                                Some(s) => net.register(slot, gen, s),
-                                None => false,
-                            };
-                            engine.net_event(Instant::now(), NetEvent::Connected { slot, gen, ok });
-                        }
-                        Ok(Ev::Stop) | Err(RecvTimeoutError::Disconnected) => break,
-                        // the line drained: the receive window may open
-                        Ok(Ev::Wake) => wake = true,
-                        Err(RecvTimeoutError::Timeout) => {}
-                    }
-                    // host bytes whose time has come, then whatever else is due
-                    let now = Instant::now();
-                    while host_q.front().is_some_and(|(t, _)| *t <= now) {
-                        if let Some((t, b)) = host_q.pop_front() {
-                            engine.host_bytes(t, &b);
-                        }
-                    }
-                    if wake || engine.next_deadline().is_some_and(|d| d <= now) {
-                        engine.tick(now);
-                    }
+                let mut out = host_out;
+                let lines = Lines {
+                    backlog: &backlog,
+                    slave: &slave2,
+                    reader_stop: &reader_stop2,
+                };
+                match wake {
+                    Some(w) => direct_loop(&mut *engine, &mut net, &mut log, &mut out, &ev_rx, &w, &lines),
+                    None => threaded_loop(&mut *engine, &mut net, &mut log, &mut out, &ev_rx, &lines),
                 }
                 net.shutdown();
             })?;
@@ -320,23 +325,159 @@ impl Drop for Simulator {
     }
 }
 
+/// What the engine thread needs of the line besides the module's output.
+struct Lines<'a> {
+    backlog: &'a line::Backlog,
+    slave: &'a Arc<Mutex<Option<TTYPort>>>,
+    reader_stop: &'a Arc<AtomicBool>,
+}
+
+/// A network event from the channel, for the module.
+fn network(engine: &mut dyn Module, net: &mut net::Net, ev: Ev) {
+    match ev {
+        Ev::Net(e) => engine.net_event(Instant::now(), e),
+        Ev::Stream(slot, gen, s) => {
+            let ok = match s {
+                Some(s) => net.register(slot, gen, s),
+                None => false,
+            };
+            engine.net_event(Instant::now(), NetEvent::Connected { slot, gen, ok });
+        }
+        Ev::Host(..) | Ev::Wake | Ev::Stop => {}
+    }
+}
+
+/// The engine thread with the line's reader and writer threads: it sleeps on the channel.
+fn threaded_loop(
+    engine: &mut dyn Module,
+    net: &mut net::Net,
+    log: &mut Option<std::fs::File>,
+    out: &mut HostOut,
+    ev_rx: &Receiver<Ev>,
+    lines: &Lines,
+) {
+    // Host bytes handed over ahead of the time they arrive on the line
+    // ([`line::read_host`]): each is given to the module when its time comes.
+    let mut host_q: std::collections::VecDeque<(Instant, Vec<u8>)> = std::collections::VecDeque::new();
+    loop {
+        run_actions(engine.take_actions(), net, log, out, lines);
+        let now = Instant::now();
+        let due = match (engine.next_deadline(), host_q.front()) {
+            (Some(d), Some((t, _))) => Some(d.min(*t)),
+            (d, h) => d.or(h.map(|x| x.0)),
+        };
+        let wait = due
+            .map(|d| d.saturating_duration_since(now))
+            .unwrap_or(Duration::from_secs(1));
+        let ev = ev_rx.recv_timeout(wait);
+        let mut wake = false;
+        engine.host_backlog(lines.backlog.get());
+        match ev {
+            // the time the bytes arrived on the line, however late this thread
+            // woke up (the engine's own clock never goes back)
+            Ok(Ev::Host(t, b)) => host_q.push_back((t, b)),
+            Ok(Ev::Stop) | Err(RecvTimeoutError::Disconnected) => break,
+            // the line drained: the receive window may open
+            Ok(Ev::Wake) => wake = true,
+            Ok(ev) => network(engine, net, ev),
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        // host bytes whose time has come, then whatever else is due
+        let now = Instant::now();
+        while host_q.front().is_some_and(|(t, _)| *t <= now) {
+            if let Some((t, b)) = host_q.pop_front() {
+                engine.host_bytes(t, &b);
+            }
+        }
+        if wake || engine.next_deadline().is_some_and(|d| d <= now) {
+            engine.tick(now);
+        }
+    }
+}
+
+/// The engine thread owning the pty master ([`direct`]): it sleeps in poll(2) on the master and
+/// the wake-up fd, takes host bytes as it reads them and writes its output itself.
+fn direct_loop(
+    engine: &mut dyn Module,
+    net: &mut net::Net,
+    log: &mut Option<std::fs::File>,
+    out: &mut HostOut,
+    ev_rx: &Receiver<Ev>,
+    wake: &direct::WakeFd,
+    lines: &Lines,
+) {
+    loop {
+        // the output written far enough: the receive window may open (and what the module
+        // does about it is carried out before this thread sleeps)
+        let ticked = run_actions(engine.take_actions(), net, log, out, lines);
+        engine.host_backlog(lines.backlog.get());
+        if ticked {
+            engine.tick(Instant::now());
+        }
+        let HostOut::Direct(pty) = out else {
+            return;
+        };
+        let mut drained = false;
+        // what the channel holds already, without sleeping (nor while the tick's actions wait)
+        let mut busy = ticked;
+        loop {
+            match ev_rx.try_recv() {
+                Ok(Ev::Stop) | Err(TryRecvError::Disconnected) => return,
+                Ok(Ev::Host(t, b)) => {
+                    busy = true;
+                    engine.host_bytes(t, &b);
+                }
+                Ok(Ev::Wake) => {
+                    busy = true;
+                    drained = true;
+                }
+                Ok(ev) => {
+                    busy = true;
+                    network(engine, net, ev);
+                }
+                Err(TryRecvError::Empty) => break,
+            }
+        }
+        let now = Instant::now();
+        let wait = if busy {
+            Duration::ZERO
+        } else {
+            engine
+                .next_deadline()
+                .map(|d| d.saturating_duration_since(now))
+                .unwrap_or(Duration::from_secs(1))
+        };
+        let ready = pty.wait(wake, Some(wait));
+        drained |= ready.drained;
+        if ready.host > 0 {
+            engine.host_bytes(Instant::now(), pty.host_bytes(ready.host));
+        }
+        let now = Instant::now();
+        if drained || engine.next_deadline().is_some_and(|d| d <= now) {
+            engine.tick(now);
+        }
+    }
+}
+
+/// Carry out the module's actions; true when its output drained far enough to look at the link
+/// again ([`line::Backlog::drained`]).
 fn run_actions(
     actions: Vec<Action>,
     net: &mut net::Net,
     log: &mut Option<std::fs::File>,
-    w_tx: &mut Option<Sender<line::WMsg>>,
-    backlog: &line::Backlog,
-    slave: &Arc<Mutex<Option<TTYPort>>>,
-    reader_stop: &Arc<AtomicBool>,
-) {
+    out: &mut HostOut,
+    lines: &Lines,
+) -> bool {
     for a in actions {
         match a {
-            Action::Host(b) => {
-                if let Some(w) = w_tx {
-                    backlog.add(b.len());
+            Action::Host(b) => match out {
+                HostOut::Writer(Some(w)) => {
+                    lines.backlog.add(b.len());
                     let _ = w.send(line::WMsg::Data(Instant::now(), b));
                 }
-            }
+                HostOut::Writer(None) => {}
+                HostOut::Direct(p) => p.queue(&b),
+            },
             Action::Connect {
                 slot,
                 gen,
@@ -354,15 +495,24 @@ fn run_actions(
                 }
             }
             Action::Vanish => {
-                reader_stop.store(true, Ordering::Relaxed);
-                if let Some(w) = w_tx.take() {
-                    let _ = w.send(line::WMsg::Vanish);
+                lines.reader_stop.store(true, Ordering::Relaxed);
+                match out {
+                    HostOut::Writer(w) => {
+                        if let Some(w) = w.take() {
+                            let _ = w.send(line::WMsg::Vanish);
+                        }
+                    }
+                    HostOut::Direct(p) => p.vanish(),
                 }
-                if let Ok(mut s) = slave.lock() {
+                if let Ok(mut s) = lines.slave.lock() {
                     s.take();
                 }
             }
         }
+    }
+    match out {
+        HostOut::Direct(p) => p.flush(),
+        HostOut::Writer(_) => false,
     }
 }
 

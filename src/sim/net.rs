@@ -2,11 +2,11 @@
 //! one writer thread per connection, and the built-in echo service.
 
 use super::engine::{NetEvent, Target};
-use super::Ev;
+use super::{Ev, EvTx};
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
@@ -20,6 +20,10 @@ pub enum Stream {
 
 struct Conn {
     writer: Sender<Vec<u8>>,
+    /// Buffers given to the writer thread and not yet written: while there are none, the engine
+    /// thread writes the socket itself (no thread hand-off per send); after, order is kept by
+    /// queueing behind them.
+    queued: Arc<AtomicUsize>,
     closed: Arc<AtomicBool>,
     tcp: Option<TcpStream>,
     flow: Arc<Flow>,
@@ -82,14 +86,14 @@ fn set_rcvbuf(s: &TcpStream) {
 
 /// The network side, owned by the engine thread.
 pub struct Net {
-    tx: Sender<Ev>,
+    tx: EvTx,
     conns: HashMap<(usize, u64), Conn>,
     echo: Option<(SocketAddr, SocketAddr)>,
     stop: Arc<AtomicBool>,
 }
 
 impl Net {
-    pub fn new(tx: Sender<Ev>) -> Net {
+    pub fn new(tx: EvTx) -> Net {
         Net {
             tx,
             conns: HashMap::new(),
@@ -189,13 +193,17 @@ impl Net {
                 let c2 = closed.clone();
                 let flow = Arc::new(Flow::default());
                 let f2 = flow.clone();
+                let queued = Arc::new(AtomicUsize::new(0));
+                let q2 = queued.clone();
                 let _ = thread::Builder::new()
                     .name("sim-sock-rd".into())
                     .spawn(move || tcp_reader(r, slot, gen, tx, c2, &f2));
                 let _ = thread::Builder::new().name("sim-sock-wr".into()).spawn(move || {
                     let mut w = w;
                     for d in wrx {
-                        if w.write_all(&d).is_err() {
+                        let r = w.write_all(&d);
+                        q2.fetch_sub(1, Ordering::AcqRel);
+                        if r.is_err() {
                             break;
                         }
                     }
@@ -205,6 +213,7 @@ impl Net {
                     (slot, gen),
                     Conn {
                         writer: wtx,
+                        queued,
                         closed,
                         tcp: Some(keep),
                         flow,
@@ -257,6 +266,8 @@ impl Net {
                     (slot, gen),
                     Conn {
                         writer: wtx,
+                        // a UDP send never blocks long: always through its writer thread
+                        queued: Arc::new(AtomicUsize::new(1)),
                         closed,
                         tcp: None,
                         flow: Arc::new(Flow::default()),
@@ -267,8 +278,17 @@ impl Net {
         true
     }
 
-    pub fn send(&mut self, slot: usize, gen: u64, data: Vec<u8>) {
+    pub fn send(&mut self, slot: usize, gen: u64, mut data: Vec<u8>) {
         if let Some(c) = self.conns.get(&(slot, gen)) {
+            if let (Some(t), 0) = (&c.tcp, c.queued.load(Ordering::Acquire)) {
+                let n = send_now(t, &data);
+                if n == data.len() {
+                    return;
+                }
+                data.drain(..n);
+            }
+            // what the socket does not take now (or an error, which the writer meets itself)
+            c.queued.fetch_add(1, Ordering::AcqRel);
             let _ = c.writer.send(data);
         }
     }
@@ -302,6 +322,21 @@ impl Net {
     }
 }
 
+/// Write what the socket takes without blocking: how many bytes.
+fn send_now(s: &TcpStream, data: &[u8]) -> usize {
+    use std::os::fd::AsRawFd;
+    // SAFETY: sends from a live slice on a socket we own; MSG_DONTWAIT never blocks.
+    let r = unsafe {
+        libc::send(
+            s.as_raw_fd(),
+            data.as_ptr().cast(),
+            data.len(),
+            libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
+        )
+    };
+    r.max(0) as usize
+}
+
 fn open(addr: &str, udp: bool, timeout: Duration) -> std::io::Result<Stream> {
     let addrs: Vec<SocketAddr> = addr.to_socket_addrs()?.collect();
     let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, "no address");
@@ -325,7 +360,7 @@ fn open(addr: &str, udp: bool, timeout: Duration) -> std::io::Result<Stream> {
 
 /// Read what the server sends, as far as the module's receive buffer has room ([`Flow`]): when
 /// the host does not read, the socket is not read either and the server's writes block.
-fn tcp_reader(mut r: TcpStream, slot: usize, gen: u64, tx: Sender<Ev>, closed: Arc<AtomicBool>, flow: &Flow) {
+fn tcp_reader(mut r: TcpStream, slot: usize, gen: u64, tx: EvTx, closed: Arc<AtomicBool>, flow: &Flow) {
     let mut buf = vec![0u8; 16384];
     let mut taken = 0u64;
     loop {

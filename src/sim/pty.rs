@@ -1,12 +1,13 @@
 //! The pseudo-terminal front: one reader thread on the master (host -> module) and one writer
-//! thread (module -> host), both through the shared paced line ([`super::line`]).
+//! thread (module -> host), both through the shared paced line ([`super::line`]). An unpaced
+//! line with no fragment fault has neither: the engine thread owns the master ([`super::direct`]).
 
 use super::line::{read_host, HostWriter, Next, WMsg, WriteEnd};
-use super::Ev;
+use super::EvTx;
 use serialport::{SerialPort, TTYPort};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
@@ -31,7 +32,7 @@ pub fn open_pair() -> std::io::Result<(TTYPort, TTYPort)> {
 
 pub fn spawn_reader(
     master: &TTYPort,
-    tx: Sender<Ev>,
+    tx: EvTx,
     stop: Arc<AtomicBool>,
     baud: Option<u32>,
 ) -> std::io::Result<thread::JoinHandle<()>> {
