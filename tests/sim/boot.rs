@@ -8,7 +8,7 @@ use std::time::Duration;
 #[test]
 fn a_booting_module_answers_with_a_busy_sim_then_the_urcs_come_one_by_one() {
     let (sim, mut p) = start(
-        "--boot --echo off --cmee 1 --delays fast --rdy-delay 50ms --sim-busy 600ms --call-ready-delay 1200ms",
+        "--boot --echo off --cmee 1 --delays fast --rdy-delay 50ms --sim-busy 1500ms --call-ready-delay 3s",
     );
     p.read_until_t(b"\r\nRDY\r\n", Duration::from_secs(3));
     // answered during boot
