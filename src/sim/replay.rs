@@ -504,14 +504,7 @@ mod tests {
     }
 
     fn out(r: &mut Replay) -> Vec<u8> {
-        r.take_actions()
-            .into_iter()
-            .filter_map(|a| match a {
-                Action::Host(b) => Some(b),
-                _ => None,
-            })
-            .flatten()
-            .collect()
+        Action::host_bytes(r.take_actions())
     }
 
     #[test]

@@ -69,6 +69,21 @@ pub enum Action {
     Vanish,
 }
 
+impl Action {
+    /// The bytes for the host in `actions`, in order (tests of anything that emits actions).
+    #[cfg(test)]
+    pub(crate) fn host_bytes(actions: Vec<Action>) -> Vec<u8> {
+        actions
+            .into_iter()
+            .filter_map(|a| match a {
+                Action::Host(b) => Some(b),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+}
+
 /// Socket events from the network layer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NetEvent {

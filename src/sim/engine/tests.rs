@@ -11,14 +11,7 @@ fn eng(flags: &str) -> (Engine, Instant) {
 }
 
 fn host_out(e: &mut Engine) -> Vec<u8> {
-    e.take_actions()
-        .into_iter()
-        .filter_map(|a| match a {
-            Action::Host(b) => Some(b),
-            _ => None,
-        })
-        .flatten()
-        .collect()
+    Action::host_bytes(e.take_actions())
 }
 
 #[test]
