@@ -288,39 +288,21 @@ impl Session {
     pub fn run(&mut self, cmd: &At) -> Result<Response> {
         let spec = self.dialect.spec(cmd);
         let t = self.deadline_of(&spec);
-        self.command(
-            &spec.line,
-            spec.shape,
-            t,
-            spec.secret.as_deref(),
-            spec.max_response > crate::progress::LONG_WAIT,
-        )
+        self.command(&spec, t)
     }
 
     /// Run a command with a deadline of the caller's (`AT` while synchronising, `AT+QIOPEN`
     /// with `--timeout`).
     pub fn run_within(&mut self, cmd: &At, timeout: Duration) -> Result<Response> {
         let spec = self.dialect.spec(cmd);
-        self.command(
-            &spec.line,
-            spec.shape,
-            timeout,
-            spec.secret.as_deref(),
-            spec.max_response > crate::progress::LONG_WAIT,
-        )
+        self.command(&spec, timeout)
     }
 
     /// Run a command and expect `OK`; anything else is an error of class `class`.
     pub fn run_ok(&mut self, cmd: &At, class: ErrorClass) -> Result<Response> {
         let spec = self.dialect.spec(cmd);
         let t = self.deadline_of(&spec);
-        let r = self.command(
-            &spec.line,
-            spec.shape,
-            t,
-            spec.secret.as_deref(),
-            spec.max_response > crate::progress::LONG_WAIT,
-        )?;
+        let r = self.command(&spec, t)?;
         if r.is_ok() {
             Ok(r)
         } else {
@@ -339,30 +321,23 @@ impl Session {
         self.dialect.spec(cmd).line
     }
 
-    /// Write `cmd` + CR and wait for the response shape `expect` until `timeout`. `secret` (a
-    /// password inside the command) is redacted in the trace.
-    /// `long`: the table says the answer may take seconds; the wait is announced
+    /// Write the command line of `spec` (CR, or CR LF when it starts a data phase) and wait for
+    /// its response shape until `timeout`. Its secret (a password inside the line) is redacted
+    /// in the trace. A command the table says may take seconds has its wait announced
     /// ([`Self::set_on_wait`]).
-    fn command(
-        &mut self,
-        cmd: &str,
-        expect: Expect,
-        timeout: Duration,
-        secret: Option<&str>,
-        long: bool,
-    ) -> Result<Response> {
-        let mut line = Vec::with_capacity(cmd.len() + 1);
+    fn command(&mut self, spec: &Spec, timeout: Duration) -> Result<Response> {
+        let cmd = spec.line.as_str();
+        let secret = spec.secret.as_deref();
+        let mut line = Vec::with_capacity(cmd.len() + 2);
         line.extend_from_slice(cmd.as_bytes());
-        line.push(b'\r');
-        if enters_data_phase(cmd, expect) {
-            line.push(b'\n');
-        }
+        line.extend_from_slice(if spec.data_phase { b"\r\n" } else { b"\r" });
         self.port.write(&line, secret.map(str::as_bytes))?;
         if self.sent.len() >= 16 {
             self.sent.pop_front();
         }
         self.sent.push_back(cmd.trim().to_ascii_uppercase());
-        let long = self.on_wait.is_some() && secret.is_none() && long;
+        let long =
+            self.on_wait.is_some() && secret.is_none() && spec.max_response > crate::progress::LONG_WAIT;
         if long {
             let w = crate::progress::Waiting {
                 wait: crate::progress::Wait::Command(cmd.trim().to_string()),
@@ -370,7 +345,7 @@ impl Session {
             };
             self.waiting(Some(&w));
         }
-        let r = self.await_response(cmd, expect, timeout);
+        let r = self.await_response(cmd, spec.shape, timeout);
         if long {
             self.waiting(None);
         }
@@ -687,15 +662,6 @@ impl Session {
 }
 
 /// A line holding a byte outside printable ASCII (tab allowed): line noise, not a response.
-/// Real modules drop a LF right after the CR of a command line, in every mode [CODE, field use;
-/// module.md correction 1]: a payload whose first byte is LF, written after the prompt of a
-/// CR-only `AT+QISEND=<n>`, would lose that byte. Ending the lines that start a data phase with
-/// CR LF gives the module its LF, so every payload byte is data whichever way the firmware reads it.
-fn enters_data_phase(cmd: &str, expect: Expect) -> bool {
-    let c = cmd.trim().to_ascii_uppercase();
-    expect == Expect::Prompt || c == "ATO" || c.starts_with("AT+QIOPEN")
-}
-
 pub fn is_noise(line: &[u8]) -> bool {
     line.iter().any(|&b| !(0x20..0x7f).contains(&b) && b != b'\t')
 }

@@ -11,7 +11,7 @@ use crate::proc::recv::{recv, Chunk, Mode, RecvOptions, RecvSink};
 use crate::proc::send::{send, NoEvents, SendOptions};
 use crate::proc::state::qimux;
 use crate::session::Session;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What the probes carry.
 #[derive(Debug, Clone)]
@@ -155,7 +155,7 @@ fn median(v: &[f64]) -> Option<f64> {
 }
 
 pub fn echo(s: &mut Session, o: &EchoOptions, ev: &mut dyn EchoEvents) -> Reported<EchoReport> {
-    let started = Instant::now();
+    let started = s.now();
     let mut rep = EchoReport {
         host: o.connect.dest.host.clone(),
         remote_port: o.connect.dest.port,
@@ -174,7 +174,7 @@ pub fn echo(s: &mut Session, o: &EchoOptions, ev: &mut dyn EchoEvents) -> Report
             close_quiet(s, o.connect.id);
         }
     }
-    rep.duration_s = started.elapsed().as_secs_f64();
+    rep.duration_s = s.now().saturating_duration_since(started).as_secs_f64();
     match r {
         Ok(()) => Ok(rep),
         Err(error) => Err(Failed::new(error, rep)),
@@ -238,7 +238,7 @@ fn run(
     let mut mismatch: Option<Error> = None;
     for seq in 1..=o.count {
         let payload = probe_payload(&o.payload, o.size, seq);
-        let t0 = Instant::now();
+        let t0 = s.now();
         let sent = send(
             s,
             &payload[..],
@@ -267,7 +267,7 @@ fn run(
                 bytes_lost: o.size as u64,
                 first_corrupted_offset: None,
                 intact: false,
-                rtt_s: t0.elapsed().as_secs_f64(),
+                rtt_s: s.now().saturating_duration_since(t0).as_secs_f64(),
                 uplink_bps: 0.0,
                 downlink_bps: 0.0,
             });
@@ -293,7 +293,7 @@ fn run(
             ..RecvOptions::default()
         };
         let received = recv(s, &ro, &mut got);
-        let rtt = t0.elapsed().as_secs_f64();
+        let rtt = s.now().saturating_duration_since(t0).as_secs_f64();
         let (corrupted, lost, first) = compare(&payload, &got.0);
         let probe = ProbeReport {
             seq,

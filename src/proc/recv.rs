@@ -228,10 +228,11 @@ impl Run<'_> {
         }
     }
 
-    fn check_reboot(&self) -> Reported<(), RecvReport> {
+    /// `now`: the session's clock.
+    fn check_reboot(&self, now: Instant) -> Reported<(), RecvReport> {
         if self.rebooted {
             let mut rep = self.rep.clone();
-            rep.duration_s = self.started.elapsed().as_secs_f64();
+            rep.duration_s = now.saturating_duration_since(self.started).as_secs_f64();
             let e = Error::new(
                 ErrorClass::ConnectionLost,
                 format!(
@@ -356,13 +357,14 @@ fn recv_inner(
     };
     // Anything that came with the last response.
     run.urcs(s);
-    finish(run.rep_with(reason))
+    let now = s.now();
+    finish(run.rep_with(reason, now))
 }
 
 impl Run<'_> {
-    fn rep_with(mut self, reason: StopReason) -> RecvReport {
+    fn rep_with(mut self, reason: StopReason, now: Instant) -> RecvReport {
         self.rep.reason = reason;
-        self.rep.duration_s = self.started.elapsed().as_secs_f64();
+        self.rep.duration_s = now.saturating_duration_since(self.started).as_secs_f64();
         self.rep
     }
 }
@@ -504,7 +506,7 @@ fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, R
     let mut last_short: Option<usize> = None;
     loop {
         run.urcs(s);
-        run.check_reboot()?;
+        run.check_reboot(s.now())?;
         let now = s.now();
         if let Some(stop) = run.limit(now) {
             return Ok(stop);
@@ -654,7 +656,7 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, Rec
             }
         }
         run.urcs(s);
-        run.check_reboot()?;
+        run.check_reboot(s.now())?;
         let now = s.now();
         if let Some(stop) = run.limit(now) {
             return Ok(stop);

@@ -69,7 +69,7 @@ pub fn watch(s: &mut Session, o: &WatchOptions, on_sample: &mut dyn FnMut(&Sampl
         };
         let sample = Sample {
             poll,
-            t_s: start.elapsed().as_secs_f64(),
+            t_s: s.now().saturating_duration_since(start).as_secs_f64(),
             sack,
         };
         on_sample(&sample);

@@ -609,7 +609,7 @@ impl<R: Read> Sender<'_, R> {
             rep.bytes_unacked = Some(next - acked);
         }
         rep.window_final = self.window;
-        rep.duration_s = started.elapsed().as_secs_f64();
+        rep.duration_s = self.s.now().saturating_duration_since(started).as_secs_f64();
         let good = if o.udp {
             rep.bytes_sent
         } else {

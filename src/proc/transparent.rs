@@ -306,7 +306,11 @@ impl Bridge<'_> {
         if self.output_closed {
             return Some(EndReason::OutputClosed);
         }
-        if self.o.duration.is_some_and(|d| started.elapsed() >= d) {
+        if self
+            .o
+            .duration
+            .is_some_and(|d| self.s.now().saturating_duration_since(started) >= d)
+        {
             return Some(EndReason::Duration);
         }
         if self.eof
@@ -392,8 +396,8 @@ impl Bridge<'_> {
         // The module is in command mode: end the "+++" it may hold as a command line and drain
         // the answer.
         let _ = self.s.write_raw(b"\r");
-        let end = Instant::now() + Duration::from_millis(300);
-        while Instant::now() < end {
+        let end = self.s.now() + Duration::from_millis(300);
+        while self.s.now() < end {
             self.s.pump(end)?;
         }
         self.s.take_urcs();
@@ -586,7 +590,7 @@ pub fn transparent(
     input: &Receiver<Vec<u8>>,
     io: &mut dyn TransparentIo,
 ) -> Reported<TransparentReport> {
-    let started = Instant::now();
+    let started = s.now();
     let mut rep = TransparentReport {
         host: o.dest.host.clone(),
         port: o.dest.port,
@@ -597,7 +601,7 @@ pub fn transparent(
     let resumed = match setup(s, o, &mut rep) {
         Ok(resumed) => resumed,
         Err(e) => {
-            rep.duration_s = started.elapsed().as_secs_f64();
+            rep.duration_s = s.now().saturating_duration_since(started).as_secs_f64();
             return Err(Failed::new(e, rep));
         }
     };
@@ -631,11 +635,11 @@ pub fn transparent(
         s.set_interrupt(f);
     }
     s.set_data_mode_on_connect(false);
-    rep.duration_s = started.elapsed().as_secs_f64();
+    rep.duration_s = s.now().saturating_duration_since(started).as_secs_f64();
     let reason = match r {
         Ok(reason) => reason,
         Err(e) => {
-            rep.duration_s = started.elapsed().as_secs_f64();
+            rep.duration_s = s.now().saturating_duration_since(started).as_secs_f64();
             return Err(Failed::new(e, rep));
         }
     };
