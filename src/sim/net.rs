@@ -266,8 +266,8 @@ impl Net {
                     (slot, gen),
                     Conn {
                         writer: wtx,
-                        // a UDP send never blocks long: always through its writer thread
-                        queued: Arc::new(AtomicUsize::new(1)),
+                        // unused: a datagram always goes through the writer thread
+                        queued: Arc::new(AtomicUsize::new(0)),
                         closed,
                         tcp: None,
                         flow: Arc::new(Flow::default()),
@@ -288,7 +288,9 @@ impl Net {
                 data.drain(..n);
             }
             // what the socket does not take now (or an error, which the writer meets itself)
-            c.queued.fetch_add(1, Ordering::AcqRel);
+            if c.tcp.is_some() {
+                c.queued.fetch_add(1, Ordering::AcqRel);
+            }
             let _ = c.writer.send(data);
         }
     }

@@ -281,8 +281,10 @@ pub struct Replay {
     timing: bool,
     started: bool,
     buf: Vec<u8>,
-    /// When the last command line ended with CR: a LF that comes with it (same write) is the
-    /// rest of a CR LF line end, never data (module.md correction 1), as the engine has it.
+    /// When the last command line ended with CR: a LF that comes with it (in the same write) is
+    /// the rest of a CR LF line end, never data [CODE, field use; module.md correction 1]. The
+    /// replay has no line model, so it uses the narrowest reading (same write) of the engine's
+    /// "arrived with the CR" rule [INF].
     cr_at: Option<Instant>,
     out: VecDeque<(Instant, Vec<u8>)>,
     actions: Vec<Action>,

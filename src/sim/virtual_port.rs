@@ -51,7 +51,9 @@ struct Conn {
 pub struct VirtualModule {
     engine: Engine,
     now: Instant,
-    /// Bytes the module wrote that the host has not read yet.
+    /// Bytes the module wrote that the host has not read yet. Unlike the pty's line, they do not
+    /// count against the module's receive buffer (the engine's host backlog stays 0): the
+    /// virtual host reads whenever it waits, so an unread backlog never builds up [INF].
     to_host: Vec<u8>,
     /// Network events due at an instant, in order of scheduling within one instant.
     due: BTreeMap<(Instant, u64), NetEvent>,
