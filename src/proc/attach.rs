@@ -5,7 +5,7 @@
 
 use crate::command::At;
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
-use crate::proc::common::{await_network, deact, local_ip};
+use crate::proc::common::{await_network, deact, headers_on, local_ip};
 use crate::proc::probe::{await_sim_ready, SimWaiting};
 use crate::proc::state::{qistat, IpState};
 use crate::session::{describe, Session};
@@ -131,9 +131,7 @@ pub fn attach(
         rep.recv_mode = Some(mode);
     }
     if opts.headers {
-        for c in [At::ShowHeader, At::ShowRemote, At::ShowProtocol] {
-            s.run_ok(&c, ErrorClass::Protocol)?;
-        }
+        headers_on(s)?;
         rep.actions.push("headers on".into());
     }
 

@@ -268,3 +268,24 @@ pub fn connection_end(s: &mut Session, id: Option<u8>) -> Option<StopReason> {
     }
     Some(end)
 }
+
+/// The receive mode the module is in (`AT+QINDI?`: 0 direct, 1 or 2 retrieve); None when it
+/// does not say.
+pub fn recv_mode(s: &mut Session) -> Result<Option<crate::proc::attach::RecvMode>> {
+    use crate::proc::attach::RecvMode;
+    let r = s.run(&At::RecvIndication)?;
+    Ok(match r.value("+QINDI:").filter(|_| r.is_ok()).map(str::trim) {
+        Some("0") => Some(RecvMode::Direct),
+        Some("1" | "2") => Some(RecvMode::Retrieve),
+        _ => None,
+    })
+}
+
+/// Frame direct-mode data with `IPD<len>`, the sender's address and the protocol (QIHEAD,
+/// QISHOWRA, QISHOWPT), so it can be told apart from responses.
+pub fn headers_on(s: &mut Session) -> Result<()> {
+    for c in [At::ShowHeader, At::ShowRemote, At::ShowProtocol] {
+        s.run_ok(&c, ErrorClass::Protocol)?;
+    }
+    Ok(())
+}

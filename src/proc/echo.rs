@@ -4,8 +4,9 @@
 
 use crate::command::At;
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
+use crate::proc::attach::RecvMode;
 use crate::proc::close::close;
-use crate::proc::common::close_quiet;
+use crate::proc::common::{close_quiet, headers_on, recv_mode};
 use crate::proc::connect::{connect, ConnectOptions};
 use crate::proc::recv::{recv, Chunk, Mode, RecvOptions, RecvSink};
 use crate::proc::send::{send, NoEvents, SendOptions};
@@ -184,9 +185,9 @@ pub fn echo(s: &mut Session, o: &EchoOptions, ev: &mut dyn EchoEvents) -> Report
 /// The receive mode to use: the module's (AT+QINDI?) for auto; an explicit mode the module is
 /// not in is set (QINDI=0 direct, QINDI=1 retrieve) before the connection opens.
 fn resolve_mode(s: &mut Session, mode: Mode, actions: &mut Vec<String>) -> Result<Mode> {
-    let r = s.run(&At::RecvIndication)?;
-    let current = match r.value("+QINDI:") {
-        Some("0") => Mode::Direct,
+    // A module that does not say is taken to be in retrieve mode, the safe reading.
+    let current = match recv_mode(s)? {
+        Some(RecvMode::Direct) => Mode::Direct,
         _ => Mode::Retrieve,
     };
     match mode {
@@ -224,9 +225,7 @@ fn run(
     if mode == Mode::Direct && !qimux(s)? {
         // The echo may come back while the probe is still being sent: it must be framed
         // (IPD<len>) from the first byte, so the headers go on before the connection opens.
-        for c in [At::ShowHeader, At::ShowRemote, At::ShowProtocol] {
-            s.run_ok(&c, ErrorClass::Protocol)?;
-        }
+        headers_on(s)?;
         rep.actions
             .push("headers on (QIHEAD=1, QISHOWRA=1, QISHOWPT=1)".into());
     }

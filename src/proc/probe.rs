@@ -4,7 +4,7 @@
 use crate::command::At;
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
 pub use crate::proc::common::SyncOptions;
-use crate::proc::common::{gprs_attached, reg_stat, sync};
+use crate::proc::common::{gprs_attached, recv_mode, reg_stat, sync};
 use crate::proc::state::{qimux, qistat};
 use crate::session::{Outcome, Session};
 use crate::tokenizer::Urc;
@@ -207,17 +207,6 @@ pub fn signal(s: &mut Session) -> Result<Option<Signal>> {
     let ber = f.next().flatten().unwrap_or(99);
     let dbm = (rssi <= 31).then(|| -113 + 2 * rssi as i32);
     Ok(Some(Signal { rssi, ber, dbm }))
-}
-
-/// The receive mode the module is in (`AT+QINDI?`); None when it does not say.
-pub fn recv_mode(s: &mut Session) -> Result<Option<crate::proc::attach::RecvMode>> {
-    use crate::proc::attach::RecvMode;
-    let r = s.run(&At::RecvIndication)?;
-    Ok(match r.value("+QINDI:").filter(|_| r.is_ok()).map(str::trim) {
-        Some("0") => Some(RecvMode::Direct),
-        Some("1" | "2") => Some(RecvMode::Retrieve),
-        _ => None,
-    })
 }
 
 /// The network an `AT+COPS?` names.

@@ -17,7 +17,8 @@
 
 use crate::command::At;
 use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
-use crate::proc::common::{require_mode, urc_end};
+use crate::proc::attach::RecvMode;
+use crate::proc::common::{headers_on, recv_mode, require_mode, urc_end};
 use crate::proc::state::{qistat, IpState};
 use crate::session::{describe, Outcome, Session};
 use crate::tokenizer::{PayloadKind, Urc};
@@ -338,13 +339,11 @@ fn recv_inner(
     };
     let mux = require_mode(s, o.id)?;
     let mode = match o.mode {
-        Mode::Auto => {
-            let r = s.run(&At::RecvIndication)?;
-            match r.value("+QINDI:") {
-                Some("0") => Mode::Direct,
-                _ => Mode::Retrieve,
-            }
-        }
+        // A module that does not say is taken to be in retrieve mode, the safe reading.
+        Mode::Auto => match recv_mode(s)? {
+            Some(RecvMode::Direct) => Mode::Direct,
+            _ => Mode::Retrieve,
+        },
         m => m,
     };
     run.rep.mode = match mode {
@@ -604,9 +603,7 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, Rec
     let mut actions = Vec::new();
     if !mux {
         if run.o.headers {
-            for c in [At::ShowHeader, At::ShowRemote, At::ShowProtocol] {
-                s.run_ok(&c, ErrorClass::Protocol)?;
-            }
+            headers_on(s)?;
             actions.push("headers on (QIHEAD=1, QISHOWRA=1, QISHOWPT=1)".to_string());
         } else {
             let r = s.run(&At::Headers)?;
