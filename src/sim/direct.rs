@@ -51,8 +51,6 @@ impl WakeFd {
 /// What one wait on the pty and the wake-up fd saw.
 #[derive(Default)]
 pub struct Ready {
-    /// The channel may hold events.
-    pub events: bool,
     /// Host bytes were read into the buffer: how many.
     pub host: usize,
     /// Output drained far enough that the engine should look at the link again.
@@ -196,9 +194,9 @@ impl Pty {
         if r <= 0 {
             return ready;
         }
+        // the channel is drained by the caller after every wait: only the wake-up is cleared here
         if fds[0].revents != 0 {
             wake.clear();
-            ready.events = true;
         }
         let rev = fds[1].revents;
         if rev & libc::POLLOUT != 0 {
