@@ -118,7 +118,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l reconnect -d 'After S
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l max-reconnects -d 'Most reconnects before giving up' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l id -d 'Connection index (QIMUX=1)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l recv-out -d 'Direct mode: write what the server sends during the send to FILE instead of discarding it (the module pushes it onto the serial line whether or not recv runs)' -r -F
-complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l window -d 'Fixed window of unacknowledged bytes [default: adaptive, from 3000 up to --send-buffer]' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l window -d 'Fixed window of unacknowledged bytes [default: the whole --send-buffer]' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l send-buffer -d 'The module\'s socket send buffer (7300 on M95-family firmware)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l ack-timeout -d 'No acknowledgement progress for this long means the connection is dead' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l poll-max -d 'Longest interval between QISACK polls (the document polls every 5 s)' -r
@@ -205,7 +205,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l apn -d 'Access point 
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l user -d 'APN user name' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l password -d 'APN password (redacted in traces)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l sim-timeout -d 'How long to wait for a SIM that is still starting (busy or not ready, as for a few seconds after power-on) before giving up with exit 5; an absent or locked SIM fails at once' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l window -d 'Fixed window of unacknowledged bytes [default: adaptive, from 3000 up to --send-buffer]' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l window -d 'Fixed window of unacknowledged bytes [default: the whole --send-buffer]' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l send-buffer -d 'The module\'s socket send buffer (7300 on M95-family firmware)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l ack-timeout -d 'No acknowledgement progress for this long means the connection is dead' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l poll-max -d 'Longest interval between QISACK polls (the document polls every 5 s)' -r

@@ -18,7 +18,7 @@ use std::time::Duration;
 /// Flow-control options shared by `send` and `push`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct FlowArgs {
-    /// Fixed window of unacknowledged bytes [default: adaptive, from 3000 up to --send-buffer]
+    /// Fixed window of unacknowledged bytes [default: the whole --send-buffer]
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=65535))]
     pub window: Option<u64>,
     /// The module's socket send buffer (7300 on M95-family firmware)

@@ -3,11 +3,13 @@
 //! Always fixed-length QISEND (binary-safe) in chunks of at most 1460 bytes. The bytes the
 //! module holds unacknowledged are kept under a window: our count of them is an upper bound
 //! (bytes sent minus the last acknowledged count seen), so a window no larger than the module's
-//! send buffer can never overflow it. The window starts at the document's 3000 and grows one
-//! chunk at a time up to the send buffer while the link keeps acknowledging (unless the user fixed
-//! it with `--window`). QISACK is polled only when the window is full, first soon, then at the
-//! pace the observed acknowledgement rate predicts, backing off towards the document's 5 s when
-//! nothing moves. The stall rule is the document's: no progress for `ack_timeout` means the
+//! send buffer can never overflow it. The window is the send buffer itself unless the user fixed
+//! it with `--window` (the document's literal rule is `--window 3000`): starting at 3000 and
+//! growing only as acknowledgements came left the link idle for most of the first round trip
+//! (GPRS-like push 0.90 of the bottleneck; 0.95 from the full buffer), and growth reached the
+//! full buffer at the first acknowledgement anyway, so the smaller start protected nothing.
+//! QISACK is polled only when the window is full, first soon, then at the pace the observed
+//! acknowledgement rate predicts, backing off towards the document's 5 s when nothing moves. The stall rule is the document's: no progress for `ack_timeout` means the
 //! connection is dead. Unacknowledged bytes stay in memory (at most the send buffer plus a chunk),
 //! so a reconnect resends from the first unacknowledged byte whatever the source (stdin too).
 
@@ -25,12 +27,11 @@ use std::io::Read;
 use std::time::{Duration, Instant};
 
 pub const MAX_CHUNK: usize = 1460;
-pub const RECOMMENDED_WINDOW: usize = 3000;
 pub const DEFAULT_SEND_BUFFER: usize = 7300;
 
 #[derive(Debug, Clone)]
 pub struct SendOptions {
-    /// Fixed window (`--window`); None adapts from 3000 up to `send_buffer`.
+    /// Fixed window (`--window`); None: the whole `send_buffer`.
     pub window: Option<usize>,
     pub send_buffer: usize,
     pub chunk: usize,
@@ -364,7 +365,7 @@ pub fn send<R: Read>(
             ..Default::default()
         },
         fixed_window,
-        window: fixed_window.unwrap_or(RECOMMENDED_WINDOW.min(o.send_buffer)),
+        window: fixed_window.unwrap_or(o.send_buffer),
         chunk_max,
         echoed,
         pacer: Pacer::new(now, chunk_max),
@@ -390,7 +391,7 @@ struct Sender<'a, R> {
     out: Outbox,
     flow: Flow,
     rep: SendReport,
-    /// `--window`; None adapts from 3000 up to the send buffer.
+    /// `--window`; None: the whole send buffer.
     fixed_window: Option<usize>,
     window: usize,
     chunk_max: usize,
@@ -452,9 +453,9 @@ impl<R: Read> Sender<'_, R> {
         let room = self.window.saturating_sub(held);
         let mut want = unsent.min(self.chunk_max);
         if room < want && self.fixed_window.is_none() && room >= self.chunk_max / 2 && room > 0 {
-            // Adaptive window: a shorter chunk now keeps the module's buffer full; waiting for
-            // room for a whole one would let a link whose round trip holds most of the buffer
-            // run dry.
+            // Not a user's fixed window: a shorter chunk now keeps the module's buffer full;
+            // waiting for room for a whole one would let a link whose round trip holds most of
+            // the buffer run dry.
             want = room;
         }
         if want > 0 && room >= want {
@@ -487,11 +488,6 @@ impl<R: Read> Sender<'_, R> {
             Some(progress) if progress > 0 => {
                 self.last_progress = self.s.now();
                 self.out.trim(self.flow.acked_offset());
-                if self.fixed_window.is_none() && self.window < o.send_buffer {
-                    // The window, not the link, was the limit: let it grow (exact accounting
-                    // keeps it within the module's buffer).
-                    self.window = (self.window + (progress as usize).max(self.chunk_max)).min(o.send_buffer);
-                }
                 self.progress();
                 Ok(Turn::Again)
             }
@@ -630,9 +626,10 @@ impl<R: Read> Sender<'_, R> {
     }
 }
 
-/// When to poll QISACK: when the acknowledgement rate predicts the bytes we wait for, never
-/// sooner than `poll_min` after the previous poll, never later than `poll_max`, and backing off
-/// (doubling from `max(poll_min, 20 ms)`) while polls show no progress.
+/// When to poll QISACK: when the acknowledgement rate predicts the bytes we wait for (counted
+/// from the last poll that saw progress), never sooner than `poll_min` after the previous poll,
+/// never later than `poll_max`, and backing off (doubling from `max(poll_min, 5 ms)`) while polls
+/// show no progress.
 ///
 /// The rate is measured only once acknowledgements flow, over at least a chunk's worth of them,
 /// and the highest of the last few samples is used, not an average: while the sender waits for
@@ -641,8 +638,19 @@ impl<R: Read> Sender<'_, R> {
 /// The fraction of the predicted wait after which the pacer polls (see [`Pacer::next_poll`]).
 const EARLY: f64 = 0.7;
 
+/// The interval of follow-up polls after one that found nothing (see [`Pacer::next_poll`]).
+const FOLLOW_UP: Duration = Duration::from_millis(5);
+
 struct Pacer {
     last_poll: Instant,
+    /// The last poll that found progress: the predicted wait counts from the acknowledgements
+    /// seen then, not from a later poll that found nothing (that would push the next poll a
+    /// whole predicted interval past an early miss: on EDGE-like, every other poll missed and
+    /// the module's buffer waited ~40 ms per acknowledgement step).
+    anchor: Instant,
+    /// Until when the step the last prediction waited for is still due (twice the predicted
+    /// wait after `anchor`): misses before then are followed up every [`FOLLOW_UP`].
+    due_until: Option<Instant>,
     backoff: Duration,
     rates: [f64; 8],
     n: usize,
@@ -655,6 +663,8 @@ impl Pacer {
     fn new(now: Instant, min_sample: usize) -> Pacer {
         Pacer {
             last_poll: now,
+            anchor: now,
+            due_until: None,
             backoff: Duration::ZERO,
             rates: [0.0; 8],
             n: 0,
@@ -669,28 +679,38 @@ impl Pacer {
     }
 
     /// When to poll next, waiting for `needed` more acknowledged bytes.
-    fn next_poll(&self, o: &SendOptions, needed: u64) -> Instant {
-        let predicted = match self.rate() {
-            // A little early: acknowledgements come in steps (one per TCP segment), and a poll
-            // that lands just after a step keeps the module's buffer fuller than one that trails
-            // it by a constant phase; a poll that finds nothing is followed up shortly.
-            Some(r) => Duration::from_secs_f64((EARLY * needed as f64 / r).min(3600.0)),
-            None => Duration::ZERO,
-        };
-        let wait = predicted.min(o.poll_max).max(self.backoff).max(o.poll_min);
-        self.last_poll + wait
+    fn next_poll(&mut self, o: &SendOptions, needed: u64) -> Instant {
+        let full = self
+            .rate()
+            .map(|r| Duration::from_secs_f64((needed as f64 / r).min(3600.0)));
+        // A little early: acknowledgements come in steps (one per TCP segment), and a poll that
+        // lands just after a step keeps the module's buffer fuller than one that trails it by a
+        // constant phase.
+        let predicted = full.map_or(Duration::ZERO, |f| f.mul_f64(EARLY));
+        // A poll that finds nothing is followed up shortly while the step is still due (up to
+        // twice the predicted wait); only after that does the back-off grow. Doubling from the
+        // first miss left the step found up to 20 ms late on EDGE-like (0.90 of the bottleneck).
+        self.due_until = full.map(|f| self.anchor + f * 2);
+        let follow_up = self.last_poll + self.backoff.max(o.poll_min);
+        (self.anchor + predicted)
+            .max(follow_up)
+            .min(self.last_poll + o.poll_max.max(o.poll_min))
     }
 
     /// A poll answered at `now` with `progress` newly acknowledged bytes of ours.
     fn polled(&mut self, o: &SendOptions, now: Instant, progress: u64, conn_acked: u64) {
         self.last_poll = now;
+        if progress > 0 {
+            self.anchor = now;
+        }
         if self.sample.is_some_and(|(_, a)| conn_acked < a) {
             // a new connection: its counters start again
             self.sample = None;
         }
-        let first = o.poll_min.max(Duration::from_millis(5));
+        let first = o.poll_min.max(FOLLOW_UP);
         if progress == 0 {
-            self.backoff = if self.backoff.is_zero() {
+            let due = self.due_until.is_some_and(|d| now < d);
+            self.backoff = if self.backoff.is_zero() || due {
                 first
             } else {
                 self.backoff * 2
@@ -891,6 +911,32 @@ mod tests {
         // Never later than poll_max, never sooner than poll_min.
         assert_eq!(p.next_poll(&o, 10_000_000), t1 + Duration::from_millis(5000));
         assert_eq!(p.next_poll(&o, 0), t1 + Duration::from_millis(1));
+    }
+
+    #[test]
+    fn pacer_follows_an_early_miss_up_shortly() {
+        let o = opts(1, 5000);
+        let t0 = Instant::now();
+        let mut p = Pacer::new(t0, 1000);
+        p.polled(&o, t0, 500, 500);
+        let t1 = t0 + Duration::from_secs(1);
+        p.polled(&o, t1, 10_000, 10_500);
+        // 10 kB/s: 1000 bytes are predicted 0.1 s after t1, polled at 0.07 s; that poll finds
+        // nothing, so the next follows 5 ms later, not another 0.07 s, and so on every 5 ms
+        // while the step is due (up to 0.2 s after t1).
+        let early = p.next_poll(&o, 1000);
+        assert_eq!(early, t1 + Duration::from_secs_f64(0.1 * EARLY));
+        let mut t = early;
+        for _ in 0..4 {
+            p.polled(&o, t, 0, 10_500);
+            let next = p.next_poll(&o, 1000);
+            assert_eq!(next, t + Duration::from_millis(5));
+            t = next;
+        }
+        // Overdue (past twice the prediction): the back-off grows again.
+        let late = t1 + Duration::from_millis(200);
+        p.polled(&o, late, 0, 10_500);
+        assert!(p.next_poll(&o, 1000) - late > Duration::from_millis(5));
     }
 
     #[test]

@@ -143,7 +143,8 @@ fn a_push_cut_short_says_how_to_resume() {
     let r = qtcp(
         &[
             "--port",
-            "sim:--delays fast --fault peer-close-after-bytes=3000",
+            // past the first window (7300 bytes), so something is acknowledged to resume from
+            "sim:--delays fast --fault peer-close-after-bytes=12000",
             "push",
             file,
             "220.180.239.212:8063",
