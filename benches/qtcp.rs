@@ -626,6 +626,43 @@ impl Bench {
         );
         println!("{row}");
         let _ = writeln!(t, "{row}");
+        let bare_chunks = if self.quick { 2000 } else { 20000 };
+        let sim = start_sim(&self.sim_flags(""));
+        let bare = bare_host(&sim.port, bare_chunks);
+        let su = sim.stop().usage;
+        if let Some(bare) = bare {
+            // The bare host does not ask for acknowledgements at the end: the sink must still
+            // have received every byte (it may be draining the last ones after the close).
+            let want = bare.0 as u64;
+            let until = Instant::now() + Duration::from_secs(10);
+            while self.sink.received.load(Ordering::Relaxed) < want && Instant::now() < until {
+                thread::sleep(Duration::from_millis(10));
+            }
+            let got = self.sink.take();
+            assert_eq!(got, want, "bare host: the sink got {got} of {want} bytes");
+            let row = format!(
+                "| reference: the same push exchange by a bare host (one thread, raw poll/read/write, QISACK every 5 chunks) against `qtcp sim` | {:.0} MiB | {:.2} s | {:.2} MB/s | {:.2} s (host side) | {:.1} ms | {:.2} s | {:.1} ms |",
+                bare.0 / MIB,
+                bare.1,
+                bare.0 / bare.1 / 1e6,
+                bare.2,
+                bare.2 / (bare.0 / MIB) * 1e3,
+                su.cpu,
+                su.cpu / (bare.0 / MIB) * 1e3
+            );
+            println!("{row}");
+            let _ = writeln!(t, "{row}");
+            let _ = writeln!(
+                t,
+                "\nRatios in this run: qtcp's push / the floor = **{:.2}**; the bare host against the \
+                 simulator / the floor = {:.2}; qtcp's push / the bare host = {:.2}.",
+                g / 1e6 / (floor.0 / floor.1 / 1e6),
+                (bare.0 / bare.1) / (floor.0 / floor.1),
+                g / (bare.0 / bare.1)
+            );
+        } else {
+            eprintln!("bare host: the simulator did not connect; row left out");
+        }
         self.md.push_str("## 3. Unpaced throughput and CPU\n\n");
         self.md.push_str(&t);
         self.md.push('\n');
@@ -853,6 +890,80 @@ fn pingpong(chunks: usize) -> (f64, f64, f64) {
     unsafe { libc::waitpid(pid, &mut st, 0) };
     drop((master, slave));
     ((chunks * 1460) as f64, el, cpu)
+}
+
+/// The same push exchange as qtcp's, by a bare host against the simulator: one thread, raw
+/// poll(2)/read/write on the pty, no session, no tokenizer, no file. `AT+QIOPEN`, then per 1460
+/// bytes `AT+QISEND=1460` CR LF -> prompt -> data -> `SEND OK`, and `AT+QISACK` after every
+/// fifth chunk (qtcp's window of 7300 bytes holds five), then `AT+QICLOSE`. It separates what
+/// the exchange costs against this simulator on this machine (QISACK round trips, the
+/// simulator's TCP send, the sink's wake-ups) from what qtcp adds. Returns (bytes, seconds,
+/// CPU seconds of the host side), or None when the simulator did not connect.
+fn bare_host(port: &str, chunks: usize) -> Option<(f64, f64, f64)> {
+    use std::os::fd::AsRawFd;
+    let tty = serialport::new(port, 115_200)
+        .timeout(Duration::from_secs(5))
+        .open_native()
+        .ok()?;
+    let fd = tty.as_raw_fd();
+    let wr = |b: &[u8]| {
+        // SAFETY: writes from a live slice to the open port.
+        let n = unsafe { libc::write(fd, b.as_ptr().cast(), b.len()) };
+        assert_eq!(n, b.len() as isize, "bare host: short write");
+    };
+    let mut acc: Vec<u8> = Vec::with_capacity(8192);
+    let mut buf = [0u8; 4096];
+    // Wait for `end` at the end of what arrived since the last match (answers come whole or in
+    // pieces; nothing else is sent while the host waits).
+    let mut wait_for = |end: &[u8]| -> bool {
+        loop {
+            if acc.windows(end.len()).any(|w| w == end) {
+                acc.clear();
+                return true;
+            }
+            let mut p = libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one live pollfd.
+            if unsafe { libc::poll(&mut p, 1, 5000) } <= 0 {
+                return false;
+            }
+            // SAFETY: reads into a live buffer from the open port.
+            let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+            if n <= 0 {
+                return false;
+            }
+            acc.extend_from_slice(&buf[..n as usize]);
+        }
+    };
+    wr(b"AT\r");
+    if !wait_for(b"OK\r\n") {
+        return None;
+    }
+    wr(b"AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r\n");
+    if !wait_for(b"CONNECT OK\r\n") {
+        return None;
+    }
+    let data = [0x55u8; 1460];
+    let t0 = Instant::now();
+    let c0 = thread_cpu();
+    for i in 0..chunks {
+        wr(b"AT+QISEND=1460\r\n");
+        assert!(wait_for(b"> "), "bare host: no prompt");
+        wr(&data);
+        assert!(wait_for(b"SEND OK\r\n"), "bare host: no SEND OK");
+        if i % 5 == 4 {
+            wr(b"AT+QISACK\r");
+            assert!(wait_for(b"OK\r\n"), "bare host: no QISACK answer");
+        }
+    }
+    let el = t0.elapsed().as_secs_f64();
+    let cpu = thread_cpu() - c0;
+    wr(b"AT+QICLOSE\r");
+    wait_for(b"CLOSE OK\r\n");
+    Some(((chunks * 1460) as f64, el, cpu))
 }
 
 /// CPU seconds of the calling thread.
