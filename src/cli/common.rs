@@ -16,7 +16,7 @@ use std::time::Duration;
 
 pub use super::inbound::{discard_inbound, take_inbound, warn_discarded, WithInbound};
 pub use super::spinner::{SimSpinner, Spinner};
-pub use super::text::{count, ip_state_text, rate, rows};
+pub use super::text::{count, ip_state_text, rate, rows, seconds};
 
 /// Parse a duration the way the simulator does ([`crate::units::parse_duration`]): humantime
 /// (`500ms`, `1.5s`, `2min`), or a bare number of seconds.

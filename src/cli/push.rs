@@ -1,7 +1,9 @@
 //! `qtcp push FILE HOST:PORT`: the one-off file push in one command: probe, attach (with
 //! `--apn`), connect, send with every byte acknowledged, close.
 
-use super::common::{count, discard_inbound, fail, rate, run_ports, PortArgs, SimWaitArgs, Spinner, Text};
+use super::common::{
+    count, discard_inbound, fail, rate, run_ports, seconds, PortArgs, SimWaitArgs, Spinner, Text,
+};
 use super::connect::DestArgs;
 use super::send::{human_partial, open_source, resume_offset, run_send, FlowArgs};
 use crate::error::Error;
@@ -245,7 +247,11 @@ fn human(r: &PushReport) -> String {
             ": not every byte acknowledged"
         });
     }
-    line.push_str(&format!(", in {:.1} s ({})", s.duration_s, rate(s.goodput_bps)));
+    line.push_str(&format!(
+        ", in {} ({})",
+        seconds(s.duration_s),
+        rate(s.goodput_bps)
+    ));
     if !s.reconnects.is_empty() {
         line.push_str(&format!("; {}", count(s.reconnects.len() as u64, "reconnect")));
     }

@@ -1,7 +1,7 @@
 //! `qtcp recv`: received data to stdout or a file (binary-safe), or JSON Lines with `--json`.
 
 use super::common::{
-    count, duration, json_line, json_text, message, DataLine, PortArgs, StreamLine, Summary,
+    count, duration, json_line, json_text, message, seconds, DataLine, PortArgs, StreamLine, Summary,
 };
 use crate::error::{Error, Failed, Reported};
 use crate::proc::recv::{recv, Chunk, Mode, RecvEvent, RecvOptions, RecvReport, RecvSink};
@@ -169,10 +169,10 @@ impl RecvSink for Sink {
 
 fn human_summary(r: &RecvReport) -> String {
     let mut line = format!(
-        "qtcp recv: received {} in {} in {:.1} s ({} mode); stopped: {}",
+        "qtcp recv: received {} in {} in {} ({} mode); stopped: {}",
         count(r.bytes, "byte"),
         count(r.chunks, "chunk"),
-        r.duration_s,
+        seconds(r.duration_s),
         r.mode,
         r.reason.text()
     );

@@ -2,7 +2,7 @@
 //! optional reconnects. Also the send options and progress bar `push` reuses.
 
 use super::common::{
-    count, duration, emit_text, fail, rate, take_inbound, warn_discarded, Origin, PortArgs, Text,
+    count, duration, emit_text, fail, rate, seconds, take_inbound, warn_discarded, Origin, PortArgs, Text,
 };
 use super::connect::DestArgs;
 use crate::error::{Cause, Error, Failed, Reported};
@@ -211,7 +211,11 @@ pub fn human_report(r: &SendReport) -> String {
             r.bytes_unacked.unwrap_or(0)
         )),
     }
-    line.push_str(&format!(", in {:.1} s ({})", r.duration_s, rate(r.goodput_bps)));
+    line.push_str(&format!(
+        ", in {} ({})",
+        seconds(r.duration_s),
+        rate(r.goodput_bps)
+    ));
     if !r.reconnects.is_empty() {
         let at: Vec<String> = r.reconnects.iter().map(|c| c.resume_offset.to_string()).collect();
         line.push_str(&format!(

@@ -22,6 +22,18 @@ pub fn rate(bps: f64) -> String {
     }
 }
 
+/// A duration in seconds, in the unit that keeps it meaningful: a transfer of a few
+/// milliseconds read "in 0.0 s".
+pub fn seconds(secs: f64) -> String {
+    if secs >= 1.0 {
+        format!("{secs:.1} s")
+    } else if secs >= 0.001 {
+        format!("{:.0} ms", secs * 1e3)
+    } else {
+        "under 1 ms".into()
+    }
+}
+
 /// `n thing` or `n things`.
 pub fn count(n: u64, thing: &str) -> String {
     if n == 1 {
@@ -48,5 +60,19 @@ pub fn ip_state_text(state: &str) -> String {
         state.to_string()
     } else {
         format!("{state} ({meaning})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seconds;
+
+    #[test]
+    fn seconds_keep_a_meaningful_unit() {
+        assert_eq!(seconds(0.0004), "under 1 ms");
+        assert_eq!(seconds(0.0123), "12 ms");
+        assert_eq!(seconds(0.9994), "999 ms");
+        assert_eq!(seconds(1.0), "1.0 s");
+        assert_eq!(seconds(16.54), "16.5 s");
     }
 }

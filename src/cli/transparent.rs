@@ -2,7 +2,7 @@
 //! connection in the module's transparent mode. A terminal on stdin is put in raw mode (restored
 //! on every exit by a guard).
 
-use super::common::{duration, json_text, message, PortArgs, StreamLine, Summary};
+use super::common::{duration, json_text, message, seconds, PortArgs, StreamLine, Summary};
 use crate::error::{Failed, Reported};
 use crate::proc::transparent::{
     transparent, EndReason, TransparentEvent, TransparentIo, TransparentOptions, TransparentReport,
@@ -229,10 +229,10 @@ type Line<'a> = StreamLine<'a, Event<'a>, TransparentReport>;
 
 fn summary(r: &TransparentReport) -> String {
     let mut s = format!(
-        "{} bytes in, {} bytes out in {:.1} s; {}",
+        "{} bytes in, {} bytes out in {}; {}",
         r.bytes_in,
         r.bytes_out,
-        r.duration_s,
+        seconds(r.duration_s),
         r.reason.map_or("ended", EndReason::text)
     );
     if r.connection_open {

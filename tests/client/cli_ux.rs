@@ -103,6 +103,8 @@ fn the_other_commands_read_well_too() {
         t.starts_with("sent 5 bytes, every byte acknowledged by the server, in ") && t.lines().count() == 1,
         "{t}"
     );
+    // A send of a few milliseconds says how many, not "in 0.0 s".
+    assert!(t.contains(" ms (") && !t.contains(" 0.0 s"), "{t}");
     let r = sim.qtcp(&["sack-watch"]);
     r.assert_code(0);
     assert_eq!(
