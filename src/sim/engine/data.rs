@@ -12,6 +12,36 @@ impl Engine {
         self.tdata.flush_at = None;
     }
 
+    /// A run of counted QISEND payload taken at once, as [`Engine::send_fixed_byte`] takes one
+    /// byte: how many bytes of `bytes` it took (0 when the engine is not counting payload or a
+    /// byte needs the per-byte path: power off, busy, or the byte after a command's CR). Per
+    /// byte, the payload was the simulator's largest user-space cost on an unpaced push.
+    pub(super) fn send_fixed_run(&mut self, bytes: &[u8]) -> usize {
+        if self.radio.power != Power::On || self.input.busy || self.input.cr_at.is_some() {
+            return 0;
+        }
+        let echo = self.settings.echo && self.qi.qisde;
+        let Mode::SendFixed { remaining, buf, .. } = &mut self.mode else {
+            return 0;
+        };
+        let k = (*remaining).min(bytes.len());
+        if k == 0 {
+            return 0;
+        }
+        buf.extend_from_slice(&bytes[..k]);
+        *remaining -= k;
+        let done = *remaining == 0;
+        if echo {
+            self.emit(bytes[..k].to_vec());
+        }
+        if done {
+            if let Mode::SendFixed { slot, gen, buf, .. } = std::mem::replace(&mut self.mode, Mode::Command) {
+                self.finish_send(slot, gen, buf);
+            }
+        }
+        k
+    }
+
     pub(super) fn send_fixed_byte(&mut self, b: u8) {
         if let Mode::SendFixed { remaining, buf, .. } = &mut self.mode {
             buf.push(b);

@@ -592,8 +592,15 @@ impl Engine {
     pub fn host_bytes(&mut self, now: Instant, bytes: &[u8]) {
         self.set_now(now);
         self.input.arrival = now;
-        for &b in bytes {
+        let mut rest = bytes;
+        while let Some((&b, tail)) = rest.split_first() {
+            let run = self.send_fixed_run(rest);
+            if run > 0 {
+                rest = &rest[run..];
+                continue;
+            }
             self.host_byte(b);
+            rest = tail;
         }
         if !bytes.is_empty() {
             self.tdata.last_host_at = now;

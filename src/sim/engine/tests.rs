@@ -124,3 +124,63 @@ proptest! {
         }
     }
 }
+
+/// The counted QISEND payload is taken in runs (`send_fixed_run`), not byte by byte: whatever
+/// way the host's bytes are split, with echo and QISDE on or off, the module says and sends the
+/// same as when every byte arrives alone. The payload holds CR LF, `AT`, Ctrl-Z and ESC, and
+/// the line's own CR LF comes first (the LF after the CR is not data).
+#[test]
+fn qisend_payload_in_runs_equals_byte_by_byte() {
+    let payload = b"ab\r\nAT\x1a\x1bcd";
+    let mut input = format!("AT+QISEND={}\r\n", payload.len()).into_bytes();
+    input.extend_from_slice(payload);
+    input.extend_from_slice(b"AT\r");
+    for flags in ["--delays fast", "--delays fast --echo off"] {
+        for qisde in [b"AT+QISDE=1\r".as_slice(), b"AT+QISDE=0\r"] {
+            let connected = || {
+                let (mut e, t) = eng(flags);
+                e.host_bytes(t, qisde);
+                e.host_bytes(t, b"AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r");
+                let mut now = t;
+                for _ in 0..20 {
+                    now += Duration::from_millis(50);
+                    e.tick(now);
+                    for a in e.take_actions() {
+                        if let Action::Connect { slot, gen, .. } = a {
+                            e.net_event(now, NetEvent::Connected { slot, gen, ok: true });
+                        }
+                    }
+                }
+                (e, now)
+            };
+            let (mut e, t) = connected();
+            for b in &input {
+                e.host_bytes(t, std::slice::from_ref(b));
+            }
+            let want = e.take_actions();
+            assert!(
+                want.iter()
+                    .any(|a| matches!(a, Action::Send { data, .. } if data == payload)),
+                "{flags}: {want:?}"
+            );
+            let want_host = Action::host_bytes(want.clone());
+            let want_sends: Vec<_> = want
+                .into_iter()
+                .filter(|a| matches!(a, Action::Send { .. }))
+                .collect();
+            for cut in 0..=input.len() {
+                let (mut e, t) = connected();
+                e.host_bytes(t, &input[..cut]);
+                e.host_bytes(t, &input[cut..]);
+                let got = e.take_actions();
+                let sends: Vec<_> = got
+                    .iter()
+                    .filter(|a| matches!(a, Action::Send { .. }))
+                    .cloned()
+                    .collect();
+                assert_eq!(sends, want_sends, "{flags}, cut at {cut}");
+                assert_eq!(Action::host_bytes(got), want_host, "{flags}, cut at {cut}");
+            }
+        }
+    }
+}
