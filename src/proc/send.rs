@@ -897,15 +897,21 @@ mod tests {
         );
     }
 
-    #[test]
-    fn pacer_predicts_from_the_acknowledgement_rate() {
+    /// A pacer that has seen acknowledgements start flowing, then 10 000 bytes in 1 s (10 kB/s):
+    /// it, its options and the time of its last poll.
+    fn pacer_at_10_kbps() -> (Pacer, SendOptions, Instant) {
         let o = opts(1, 5000);
         let t0 = Instant::now();
         let mut p = Pacer::new(t0, 1000);
-        // Acknowledgements start flowing at t0, then 10 000 bytes in 1 s: 10 kB/s.
         p.polled(&o, t0, 500, 500);
         let t1 = t0 + Duration::from_secs(1);
         p.polled(&o, t1, 10_000, 10_500);
+        (p, o, t1)
+    }
+
+    #[test]
+    fn pacer_predicts_from_the_acknowledgement_rate() {
+        let (mut p, o, t1) = pacer_at_10_kbps();
         // 5000 more bytes at 10 kB/s: half a second after this poll, polled a little early.
         assert_eq!(p.next_poll(&o, 5000), t1 + Duration::from_secs_f64(0.5 * EARLY));
         // Never later than poll_max, never sooner than poll_min.
@@ -915,13 +921,8 @@ mod tests {
 
     #[test]
     fn pacer_follows_an_early_miss_up_shortly() {
-        let o = opts(1, 5000);
-        let t0 = Instant::now();
-        let mut p = Pacer::new(t0, 1000);
-        p.polled(&o, t0, 500, 500);
-        let t1 = t0 + Duration::from_secs(1);
-        p.polled(&o, t1, 10_000, 10_500);
-        // 10 kB/s: 1000 bytes are predicted 0.1 s after t1, polled at 0.07 s; that poll finds
+        let (mut p, o, t1) = pacer_at_10_kbps();
+        // 1000 bytes are predicted 0.1 s after t1, polled at 0.07 s; that poll finds
         // nothing, so the next follows 5 ms later, not another 0.07 s, and so on every 5 ms
         // while the step is due (up to 0.2 s after t1).
         let early = p.next_poll(&o, 1000);
