@@ -7,10 +7,11 @@
 //! it with `--window` (the document's literal rule is `--window 3000`): starting at 3000 and
 //! growing only as acknowledgements came left the link idle for most of the first round trip
 //! (GPRS-like push 0.90 of the bottleneck; 0.95 from the full buffer), and growth reached the
-//! full buffer at the first acknowledgement anyway, so the smaller start protected nothing.
+//! full buffer within the first round trips anyway, so the smaller start protected nothing.
 //! QISACK is polled only when the window is full, first soon, then at the pace the observed
-//! acknowledgement rate predicts, backing off towards the document's 5 s when nothing moves. The stall rule is the document's: no progress for `ack_timeout` means the
-//! connection is dead. Unacknowledged bytes stay in memory (at most the send buffer plus a chunk),
+//! acknowledgement rate predicts, backing off towards the document's 5 s when nothing moves.
+//! The stall rule is the document's: no progress for `ack_timeout` means the connection is
+//! dead. Unacknowledged bytes stay in memory (at most the send buffer plus a chunk),
 //! so a reconnect resends from the first unacknowledged byte whatever the source (stdin too).
 
 use crate::command::At;
@@ -351,7 +352,9 @@ pub fn send<R: Read>(
         Failed::new(e, nothing)
     })?;
     let fixed_window = o.window.map(|w| w.clamp(1, o.send_buffer));
-    let chunk_max = o.chunk.clamp(1, MAX_CHUNK);
+    // A fixed window below the chunk size would leave no room for any chunk: nothing would be
+    // sent and the push would end in an acknowledgement stall.
+    let chunk_max = o.chunk.clamp(1, MAX_CHUNK).min(fixed_window.unwrap_or(MAX_CHUNK));
     let now = s.now();
     let mut sender = Sender {
         s,
@@ -638,7 +641,8 @@ impl<R: Read> Sender<'_, R> {
 /// The fraction of the predicted wait after which the pacer polls (see [`Pacer::next_poll`]).
 const EARLY: f64 = 0.7;
 
-/// The interval of follow-up polls after one that found nothing (see [`Pacer::next_poll`]).
+/// The shortest interval between polls after one that found nothing, and the floor of
+/// `--poll-max` (0 would poll back to back). See [`Pacer::next_poll`].
 const FOLLOW_UP: Duration = Duration::from_millis(5);
 
 struct Pacer {
@@ -648,9 +652,12 @@ struct Pacer {
     /// whole predicted interval past an early miss: on EDGE-like, every other poll missed and
     /// the module's buffer waited ~40 ms per acknowledgement step).
     anchor: Instant,
-    /// Until when the step the last prediction waited for is still due (twice the predicted
-    /// wait after `anchor`): misses before then are followed up every [`FOLLOW_UP`].
+    /// Until when the step the last prediction waited for is still due (twice the full
+    /// predicted wait after `anchor`): misses before then are followed up every `follow_every`.
     due_until: Option<Instant>,
+    /// A tenth of the full predicted wait, at least [`FOLLOW_UP`]: a step is seen at most that
+    /// late, for a few polls per step (a fixed 5 ms polled 5-6 times as often on GPRS-like).
+    follow_every: Duration,
     backoff: Duration,
     rates: [f64; 8],
     n: usize,
@@ -665,6 +672,7 @@ impl Pacer {
             last_poll: now,
             anchor: now,
             due_until: None,
+            follow_every: FOLLOW_UP,
             backoff: Duration::ZERO,
             rates: [0.0; 8],
             n: 0,
@@ -688,13 +696,15 @@ impl Pacer {
         // constant phase.
         let predicted = full.map_or(Duration::ZERO, |f| f.mul_f64(EARLY));
         // A poll that finds nothing is followed up shortly while the step is still due (up to
-        // twice the predicted wait); only after that does the back-off grow. Doubling from the
-        // first miss left the step found up to 20 ms late on EDGE-like (0.90 of the bottleneck).
+        // twice the full predicted wait); only after that does the back-off grow. Doubling from
+        // the first miss left the step found up to 20 ms late on EDGE-like (0.90 of the
+        // bottleneck).
         self.due_until = full.map(|f| self.anchor + f * 2);
+        self.follow_every = full.map_or(FOLLOW_UP, |f| (f / 10).max(FOLLOW_UP));
         let follow_up = self.last_poll + self.backoff.max(o.poll_min);
         (self.anchor + predicted)
             .max(follow_up)
-            .min(self.last_poll + o.poll_max.max(o.poll_min))
+            .min(self.last_poll + o.poll_max.max(o.poll_min).max(FOLLOW_UP))
     }
 
     /// A poll answered at `now` with `progress` newly acknowledged bytes of ours.
@@ -710,12 +720,14 @@ impl Pacer {
         let first = o.poll_min.max(FOLLOW_UP);
         if progress == 0 {
             let due = self.due_until.is_some_and(|d| now < d);
-            self.backoff = if self.backoff.is_zero() || due {
+            self.backoff = if due {
+                self.follow_every.max(o.poll_min)
+            } else if self.backoff.is_zero() {
                 first
             } else {
                 self.backoff * 2
             }
-            .min(o.poll_max.max(o.poll_min));
+            .min(o.poll_max.max(o.poll_min).max(FOLLOW_UP));
             return;
         }
         match self.sample {
@@ -923,21 +935,38 @@ mod tests {
     fn pacer_follows_an_early_miss_up_shortly() {
         let (mut p, o, t1) = pacer_at_10_kbps();
         // 1000 bytes are predicted 0.1 s after t1, polled at 0.07 s; that poll finds
-        // nothing, so the next follows 5 ms later, not another 0.07 s, and so on every 5 ms
-        // while the step is due (up to 0.2 s after t1).
+        // nothing, so the next follows a tenth of the prediction (10 ms) later, not another
+        // 0.07 s, and so on while the step is due (up to 0.2 s after t1).
         let early = p.next_poll(&o, 1000);
         assert_eq!(early, t1 + Duration::from_secs_f64(0.1 * EARLY));
         let mut t = early;
         for _ in 0..4 {
             p.polled(&o, t, 0, 10_500);
             let next = p.next_poll(&o, 1000);
-            assert_eq!(next, t + Duration::from_millis(5));
+            assert_eq!(next, t + Duration::from_millis(10));
             t = next;
         }
         // Overdue (past twice the prediction): the back-off grows again.
         let late = t1 + Duration::from_millis(200);
         p.polled(&o, late, 0, 10_500);
         assert!(p.next_poll(&o, 1000) - late > Duration::from_millis(5));
+    }
+
+    #[test]
+    fn pacer_follow_ups_respect_poll_min_and_a_zero_poll_max() {
+        // --poll-min 50ms: a miss is followed up no sooner than that.
+        let (mut p, _, _) = pacer_at_10_kbps();
+        let slow = opts(50, 5000);
+        let early = p.next_poll(&slow, 1000);
+        p.polled(&slow, early, 0, 10_500);
+        assert_eq!(p.next_poll(&slow, 1000), early + Duration::from_millis(50));
+        // --poll-max 0: polls come at most every FOLLOW_UP, not back to back.
+        let (mut p, _, t1) = pacer_at_10_kbps();
+        let zero = opts(0, 0);
+        let at = p.next_poll(&zero, 1000);
+        assert_eq!(at, t1 + FOLLOW_UP);
+        p.polled(&zero, at, 0, 10_500);
+        assert_eq!(p.next_poll(&zero, 1000), at + FOLLOW_UP);
     }
 
     #[test]

@@ -89,6 +89,33 @@ fn slow_uplink_many_buffers_no_send_fail() {
     assert_eq!(sha(&sink.received()[0]), sha(&data));
 }
 
+/// A fixed window below the chunk size (`--window 1000`, chunks of 1460) sends chunks that fit
+/// it; it used to send nothing and end in an acknowledgement stall (exit 11).
+#[test]
+fn a_window_below_the_chunk_size_still_sends() {
+    let sim = Sim::start(&[FAST, "--rtt", "20ms"]);
+    let sink = Sink::start();
+    let data = random_bytes(5_000, 9);
+    let file = write_file(sim.dir.path(), "d", &data);
+    connect(&sim, &sink.addr);
+    let v = sim
+        .qtcp(&[
+            "--json",
+            "send",
+            "--file",
+            file.to_str().unwrap(),
+            "--window",
+            "1000",
+            "--wait-ack",
+        ])
+        .assert_code(0)
+        .json();
+    assert_eq!(v["bytes_acked"], 5_000);
+    assert_eq!(v["chunks"], 5, "chunks of at most the window: {v}");
+    sink.wait_total(data.len(), Duration::from_secs(10));
+    assert_eq!(sha(&sink.received()[0]), sha(&data));
+}
+
 #[test]
 fn peer_close_without_reconnect_is_9_with_true_offset() {
     let sim = Sim::start(&[
