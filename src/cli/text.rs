@@ -25,10 +25,11 @@ pub fn rate(bps: f64) -> String {
 /// A duration in seconds, in the unit that keeps it meaningful: a transfer of a few
 /// milliseconds read "in 0.0 s".
 pub fn seconds(secs: f64) -> String {
-    if secs >= 1.0 {
+    let ms = (secs * 1e3).round();
+    if ms >= 1000.0 {
         format!("{secs:.1} s")
-    } else if secs >= 0.001 {
-        format!("{:.0} ms", secs * 1e3)
+    } else if ms >= 1.0 {
+        format!("{ms:.0} ms")
     } else {
         "under 1 ms".into()
     }
@@ -72,6 +73,8 @@ mod tests {
         assert_eq!(seconds(0.0004), "under 1 ms");
         assert_eq!(seconds(0.0123), "12 ms");
         assert_eq!(seconds(0.9994), "999 ms");
+        assert_eq!(seconds(0.9996), "1.0 s");
+        assert_eq!(seconds(0.0006), "1 ms");
         assert_eq!(seconds(1.0), "1.0 s");
         assert_eq!(seconds(16.54), "16.5 s");
     }

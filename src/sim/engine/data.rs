@@ -32,7 +32,11 @@ impl Engine {
         *remaining -= k;
         let done = *remaining == 0;
         if echo {
-            self.emit(bytes[..k].to_vec());
+            // One message per byte, as the per-byte path: output faults (fragment) act per
+            // message, and a 1460-byte message would be cut and paused as a whole.
+            for &b in &bytes[..k] {
+                self.emit(vec![b]);
+            }
         }
         if done {
             if let Mode::SendFixed { slot, gen, buf, .. } = std::mem::replace(&mut self.mode, Mode::Command) {

@@ -135,7 +135,11 @@ fn qisend_payload_in_runs_equals_byte_by_byte() {
     let mut input = format!("AT+QISEND={}\r\n", payload.len()).into_bytes();
     input.extend_from_slice(payload);
     input.extend_from_slice(b"AT\r");
-    for flags in ["--delays fast", "--delays fast --echo off"] {
+    for flags in [
+        "--delays fast",
+        "--delays fast --echo off",
+        "--delays fast --fault fragment=3/5ms",
+    ] {
         for qisde in [b"AT+QISDE=1\r".as_slice(), b"AT+QISDE=0\r"] {
             let connected = || {
                 let (mut e, t) = eng(flags);
@@ -153,11 +157,20 @@ fn qisend_payload_in_runs_equals_byte_by_byte() {
                 }
                 (e, now)
             };
+            // The reference: the per-byte path itself, as host_bytes drove it before runs.
             let (mut e, t) = connected();
-            for b in &input {
-                e.host_bytes(t, std::slice::from_ref(b));
+            e.set_now(t);
+            e.input.arrival = t;
+            for &b in &input {
+                e.host_byte(b);
             }
+            e.tdata.last_host_at = t;
+            e.after_step();
             let want = e.take_actions();
+            // All at once: the same actions, message for message (output faults act per message).
+            let (mut e, t) = connected();
+            e.host_bytes(t, &input);
+            assert_eq!(e.take_actions(), want, "{flags}, all at once");
             assert!(
                 want.iter()
                     .any(|a| matches!(a, Action::Send { data, .. } if data == payload)),
