@@ -337,9 +337,15 @@ fn poll_fd(fd: RawFd, events: libc::c_short, timeout: Duration) -> io::Result<bo
         events,
         revents: 0,
     };
-    let ms = timeout.as_nanos().div_ceil(1_000_000).min(i32::MAX as u128) as libc::c_int;
-    // SAFETY: one valid pollfd.
-    let r = unsafe { libc::poll(&mut p, 1, ms) };
+    // ppoll, not poll: poll's whole milliseconds turned every sub-millisecond wait into a full
+    // one (a send paced to `--poll-min 1ms` slept ~1.1 ms once per window on an unpaced line,
+    // more than the five chunks it waited behind).
+    let ts = libc::timespec {
+        tv_sec: timeout.as_secs().min(libc::time_t::MAX as u64) as libc::time_t,
+        tv_nsec: timeout.subsec_nanos() as libc::c_long,
+    };
+    // SAFETY: one valid pollfd and a live timespec; no signal mask.
+    let r = unsafe { libc::ppoll(&mut p, 1, &ts, std::ptr::null()) };
     if r < 0 {
         return Err(io::Error::last_os_error());
     }
