@@ -32,7 +32,7 @@ pub struct FlowArgs {
     pub poll_max: Duration,
     /// Shortest interval between QISACK polls; with --poll-max 5s --poll-min 5s --window 3000
     /// this is the document's literal rule
-    #[arg(long, value_parser = duration, default_value = "1ms", value_name = "DUR")]
+    #[arg(long, value_parser = duration, default_value = "0s", value_name = "DUR")]
     pub poll_min: Duration,
     /// Largest QISEND chunk (at most 1460)
     #[arg(long, default_value_t = 1460, value_parser = clap::value_parser!(u64).range(1..=1460))]

@@ -66,7 +66,10 @@ impl Default for SendOptions {
             max_reconnects: 5,
             id: None,
             udp: false,
-            poll_min: Duration::from_millis(1),
+            // No floor between polls that find progress (those come at most once per window of
+            // data); a poll that finds nothing is followed up no sooner than FOLLOW_UP. A 1-ms
+            // floor cost an unpaced push a quarter of its throughput (8.1 -> 6.4 MB/s).
+            poll_min: Duration::ZERO,
             poll_max: Duration::from_secs(5),
             offset: 0,
             total: None,
