@@ -115,7 +115,8 @@ impl Engine {
             return;
         }
         let t = self.now.duration_since(self.start).as_millis() as u64;
-        let v = serde_json::json!({"t_ms": t, "line": escape_line(line)});
+        // Every byte kept, escaped as in `--trace` files.
+        let v = serde_json::json!({"t_ms": t, "line": crate::trace::escape(line)});
         self.actions.push(Action::Log(v.to_string()));
     }
 
@@ -138,30 +139,13 @@ impl Engine {
     }
 }
 
-/// A host line for the host log, every byte kept: printable ASCII as is, `\\`, `\r`, `\n`,
-/// `\t` and `\xNN` for the rest (the escaping of `--trace` files).
-pub(super) fn escape_line(line: &[u8]) -> String {
-    let mut out = String::with_capacity(line.len());
-    for &b in line {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'\r' => out.push_str("\\r"),
-            b'\n' => out.push_str("\\n"),
-            b'\t' => out.push_str("\\t"),
-            0x20..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn host_log_lines_keep_every_byte() {
-        assert_eq!(super::escape_line(b"AT+X=\"a\\b\""), "AT+X=\"a\\\\b\"");
+        assert_eq!(crate::trace::escape(b"AT+X=\"a\\b\""), "AT+X=\"a\\\\b\"");
         assert_eq!(
-            super::escape_line(b"\xc3\xa9\xff\x00\t"),
+            crate::trace::escape(b"\xc3\xa9\xff\x00\t"),
             "\\xc3\\xa9\\xff\\x00\\t"
         );
     }
