@@ -23,6 +23,30 @@ fn connect(sim: &Sim, dest: &str) {
     sim.qtcp(&["--json", "connect", dest]).assert_code(0);
 }
 
+/// A simulator (FAST plus `flags`), a loopback server, and a connection to it after
+/// `attach --apn x` with `recv_mode` (e.g. `--recv retrieve`).
+fn connected(flags: &[&str], recv_mode: &[&str]) -> (Sim, Server) {
+    let mut f = vec![FAST];
+    f.extend_from_slice(flags);
+    let sim = Sim::start(&f);
+    let server = Server::start();
+    attach(&sim, recv_mode);
+    connect(&sim, &server.addr);
+    (sim, server)
+}
+
+/// `qtcp --json recv --timeout 30s` started before the server sends `data` and closes: its run,
+/// which must exit 0.
+fn receive_until_close(sim: &Sim, server: &Server, data: &[u8]) -> Run {
+    let live = Live::spawn(sim, &["--json", "recv", "--timeout", "30s"]);
+    live.wait_json(Duration::from_secs(20), |v| v["event"] == "ready");
+    server.send(data);
+    server.close();
+    let r = live.finish(Duration::from_secs(40));
+    r.assert_code(0);
+    r
+}
+
 /// Data lines of a JSON Lines run, decoded, and the summary.
 fn decode(run: &Run) -> (Vec<u8>, Vec<Value>, Value) {
     let lines = run.lines();
@@ -44,10 +68,7 @@ fn decode(run: &Run) -> (Vec<u8>, Vec<Value>, Value) {
 
 #[test]
 fn one_mib_random_binary_in_retrieve_mode_byte_exact() {
-    let sim = Sim::start(&[FAST]);
-    let server = Server::start();
-    attach(&sim, &["--recv", "retrieve"]);
-    connect(&sim, &server.addr);
+    let (sim, server) = connected(&[], &["--recv", "retrieve"]);
     let data = random_bytes(1 << 20, 51);
     server.send(&data);
     let out = sim.path("got.bin");
@@ -73,10 +94,7 @@ fn one_mib_random_binary_in_retrieve_mode_byte_exact() {
 
 #[test]
 fn data_that_arrived_while_no_process_held_the_port_is_received_next_time() {
-    let sim = Sim::start(&[FAST]);
-    let server = Server::start();
-    attach(&sim, &["--recv", "retrieve"]);
-    connect(&sim, &server.addr);
+    let (sim, server) = connected(&[], &["--recv", "retrieve"]);
     let data = random_bytes(20_000, 52);
     server.send(&data[..8000]);
     // Take 1000 bytes: the rest stays in the module (recv never reads beyond --bytes) ...
@@ -96,18 +114,10 @@ fn data_that_arrived_while_no_process_held_the_port_is_received_next_time() {
 
 #[test]
 fn server_sends_and_closes_all_bytes_then_the_close() {
-    let sim = Sim::start(&[FAST]);
-    let server = Server::start();
-    attach(&sim, &["--recv", "retrieve"]);
-    connect(&sim, &server.addr);
+    let (sim, server) = connected(&[], &["--recv", "retrieve"]);
     let data = random_bytes(50_000, 53);
     // recv runs first and sees the data and then the CLOSED URC as they happen.
-    let live = Live::spawn(&sim, &["--json", "recv", "--timeout", "30s"]);
-    live.wait_json(Duration::from_secs(20), |v| v["event"] == "ready");
-    server.send(&data);
-    server.close();
-    let r = live.finish(Duration::from_secs(40));
-    r.assert_code(0);
+    let r = receive_until_close(&sim, &server, &data);
     let (got, _, summary) = decode(&r);
     assert_eq!(sha(&got), sha(&data));
     assert_eq!(summary["reason"], "closed");
@@ -130,10 +140,7 @@ fn server_sends_and_closes_all_bytes_then_the_close() {
 
 #[test]
 fn close_before_bytes_reached_is_9_and_all_bytes_are_out() {
-    let sim = Sim::start(&[FAST]);
-    let server = Server::start();
-    attach(&sim, &["--recv", "retrieve"]);
-    connect(&sim, &server.addr);
+    let (sim, server) = connected(&[], &["--recv", "retrieve"]);
     let data = random_bytes(7000, 54);
     server.send(&data);
     server.close();
@@ -147,10 +154,7 @@ fn close_before_bytes_reached_is_9_and_all_bytes_are_out() {
 
 #[test]
 fn timeout_before_bytes_is_14_and_idle_without_bytes_is_0() {
-    let sim = Sim::start(&[FAST]);
-    let server = Server::start();
-    attach(&sim, &["--recv", "retrieve"]);
-    connect(&sim, &server.addr);
+    let (sim, server) = connected(&[], &["--recv", "retrieve"]);
     server.send(b"abc");
     let r = sim.qtcp(&["--json", "recv", "--bytes", "1000", "--timeout", "700ms"]);
     r.assert_code(14);
@@ -199,10 +203,7 @@ fn udp_datagrams_are_records() {
 
 #[test]
 fn direct_mode_with_headers_data_between_command_responses() {
-    let sim = Sim::start(&[FAST]);
-    let server = Server::start();
-    attach(&sim, &["--recv", "direct", "--headers"]);
-    connect(&sim, &server.addr);
+    let (sim, server) = connected(&[], &["--recv", "direct", "--headers"]);
     let data = random_bytes(120_000, 58);
     // --poll 5ms: recv checks QISTAT all the time, so data is pushed between commands.
     let live = Live::spawn(
@@ -238,17 +239,9 @@ fn direct_mode_with_headers_data_between_command_responses() {
 
 #[test]
 fn direct_mode_raw_output_and_peer_close() {
-    let sim = Sim::start(&[FAST]);
-    let server = Server::start();
-    attach(&sim, &["--recv", "direct", "--headers"]);
-    connect(&sim, &server.addr);
+    let (sim, server) = connected(&[], &["--recv", "direct", "--headers"]);
     let data = random_bytes(30_000, 59);
-    let live = Live::spawn(&sim, &["--json", "recv", "--timeout", "30s"]);
-    live.wait_json(Duration::from_secs(20), |v| v["event"] == "ready");
-    server.send(&data);
-    server.close();
-    let r = live.finish(Duration::from_secs(40));
-    r.assert_code(0);
+    let r = receive_until_close(&sim, &server, &data);
     let (got, _, summary) = decode(&r);
     assert_eq!(got, data);
     assert_eq!(summary["reason"], "closed");
@@ -256,10 +249,7 @@ fn direct_mode_raw_output_and_peer_close() {
 
 #[test]
 fn direct_mode_without_headers_is_refused_with_the_reason() {
-    let sim = Sim::start(&[FAST]);
-    let server = Server::start();
-    attach(&sim, &["--recv", "direct"]);
-    connect(&sim, &server.addr);
+    let (sim, _server) = connected(&[], &["--recv", "direct"]);
     let r = sim.qtcp(&["recv", "--timeout", "5s"]);
     r.assert_code(2);
     assert!(r.stderr.contains("retrieve"), "{}", r.stderr);
@@ -268,10 +258,7 @@ fn direct_mode_without_headers_is_refused_with_the_reason() {
 
 #[test]
 fn json_lines_decode_to_the_bytes_and_report_urcs() {
-    let sim = Sim::start(&[FAST]);
-    let server = Server::start();
-    attach(&sim, &["--recv", "retrieve"]);
-    connect(&sim, &server.addr);
+    let (sim, server) = connected(&[], &["--recv", "retrieve"]);
     let data: Vec<u8> = (0..=255u8).cycle().take(10_000).collect();
     server.send(&data);
     server.close();
@@ -289,10 +276,7 @@ fn json_lines_decode_to_the_bytes_and_report_urcs() {
 #[test]
 fn pdp_deact_is_reported_and_exits_7() {
     // The fault fires on uplink bytes: `send` trips it while data waits in the module.
-    let sim = Sim::start(&[FAST, "--fault", "pdp-deact-after-bytes=5"]);
-    let server = Server::start();
-    attach(&sim, &["--recv", "retrieve"]);
-    connect(&sim, &server.addr);
+    let (sim, server) = connected(&["--fault", "pdp-deact-after-bytes=5"], &["--recv", "retrieve"]);
     let data = random_bytes(3000, 60);
     server.send(&data);
     // Make sure the data is in the module: take one byte.
