@@ -10,13 +10,20 @@ fn connect(sim: &Sim, dest: &str) {
     sim.qtcp(&["--json", "connect", dest]).assert_code(0);
 }
 
+/// `n` random bytes (from `seed`) in a file in the simulator's directory, and the module
+/// connected to `sink`: the data and the file to send.
+fn file_to_send(sim: &Sim, sink: &Sink, n: usize, seed: u64) -> (Vec<u8>, std::path::PathBuf) {
+    let data = random_bytes(n, seed);
+    let file = write_file(sim.dir.path(), "d", &data);
+    connect(sim, &sink.addr);
+    (data, file)
+}
+
 #[test]
 fn send_one_mib_random_file_every_byte_acknowledged() {
     let sim = Sim::start(&[FAST]);
     let sink = Sink::start();
-    let data = random_bytes(1 << 20, 1);
-    let file = write_file(sim.dir.path(), "data.bin", &data);
-    connect(&sim, &sink.addr);
+    let (data, file) = file_to_send(&sim, &sink, 1 << 20, 1);
     let v = sim
         .qtcp(&["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack"])
         .assert_code(0)
@@ -72,9 +79,7 @@ fn send_every_byte_value_from_data_and_stdin() {
 fn slow_uplink_many_buffers_no_send_fail() {
     let sim = Sim::start(&[FAST, "--uplink", "40KB/s", "--rtt", "150ms"]);
     let sink = Sink::start();
-    let data = random_bytes(60_000, 2);
-    let file = write_file(sim.dir.path(), "d", &data);
-    connect(&sim, &sink.addr);
+    let (data, file) = file_to_send(&sim, &sink, 60_000, 2);
     let v = sim
         .qtcp(&["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack"])
         .assert_code(0)
@@ -95,9 +100,7 @@ fn slow_uplink_many_buffers_no_send_fail() {
 fn a_window_below_the_chunk_size_still_sends() {
     let sim = Sim::start(&[FAST, "--rtt", "20ms"]);
     let sink = Sink::start();
-    let data = random_bytes(5_000, 9);
-    let file = write_file(sim.dir.path(), "d", &data);
-    connect(&sim, &sink.addr);
+    let (data, file) = file_to_send(&sim, &sink, 5_000, 9);
     let v = sim
         .qtcp(&[
             "--json",
@@ -126,9 +129,7 @@ fn peer_close_without_reconnect_is_9_with_true_offset() {
         "peer-close-after-bytes=100000",
     ]);
     let sink = Sink::start();
-    let data = random_bytes(300_000, 3);
-    let file = write_file(sim.dir.path(), "d", &data);
-    connect(&sim, &sink.addr);
+    let (data, file) = file_to_send(&sim, &sink, 300_000, 3);
     let r = sim.qtcp(&["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack"]);
     r.assert_code(9);
     let v = r.json();
@@ -149,9 +150,7 @@ fn peer_close_with_reconnect_covers_the_whole_file() {
         "peer-close-after-bytes=100000",
     ]);
     let sink = Sink::start();
-    let data = random_bytes(300_000, 4);
-    let file = write_file(sim.dir.path(), "d", &data);
-    connect(&sim, &sink.addr);
+    let (data, file) = file_to_send(&sim, &sink, 300_000, 4);
     let r = sim.qtcp(&[
         "--json",
         "send",
@@ -177,9 +176,7 @@ fn peer_close_with_reconnect_covers_the_whole_file() {
 fn ack_stall_is_11_with_acked_offset() {
     let sim = Sim::start(&[FAST, "--fault", "ack-stall-after-bytes=20000"]);
     let sink = Sink::start();
-    let data = random_bytes(50_000, 5);
-    let file = write_file(sim.dir.path(), "d", &data);
-    connect(&sim, &sink.addr);
+    let (_data, file) = file_to_send(&sim, &sink, 50_000, 5);
     let r = sim.qtcp(&[
         "--json",
         "send",
