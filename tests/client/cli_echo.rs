@@ -47,6 +47,15 @@ fn split(r: &Run) -> (Vec<Value>, Value) {
     (lines, summary)
 }
 
+/// `qtcp --json echo echo.test:7 ARGS` through an in-process simulator that maps `echo.test`
+/// to the loopback echo `server`.
+fn echo_via(server: &str, args: &[&str]) -> Run {
+    let map = format!("sim:--delays fast --map echo.test={server}");
+    let mut a = vec!["--json", "--port", &map, "echo", "echo.test:7"];
+    a.extend_from_slice(args);
+    qtcp(&a, None, Duration::from_secs(60))
+}
+
 #[test]
 fn the_built_in_echo_comes_back_intact_in_both_receive_modes() {
     let sim = Sim::start(&[FAST]);
@@ -138,22 +147,7 @@ fn udp_and_a_pattern_and_the_human_text() {
 fn one_corrupted_byte_is_15_and_every_probe_is_still_sent() {
     // Byte 10 of the stream (probe 1, offset 10) comes back flipped.
     let server = echo_server(|i, b| Some(if i == 10 { b ^ 0x5a } else { b }));
-    let map = format!("sim:--delays fast --map echo.test={server}");
-    let r = qtcp(
-        &[
-            "--json",
-            "--port",
-            &map,
-            "echo",
-            "echo.test:7",
-            "--count",
-            "3",
-            "--size",
-            "100",
-        ],
-        None,
-        Duration::from_secs(60),
-    );
+    let r = echo_via(&server, &["--count", "3", "--size", "100"]);
     r.assert_code(15);
     let (probes, s) = split(&r);
     assert_eq!(probes.len(), 3);
@@ -180,24 +174,7 @@ fn one_corrupted_byte_is_15_and_every_probe_is_still_sent() {
 fn echoes_that_stop_arriving_are_11() {
     // The first probe is echoed, then nothing.
     let server = echo_server(|i, b| (i < 50).then_some(b));
-    let map = format!("sim:--delays fast --map echo.test={server}");
-    let r = qtcp(
-        &[
-            "--json",
-            "--port",
-            &map,
-            "echo",
-            "echo.test:7",
-            "--count",
-            "3",
-            "--size",
-            "50",
-            "--timeout",
-            "1s",
-        ],
-        None,
-        Duration::from_secs(60),
-    );
+    let r = echo_via(&server, &["--count", "3", "--size", "50", "--timeout", "1s"]);
     r.assert_code(11);
     let (probes, s) = split(&r);
     assert_eq!(probes.len(), 2, "stops at the probe that did not come back");
