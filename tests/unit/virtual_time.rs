@@ -48,6 +48,24 @@ fn module_with(
     (s, link)
 }
 
+/// `probe` that waits up to 20 s for a SIM still starting, telling `progress` while it waits.
+fn probe_waiting_for_sim(
+    s: &mut Session,
+    progress: &mut dyn FnMut(&qtcp::proc::probe::SimWaiting),
+) -> qtcp::proc::probe::ModuleInfo {
+    probe(
+        s,
+        1,
+        &SyncOptions::default(),
+        None,
+        Some(SimWait {
+            timeout: Duration::from_secs(20),
+            progress,
+        }),
+    )
+    .unwrap()
+}
+
 fn elapsed(s: &Session, from: Instant) -> Duration {
     s.now() - from
 }
@@ -130,17 +148,7 @@ fn a_sim_busy_for_three_seconds_is_waited_for() {
     let t0 = s.now();
     let mut waits = 0;
     let mut progress = |_: &qtcp::proc::probe::SimWaiting| waits += 1;
-    let info = probe(
-        &mut s,
-        1,
-        &SyncOptions::default(),
-        None,
-        Some(SimWait {
-            timeout: Duration::from_secs(20),
-            progress: &mut progress,
-        }),
-    )
-    .unwrap();
+    let info = probe_waiting_for_sim(&mut s, &mut progress);
     assert!(info.sim_ready);
     assert!(elapsed(&s, t0) >= Duration::from_secs(3));
     assert!(elapsed(&s, t0) < Duration::from_secs(5));
@@ -243,18 +251,7 @@ fn reboot_while_waiting_for_the_sim_is_survived() {
     // The SIM is busy for 5 s after each power-on; the module reboots 1 s in: probe
     // synchronises again and waits for the new power-on's SIM.
     let (mut s, _link) = module("--echo off --fault sim=busy:5s --fault reboot-after=1s");
-    let mut progress = |_: &qtcp::proc::probe::SimWaiting| {};
-    let info = probe(
-        &mut s,
-        1,
-        &SyncOptions::default(),
-        None,
-        Some(SimWait {
-            timeout: Duration::from_secs(20),
-            progress: &mut progress,
-        }),
-    )
-    .unwrap();
+    let info = probe_waiting_for_sim(&mut s, &mut |_| {});
     assert!(info.sim_ready);
 }
 
