@@ -401,7 +401,7 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('--qird-max', '--qird-max', [CompletionResultType]::ParameterName, 'Most bytes one AT+QIRD returns')
             [CompletionResult]::new('--qird-udp', '--qird-udp', [CompletionResultType]::ParameterName, 'UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one [default: from --model; several]')
             [CompletionResult]::new('--qisend-max', '--qisend-max', [CompletionResultType]::ParameterName, 'Largest QISEND length')
-            [CompletionResult]::new('--lf-after-cr', '--lf-after-cr', [CompletionResultType]::ParameterName, 'Which LF after a command line''s CR is dropped (never data): with-cr (the LF of a CR LF host) or always (also a LF that starts a payload after the prompt)')
+            [CompletionResult]::new('--lf-after-cr', '--lf-after-cr', [CompletionResultType]::ParameterName, 'Which LF after a command line''s CR is dropped (never data): with-cr (the LF of a CR LF host), always (also a LF that starts a payload after the prompt) or none (a LF right after a data-phase line''s CR is its first payload byte)')
             [CompletionResult]::new('--guard-before', '--guard-before', [CompletionResultType]::ParameterName, 'Silence required before `+++`')
             [CompletionResult]::new('--guard-after', '--guard-after', [CompletionResultType]::ParameterName, 'Silence required after `+++`')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the random generator (noise)')

@@ -1230,7 +1230,7 @@ _qtcp() {
                     return 0
                     ;;
                 --lf-after-cr)
-                    COMPREPLY=($(compgen -W "with-cr always" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "with-cr always none" -- "${cur}"))
                     return 0
                     ;;
                 --guard-before)

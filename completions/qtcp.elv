@@ -386,7 +386,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand --qird-max 'Most bytes one AT+QIRD returns'
             cand --qird-udp 'UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one [default: from --model; several]'
             cand --qisend-max 'Largest QISEND length'
-            cand --lf-after-cr 'Which LF after a command line''s CR is dropped (never data): with-cr (the LF of a CR LF host) or always (also a LF that starts a payload after the prompt)'
+            cand --lf-after-cr 'Which LF after a command line''s CR is dropped (never data): with-cr (the LF of a CR LF host), always (also a LF that starts a payload after the prompt) or none (a LF right after a data-phase line''s CR is its first payload byte)'
             cand --guard-before 'Silence required before `+++`'
             cand --guard-after 'Silence required after `+++`'
             cand --seed 'Seed of the random generator (noise)'

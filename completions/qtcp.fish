@@ -338,8 +338,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qird-max -d 'Most byte
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qird-udp -d 'UDP in retrieve mode: several `+QIRD:` records per AT+QIRD (one per datagram) or one [default: from --model; several]' -r -f -a "several\t'One `+QIRD:` record per datagram, as many as fit in the length asked for'
 one\t'One datagram per AT+QIRD'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qisend-max -d 'Largest QISEND length' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l lf-after-cr -d 'Which LF after a command line\'s CR is dropped (never data): with-cr (the LF of a CR LF host) or always (also a LF that starts a payload after the prompt)' -r -f -a "with-cr\t'Only a LF that came with the CR'
-always\t'Any LF that is the next byte after a CR, however late'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l lf-after-cr -d 'Which LF after a command line\'s CR is dropped (never data): with-cr (the LF of a CR LF host), always (also a LF that starts a payload after the prompt) or none (a LF right after a data-phase line\'s CR is its first payload byte)' -r -f -a "with-cr\t'Only a LF that came with the CR'
+always\t'Any LF that is the next byte after a CR, however late'
+none\t'No LF: a LF right after the CR of a QISEND/ATO line is payload'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-before -d 'Silence required before `+++`' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-after -d 'Silence required after `+++`' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l seed -d 'Seed of the random generator (noise)' -r

@@ -132,12 +132,6 @@ pub struct Spec {
     pub response_bytes: usize,
     /// Text inside the line the trace must not show (a password).
     pub secret: Option<String>,
-    /// The line starts a data phase (a prompt and payload, or transparent data): it ends with
-    /// CR LF, not CR alone. Real modules drop a LF right after the CR of a command line, in
-    /// every mode [CODE, field use; module.md correction 1]; whether they also drop one that
-    /// starts a payload written after the prompt is not known [INF], so the LF is given to
-    /// them and every payload byte is data whichever way the firmware reads it.
-    pub data_phase: bool,
 }
 
 /// A command set: how each [`At`] is written and answered.
@@ -246,7 +240,6 @@ impl Dialect for Qi {
             max_response: Duration::from_millis(max_ms).max(MS_300),
             response_bytes,
             secret,
-            data_phase: matches!(cmd, Open { .. } | ResumeData | Send { .. }),
         }
     }
 }

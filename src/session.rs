@@ -110,6 +110,10 @@ pub struct Session {
     line_rate: u32,
     dialect: &'static dyn Dialect,
     rebooted: bool,
+    /// A payload got no result in time: the module may still be counting payload bytes (a
+    /// firmware that dropped one of them), so any byte written now would complete that payload
+    /// shifted. Nothing more is written in this session.
+    counting_payload: Option<String>,
     /// Chapter 9's recovery: how to reset a hung module, if the user gave a way.
     pub reset: Option<crate::recovery::ResetPolicy>,
     /// Resets done in this session.
@@ -165,6 +169,7 @@ impl Session {
             line_rate: opts.line_rate.max(1),
             dialect: opts.dialect,
             rebooted: false,
+            counting_payload: None,
             reset: opts.reset,
             resets: 0,
             on_wait: None,
@@ -279,6 +284,7 @@ impl Session {
 
     /// Write raw bytes (`+++`), and wait until they have left.
     pub fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
+        self.refuse_if_counting()?;
         self.port.write(bytes, None)?;
         // Raw writes (`+++`) are timed by the caller: they must have left when this returns.
         self.port.drain()
@@ -321,16 +327,22 @@ impl Session {
         self.dialect.spec(cmd).line
     }
 
-    /// Write the command line of `spec` (CR, or CR LF when it starts a data phase) and wait for
-    /// its response shape until `timeout`. Its secret (a password inside the line) is redacted
+    /// Write the command line of `spec`, ended by a bare CR, and wait for its response shape
+    /// until `timeout`. Its secret (a password inside the line) is redacted
     /// in the trace. A command the table says may take seconds has its wait announced
     /// ([`Self::set_on_wait`]).
     fn command(&mut self, spec: &Spec, timeout: Duration) -> Result<Response> {
         let cmd = spec.line.as_str();
         let secret = spec.secret.as_deref();
-        let mut line = Vec::with_capacity(cmd.len() + 2);
+        self.refuse_if_counting()?;
+        let mut line = Vec::with_capacity(cmd.len() + 1);
         line.extend_from_slice(cmd.as_bytes());
-        line.extend_from_slice(if spec.data_phase { b"\r\n" } else { b"\r" });
+        // A bare CR, also before a data phase (QISEND, QIOPEN in transparent mode, ATO): what
+        // Quectel's documents send [DOC], and right whichever way a firmware reads a LF after
+        // the CR. A firmware that takes that LF as the first payload byte would shift the whole
+        // payload by one (issue 18); one that drops a LF however late is caught by
+        // `send_payload` (no SEND OK) without a shifted byte written.
+        line.push(b'\r');
         self.port.write(&line, secret.map(str::as_bytes))?;
         if self.sent.len() >= 16 {
             self.sent.pop_front();
@@ -523,6 +535,7 @@ impl Session {
     /// If `echoed`, the module echoes the payload (ATE1 with QISDE=1): those bytes are taken
     /// by count so they can never be mistaken for a response.
     pub fn send_payload(&mut self, data: &[u8], echoed: bool) -> Result<Outcome> {
+        self.refuse_if_counting()?;
         if echoed {
             self.tok.expect_raw(data.len());
         }
@@ -534,16 +547,30 @@ impl Session {
         loop {
             match self.next_token_uninterruptible(deadline)? {
                 None => {
-                    return Err(Error::silent(format!(
-                        "no SEND OK within {}",
-                        humantime::format_duration(round_ms(t))
-                    )))
+                    // The module answered the command with its prompt, took the payload and
+                    // said nothing: it may still be waiting for payload bytes (a firmware that
+                    // dropped a LF at the start of it). Whatever qtcp wrote next would complete
+                    // that payload shifted, so it writes nothing more.
+                    let why = format!(
+                        "no SEND OK within {} of the {}-byte payload: the module may still be \
+                         waiting for payload bytes (a firmware that drops a LF after the prompt); \
+                         nothing more was written to it, so no shifted payload was sent; close the \
+                         connection (or reset the module) before using it again",
+                        humantime::format_duration(round_ms(t)),
+                        data.len()
+                    );
+                    self.counting_payload = Some(why.clone());
+                    return Err(Error::new(ErrorClass::SendRefused, why));
                 }
                 Some(Token::Qi {
                     result: r @ (QiResult::SendOk | QiResult::SendFail),
                     index,
                 }) => return Ok(Outcome::Qi { index, result: r }),
-                Some(Token::Final(Final::Error)) => return Ok(Outcome::Error),
+                // `+CME ERROR` after a payload is a refusal like `ERROR` (issue 18: it waited out
+                // the deadline).
+                Some(Token::Final(Final::Error | Final::CmeError(_) | Final::CmsError(_))) => {
+                    return Ok(Outcome::Error)
+                }
                 Some(Token::Line(bytes)) => {
                     if let Some(urc) = classify_urc(&bytes) {
                         if matches!(urc, Urc::Rdy) {
@@ -561,6 +588,15 @@ impl Session {
                 Some(Token::RecvFrom(a)) => self.recv_from = Some(a),
                 Some(_) => {}
             }
+        }
+    }
+
+    /// Refuse to write while the module may still be counting the bytes of a payload that got
+    /// no result ([`Self::send_payload`]): any byte would complete it shifted.
+    fn refuse_if_counting(&self) -> Result<()> {
+        match &self.counting_payload {
+            None => Ok(()),
+            Some(why) => Err(Error::new(ErrorClass::SendRefused, why.clone())),
         }
     }
 

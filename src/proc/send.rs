@@ -208,17 +208,30 @@ impl Outbox {
         (self.start + self.buffer.len() as u64 - self.next) as usize
     }
 
-    /// Read from the source until a chunk is unsent (or the source ends).
+    /// Read from the source until a chunk and the byte after it are unsent (or the source ends).
     fn fill<R: Read>(&mut self, src: &mut R, chunk_max: usize) -> std::io::Result<()> {
-        while !self.eof && self.unsent() < chunk_max {
+        while !self.eof && self.unsent() <= chunk_max {
             let mut tmp = [0u8; MAX_CHUNK];
-            let want = chunk_max - self.unsent();
+            let want = (chunk_max + 1 - self.unsent()).min(MAX_CHUNK);
             match read_some(src, &mut tmp[..want])? {
                 0 => self.eof = true,
                 n => self.buffer.extend(&tmp[..n]),
             }
         }
         Ok(())
+    }
+
+    /// At most `n`, and as close to it as possible: a chunk length after which the next chunk
+    /// does not start with LF, where the bytes allow it. A firmware that drops any LF after a
+    /// command line's CR (sim `--lf-after-cr always`) would drop that byte and wait for one
+    /// more; only a payload whose very first byte is LF is then left to that failure.
+    fn lf_safe_len(&self, n: usize) -> usize {
+        let from = (self.next - self.start) as usize;
+        let starts_with_lf = |len: usize| self.buffer.get(from + len) == Some(&b'\n');
+        if !starts_with_lf(n) {
+            return n;
+        }
+        (1..n).rev().find(|&len| !starts_with_lf(len)).unwrap_or(n)
     }
 
     /// The next `n` unsent bytes.
@@ -465,6 +478,10 @@ impl<R: Read> Sender<'_, R> {
             want = room;
         }
         if want > 0 && room >= want {
+            if !o.udp {
+                // A datagram's bounds are the user's; a stream's chunks are ours to cut.
+                want = self.out.lf_safe_len(want);
+            }
             self.send_chunk(want)?;
             return Ok(Turn::Again);
         }
@@ -990,7 +1007,7 @@ mod tests {
         let mut src = std::io::Cursor::new((0..=255u8).cycle().take(5000).collect::<Vec<_>>());
         let mut out = Outbox::new(100, 4000);
         out.fill(&mut src, 1460).unwrap();
-        assert_eq!(out.unsent(), 1460);
+        assert_eq!(out.unsent(), 1461, "a chunk and the byte after it");
         let mut c = Vec::new();
         out.peek(1000, &mut c);
         assert_eq!(c[0], 0);
@@ -1007,5 +1024,19 @@ mod tests {
         );
         out.sent(10, true); // UDP: forgotten once sent
         assert_eq!(out.start, 610);
+    }
+
+    #[test]
+    fn chunks_are_cut_so_the_next_does_not_start_with_lf() {
+        let mut data = vec![b'x'; 20];
+        data[10] = b'\n';
+        data[9] = b'\n';
+        let mut out = Outbox::new(0, 100);
+        out.fill(&mut std::io::Cursor::new(data), 10).unwrap();
+        assert_eq!(out.lf_safe_len(10), 8, "bytes 9 and 10 are LF: the next chunk starts at 8");
+        assert_eq!(out.lf_safe_len(5), 5);
+        let mut all_lf = Outbox::new(0, 100);
+        all_lf.fill(&mut std::io::Cursor::new(vec![b'\n'; 20]), 10).unwrap();
+        assert_eq!(all_lf.lf_safe_len(10), 10, "nothing better exists");
     }
 }

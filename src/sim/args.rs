@@ -96,6 +96,7 @@ value_enum!(QirdUdp {
 value_enum!(LfAfterCr {
     LfAfterCr::WithCr => "with-cr": "Only a LF that came with the CR",
     LfAfterCr::Always => "always": "Any LF that is the next byte after a CR, however late",
+    LfAfterCr::None => "none": "No LF: a LF right after the CR of a QISEND/ATO line is payload",
 });
 value_enum!(QirdiMode {
     QirdiMode::PerPacket => "per-packet": "One URC per packet received",
@@ -369,7 +370,8 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 1460)]
     pub qisend_max: usize,
     /// Which LF after a command line's CR is dropped (never data): with-cr (the LF of a CR LF
-    /// host) or always (also a LF that starts a payload after the prompt)
+    /// host), always (also a LF that starts a payload after the prompt) or none (a LF right
+    /// after a data-phase line's CR is its first payload byte)
     #[arg(long, value_enum, default_value = "with-cr")]
     pub lf_after_cr: LfAfterCr,
 

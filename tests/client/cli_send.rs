@@ -39,12 +39,13 @@ fn send_one_mib_random_file_every_byte_acknowledged() {
     assert_eq!(v["closed"], true);
 }
 
-/// Whether a module drops only the LF of a CR LF host or any LF after a command line's CR is
-/// not known: qtcp ends the lines that start a data phase with CR LF, so a payload whose first
-/// byte is LF arrives whole under either reading (simulator knob --lf-after-cr).
+/// Whether a module drops the LF of a CR LF host, any LF after a command line's CR, or none
+/// (takes it as the first payload byte) is not known: qtcp ends every line with a bare CR, so a
+/// payload whose first byte is LF arrives whole on `with-cr` and `none` (issue 18: with CR LF
+/// lines, `none` shifted every payload by one byte).
 #[test]
-fn payloads_that_start_with_lf_arrive_whole_whichever_lf_the_module_drops() {
-    for rule in ["with-cr", "always"] {
+fn payloads_that_start_with_lf_arrive_whole_whichever_lf_the_module_keeps() {
+    for rule in ["with-cr", "none"] {
         let sim = Sim::start(&[FAST, "--lf-after-cr", rule]);
         let sink = Sink::start();
         connect(&sim, &sink.addr);
@@ -57,6 +58,77 @@ fn payloads_that_start_with_lf_arrive_whole_whichever_lf_the_module_drops() {
         sink.wait_total(data.len(), Duration::from_secs(10));
         assert_eq!(sink.received()[0], data, "--lf-after-cr {rule}");
     }
+}
+
+/// Issue 18: a module that takes the LF after a QISEND line's CR as payload got `\n` + the
+/// chunk minus its last byte from a CR LF host; 100 kB of random data now arrives whole.
+#[test]
+fn a_file_arrives_whole_on_a_module_that_takes_the_lf_after_cr_as_data() {
+    let sim = Sim::start(&[FAST, "--lf-after-cr", "none"]);
+    let sink = Sink::start();
+    let (data, file) = file_to_send(&sim, &sink, 100_000, 18);
+    let v = sim
+        .qtcp(&["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack"])
+        .assert_code(0)
+        .json();
+    assert_eq!(v["bytes_acked"], 100_000);
+    sink.wait_total(data.len(), Duration::from_secs(10));
+    assert_eq!(sha(&sink.received()[0]), sha(&data));
+}
+
+/// Issue 18: three datagrams arrived as `alph`, `brav`, `char` (with LFs) on a module that
+/// takes the LF after the CR as data.
+#[test]
+fn udp_datagrams_arrive_whole_on_a_module_that_takes_the_lf_after_cr_as_data() {
+    let sim = Sim::start(&[FAST, "--lf-after-cr", "none"]);
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let addr = sock.local_addr().unwrap().to_string();
+    sim.qtcp(&["--json", "connect", "--udp", &addr]).assert_code(0);
+    for word in ["alpha", "bravo", "charl"] {
+        sim.qtcp(&["--json", "send", "--udp", "--data", word])
+            .assert_code(0);
+        let mut buf = [0u8; 64];
+        let (n, _) = sock.recv_from(&mut buf).unwrap();
+        assert_eq!(&buf[..n], word.as_bytes());
+    }
+}
+
+/// A firmware that drops any LF after a command line's CR, however late (`always`), loses a
+/// payload's leading LF and waits for one more byte. qtcp sees no SEND OK in time, fails with
+/// "send refused" (10) and writes nothing more: any byte would complete the payload shifted.
+#[test]
+fn a_module_that_drops_a_payloads_leading_lf_is_refused_without_a_shifted_byte() {
+    let sim = Sim::start(&[FAST, "--lf-after-cr", "always"]);
+    let sink = Sink::start();
+    connect(&sim, &sink.addr);
+    let trace = sim.path("t.jsonl");
+    let r = sim.qtcp(&[
+        "--json",
+        "--trace",
+        trace.to_str().unwrap(),
+        "send",
+        "--data",
+        "\nstarts with LF",
+    ]);
+    let v = r.assert_code(10).json();
+    assert_eq!(v["error"]["class"], "send_refused");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("no SEND OK"),
+        "{v}"
+    );
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let tx: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|l| l["dir"] == "tx")
+        .collect();
+    assert_eq!(
+        tx.last().unwrap()["data"],
+        "\\nstarts with LF",
+        "nothing may follow the payload: {text}"
+    );
+    assert!(sink.received().iter().all(|c| c.is_empty()));
 }
 
 #[test]

@@ -162,6 +162,7 @@ flavours! {
     knob_qird_max_512: ["--qird-max", "512"];
     knob_qisend_max_512: ["--qisend-max", "512"];
     knob_lf_after_cr_always: ["--lf-after-cr", "always"];
+    knob_lf_after_cr_none: ["--lf-after-cr", "none"];
     // A SIM still busy when attach starts: the client waits for it (issue 11, client part).
     knob_slow_boot_sim: ["--sim-busy", "3s", "--call-ready-delay", "500ms"];
 }

@@ -43,10 +43,12 @@ pub enum QiactFailState {
     IpInitial,
 }
 
-/// Which LF after the CR of a command line the module drops. Real modules drop the LF of a CR LF
-/// host [CODE, field use; module.md correction 1]; whether they also drop a LF that comes later
-/// (the first byte of a payload written after the `> ` prompt) is not known [INF]: both readings
-/// are a setting, and the client must be right under either.
+/// Which LF after the CR of a command line the module drops. Field drivers that end lines with
+/// CR LF see their payloads intact [CODE, field use; module.md correction 1], which fits a module
+/// that drops the LF that came with the CR; whether it also drops a LF that comes later (the
+/// first byte of a payload written after the `> ` prompt), or drops none and takes it as data,
+/// is not known [INF]: the three readings are a setting, and the client must be right under
+/// each (it ends every line with a bare CR).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LfAfterCr {
     /// Only a LF that came with the CR (within two byte times on the line).
@@ -54,6 +56,10 @@ pub enum LfAfterCr {
     WithCr,
     /// Any LF that is the next byte after the CR, however late it comes.
     Always,
+    /// None: a LF right after the CR of a line that starts a data phase is the first payload
+    /// byte (between command lines a LF is still a line ending's tail) [INF: no capture
+    /// settles it; issue 18].
+    None,
 }
 
 /// +QIRDI repetition rule.

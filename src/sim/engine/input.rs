@@ -10,15 +10,21 @@ impl Engine {
             Power::On => {}
             _ => return,
         }
-        // A LF right after the CR of a command line is never data, whatever mode that line
-        // started: CR LF hosts (TinyGSM's M95/MC60 drivers, RT-Thread's AT client) send
-        // `AT+QISEND=<n>\r\n`, `AT+QISEND\r\n`, `ATO\r\n` and their payload arrives intact on
-        // real modules [CODE, field use; module.md correction 1]. "Right after" is on the line:
-        // the LF came with the CR, before the host could have seen the `> ` or `CONNECT` that
-        // the line caused; a LF the host sends in answer to the prompt is data [INF].
+        // By default a LF right after the CR of a command line is never data, whatever mode
+        // that line started: CR LF hosts (TinyGSM's M95/MC60 drivers, RT-Thread's AT client)
+        // send `AT+QISEND=<n>\r\n`, `AT+QISEND\r\n`, `ATO\r\n` and their payload arrives
+        // intact on real modules [CODE, field use; module.md correction 1]. "Right after" is on
+        // the line: the LF came with the CR, before the host could have seen the `> ` or
+        // `CONNECT` that the line caused; a LF the host sends in answer to the prompt is data
+        // [INF]. `--lf-after-cr` gives the other two readings (always dropped; never).
         if let Some(cr_at) = self.input.cr_at.take() {
             let with_cr = self.input.arrival <= cr_at + 2 * self.cfg.line_byte_time;
-            if b == b'\n' && (with_cr || self.cfg.lf_after_cr == super::config::LfAfterCr::Always) {
+            let dropped = match self.cfg.lf_after_cr {
+                super::config::LfAfterCr::WithCr => with_cr,
+                super::config::LfAfterCr::Always => true,
+                super::config::LfAfterCr::None => false,
+            };
+            if b == b'\n' && dropped {
                 return;
             }
         }
