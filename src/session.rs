@@ -12,6 +12,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// How long flow control may hold the line under a raw write (`+++`, transparent data) before
+/// the module counts as taking no data.
+const RAW_WRITE_HOLD: Duration = Duration::from_secs(30);
+
 /// Added to every deadline of the command table ([`crate::command`]): the table holds the
 /// module's own maximum response times; the host's scheduling and the serial line need a little
 /// on top.
@@ -114,6 +118,8 @@ pub struct Session {
     /// firmware that dropped one of them), so any byte written now would complete that payload
     /// shifted. Nothing more is written in this session.
     counting_payload: Option<String>,
+    /// When the bytes of raw writes will have left the serial line (at `line_rate`).
+    line_free_at: Instant,
     /// Chapter 9's recovery: how to reset a hung module, if the user gave a way.
     pub reset: Option<crate::recovery::ResetPolicy>,
     /// Resets done in this session.
@@ -151,6 +157,7 @@ impl Default for SessionOptions {
 
 impl Session {
     pub fn new(port: Transport, opts: SessionOptions) -> Session {
+        let port_now = port.now();
         Session {
             port,
             tok: Tokenizer::new(),
@@ -170,6 +177,7 @@ impl Session {
             dialect: opts.dialect,
             rebooted: false,
             counting_payload: None,
+            line_free_at: port_now,
             reset: opts.reset,
             resets: 0,
             on_wait: None,
@@ -285,9 +293,23 @@ impl Session {
     /// Write raw bytes (`+++`), and wait until they have left.
     pub fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
         self.refuse_if_counting()?;
-        self.port.write(bytes, None)?;
+        // No command's deadline bounds a raw write (`+++`, transparent data): the line time of
+        // the bytes plus RAW_WRITE_HOLD of flow control holding the line (a module whose radio
+        // is slower than the serial line), or `--cmd-timeout` if longer.
+        let line_time = Duration::from_secs_f64(bytes.len() as f64 / self.line_rate as f64);
+        let now = self.now();
+        self.line_free_at = self.line_free_at.max(now) + line_time;
+        let deadline = now + RAW_WRITE_HOLD.max(self.min_timeout) + line_time;
+        self.port.write(bytes, None, deadline)?;
         // Raw writes (`+++`) are timed by the caller: they must have left when this returns.
-        self.port.drain()
+        self.port.drain(deadline)
+    }
+
+    /// How long the bytes of raw writes may still be on their way over the serial line, at its
+    /// rate: a driver or pty buffer takes them at once, but a guard time of silence on the line
+    /// (`+++`) starts only when they have left.
+    pub fn line_busy_for(&self) -> Duration {
+        self.line_free_at.saturating_duration_since(self.now())
     }
 
     /// Run a command with its deadline from the table.
@@ -343,7 +365,9 @@ impl Session {
         // payload by one (issue 18); one that drops a LF however late is caught by
         // `send_payload` (no SEND OK) without a shifted byte written.
         line.push(b'\r');
-        self.port.write(&line, secret.map(str::as_bytes))?;
+        // The line may wait for room (flow control) until the command's own deadline.
+        self.port
+            .write(&line, secret.map(str::as_bytes), self.now() + timeout)?;
         if self.sent.len() >= 16 {
             self.sent.pop_front();
         }
@@ -539,11 +563,11 @@ impl Session {
         if echoed {
             self.tok.expect_raw(data.len());
         }
-        self.port.write(data, None)?;
         let t = Duration::from_millis(300)
             + SLACK
             + Duration::from_secs_f64(data.len() as f64 / self.line_rate.max(1) as f64);
         let deadline = self.now() + t;
+        self.port.write(data, None, deadline)?;
         loop {
             match self.next_token_uninterruptible(deadline)? {
                 None => {

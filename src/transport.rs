@@ -13,8 +13,9 @@ use std::net::TcpStream;
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 
-/// How long a write may wait for room in the port's output buffer before it is an I/O error.
-const WRITE_TIMEOUT: Duration = Duration::from_millis(50);
+/// serialport's own timeout (unused: reads and writes go through poll(2) with the caller's
+/// deadline).
+const SERIALPORT_TIMEOUT: Duration = Duration::from_millis(50);
 /// Size of one read from the port.
 const READ_BUF: usize = 16384;
 
@@ -101,10 +102,13 @@ pub enum LinkKind {
 /// writes, waits with deadlines taken from [`Link::now`], and reads.
 pub trait Link: Send {
     fn kind(&self) -> LinkKind;
-    /// Write every byte (handed to the driver, not necessarily on the wire yet: see `drain`).
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()>;
-    /// Wait until everything written has left (tcdrain): for guard times around `+++`.
-    fn drain(&mut self) -> io::Result<()>;
+    /// Write every byte (handed to the driver, not necessarily on the wire yet: see `drain`),
+    /// waiting for room until `deadline`: a line held by flow control (CTS low, a serial server
+    /// that stopped reading) is `ErrorKind::TimedOut` once it passes, never a hang.
+    fn write_all(&mut self, bytes: &[u8], deadline: Instant) -> io::Result<()>;
+    /// Wait until everything written has left (tcdrain), at most until `deadline`: for guard
+    /// times around `+++`.
+    fn drain(&mut self, deadline: Instant) -> io::Result<()>;
     /// Wait until `deadline` for bytes and read what is there into `buf`. `Ok(0)` is the end
     /// of the stream (the device vanished); a deadline that passes is `ErrorKind::TimedOut`.
     /// At or past the deadline this still looks once, without waiting.
@@ -125,11 +129,26 @@ impl Link for SerialLink {
     fn kind(&self) -> LinkKind {
         LinkKind::Serial
     }
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        write_fd(self.port.as_raw_fd(), bytes, WRITE_TIMEOUT)
+    fn write_all(&mut self, bytes: &[u8], deadline: Instant) -> io::Result<()> {
+        write_fd(self.port.as_raw_fd(), bytes, deadline)
     }
-    fn drain(&mut self) -> io::Result<()> {
-        self.port.flush()
+    fn drain(&mut self, deadline: Instant) -> io::Result<()> {
+        // tcdrain(3) waits without a bound while flow control holds the line: wait for the
+        // output queue to empty instead, sleeping about as long as the queue takes to leave.
+        use serialport::SerialPort;
+        loop {
+            let queued = self.port.bytes_to_write().map_err(io::Error::other)?;
+            if queued == 0 {
+                return Ok(());
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(io::Error::new(io::ErrorKind::TimedOut, "the line did not drain"));
+            }
+            let baud = self.port.baud_rate().unwrap_or(115_200).max(300);
+            let leave = Duration::from_secs_f64(queued as f64 * 10.0 / baud as f64);
+            std::thread::sleep(leave.clamp(Duration::from_micros(100), deadline - now));
+        }
     }
     fn read(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
         let wait = deadline.saturating_duration_since(Instant::now());
@@ -146,10 +165,32 @@ impl Link for TcpLink {
     fn kind(&self) -> LinkKind {
         LinkKind::SerialServer
     }
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.stream.write_all(bytes).and_then(|_| self.stream.flush())
+    fn write_all(&mut self, mut bytes: &[u8], deadline: Instant) -> io::Result<()> {
+        // A serial server that stops reading (stalled, or its device held by flow control)
+        // fills the socket's buffers; without a timeout the write would block for ever.
+        while !bytes.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the serial server takes no data",
+                ));
+            }
+            self.stream.set_write_timeout(Some(left))?;
+            match self.stream.write(bytes) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => bytes = &bytes[n..],
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+                    ) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
-    fn drain(&mut self) -> io::Result<()> {
+    fn drain(&mut self, _deadline: Instant) -> io::Result<()> {
         Ok(())
     }
     fn read(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
@@ -190,7 +231,7 @@ impl Transport {
     ) -> Result<Transport> {
         let port = serialport::new(path, baud)
             .flow_control(flow.serialport())
-            .timeout(WRITE_TIMEOUT)
+            .timeout(SERIALPORT_TIMEOUT)
             .open_native()
             .map_err(|e| port_error(path, e))?;
         // Stale bytes from before we opened (a previous session's tail, boot noise) would be
@@ -244,14 +285,30 @@ impl Transport {
         self.link.now()
     }
 
-    /// Write all bytes (handed to the driver, not necessarily on the wire yet: see [`drain`]);
+    /// Write all bytes (handed to the driver, not necessarily on the wire yet: see [`drain`]),
+    /// waiting for room until `deadline` (the deadline of the command they belong to);
     /// `secret` is redacted in the trace.
     ///
     /// [`drain`]: Transport::drain
-    pub fn write(&mut self, bytes: &[u8], secret: Option<&[u8]>) -> Result<()> {
+    pub fn write(&mut self, bytes: &[u8], secret: Option<&[u8]>, deadline: Instant) -> Result<()> {
         self.tracer.record(Dir::Tx, bytes, secret);
-        let r = self.link.write_all(bytes);
-        r.map_err(|e| self.lost(format!("{}: write failed: {e}", self.name)))
+        let r = self.link.write_all(bytes, deadline);
+        r.map_err(|e| self.write_failed(e))
+    }
+
+    /// A write that could not finish by its deadline is a module that takes no data (flow
+    /// control holding the line, a stalled serial server): `module_silent`, not a device that
+    /// vanished. Anything else is the port failing.
+    fn write_failed(&self, e: io::Error) -> Error {
+        if e.kind() == io::ErrorKind::TimedOut {
+            Error::silent(format!(
+                "{}: the module took no data until the command's deadline (the line is held by \
+                 flow control, or the serial server stopped reading)",
+                self.name
+            ))
+        } else {
+            self.lost(format!("{}: write failed: {e}", self.name))
+        }
     }
 
     /// The error for a port that closed or failed: `io`, except a serial server that hung up
@@ -267,10 +324,11 @@ impl Transport {
         }
     }
 
-    /// Wait until everything written has left (tcdrain): for guard times around `+++`.
-    pub fn drain(&mut self) -> Result<()> {
-        let r = self.link.drain();
-        r.map_err(|e| self.lost(format!("{}: write failed: {e}", self.name)))
+    /// Wait until everything written has left (tcdrain), at most until `deadline`: for guard
+    /// times around `+++`.
+    pub fn drain(&mut self, deadline: Instant) -> Result<()> {
+        let r = self.link.drain(deadline);
+        r.map_err(|e| self.write_failed(e))
     }
 
     /// Wait until `deadline` for bytes. `Ok(None)` means the deadline passed; a vanished device
@@ -373,8 +431,8 @@ fn read_fd(fd: RawFd, buf: &mut [u8], timeout: Duration) -> io::Result<usize> {
     Ok(n as usize)
 }
 
-/// Write everything, waiting up to `timeout` each time the driver has no room.
-fn write_fd(fd: RawFd, mut bytes: &[u8], timeout: Duration) -> io::Result<()> {
+/// Write everything, waiting for room in the driver until `deadline`.
+fn write_fd(fd: RawFd, mut bytes: &[u8], deadline: Instant) -> io::Result<()> {
     while !bytes.is_empty() {
         // SAFETY: writing from our own buffer.
         let n = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
@@ -386,7 +444,8 @@ fn write_fd(fd: RawFd, mut bytes: &[u8], timeout: Duration) -> io::Result<()> {
         match e.kind() {
             io::ErrorKind::Interrupted => {}
             io::ErrorKind::WouldBlock => {
-                if !poll_fd(fd, libc::POLLOUT, timeout)? {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() || !poll_fd(fd, libc::POLLOUT, left)? {
                     return Err(io::Error::new(
                         io::ErrorKind::TimedOut,
                         "the device takes no data",
@@ -480,4 +539,25 @@ fn holder(path: &str) -> Option<(u32, String)> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 18: a serial server that stops reading (stalled, or its device held by flow
+    /// control) made a `tcp://` write block for ever. The write now ends at its deadline as
+    /// "module silent" (4), not as a vanished device.
+    #[test]
+    fn a_stalled_serial_server_ends_a_write_at_its_deadline() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let mut t = Transport::open_tcp(&addr, Tracer::disabled()).unwrap();
+        let (_held, _) = listener.accept().unwrap(); // accepted, never read
+        let big = vec![b'x'; 64 << 20]; // more than any socket buffer holds
+        let deadline = Instant::now() + Duration::from_millis(300);
+        let e = t.write(&big, None, deadline).unwrap_err();
+        assert_eq!(e.class, ErrorClass::ModuleSilent, "{}", e.message);
+        assert!(Instant::now() >= deadline);
+    }
 }

@@ -1233,6 +1233,13 @@ fn bad_values_exit_2_and_send_nothing() {
     }
     table.push(v(&["send", "--file", "/nonexistent/file"]));
     table.push(v(&["push", "/nonexistent/file", "127.0.0.1:9"]));
+    // Issue 18: durations past what the clock can add panicked (exit 1).
+    table.push(v(&["recv", "--idle", "1e19"]));
+    table.push(v(&["recv", "--timeout", "1e19"]));
+    table.push(v(&["--cmd-timeout", "1e19", "probe"]));
+    table.push(v(&["probe", "--cmd-timeout", "1e19"]));
+    table.push(v(&["send", "--data", "x", "--ack-timeout", "1e19"]));
+    table.push(v(&["transparent", "127.0.0.1:9", "--duration", "1e19"]));
     table.push(v(&["sack-watch", "--interval", "x"]));
     table.push(v(&["sack-watch", "--max-polls", "-3"]));
     table.push(v(&["connect", "127.0.0.1:9", "--timeout", "x"]));

@@ -747,7 +747,9 @@ fn bridge(b: &mut Bridge, started: Instant) -> Result<EndReason> {
         while let Some(d) = b.queue.pop_front() {
             b.s.write_raw(&d)?;
             b.rep.bytes_out += d.len() as u64;
-            b.last_write = Instant::now();
+            // The guard before `+++` counts from when the bytes have left the serial line, not
+            // from when a pty or driver buffer took them (a slow line holds seconds of them).
+            b.last_write = Instant::now() + b.s.line_busy_for();
         }
         let now = Instant::now();
         b.read(now + Duration::from_millis(10))?;

@@ -353,10 +353,10 @@ impl Link for VirtualLink {
     fn kind(&self) -> LinkKind {
         LinkKind::Virtual
     }
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+    fn write_all(&mut self, bytes: &[u8], _deadline: Instant) -> io::Result<()> {
         self.module().write(bytes)
     }
-    fn drain(&mut self) -> io::Result<()> {
+    fn drain(&mut self, _deadline: Instant) -> io::Result<()> {
         Ok(())
     }
     fn read(&mut self, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {

@@ -257,3 +257,21 @@ fn tokenizer_lf_after_connect_is_not_data() {
         .collect();
     assert_eq!(raw, b"\nabc");
 }
+
+/// Issue 18: a line that takes bytes more slowly than qtcp writes them (the module's flow
+/// control holding it, here a slow `--line-baud`) made a write wait more than 50 ms, which was
+/// reported as "device vanished" (13). Flow control holding the line is normal: the bytes get
+/// through.
+#[test]
+fn a_line_held_by_flow_control_is_not_a_vanished_device() {
+    let sim = Sim::start(&[SIM_FAST, &["--line-baud", "230400"]].concat());
+    let sink = Sink::start();
+    // More than a pty holds (about 64 KiB), at 23 KB/s on the line.
+    let data = random_bytes(160_000, 18);
+    let (code, _out, summary, err) =
+        run_transparent(&sim, &args(&sink.addr, &["--close", "--baud", "230400"]), &data);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(summary["reason"], "eof");
+    sink.wait_total(data.len(), Duration::from_secs(20));
+    assert_eq!(sha(&sink.received()[0]), sha(&data));
+}
