@@ -167,6 +167,8 @@ pub enum Cause {
     /// multi-connection mode (QIMUX=1) and no connection index was given, false when an index
     /// was given in single mode.
     ModeMismatch { mux: bool },
+    /// The module family has no such step (see [`crate::family::not_supported`]).
+    NotSupported { step: String },
     /// The module is hung and `--reset-cmd` may not run yet (the recovery back-off).
     ResetBackoff {
         resets_in_a_row: u32,

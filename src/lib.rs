@@ -6,6 +6,8 @@
 //!   own thread (poll(2), no reader thread), and the trace;
 //! - [`command`]: the AT command table (line, response shape, deadline, secret per dialect);
 //! - [`session`]: one AT command at a time with its own deadline, URCs kept aside;
+//! - [`family`]: the per-step operations of a module family (open, read, send a chunk...) with
+//!   typed outcomes, one implementation per family, and URCs normalised into events;
 //! - [`proc`]: the recommended process, one module per step, returning typed outcomes;
 //! - [`cli`]: clap definitions and rendering (human text, JSON, progress bars);
 //! - [`sim`]: a simulator of the module on a pseudo-terminal, sharing no parsing with the client.
@@ -17,6 +19,7 @@
 pub mod cli;
 pub mod command;
 pub mod error;
+pub mod family;
 pub mod proc;
 pub mod progress;
 pub mod recovery;

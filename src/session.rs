@@ -113,6 +113,7 @@ pub struct Session {
     /// Bytes per second of the serial line, to stretch deadlines of long responses.
     line_rate: u32,
     dialect: &'static dyn Dialect,
+    family: &'static dyn crate::family::Family,
     rebooted: bool,
     /// A payload got no result in time: the module may still be counting payload bytes (a
     /// firmware that dropped one of them), so any byte written now would complete that payload
@@ -135,8 +136,8 @@ pub struct SessionOptions {
     pub min_timeout: Duration,
     /// Bytes per second of the serial line (baud / 10), to stretch deadlines of long responses.
     pub line_rate: u32,
-    /// The command set the module speaks.
-    pub dialect: &'static dyn Dialect,
+    /// The module family: its per-step operations, and the command set it speaks.
+    pub family: &'static dyn crate::family::Family,
     /// SIGINT/SIGTERM: long waits end early with [`ErrorClass::Interrupted`].
     pub interrupt: Option<Arc<AtomicBool>>,
     /// Chapter 9's recovery: how to reset a hung module, if the user gave a way.
@@ -148,7 +149,7 @@ impl Default for SessionOptions {
         SessionOptions {
             min_timeout: Duration::ZERO,
             line_rate: 11_520,
-            dialect: &crate::command::QI,
+            family: &crate::family::qi::QI_FAMILY,
             interrupt: None,
             reset: None,
         }
@@ -174,7 +175,8 @@ impl Session {
             sent: VecDeque::new(),
             min_timeout: opts.min_timeout,
             line_rate: opts.line_rate.max(1),
-            dialect: opts.dialect,
+            dialect: opts.family.dialect(),
+            family: opts.family,
             rebooted: false,
             counting_payload: None,
             line_free_at: port_now,
@@ -182,6 +184,12 @@ impl Session {
             resets: 0,
             on_wait: None,
         }
+    }
+
+    /// The module family's operations ([`crate::family::Family`]): copy the reference out, then
+    /// pass the session to it (`let f = s.family(); f.read(s, id, len)`).
+    pub fn family(&self) -> &'static dyn crate::family::Family {
+        self.family
     }
 
     /// Be told when a long wait starts (`Some`) and ends (`None`): commands whose table

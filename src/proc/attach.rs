@@ -4,11 +4,10 @@
 //! running it twice is harmless.
 
 use crate::command::At;
-use crate::error::{Error, ErrorClass, Failed, Reported, Result};
-use crate::proc::common::{await_network, deact, headers_on, local_ip};
+use crate::error::{Reported, Result};
+use crate::proc::common::await_network;
 use crate::proc::probe::{await_sim_ready, SimWaiting};
-use crate::proc::state::{qistat, IpState};
-use crate::session::{describe, Session};
+use crate::session::Session;
 use crate::validate;
 use std::time::Duration;
 
@@ -98,90 +97,28 @@ pub fn attach(
     rep.cs_registration = net.cs_registration;
     rep.gprs_attached = net.gprs_attached;
 
-    s.run_ok(&At::ForegroundContext, ErrorClass::Protocol)?;
-    let apn = At::Apn {
-        apn: &opts.apn,
-        user: &opts.user,
-        password: &opts.password,
-    };
-    // With echo on, the module would send the password back: switch echo off around it.
-    let echo_off = !opts.password.is_empty() && s.echo_seen();
-    if echo_off {
-        s.run_ok(&At::Echo(false), ErrorClass::Protocol)?;
-    }
-    let r = s.run(&apn);
-    if echo_off {
-        s.run_ok(&At::Echo(true), ErrorClass::Protocol)?;
-    }
-    let r = r?;
-    if !r.is_ok() {
-        return Err(Failed::from(Error::new(
-            ErrorClass::PdpContext,
-            format!("AT+QICSGP: the module answered {}", describe(r.outcome())),
-        )));
-    }
+    let f = s.family();
+    f.configure_context(s, &opts.apn, &opts.user, &opts.password)?;
 
     if let Some(mode) = opts.recv {
-        let want = if mode == RecvMode::Retrieve { 1 } else { 0 };
-        let cur = s.run(&At::RecvIndication)?;
-        if cur.value("+QINDI:") != Some(&want.to_string()) {
-            s.run_ok(&At::SetRecvIndication(want), ErrorClass::Protocol)?;
-            rep.actions.push(format!("QINDI={want}"));
+        if let Some(done) = f.set_recv_mode(s, mode)? {
+            rep.actions.push(done);
         }
         rep.recv_mode = Some(mode);
     }
     if opts.headers {
-        headers_on(s)?;
+        f.direct_framing(s, false, true)?;
         rep.actions.push("headers on".into());
     }
 
-    let mut st = qistat(s)?;
+    let mut st = f.context(s)?;
     if opts.activate {
-        if st.state == IpState::PdpDeact {
-            deact(s)?;
-            rep.actions.push("QIDEACT (context was lost)".into());
-            st = qistat(s)?;
-        }
-        rep.local_ip = Some(activate(s, st.state, &mut rep.actions)?);
-        st = qistat(s)?;
-    } else if st.state.context_active() {
+        rep.local_ip = Some(f.activate(s, &st, &mut rep.actions)?);
+        st = f.context(s)?;
+    } else if st.active {
         // Reporting the address is free when the context is already up.
-        rep.local_ip = local_ip(s).ok();
+        rep.local_ip = f.local_ip(s).ok();
     }
-    rep.ip_state = st.text;
+    rep.ip_state = st.ip_state;
     Ok(rep)
-}
-
-/// Bring the context up from `state`: QIREGAPP, QIACT (150 s), QILOCIP. Returns the local IP.
-pub fn activate(s: &mut Session, state: IpState, actions: &mut Vec<String>) -> Result<String> {
-    let mut state = state;
-    if state == IpState::IpInitial {
-        s.run_ok(&At::RegisterApp, ErrorClass::PdpContext)?;
-        actions.push("QIREGAPP".into());
-        state = IpState::IpStart;
-    }
-    if matches!(state, IpState::IpConfig | IpState::IpInd) {
-        // Activation already under way (another process started it): wait for it to finish.
-        let deadline = s.now() + s.deadline(&At::Activate);
-        while matches!(state, IpState::IpConfig | IpState::IpInd) && s.now() < deadline {
-            s.pump(s.now() + Duration::from_millis(500))?;
-            state = qistat(s)?.state;
-        }
-    }
-    if state == IpState::IpStart {
-        let r = s.run(&At::Activate)?;
-        if !r.is_ok() {
-            // Every driver deactivates after a failed activation before retrying.
-            let _ = deact(s);
-            return Err(Error::new(
-                ErrorClass::PdpContext,
-                format!(
-                    "context activation failed: AT+QIACT answered {}",
-                    describe(r.outcome())
-                ),
-            ));
-        }
-        actions.push("QIACT".into());
-    }
-    local_ip(s)
 }

@@ -1,12 +1,11 @@
 //! What several steps of the process share: synchronising, the AT helpers every step needs
-//! (registration, GPRS attach, QIDEACT, QILOCIP, a quiet QICLOSE), the connection-mode check,
-//! the wait for the network, and the one reading of "did a URC end the connection".
+//! (registration, GPRS attach, a quiet close), the wait for the network, and why a stream
+//! stopped. What differs between module families is in [`crate::family`].
 
 use crate::command::At;
 use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
-use crate::proc::state::{qimux, qistat, IpState};
-use crate::session::{describe, Outcome, Session};
-use crate::tokenizer::{QiResult, Urc};
+use crate::session::Session;
+use crate::tokenizer::Urc;
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -149,49 +148,10 @@ pub fn await_network(s: &mut Session, timeout: Duration, interval: Duration) -> 
     }
 }
 
-/// AT+QIDEACT (40 s): `DEACT OK`.
-pub fn deact(s: &mut Session) -> Result<()> {
-    let r = s.run(&At::Deactivate)?;
-    match r.outcome() {
-        Outcome::Qi {
-            result: QiResult::DeactOk,
-            ..
-        } => Ok(()),
-        o => Err(Error::new(
-            ErrorClass::PdpContext,
-            format!("AT+QIDEACT answered {}", describe(o)),
-        )),
-    }
-}
-
-/// AT+QILOCIP: the local address (one line, no `OK`).
-pub fn local_ip(s: &mut Session) -> Result<String> {
-    let r = s.run(&At::LocalIp)?;
-    match r.outcome() {
-        Outcome::Line(ip) => Ok(ip.trim().to_string()),
-        o => Err(Error::new(
-            ErrorClass::PdpContext,
-            format!("AT+QILOCIP answered {}", describe(o)),
-        )),
-    }
-}
-
-/// QICLOSE whatever the answer: cleaning up after a failure that is reported already.
+/// Close whatever the answer: cleaning up after a failure that is reported already.
 pub fn close_quiet(s: &mut Session, id: Option<u8>) {
-    let _ = s.run(&At::Close(id));
-}
-
-/// The module's connection mode (AT+QIMUX?) against the connection index asked for: a usage
-/// error when one is missing in multi-connection mode or given in single mode. Returns `mux`.
-pub fn require_mode(s: &mut Session, id: Option<u8>) -> Result<bool> {
-    let mux = qimux(s)?;
-    match (mux, id) {
-        (true, None) => Err(Error::usage("the module is in multi-connection mode (QIMUX=1)")
-            .with_cause(Cause::ModeMismatch { mux: true })),
-        (false, Some(_)) => Err(Error::usage("the module is in single-connection mode (QIMUX=0)")
-            .with_cause(Cause::ModeMismatch { mux: false })),
-        _ => Ok(mux),
-    }
+    let f = s.family();
+    f.close_quiet(s, id);
 }
 
 /// Why a stream (send, recv, transparent, sack-watch) stopped. The names are the `reason` of
@@ -241,51 +201,15 @@ impl StopReason {
 
 /// Whether the URC `u` ends the connection `id` (single mode: `None`).
 pub fn urc_end(u: &Urc, id: Option<u8>) -> Option<StopReason> {
-    match u {
-        Urc::Closed { index } if id.is_none() || index.is_none() || *index == id => Some(StopReason::Closed),
-        Urc::PdpDeact => Some(StopReason::PdpDeact),
-        Urc::Rdy => Some(StopReason::Rebooted),
-        _ => None,
-    }
+    crate::family::event(u).and_then(|e| crate::family::ends(e, id))
 }
 
-/// Whether a URC the session holds ends the connection `id`, and how: `+PDP DEACT` over a
-/// reboot over `CLOSED`. `CLOSED` comes before `+PDP DEACT` when the context goes, so in single
-/// mode a `CLOSED` is checked against QISTAT (`PDP DEACT` there means the context went). The
-/// URCs stay queued.
+/// Whether a URC the session holds ends the connection `id`, and how: the URC side of
+/// [`crate::family::connection_status`] (`+PDP DEACT` over a reboot over `CLOSED`, a `CLOSED`
+/// checked against the socket's state). The URCs stay queued.
 pub fn connection_end(s: &mut Session, id: Option<u8>) -> Option<StopReason> {
-    let end = s.urcs().filter_map(|u| urc_end(u, id)).max_by_key(|r| match r {
-        StopReason::PdpDeact => 2,
-        StopReason::Rebooted => 1,
-        _ => 0,
-    })?;
-    if end == StopReason::Closed && id.is_none() && !s.rebooted() {
-        if let Ok(st) = qistat(s) {
-            if st.state == IpState::PdpDeact {
-                return Some(StopReason::PdpDeact);
-            }
-        }
-    }
-    Some(end)
-}
-
-/// The receive mode the module is in (`AT+QINDI?`: 0 direct, 1 or 2 retrieve); None when it
-/// does not say.
-pub fn recv_mode(s: &mut Session) -> Result<Option<crate::proc::attach::RecvMode>> {
-    use crate::proc::attach::RecvMode;
-    let r = s.run(&At::RecvIndication)?;
-    Ok(match r.value("+QINDI:").filter(|_| r.is_ok()).map(str::trim) {
-        Some("0") => Some(RecvMode::Direct),
-        Some("1" | "2") => Some(RecvMode::Retrieve),
+    match crate::family::connection_status(s, id, false) {
+        Ok(crate::family::Status::Ended(end)) => Some(end),
         _ => None,
-    })
-}
-
-/// Frame direct-mode data with `IPD<len>`, the sender's address and the protocol (QIHEAD,
-/// QISHOWRA, QISHOWPT), so it can be told apart from responses.
-pub fn headers_on(s: &mut Session) -> Result<()> {
-    for c in [At::ShowHeader, At::ShowRemote, At::ShowProtocol] {
-        s.run_ok(&c, ErrorClass::Protocol)?;
     }
-    Ok(())
 }

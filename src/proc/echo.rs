@@ -2,15 +2,13 @@
 //! read each echo back and compare it byte for byte, close. Built from the connect, send, recv
 //! and close procedures, so it exercises exactly what a real transfer does.
 
-use crate::command::At;
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
 use crate::proc::attach::RecvMode;
 use crate::proc::close::close;
-use crate::proc::common::{close_quiet, headers_on, recv_mode};
+use crate::proc::common::close_quiet;
 use crate::proc::connect::{connect, ConnectOptions};
 use crate::proc::recv::{recv, Chunk, Mode, RecvOptions, RecvSink};
 use crate::proc::send::{send, NoEvents, SendOptions};
-use crate::proc::state::qimux;
 use crate::session::Session;
 use std::time::Duration;
 
@@ -182,28 +180,25 @@ pub fn echo(s: &mut Session, o: &EchoOptions, ev: &mut dyn EchoEvents) -> Report
     }
 }
 
-/// The receive mode to use: the module's (AT+QINDI?) for auto; an explicit mode the module is
-/// not in is set (QINDI=0 direct, QINDI=1 retrieve) before the connection opens.
+/// The receive mode to use: the module's for auto; an explicit mode the module is not in is set
+/// (QI: QINDI=0 direct, QINDI=1 retrieve) before the connection opens.
 fn resolve_mode(s: &mut Session, mode: Mode, actions: &mut Vec<String>) -> Result<Mode> {
     // A module that does not say is taken to be in retrieve mode, the safe reading.
-    let current = match recv_mode(s)? {
+    let f = s.family();
+    let current = match f.recv_mode(s)? {
         Some(RecvMode::Direct) => Mode::Direct,
         _ => Mode::Retrieve,
     };
-    match mode {
-        Mode::Auto => Ok(current),
-        m if m == current => Ok(m),
-        Mode::Direct => {
-            s.run_ok(&At::SetRecvIndication(0), ErrorClass::Protocol)?;
-            actions.push("direct mode (QINDI=0)".into());
-            Ok(Mode::Direct)
-        }
-        _ => {
-            s.run_ok(&At::SetRecvIndication(1), ErrorClass::Protocol)?;
-            actions.push("retrieve mode (QINDI=1)".into());
-            Ok(Mode::Retrieve)
-        }
+    let (want, name) = match mode {
+        Mode::Auto => return Ok(current),
+        m if m == current => return Ok(m),
+        Mode::Direct => (RecvMode::Direct, "direct mode"),
+        Mode::Retrieve => (RecvMode::Retrieve, "retrieve mode"),
+    };
+    if let Some(done) = f.set_recv_mode(s, want)? {
+        actions.push(format!("{name} ({done})"));
     }
+    Ok(mode)
 }
 
 fn run(
@@ -222,12 +217,14 @@ fn run(
         _ => "retrieve".into(),
     };
     // Multi-connection mode frames pushed data itself (+RECEIVE); single mode needs IPD headers.
-    if mode == Mode::Direct && !qimux(s)? {
+    if mode == Mode::Direct {
         // The echo may come back while the probe is still being sent: it must be framed
-        // (IPD<len>) from the first byte, so the headers go on before the connection opens.
-        headers_on(s)?;
-        rep.actions
-            .push("headers on (QIHEAD=1, QISHOWRA=1, QISHOWPT=1)".into());
+        // (IPD<len>) from the first byte, so the framing goes on before the connection opens.
+        let f = s.family();
+        let multi = f.multi(s)?;
+        if let Some(done) = f.direct_framing(s, multi, true)? {
+            rep.actions.push(done);
+        }
     }
     connect(s, &o.connect)?;
     *connected = true;

@@ -4,8 +4,7 @@
 use crate::command::At;
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
 pub use crate::proc::common::SyncOptions;
-use crate::proc::common::{gprs_attached, recv_mode, reg_stat, sync};
-use crate::proc::state::{qimux, qistat};
+use crate::proc::common::{gprs_attached, reg_stat, sync};
 use crate::session::{Outcome, Session};
 use crate::tokenizer::Urc;
 use std::time::Duration;
@@ -372,19 +371,20 @@ fn probe_once(
     info.ps_registration = registration(reg_stat(s, &At::PsRegistration, "+CGREG:")?);
     info.operator = operator(s)?;
     info.gprs_attached = gprs_attached(s)?;
-    info.mux = qimux(s).ok();
+    let f = s.family();
+    info.mux = f.multi(s).ok();
     if info.mux != Some(true) {
-        info.ip_state = qistat(s).ok().map(|st| st.text);
+        info.ip_state = f.ip_state(s).ok();
     } else {
-        info.ip_state = qistat(s).ok().map(|st| {
-            if st.text.is_empty() {
+        info.ip_state = f.ip_state(s).ok().map(|text| {
+            if text.is_empty() {
                 "multi-connection".into()
             } else {
-                st.text
+                text
             }
         });
     }
-    info.recv_mode = recv_mode(s)?;
+    info.recv_mode = f.recv_mode(s)?;
     match sim_error {
         Some(e) => Err(Failed::new(e, info)),
         None => Ok(info),

@@ -15,12 +15,11 @@
 //! Stops on `--bytes`, `--idle`, `--timeout`, the peer's close (after draining), `+PDP DEACT`
 //! (after draining), an interrupt, or the output closing. Every wait has a deadline.
 
-use crate::command::At;
 use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
+use crate::family::{Event, ReadOutcome, SocketState};
 use crate::proc::attach::RecvMode;
-use crate::proc::common::{headers_on, recv_mode, require_mode, urc_end};
-use crate::proc::state::{qistat, IpState};
-use crate::session::{describe, Outcome, Session};
+use crate::proc::common::urc_end;
+use crate::session::Session;
 use crate::tokenizer::{PayloadKind, Urc};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -205,11 +204,10 @@ impl Run<'_> {
     /// Take the session's URCs: report them, note the ones that end the connection.
     fn urcs(&mut self, s: &mut Session) {
         for u in s.take_urcs() {
-            match &u {
-                Urc::Qirdi(v) => {
-                    // <id>,<sc>,<sid>: only our socket matters.
-                    let sid = v.get(2).copied().unwrap_or(0);
-                    if sid == u32::from(self.o.id.unwrap_or(0)) {
+            match crate::family::event(&u) {
+                Some(Event::DataReady { id }) => {
+                    // Only our socket matters.
+                    if id.unwrap_or(0) == self.o.id.unwrap_or(0) {
                         self.qirdi = true;
                     }
                     continue;
@@ -337,10 +335,11 @@ fn recv_inner(
         rebooted: false,
         qird_cap: None,
     };
-    let mux = require_mode(s, o.id)?;
+    let f = s.family();
+    let mux = f.check_id(s, o.id)?;
     let mode = match o.mode {
         // A module that does not say is taken to be in retrieve mode, the safe reading.
-        Mode::Auto => match recv_mode(s)? {
+        Mode::Auto => match f.recv_mode(s)? {
             Some(RecvMode::Direct) => Mode::Direct,
             _ => Mode::Retrieve,
         },
@@ -352,7 +351,7 @@ fn recv_inner(
     };
     let reason = match mode {
         Mode::Direct => direct(s, &mut run, mux)?,
-        _ => retrieve(s, &mut run, mux)?,
+        _ => retrieve(s, &mut run)?,
     };
     // Anything that came with the last response.
     run.urcs(s);
@@ -445,22 +444,23 @@ enum Read {
     OutputClosed,
 }
 
-fn qird(s: &mut Session, run: &mut Run, sid: u8) -> Result<Read> {
+/// One read of the socket's buffer ([`crate::family::Family::read`]), delivered.
+fn read(s: &mut Session, run: &mut Run, id: Option<u8>) -> Result<Read> {
     let chunk = run.qird_cap.unwrap_or(run.o.chunk).min(run.o.chunk);
     let len = match run.remaining() {
         Some(r) => (r as usize).min(chunk),
         None => chunk,
     };
-    let cmd = At::Read { sid, len };
-    let r = s.run(&cmd)?;
+    let f = s.family();
+    let r = f.read(s, id, len)?;
     run.qirdi = false;
-    match r.outcome() {
-        Outcome::Ok if r.payloads.is_empty() => Ok(Read::Empty),
-        Outcome::Ok => {
+    match r {
+        ReadOutcome::Empty => Ok(Read::Empty),
+        ReadOutcome::Data(records) => {
             let mut ok = true;
             let mut got = 0;
             let mut udp = false;
-            for (kind, data) in &r.payloads {
+            for (kind, data) in &records {
                 got += data.len();
                 udp |= matches!(kind, PayloadKind::Qird { proto, .. } if proto.eq_ignore_ascii_case("UDP"));
                 ok &= run.deliver(s.now(), kind, None, data);
@@ -475,25 +475,20 @@ fn qird(s: &mut Session, run: &mut Run, sid: u8) -> Result<Read> {
                 Read::Data
             })
         }
-        Outcome::Error => {
-            // Data before ERROR is still data.
-            for (kind, data) in &r.payloads {
+        ReadOutcome::Gone(records) => {
+            // Data before the refusal is still data.
+            for (kind, data) in &records {
                 if !run.deliver(s.now(), kind, None, data) {
                     return Ok(Read::OutputClosed);
                 }
             }
             Ok(Read::Gone)
         }
-        o => Err(Error::protocol(format!(
-            "{}: unexpected {}",
-            s.line(&cmd),
-            describe(o)
-        ))),
     }
 }
 
-fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, RecvReport> {
-    let sid = run.o.id.unwrap_or(0);
+fn retrieve(s: &mut Session, run: &mut Run) -> Reported<StopReason, RecvReport> {
+    let id = run.o.id;
     run.sink.event(&RecvEvent::Ready {
         mode: Mode::Retrieve,
         actions: Vec::new(),
@@ -512,7 +507,7 @@ fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, R
         }
         if read_now || run.qirdi || run.rep.closed || run.pdp || now >= next_poll {
             let announced = read_now || run.qirdi;
-            let res = qird(s, run, sid)?;
+            let res = read(s, run, id)?;
             run.urcs(s);
             // Data found by the fallback poll, without a +QIRDI, right after a short read:
             // that read had not drained the buffer, so this firmware returns at most that
@@ -546,7 +541,7 @@ fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, R
                         return Ok(StopReason::Closed);
                     }
                 }
-                Read::Gone => return Ok(gone(s, run, mux)?),
+                Read::Gone => return Ok(gone(s, run)?),
                 Read::OutputClosed => return Ok(StopReason::OutputClosed),
             }
         }
@@ -558,32 +553,29 @@ fn retrieve(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, R
 
 /// QIRD answered ERROR: the socket is drained and gone. Say why from what we saw and the
 /// module's state.
-fn gone(s: &mut Session, run: &mut Run, mux: bool) -> Result<StopReason> {
+fn gone(s: &mut Session, run: &mut Run) -> Result<StopReason> {
     if run.pdp {
         return Ok(StopReason::PdpDeact);
     }
     if run.rep.closed {
         return Ok(StopReason::Closed);
     }
-    let state = if mux {
-        None
-    } else {
-        qistat(s).ok().map(|st| (st.state, st.text))
-    };
+    let f = s.family();
+    let state = f.socket_state(s, run.o.id).ok().flatten();
     run.urcs(s);
     if run.pdp {
         return Ok(StopReason::PdpDeact);
     }
-    match state {
-        Some((IpState::PdpDeact, _)) => {
+    match state.map(|st| (st.state, st.text)) {
+        Some((SocketState::ContextLost, _)) => {
             run.pdp = true;
             Ok(StopReason::PdpDeact)
         }
-        Some((IpState::IpClose, _)) => {
+        Some((SocketState::PeerClosed, _)) => {
             run.rep.closed = true;
             Ok(StopReason::Closed)
         }
-        Some((IpState::ConnectOk, text)) | Some((IpState::Connecting, text)) => Err(Error::protocol(
+        Some((SocketState::Connected, text)) | Some((SocketState::Opening, text)) => Err(Error::protocol(
             format!("AT+QIRD answered ERROR while the connection is open (STATE: {text})"),
         )
         .with_cause(Cause::NotRetrieveMode)),
@@ -600,32 +592,18 @@ fn gone(s: &mut Session, run: &mut Run, mux: bool) -> Result<StopReason> {
 }
 
 fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, RecvReport> {
+    let f = s.family();
     let mut actions = Vec::new();
-    if !mux {
-        if run.o.headers {
-            headers_on(s)?;
-            actions.push("headers on (QIHEAD=1, QISHOWRA=1, QISHOWPT=1)".to_string());
-        } else {
-            let r = s.run(&At::Headers)?;
-            if r.value("+QIHEAD:") != Some("1") {
-                return Err(Error::usage(
-                    "direct mode without headers: the module writes received bytes to the serial \
-                     line with no framing, so they cannot be told apart from command responses and \
-                     URCs",
-                )
-                .with_cause(Cause::UnframedDirectMode)
-                .into());
-            }
-        }
+    if let Some(done) = f.direct_framing(s, mux, run.o.headers)? {
+        actions.push(done);
     }
     run.rep.actions = actions.clone();
     // Is there a connection at all?
-    if !mux {
-        let st = qistat(s)?;
+    if let Some(st) = f.socket_state(s, run.o.id)? {
         match st.state {
-            IpState::ConnectOk | IpState::Connecting => {}
-            IpState::IpClose => run.rep.closed = true,
-            IpState::PdpDeact => run.pdp = true,
+            SocketState::Connected | SocketState::Opening => {}
+            SocketState::PeerClosed => run.rep.closed = true,
+            SocketState::ContextLost => run.pdp = true,
             _ => {
                 return Err(Error::new(
                     ErrorClass::ConnectionLost,
@@ -667,11 +645,12 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, Rec
         }
         if !mux && now >= next_check {
             // A CLOSED sent while no process held the port is lost: ask.
-            let st = qistat(s)?;
-            match st.state {
-                IpState::ConnectOk | IpState::Connecting => {}
-                IpState::PdpDeact => run.pdp = true,
-                _ => run.rep.closed = true,
+            if let Some(st) = f.socket_state(s, run.o.id)? {
+                match st.state {
+                    SocketState::Connected | SocketState::Opening => {}
+                    SocketState::ContextLost => run.pdp = true,
+                    _ => run.rep.closed = true,
+                }
             }
             next_check = s.now() + run.o.poll;
             continue;

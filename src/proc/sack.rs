@@ -1,9 +1,10 @@
-//! Connection maintenance (recommended process, chapter 6): poll QISACK until nothing is
-//! unacknowledged, optionally after sending a heartbeat.
+//! Connection maintenance (recommended process, chapter 6): poll the acknowledgement counters
+//! (QI: QISACK) until nothing is unacknowledged, optionally after sending a heartbeat.
 
 use crate::error::{Error, ErrorClass, Failed, Reported, Result};
+use crate::family::Acked;
 use crate::proc::common::{connection_end, StopReason};
-use crate::proc::state::{qisack, Sack};
+use crate::proc::state::Sack;
 use crate::session::Session;
 use std::time::Duration;
 
@@ -55,12 +56,13 @@ pub fn watch(s: &mut Session, o: &WatchOptions, on_sample: &mut dyn FnMut(&Sampl
                 }
             }
         }
-        let r = qisack(s, o.id);
+        let f = s.family();
+        let r = f.acknowledged(s, o.id);
         let sack = lost(s, o.id, r)?;
         // The module may still answer QISACK with the old counters after CLOSED: the URC says
         // the connection is gone.
         lost(s, o.id, Ok(()))?;
-        let Some(sack) = sack else {
+        let Acked::Counters(sack) = sack else {
             return Err(Error::new(
                 ErrorClass::ConnectionLost,
                 "no open connection (QISACK answered ERROR)",

@@ -1,9 +1,10 @@
 //! Transparent mode (recommended process, chapter 8; module.md §3.15).
 //!
-//! Setup: QIMODE=1 (accepted only in IP INITIAL with QIMUX=0, so the context is deactivated
-//! first when needed, and the report says so), QITCFG=3,<wait>,<packet size>,1, then QIOPEN
-//! through [`connect`] expecting `CONNECT`. An open transparent connection left in command mode
-//! by an earlier run (QIMODE=1, CONNECT OK) is resumed with `ATO`.
+//! Setup is the module family's ([`crate::family::Family::enter_transparent`]; QI: QIMODE=1,
+//! accepted only in IP INITIAL with QIMUX=0, so the context is deactivated first when needed,
+//! and the report says so; QITCFG=3,<wait>,<packet size>,1; then QIOPEN through
+//! [`crate::proc::connect::connect`] expecting `CONNECT`). An open transparent connection left
+//! in command mode by an earlier run (QIMODE=1, CONNECT OK) is resumed with `ATO`.
 //!
 //! Bridge: input chunks go to the module as they come; the module's bytes go to the output.
 //! The module's own reports in data mode (`CLOSED`, `+PDP DEACT`) look exactly like server data,
@@ -17,13 +18,9 @@
 //! (closed by us, the peer or the network) QIMODE=0 is restored (QIDEACT first: QIMODE can only
 //! change in IP INITIAL), so a later `send` finds non-transparent mode.
 
-use crate::command::At;
 use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
-use crate::proc::common::deact;
-use crate::proc::connect::{connect, ConnectOptions};
-use crate::proc::state::{qimux, qistat, IpState};
-use crate::session::{describe, Outcome, Session};
-use crate::tokenizer::QiResult;
+use crate::family::{Closed, DataMode};
+use crate::session::Session;
 use crate::validate::Destination;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -440,144 +437,10 @@ fn split_report(all: &[u8]) -> (&[u8], Vec<String>) {
     (all, Vec::new())
 }
 
-/// QIDEACT then QIMODE=0 (QIMODE can only change in IP INITIAL). Returns whether QIMODE is 0.
+/// Put the module back in non-transparent mode ([`crate::family::Family::leave_transparent`]).
 fn restore(s: &mut Session, actions: &mut Vec<String>) -> bool {
-    let state = qistat(s).map(|st| st.state).unwrap_or(IpState::Other);
-    if state != IpState::IpInitial {
-        match deact(s) {
-            Ok(()) => actions.push("QIDEACT (to restore QIMODE=0)".into()),
-            Err(e) => {
-                actions.push(format!("QIDEACT failed: {}", e.message));
-                return false;
-            }
-        }
-    }
-    match s.run(&At::SetTransparentMode(false)) {
-        Ok(r) if r.is_ok() => {
-            actions.push("QIMODE=0".into());
-            true
-        }
-        Ok(r) => {
-            actions.push(format!("QIMODE=0 answered {}", describe(r.outcome())));
-            false
-        }
-        Err(e) => {
-            actions.push(format!("QIMODE=0 failed: {}", e.message));
-            false
-        }
-    }
-}
-
-/// Bring the module to transparent mode and open (or resume) the connection. Returns whether an
-/// open connection was resumed.
-fn setup(s: &mut Session, o: &TransparentOptions, rep: &mut TransparentReport) -> Result<bool> {
-    let mux = qimux(s)?;
-    let mut st = qistat(s)?;
-    rep.state_before = st.text.clone();
-    let qimode = s
-        .run(&At::TransparentMode)?
-        .value("+QIMODE:")
-        .is_some_and(|v| v == "1");
-    if mux {
-        if st.state != IpState::IpInitial {
-            deact(s)?;
-            rep.actions.push(format!(
-                "QIDEACT (state was {}; QIMUX can only change in IP INITIAL)",
-                st.text
-            ));
-        }
-        s.run_ok(&At::SetMux(false), ErrorClass::Protocol)?;
-        rep.actions
-            .push("QIMUX=0 (transparent mode needs single-connection mode)".into());
-        st = qistat(s)?;
-    }
-    match st.state {
-        IpState::ConnectOk if qimode => {
-            // An earlier session left the connection open in command mode: go back to data mode.
-            s.set_data_mode_on_connect(true);
-            let r = s.run(&At::ResumeData);
-            match r {
-                Ok(r)
-                    if matches!(
-                        r.outcome(),
-                        Outcome::Qi {
-                            result: QiResult::Connect,
-                            ..
-                        }
-                    ) =>
-                {
-                    rep.actions
-                        .push("ATO (resumed the open transparent connection)".into());
-                    return Ok(true);
-                }
-                Ok(r) => {
-                    return Err(Error::new(
-                        ErrorClass::Connect,
-                        format!(
-                            "a transparent connection is open but ATO answered {}",
-                            describe(r.outcome())
-                        ),
-                    )
-                    .with_cause(Cause::MustClose))
-                }
-                Err(e) if e.class == ErrorClass::ModuleSilent => {
-                    return Err(Error::new(
-                        ErrorClass::Connect,
-                        "a transparent connection is open but ATO got no CONNECT",
-                    )
-                    .with_cause(Cause::MustClose))
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        IpState::ConnectOk | IpState::Connecting if !qimode => {
-            return Err(Error::new(
-                ErrorClass::Connect,
-                "a non-transparent connection is open (QIMODE=0 can only change in IP INITIAL)",
-            )
-            .with_cause(Cause::MustClose));
-        }
-        IpState::IpInitial => {}
-        _ if qimode => {}
-        _ => {
-            deact(s)?;
-            rep.actions.push(format!(
-                "QIDEACT (state was {}; QIMODE can only change in IP INITIAL)",
-                st.text
-            ));
-        }
-    }
-    if !qimode {
-        s.run_ok(&At::SetTransparentMode(true), ErrorClass::Protocol)?;
-        rep.actions.push("QIMODE=1".into());
-    }
-    let tcfg = At::TransparentConfig {
-        wait_units: o.wait_units(),
-        packet_size: o.packet_size,
-    };
-    s.run_ok(&tcfg, ErrorClass::Protocol)?;
-    rep.actions
-        .push(s.line(&tcfg).trim_start_matches("AT+").to_string());
-    s.set_data_mode_on_connect(true);
-    let copts = ConnectOptions {
-        dest: o.dest.clone(),
-        udp: o.udp,
-        id: None,
-        reuse: false,
-        timeout: o.connect_timeout,
-        transparent: true,
-    };
-    match connect(s, &copts) {
-        Ok(c) => {
-            rep.actions.extend(c.actions);
-            Ok(false)
-        }
-        Err(e) => {
-            s.set_data_mode_on_connect(false);
-            rep.qimode_restored = restore(s, &mut rep.actions);
-            Err(e)
-        }
-    }
+    let f = s.family();
+    f.leave_transparent(s, actions)
 }
 
 /// Run a transparent session: setup, bridge `input` (chunks; a disconnected channel is EOF)
@@ -598,7 +461,8 @@ pub fn transparent(
         ..Default::default()
     };
     // A failed setup reports what it did (and whether QIMODE was restored).
-    let resumed = match setup(s, o, &mut rep) {
+    let f = s.family();
+    let resumed = match f.enter_transparent(s, o, &mut rep) {
         Ok(resumed) => resumed,
         Err(e) => {
             rep.duration_s = s.now().saturating_duration_since(started).as_secs_f64();
@@ -714,18 +578,11 @@ fn bridge(b: &mut Bridge, started: Instant) -> Result<EndReason> {
                     match end {
                         None => {
                             // The words were data: back to data mode.
-                            let r = b.s.run(&At::ResumeData)?;
-                            if !matches!(
-                                r.outcome(),
-                                Outcome::Qi {
-                                    result: QiResult::Connect,
-                                    ..
-                                }
-                            ) {
+                            let f = b.s.family();
+                            if let DataMode::Refused(answer) = f.resume_data(b.s)? {
                                 b.rep.connection_open = true;
                                 return Err(Error::protocol(format!(
-                                    "cannot resume data mode: ATO answered {}; the connection is open in command mode",
-                                    describe(r.outcome())
+                                    "cannot resume data mode: ATO answered {answer}; the connection is open in command mode"
                                 ))
                                 .with_cause(Cause::MustClose));
                             }
@@ -762,16 +619,18 @@ fn finish_open(b: &mut Bridge) -> Result<()> {
         b.rep.connection_open = true;
         return Ok(());
     }
-    let r = b.s.run(&At::Close(None))?;
-    match r.outcome() {
-        Outcome::Qi {
-            result: QiResult::CloseOk,
-            ..
-        } => b.rep.actions.push("QICLOSE".into()),
-        o => b
+    let f = b.s.family();
+    match f.close(b.s, None) {
+        Ok(Closed::Closed) => b.rep.actions.push("QICLOSE".into()),
+        Ok(Closed::Refused { answer, .. }) => b
             .rep
             .actions
-            .push(format!("QICLOSE answered {} (already closed?)", describe(o))),
+            .push(format!("QICLOSE answered {answer} (already closed?)")),
+        Err(e) if e.class == ErrorClass::Protocol => b
+            .rep
+            .actions
+            .push(format!("QICLOSE: {} (already closed?)", e.message)),
+        Err(e) => return Err(e),
     }
     b.s.take_urcs();
     b.rep.connection_open = false;

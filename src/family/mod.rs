@@ -1,0 +1,342 @@
+//! Module families: what differs between the M95-era "QI" stack and the LTE-era "ctx" stack is
+//! put behind one trait of per-step operations ([`Family`]), in the spirit of probe-rs's
+//! `CoreInterface` and espflash's `FlashTarget`. Each operation returns a typed outcome that
+//! means the same on every family, so the loops that took work to get right (send's pacer,
+//! window and reconnect; recv's loop; the transparent bridge; sack-watch; echo) are written once
+//! in [`crate::proc`] over this trait.
+//!
+//! Ownership: the [`Session`] holds its family (`&'static dyn Family`, chosen when the session
+//! is opened, as the command table was) and hands it out with [`Session::family`]; operations
+//! take the session as an argument, so a family keeps no state of its own and a second family
+//! is one more implementation of this trait, with no change to the loops. A socket is named by
+//! its connection index (`None`: the QI family's single-connection mode); a third kind of
+//! socket (TLS on the ctx family) is another [`SocketKind`] on the same operations.
+//!
+//! URCs are normalised in one place ([`event`]) into [`Event`]s; the one reading of "is the
+//! connection gone, and why" is [`connection_status`].
+
+pub mod qi;
+
+use crate::command::Dialect;
+use crate::error::{Cause, Error, ErrorClass, Result};
+use crate::proc::common::StopReason;
+use crate::session::Session;
+use crate::tokenizer::{PayloadKind, Urc};
+
+/// What kind of socket is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketKind {
+    Tcp,
+    Udp,
+}
+
+/// How an attempt to open a socket ended, when it did not fail outright.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// Open, in command mode (or, when transparent mode was asked for, in data mode).
+    Opened,
+    /// A connection was open already (the caller decides whether that is a reuse or an error).
+    AlreadyOpen,
+    /// The module refused: the family's words for it, and the module's own code when it gave
+    /// one. The attempt was cleaned up.
+    Refused {
+        module_code: Option<String>,
+        message: String,
+    },
+    /// No result within the deadline; the attempt was cleaned up.
+    NoAnswer,
+    /// The module refused before it was attached to the network (a module that has just
+    /// booted): worth waiting for the network and trying once more.
+    NotAttached,
+}
+
+/// A socket's state as the module reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketState {
+    /// No socket: never opened, or closed and released (QI: `IP INITIAL`, `IP STATUS`...).
+    NotOpen,
+    /// Opening (QI: `TCP CONNECTING`).
+    Opening,
+    /// Connected.
+    Connected,
+    /// The peer (or the network) closed it; data may be left to read (QI: `IP CLOSE`).
+    PeerClosed,
+    /// The context went, and the socket with it (QI: `PDP DEACT`).
+    ContextLost,
+    /// A state the module reported that means none of these (QI: `IP PROCESSING`).
+    Other,
+}
+
+/// A socket's state and the module's words for it (for messages and reports).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SocketStatus {
+    pub state: SocketState,
+    pub text: String,
+}
+
+/// How handing one chunk to the module ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sent {
+    /// The module took it (`SEND OK`).
+    Sent,
+    /// The module's send buffer is full or the connection is failing (`SEND FAIL`).
+    BufferFull,
+    /// The module refused the command before taking any byte (`ERROR` instead of the prompt).
+    Refused,
+    /// The module refused the data it was given (its answer, in words).
+    DataRefused(String),
+}
+
+/// The module's acknowledgement counters of a socket.
+pub use crate::proc::state::Sack;
+
+/// The answer to "how far has the peer acknowledged".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acked {
+    Counters(Sack),
+    /// The module knows no such socket (it answered with an error).
+    NoSocket,
+}
+
+/// Bytes the module handed over, with what it said about where they came from.
+pub type Records = Vec<(PayloadKind, Vec<u8>)>;
+
+/// How one read of a socket's buffer ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadOutcome {
+    /// One or more records (UDP: datagrams).
+    Data(Records),
+    /// Nothing buffered.
+    Empty,
+    /// The socket is drained and gone (or never was); records that came before the refusal.
+    Gone(Records),
+}
+
+/// How a close ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Closed {
+    Closed,
+    /// The module refused the close (nothing open, or a state to check): the command line and
+    /// its answer, in words.
+    Refused {
+        command: String,
+        answer: String,
+    },
+}
+
+/// How an attempt to go back to data mode ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataMode {
+    Entered,
+    /// The module stayed in command mode: its answer, in words.
+    Refused(String),
+}
+
+/// The context's state, as far as a report needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextStatus {
+    pub active: bool,
+    /// The module's words (QI: the `STATE:` of `AT+QISTAT`).
+    pub ip_state: String,
+}
+
+/// A URC, normalised: what the loops wait on, whatever the family's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// Data is waiting in the module for socket `id` (QI: `+QIRDI`).
+    DataReady { id: Option<u8> },
+    /// Socket `id` (`None`: the only one) was closed by the peer or the network.
+    Closed { id: Option<u8> },
+    /// The context went, and every socket with it (QI: `+PDP DEACT`).
+    ContextLost,
+    /// The module (re)started (`RDY`): every socket is gone.
+    Rebooted,
+}
+
+/// The one place URCs become events.
+pub fn event(u: &Urc) -> Option<Event> {
+    match u {
+        Urc::Qirdi(v) => Some(Event::DataReady {
+            // <id>,<sc>,<sid>: the socket is the third field.
+            id: v.get(2).and_then(|&sid| u8::try_from(sid).ok()),
+        }),
+        Urc::Closed { index } => Some(Event::Closed { id: *index }),
+        Urc::PdpDeact => Some(Event::ContextLost),
+        Urc::Rdy => Some(Event::Rebooted),
+        _ => None,
+    }
+}
+
+/// Whether the event `e` ends the connection `id` (`None`: the only one), and how.
+pub fn ends(e: Event, id: Option<u8>) -> Option<StopReason> {
+    match e {
+        Event::Closed { id: closed } if id.is_none() || closed.is_none() || closed == id => {
+            Some(StopReason::Closed)
+        }
+        Event::ContextLost => Some(StopReason::PdpDeact),
+        Event::Rebooted => Some(StopReason::Rebooted),
+        _ => None,
+    }
+}
+
+/// A typed "this family cannot do that step".
+pub fn not_supported(family: &str, step: &str) -> Error {
+    Error::new(
+        ErrorClass::Usage,
+        format!("the {family} module family has no {step}"),
+    )
+    .with_cause(Cause::NotSupported {
+        step: step.to_string(),
+    })
+}
+
+/// The answer to "is the connection gone, and why".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// A URC said it ended: `+PDP DEACT` over a reboot over `CLOSED`.
+    Ended(StopReason),
+    /// No URC says; the module's reading of the socket.
+    State(SocketStatus),
+    /// No URC says, and the module was not asked or does not report this socket.
+    Unknown,
+}
+
+/// The one reading of "is the connection `id` gone, and why": URCs the session holds first
+/// (`+PDP DEACT` over a reboot over `CLOSED`; a `CLOSED` is checked against the socket's state,
+/// because `CLOSED` comes before `+PDP DEACT` when the context goes), then, with `ask`, the
+/// module's state of the socket, and the URCs once more when that says the socket is not open
+/// (a `CLOSED` may follow the refusal that made the caller ask). URCs stay queued.
+pub fn connection_status(s: &mut Session, id: Option<u8>, ask: bool) -> Result<Status> {
+    if let Some(end) = urc_end(s, id) {
+        return Ok(Status::Ended(end));
+    }
+    if !ask {
+        return Ok(Status::Unknown);
+    }
+    let f = s.family();
+    let Some(st) = f.socket_state(s, id)? else {
+        return Ok(Status::Unknown);
+    };
+    if !matches!(st.state, SocketState::Connected | SocketState::ContextLost) {
+        if let Some(end) = urc_end(s, id) {
+            return Ok(Status::Ended(end));
+        }
+    }
+    Ok(Status::State(st))
+}
+
+/// The strongest URC-borne end of connection `id`, refined by the socket's state after a
+/// `CLOSED` (errors there leave the URC's reading).
+fn urc_end(s: &mut Session, id: Option<u8>) -> Option<StopReason> {
+    let end = s
+        .urcs()
+        .filter_map(|u| event(u).and_then(|e| ends(e, id)))
+        .max_by_key(|r| match r {
+            StopReason::PdpDeact => 2,
+            StopReason::Rebooted => 1,
+            _ => 0,
+        })?;
+    if end == StopReason::Closed && !s.rebooted() {
+        let f = s.family();
+        if f.closed_may_hide_context_loss(id) {
+            if let Ok(Some(st)) = f.socket_state(s, id) {
+                if st.state == SocketState::ContextLost {
+                    return Some(StopReason::PdpDeact);
+                }
+            }
+        }
+    }
+    Some(end)
+}
+
+/// The per-step operations of a module family. Every operation expects a synchronised session;
+/// errors carry their class. A step a family lacks answers [`not_supported`].
+pub trait Family: Sync {
+    /// `"qi"` or `"ctx"`, as reports name it.
+    fn name(&self) -> &'static str;
+    /// How this family's commands are written and answered.
+    fn dialect(&self) -> &'static dyn Dialect;
+
+    // --- sockets: addressing
+    /// Check the connection index asked for against how the module addresses sockets; returns
+    /// whether sockets are addressed by index (QI: `QIMUX=1`).
+    fn check_id(&self, s: &mut Session, id: Option<u8>) -> Result<bool>;
+    /// Whether sockets are addressed by index, without checking a request (probe, echo).
+    fn multi(&self, s: &mut Session) -> Result<bool>;
+
+    // --- the context
+    /// The context's state.
+    fn context(&self, s: &mut Session) -> Result<ContextStatus>;
+    /// Bring the context up from the state `from` (read with [`Family::context`]), doing only
+    /// what is missing; returns the local address. `actions` says what was done.
+    fn activate(&self, s: &mut Session, from: &ContextStatus, actions: &mut Vec<String>) -> Result<String>;
+    /// After an open refused for want of the network ([`Opened::NotAttached`]) and the network
+    /// is there: bring the context up where the family does not do it with the open.
+    fn activate_for_open(&self, s: &mut Session, actions: &mut Vec<String>) -> Result<()>;
+    fn deactivate(&self, s: &mut Session) -> Result<()>;
+    /// The local address of the active context.
+    fn local_ip(&self, s: &mut Session) -> Result<String>;
+    /// The APN and credentials of the context.
+    fn configure_context(&self, s: &mut Session, apn: &str, user: &str, password: &str) -> Result<()>;
+
+    // --- a socket
+    /// Open the socket `o` describes, from whatever state the module is in (`rep` gets the
+    /// state before and what was done). `may_wait`: a refusal for want of the network is
+    /// [`Opened::NotAttached`] rather than a refusal.
+    fn open(
+        &self,
+        s: &mut Session,
+        o: &crate::proc::connect::ConnectOptions,
+        rep: &mut crate::proc::connect::ConnectReport,
+        may_wait: bool,
+    ) -> Result<Opened>;
+    /// The socket's state; `None` when the module does not report it for this socket.
+    fn socket_state(&self, s: &mut Session, id: Option<u8>) -> Result<Option<SocketStatus>>;
+    /// Whether a `CLOSED` for `id` may come before the context loss it is part of (so
+    /// [`connection_status`] asks the socket's state).
+    fn closed_may_hide_context_loss(&self, id: Option<u8>) -> bool;
+    /// Before sending: make payloads come back unechoed; returns whether they are echoed anyway
+    /// (then taken by count).
+    fn prepare_send(&self, s: &mut Session) -> Result<bool>;
+    /// Hand one chunk to the module. Never interrupted half way: once the module may count
+    /// bytes, the chunk is completed.
+    fn send_chunk(&self, s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> Result<Sent>;
+    /// The acknowledgement counters of the socket.
+    fn acknowledged(&self, s: &mut Session, id: Option<u8>) -> Result<Acked>;
+    /// Read at most `len` bytes of the socket's buffer (retrieve mode).
+    fn read(&self, s: &mut Session, id: Option<u8>, len: usize) -> Result<ReadOutcome>;
+    /// Close the socket.
+    fn close(&self, s: &mut Session, id: Option<u8>) -> Result<Closed>;
+    /// Close whatever the answer: cleaning up after a failure that is reported already.
+    fn close_quiet(&self, s: &mut Session, id: Option<u8>) {
+        let _ = self.close(s, id);
+    }
+    /// The module's words for its TCP/IP state (reports).
+    fn ip_state(&self, s: &mut Session) -> Result<String>;
+
+    // --- receive mode
+    /// The receive mode the module is in; `None` when it does not say.
+    fn recv_mode(&self, s: &mut Session) -> Result<Option<crate::proc::attach::RecvMode>>;
+    /// Set the receive mode for sockets opened from now on, unless the module is in it
+    /// already; returns the words of what was done.
+    fn set_recv_mode(&self, s: &mut Session, mode: crate::proc::attach::RecvMode) -> Result<Option<String>>;
+    /// Direct mode: make pushed data framed so it can be told from responses. `switch_on`:
+    /// switch the framing on (returning the words of what was done); otherwise refuse unframed
+    /// data with a usage error. `multi`: sockets addressed by index ([`Family::check_id`]).
+    fn direct_framing(&self, s: &mut Session, multi: bool, switch_on: bool) -> Result<Option<String>>;
+
+    // --- transparent mode
+    /// Bring the module to transparent mode and open (or resume) the connection in data mode;
+    /// returns whether an open connection was resumed. `rep` gets what was done.
+    fn enter_transparent(
+        &self,
+        s: &mut Session,
+        o: &crate::proc::transparent::TransparentOptions,
+        rep: &mut crate::proc::transparent::TransparentReport,
+    ) -> Result<bool>;
+    /// Back to data mode after a `+++` that answered OK.
+    fn resume_data(&self, s: &mut Session) -> Result<DataMode>;
+    /// After a transparent connection ended: put the module back in non-transparent mode;
+    /// returns whether it is.
+    fn leave_transparent(&self, s: &mut Session, actions: &mut Vec<String>) -> bool;
+}
