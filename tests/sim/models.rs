@@ -53,6 +53,10 @@ fn the_help_table_says_what_each_preset_sets() {
                 &name(&p.already_connect),
                 &name(&p.qird_udp),
                 &name(&p.mux_index),
+                &p.cmee.to_string(),
+                &name(&p.type_ahead),
+                &name(&p.qird_gap),
+                &name(&p.qicsgp_read),
             ],
             "row {row:?}"
         );
@@ -63,6 +67,10 @@ fn the_help_table_says_what_each_preset_sets() {
         assert_eq!(
             (c.close_urc, c.already_connect, c.qird_udp, c.mux_index),
             (p.close_urc, p.already_connect, p.qird_udp, p.mux_index)
+        );
+        assert_eq!(
+            (c.cmee, c.type_ahead, c.qird_gap, c.qicsgp_read),
+            (p.cmee, p.type_ahead, p.qird_gap, p.qicsgp_read)
         );
     }
     let c = SimArgs::parse_inline("--model gc65 --mux-index spaced --qird-udp one")
