@@ -218,3 +218,23 @@ fn network_urcs_between_responses_change_nothing_qtcp_reports() {
     let noisy = reports(&["--fault", "urc-noise=1", "--seed", "5"]);
     assert_eq!(clean, noisy);
 }
+
+/// A `+CREG: 1` URC right before the answer to `AT+CREG?` is not that answer: probe reports the
+/// registration the answer gives (it reported none: the URC form has no `<n>` field).
+#[test]
+fn a_creg_urc_before_the_creg_answer_is_not_the_answer() {
+    use crate::support::*;
+    // seed 1: the URC before AT+CREG?'s answer is `+CREG: 1` (checked in the trace below)
+    let sim = Sim::start(&["--delays=fast", "--fault", "urc-noise=1", "--seed", "1"]);
+    let trace = sim.path("probe.jsonl");
+    let r = sim.qtcp(&["--trace", trace.to_str().unwrap(), "--json", "probe"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let wire = std::fs::read_to_string(&trace).unwrap();
+    assert!(
+        wire.contains(r#"AT+CREG?\\r\\r\\n+CREG: 1\\r\\n\\r\\n+CREG: 0,1\\r\\n"#),
+        "the case is not exercised: {wire}"
+    );
+    let v = r.json();
+    assert_eq!(v["cs_registration"]["stat"], 1, "{v}");
+    assert_eq!(v["cs_registration"]["registered"], true, "{v}");
+}
