@@ -33,13 +33,21 @@ pub use crate::units::parse_duration;
 pub const MODEL_HELP: &str = "\
 Module model: what ATI, AT+GMR and AT+CGMM report, and the firmware knobs where real modules differ. An explicit knob flag overrides the model's value.
 
-  model ATI, CGMM    GMR           close-urc already-connect qird-udp mux-index cmee type-ahead qird-gap qicsgp-read
-  m95   Quectel_M95  M95FAR02A08   indexed   with-error      several  spaced    1    drop       crlf     full
-  m66   Quectel_M66  M66FAR01A12BT indexed   with-error      several  spaced    1    drop       crlf     full
-  mc60  Quectel_MC60 MC60CAR01A07  indexed   with-error      several  spaced    1    drop       crlf     mode
-  m26   Quectel_M26  M26FBR03A01   indexed   with-error      several  spaced    1    drop       crlf     full
-  m35   Quectel_M35  M35FAR01A08   indexed   with-error      several  spaced    1    drop       crlf     full
-  gc65  Quectel_GC65 GC65R01A03V01 indexed   with-error      several  compact   1    drop       none     full
+  model ATI, CGMM    GMR           close-urc already-connect qird-udp mux-index
+  m95   Quectel_M95  M95FAR02A08   indexed   with-error      several  spaced
+  m66   Quectel_M66  M66FAR01A12BT indexed   with-error      several  spaced
+  mc60  Quectel_MC60 MC60CAR01A07  indexed   with-error      several  spaced
+  m26   Quectel_M26  M26FBR03A01   indexed   with-error      several  spaced
+  m35   Quectel_M35  M35FAR01A08   indexed   with-error      several  spaced
+  gc65  Quectel_GC65 GC65R01A03V01 indexed   with-error      several  compact
+
+  model cmee type-ahead qird-gap qicsgp-read
+  m95   1    drop       crlf     full
+  m66   1    drop       crlf     full
+  mc60  1    drop       crlf     mode
+  m26   1    drop       crlf     full
+  m35   1    drop       crlf     full
+  gc65  1    drop       none     full
 
 Evidence: the m95 close URC and ALREADY CONNECT answer, the gc65 UDP records (no CR LF between them) and compact mux results, the mc60 `+QICSGP: 1`, numeric errors before any AT+CMEE (m35, m95) and type-ahead dropped (mc60) are from captures of real modules; the m95 revision is from a driver; the rest follows the M95 and the manual (inferred, not captured).";
 
