@@ -37,8 +37,9 @@ fn a_line_typed_ahead_is_dropped_by_the_presets() {
         p.cmd("AT\rAT+CSQ\r", b"\r\nOK\r\n");
         p.quiet(Duration::from_millis(100));
         // a line sent while a slow command executes: no answer, no effect
+        // (whether the pty delivers the two writes together or apart, the second is typed
+        // before the first's result)
         p.send(b"AT+CGATT=1\r");
-        std::thread::sleep(Duration::from_millis(50));
         p.send(b"AT+QIREGAPP\r");
         p.read_until_t(b"\r\nOK\r\n", Duration::from_secs(2));
         p.quiet(Duration::from_millis(100));
@@ -48,7 +49,6 @@ fn a_line_typed_ahead_is_dropped_by_the_presets() {
     let (sim, mut p) = start("--echo off --type-ahead queue");
     p.cmd("AT\rAT+CSQ\r", b"\r\nOK\r\n\r\n+CSQ: 21,0\r\n\r\nOK\r\n");
     p.send(b"AT+CGATT=1\r");
-    std::thread::sleep(Duration::from_millis(50));
     p.send(b"AT+QIREGAPP\r");
     p.read_until_t(b"\r\nOK\r\n\r\nOK\r\n", Duration::from_secs(2));
     p.cmd("AT+QISTAT\r", b"\r\nOK\r\n\r\nSTATE: IP START\r\n");
