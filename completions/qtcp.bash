@@ -1091,7 +1091,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__sim)
-            opts="-h -V --link --listen --replay --replay-timing --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --sim-busy --connect-timeout --send-buffer --uplink --downlink --rtt --mss --recv-buffer --line-baud --model --close-urc --already-connect --mux-index --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qird-udp --qisend-max --lf-after-cr --guard-before --guard-after --seed --host-log --fault --flow-control --help --version"
+            opts="-h -V --link --listen --replay --replay-timing --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --sim-busy --connect-timeout --send-buffer --uplink --downlink --rtt --mss --recv-buffer --line-baud --model --close-urc --already-connect --mux-index --type-ahead --qird-gap --qicsgp-read --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qird-udp --qisend-max --lf-after-cr --guard-before --guard-after --seed --host-log --fault --flow-control --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1203,6 +1203,18 @@ _qtcp() {
                     ;;
                 --mux-index)
                     COMPREPLY=($(compgen -W "spaced compact" -- "${cur}"))
+                    return 0
+                    ;;
+                --type-ahead)
+                    COMPREPLY=($(compgen -W "drop queue" -- "${cur}"))
+                    return 0
+                    ;;
+                --qird-gap)
+                    COMPREPLY=($(compgen -W "crlf none" -- "${cur}"))
+                    return 0
+                    ;;
+                --qicsgp-read)
+                    COMPREPLY=($(compgen -W "full mode" -- "${cur}"))
                     return 0
                     ;;
                 --qideact-in-initial)

@@ -295,8 +295,8 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l listen -d 'Serve the m
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l replay -d 'Answer like a recorded module: replay a `--trace` FILE (repeatable: files are replayed in order, as one conversation); the engine flags are then ignored (see the long help)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l echo -d 'Initial echo (ATE) setting' -r -f -a "on\t''
 off\t''"
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmee -d 'Initial AT+CMEE setting (0, 1 or 2)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l ipr -d 'Stored AT+IPR value (boot URCs RDY/+CFUN/+CPIN are shown only when it is not 0)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cmee -d 'AT+CMEE at power-on (0: plain ERROR, 1: `+CME ERROR: <n>`, 2: text) [default: from --model; 1]' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l ipr -d 'Stored AT+IPR value (0: autobauding, the boot shows no RDY, and +CFUN/+CPIN wait for the host\'s first command)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l map -d 'Resolve NAME (domain name, IP or IP:PORT) to HOST:PORT for QIOPEN/QIDNSGIP (repeatable)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l delays -d 'Delay table: default (spec §5) or fast (a few ms each)' -r -f -a "default\t'QIACT 1 s, QIOPEN 300 ms, QIDEACT 300 ms, DNS 200 ms; boot: RDY 500 ms, +CFUN 200 ms later, SIM busy 3 s after RDY, Call Ready 5 s, SMS Ready 1.5 s after it'
 fast\t'A few milliseconds each (for tests)'"
@@ -328,6 +328,12 @@ with-error\t'`ALREADY CONNECT` then `ERROR`'
 mux-connect-fail\t'mux mode: `OK` then `<i>, CONNECT FAIL` (single mode: plain)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l mux-index -d 'How a mux result names its connection: spaced (`2, SEND OK`) or compact (`2,SEND OK`) [default: from --model; spaced, gc65: compact]' -r -f -a "spaced\t'`2, SEND OK`'
 compact\t'`2,SEND OK`'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l type-ahead -d 'A command line written before the previous one\'s final result: dropped (drop) or run after it (queue) [default: from --model; drop]' -r -f -a "drop\t'A line written before the previous command\'s final result is dropped'
+queue\t'It is kept and executed after that result'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qird-gap -d 'Between two `+QIRD:` UDP records of one answer: crlf, or none (the header right after the datagram\'s last byte) [default: from --model; crlf, gc65: none]' -r -f -a "crlf\t'`\\r\\n` before each `+QIRD:` header'
+none\t'The next `+QIRD:` header right after the previous datagram\'s last byte'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qicsgp-read -d 'What `AT+QICSGP?` answers: full (`+QICSGP: 1,"apn","user","pwd"`) or mode (`+QICSGP: 1`) [default: from --model; full, mc60: mode]' -r -f -a "full\t'`+QICSGP: <mode>,"<apn>","<user>","<pwd>"`'
+mode\t'`+QICSGP: <mode>` only'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qideact-in-initial -d 'QIDEACT in IP INITIAL answers `DEACT OK` (ok) or `ERROR`' -r -f -a "ok\t''
 error\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qiact-fail-state -d 'State after a failed QIACT' -r -f -a "pdp-deact\t''
@@ -345,7 +351,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-before -d 'Silen
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-after -d 'Silence required after `+++`' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l seed -d 'Seed of the random generator (noise)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l host-log -d 'Append one JSON line per host command line ({"t_ms":N,"line":ESCAPED}, every byte kept: printable ASCII as is, \\\\ \\r \\n \\t \\xNN for the rest) or data phase ({"t_ms":N,"data_len":N}) to FILE' -r -F
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l fault -d 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy|busy:DUR, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR, vanish-after=DUR' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l fault -d 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy|busy:DUR, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, urc-noise=P, fragment=SIZE/DUR, vanish-after=DUR' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l flow-control -d 'The host\'s flow control, accepted so one set of flags serves both sides: a pty has no RTS/CTS lines, so hardware changes nothing; XON/XOFF is applied by the host\'s kernel on its end of the pty' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"

@@ -462,7 +462,8 @@ impl Session {
                 }
                 Token::Line(bytes) => {
                     let text = String::from_utf8_lossy(&bytes).into_owned();
-                    let expected_info = info_prefix.as_deref().is_some_and(|p| text.starts_with(p));
+                    let expected_info = info_prefix.as_deref().is_some_and(|p| text.starts_with(p))
+                        && !crate::tokenizer::is_registration_urc(&bytes);
                     if !expected_info {
                         if let Some(urc) = classify_urc(&bytes) {
                             if matches!(urc, Urc::Rdy) {

@@ -106,6 +106,11 @@ pub enum Urc {
     SmsReady,
     /// `NORMAL POWER DOWN`, `UNDER_VOLTAGE POWER DOWN`, ...
     PowerDown(String),
+    /// What the network makes a registered module say on its own, of no concern to a TCP/IP
+    /// client: `+QNITZ:` (network time), `+CTZV:`, `+CMTI:` / `+CDSI:` (an SMS stored),
+    /// `RING`, `+CRING:`, `+CLIP:` (the whole line). Recognised so that it is never taken for
+    /// a command's information line (issue 18).
+    Network(String),
 }
 
 /// Recognise a URC by its text. Lines such as `+CREG: 0,1` are also the information response
@@ -150,7 +155,29 @@ pub fn classify_urc(line: &[u8]) -> Option<Urc> {
     if line.ends_with(b" POWER DOWN") {
         return Some(Urc::PowerDown(String::from_utf8_lossy(line).into_owned()));
     }
+    const NETWORK: [&[u8]; 6] = [b"+QNITZ:", b"+CTZV:", b"+CMTI:", b"+CDSI:", b"+CRING:", b"+CLIP:"];
+    if line == b"RING" || NETWORK.iter().any(|p| line.starts_with(p)) {
+        return Some(Urc::Network(String::from_utf8_lossy(line).into_owned()));
+    }
     None
+}
+
+/// Whether a `+CREG:` / `+CGREG:` line is the URC form (`+CREG: <stat>` or `+CREG:
+/// <stat>,"<lac>","<ci>"`), not the read form (`+CREG: <n>,<stat>[,...]`, whose second field is
+/// a bare number): a `+CREG: 1` that comes just before the answer to `AT+CREG?` is not that
+/// answer (issue 18).
+pub fn is_registration_urc(line: &[u8]) -> bool {
+    let line = line.trim_ascii();
+    let Some(rest) = line
+        .strip_prefix(b"+CREG:")
+        .or_else(|| line.strip_prefix(b"+CGREG:"))
+    else {
+        return false;
+    };
+    match rest.split(|&b| b == b',').nth(1) {
+        None => true,
+        Some(second) => parse_u32(second.trim_ascii()).is_none(),
+    }
 }
 
 /// Parse the fields after `+QIRDI:` (`<id>,<sc>,<sid>[,<num>,<len>,<tlen>]`, spaces tolerated).

@@ -146,6 +146,7 @@ pub fn urc_event(u: &Urc) -> (&'static str, String) {
         Urc::CallReady => ("call_ready", "Call Ready".into()),
         Urc::SmsReady => ("sms_ready", "SMS Ready".into()),
         Urc::PowerDown(s) => ("power_down", s.clone()),
+        Urc::Network(s) => ("network", s.clone()),
     }
 }
 

@@ -24,7 +24,7 @@ pub enum DelayPreset {
 
 pub use super::engine::config::{
     AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, LfAfterCr, MapEntry, Model, MuxIndex, OkError,
-    Preset, QiactFailState, QirdUdp, QirdiMode, Rate, SimFault,
+    Preset, QiactFailState, QicsgpRead, QirdGap, QirdUdp, QirdiMode, Rate, SimFault, TypeAhead,
 };
 pub use crate::units::parse_duration;
 
@@ -41,7 +41,15 @@ Module model: what ATI, AT+GMR and AT+CGMM report, and the firmware knobs where 
   m35   Quectel_M35  M35FAR01A08   indexed   with-error      several  spaced
   gc65  Quectel_GC65 GC65R01A03V01 indexed   with-error      several  compact
 
-Evidence: the m95 close URC and ALREADY CONNECT answer, and the gc65 UDP records and compact mux results, are from captures of real modules; the m95 revision is from a driver; the rest follows the M95 and the manual (inferred, not captured).";
+  model cmee type-ahead qird-gap qicsgp-read
+  m95   1    drop       crlf     full
+  m66   1    drop       crlf     full
+  mc60  1    drop       crlf     mode
+  m26   1    drop       crlf     full
+  m35   1    drop       crlf     full
+  gc65  1    drop       none     full
+
+Evidence: the m95 close URC and ALREADY CONNECT answer, the gc65 UDP records (no CR LF between them) and compact mux results, the mc60 `+QICSGP: 1`, numeric errors before any AT+CMEE (m35, m95) and type-ahead dropped (mc60) are from captures of real modules; the m95 revision is from a driver; the rest follows the M95 and the manual (inferred, not captured).";
 
 /// The engine's knob enums as flag values: the engine itself knows nothing of clap.
 macro_rules! value_enum {
@@ -97,6 +105,18 @@ value_enum!(LfAfterCr {
     LfAfterCr::WithCr => "with-cr": "Only a LF that came with the CR",
     LfAfterCr::Always => "always": "Any LF that is the next byte after a CR, however late",
     LfAfterCr::None => "none": "No LF: a LF right after the CR of a QISEND/ATO line is payload",
+});
+value_enum!(TypeAhead {
+    TypeAhead::Drop => "drop": "A line written before the previous command's final result is dropped",
+    TypeAhead::Queue => "queue": "It is kept and executed after that result",
+});
+value_enum!(QirdGap {
+    QirdGap::Crlf => "crlf": "`\\r\\n` before each `+QIRD:` header",
+    QirdGap::None => "none": "The next `+QIRD:` header right after the previous datagram's last byte",
+});
+value_enum!(QicsgpRead {
+    QicsgpRead::Full => "full": "`+QICSGP: <mode>,\"<apn>\",\"<user>\",\"<pwd>\"`",
+    QicsgpRead::Mode => "mode": "`+QICSGP: <mode>` only",
 });
 value_enum!(QirdiMode {
     QirdiMode::PerPacket => "per-packet": "One URC per packet received",
@@ -160,6 +180,15 @@ pub fn parse_fault(s: &str) -> Result<Fault, String> {
             }
             Fault::Noise(p)
         }
+        "urc-noise" => {
+            let p: f64 = need()?
+                .parse()
+                .map_err(|_| "fault `urc-noise`: not a number".to_string())?;
+            if !(0.0..=1.0).contains(&p) {
+                return Err("fault `urc-noise`: probability must be within 0..1".into());
+            }
+            Fault::UrcNoise(p)
+        }
         "fragment" => {
             let x = need()?;
             let (a, b) = x
@@ -177,7 +206,7 @@ pub fn parse_fault(s: &str) -> Result<Fault, String> {
                 "unknown fault `{k}` (known: peer-close-after-bytes, pdp-deact-after, \
                  pdp-deact-after-bytes, ack-stall-after-bytes, connect-fail, dns-fail, sim, \
                  no-register, no-attach, qiact-fail, silent, sync-after, reboot-after, \
-                 reboot-after-bytes, noise, fragment, vanish-after)"
+                 reboot-after-bytes, noise, urc-noise, fragment, vanish-after)"
             ))
         }
     })
@@ -257,11 +286,13 @@ pub struct SimArgs {
     #[arg(long, value_enum, default_value = "on", value_name = "on|off")]
     pub echo: OnOff,
 
-    /// Initial AT+CMEE setting (0, 1 or 2)
-    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
-    pub cmee: u8,
+    /// AT+CMEE at power-on (0: plain ERROR, 1: `+CME ERROR: <n>`, 2: text) [default: from
+    /// --model; 1]
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub cmee: Option<u8>,
 
-    /// Stored AT+IPR value (boot URCs RDY/+CFUN/+CPIN are shown only when it is not 0)
+    /// Stored AT+IPR value (0: autobauding, the boot shows no RDY, and +CFUN/+CPIN wait for the
+    /// host's first command)
     #[arg(long, default_value_t = 115200)]
     pub ipr: u32,
 
@@ -347,6 +378,18 @@ pub struct SimArgs {
     /// [default: from --model; spaced, gc65: compact]
     #[arg(long, value_enum)]
     pub mux_index: Option<MuxIndex>,
+    /// A command line written before the previous one's final result: dropped (drop) or run
+    /// after it (queue) [default: from --model; drop]
+    #[arg(long, value_enum)]
+    pub type_ahead: Option<TypeAhead>,
+    /// Between two `+QIRD:` UDP records of one answer: crlf, or none (the header right after the
+    /// datagram's last byte) [default: from --model; crlf, gc65: none]
+    #[arg(long, value_enum)]
+    pub qird_gap: Option<QirdGap>,
+    /// What `AT+QICSGP?` answers: full (`+QICSGP: 1,"apn","user","pwd"`) or mode
+    /// (`+QICSGP: 1`) [default: from --model; full, mc60: mode]
+    #[arg(long, value_enum)]
+    pub qicsgp_read: Option<QicsgpRead>,
     /// QIDEACT in IP INITIAL answers `DEACT OK` (ok) or `ERROR`
     #[arg(long, value_enum, default_value = "ok")]
     pub qideact_in_initial: OkError,
@@ -395,8 +438,8 @@ pub struct SimArgs {
     /// Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR,
     /// pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail,
     /// sim=absent|pin|busy|busy:DUR, no-register, no-attach, qiact-fail, silent=PREFIX|*,
-    /// sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, fragment=SIZE/DUR,
-    /// vanish-after=DUR
+    /// sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, urc-noise=P,
+    /// fragment=SIZE/DUR, vanish-after=DUR
     #[arg(long = "fault", value_name = "SPEC", value_parser = parse_fault)]
     pub faults: Vec<Fault>,
 }
@@ -430,7 +473,7 @@ impl SimArgs {
         let preset: Preset = self.model.preset();
         EngineConfig {
             echo: self.echo == OnOff::On,
-            cmee: self.cmee,
+            cmee: self.cmee.unwrap_or(preset.cmee),
             ipr: self.ipr,
             boot: self.boot,
             map: self.map.clone(),
@@ -451,6 +494,9 @@ impl SimArgs {
             qird_max: self.qird_max,
             qird_udp: self.qird_udp.unwrap_or(preset.qird_udp),
             mux_index: self.mux_index.unwrap_or(preset.mux_index),
+            type_ahead: self.type_ahead.unwrap_or(preset.type_ahead),
+            qird_gap: self.qird_gap.unwrap_or(preset.qird_gap),
+            qicsgp_read: self.qicsgp_read.unwrap_or(preset.qicsgp_read),
             model: self.model,
             qisend_max: self.qisend_max,
             lf_after_cr: self.lf_after_cr,

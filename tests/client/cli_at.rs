@@ -63,7 +63,8 @@ fn every_command_ok_prints_the_responses_and_exits_0() {
 #[test]
 fn error_is_12_and_stops_at_the_failing_command() {
     let log = tempfile::NamedTempFile::new().unwrap();
-    let sim = Sim::start(&[FAST, "--host-log", log.path().to_str().unwrap()]);
+    // plain ERROR (the presets answer `+CME ERROR: 100`, also exit 12)
+    let sim = Sim::start(&[FAST, "--cmee", "0", "--host-log", log.path().to_str().unwrap()]);
     let r = sim.qtcp(&["--json", "at", "AT+CSQ", "AT+NOSUCH", "AT+GSN"]);
     r.assert_code(12);
     let v = r.json();

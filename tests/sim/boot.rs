@@ -33,9 +33,9 @@ fn boot_with_the_default_delays_keeps_the_sim_busy_for_seconds() {
     let (sim, mut p) = start("--boot --echo off");
     p.read_until_t(b"\r\nRDY\r\n", Duration::from_secs(5));
     p.read_until(b"\r\n+CFUN: 1\r\n");
-    p.cmd("AT+CPIN?\r", b"\r\nERROR\r\n");
+    p.cmd("AT+CPIN?\r", b"\r\n+CME ERROR: 14\r\n");
     p.quiet(Duration::from_millis(500));
-    p.cmd("AT+CPIN?\r", b"\r\nERROR\r\n");
+    p.cmd("AT+CPIN?\r", b"\r\n+CME ERROR: 14\r\n");
     p.read_until_t(b"\r\n+CPIN: READY\r\n", Duration::from_secs(10));
     p.cmd("AT+CPIN?\r", b"\r\n+CPIN: READY\r\n\r\nOK\r\n");
     p.read_until_t(b"\r\nCall Ready\r\n", Duration::from_secs(10));
@@ -58,7 +58,9 @@ fn after_a_reboot_fault_the_sim_is_busy_again() {
 
 #[test]
 fn sim_busy_fault_overrides_the_window_and_a_locked_sim_says_so_when_it_is_read() {
-    let (sim, mut p) = start("--boot --delays fast --echo off --cmee 1 --fault sim=pin");
+    // (Call Ready late: at 15 ms it could come between the URC and the answer under load)
+    let (sim, mut p) =
+        start("--boot --delays fast --echo off --cmee 1 --call-ready-delay 3s --fault sim=pin");
     p.read_until_t(b"\r\n+CPIN: SIM PIN\r\n", Duration::from_secs(3));
     p.cmd("AT+CPIN?\r", b"\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n");
     sim.shutdown();

@@ -145,7 +145,7 @@ fn dns_mapped_name_works() {
 
 #[test]
 fn sim_absent_pin_busy() {
-    let (sim, mut p) = start("--echo off --fault sim=absent");
+    let (sim, mut p) = start("--echo off --cmee 0 --fault sim=absent");
     p.cmd("AT+CPIN?\r", b"\r\nERROR\r\n");
     p.cmd("AT+CMEE=1\r", b"\r\nOK\r\n");
     p.cmd("AT+CPIN?\r", b"\r\n+CME ERROR: 10\r\n");

@@ -165,7 +165,7 @@ fn qisend_limits_and_send_buffer() {
 
 #[test]
 fn atv0_and_identity() {
-    let (sim, mut p) = start("--echo off");
+    let (sim, mut p) = start("--echo off --cmee 0");
     p.cmd(
         "ATI\r",
         b"\r\nQuectel_Ltd\r\nQuectel_M95\r\nRevision: M95FAR02A08\r\n\r\nOK\r\n",

@@ -14,6 +14,7 @@ mod link_rates;
 mod listen;
 mod model_matrix;
 mod models;
+mod presets;
 mod process;
 mod real;
 mod tooling;

@@ -163,6 +163,16 @@ flavours! {
     knob_qisend_max_512: ["--qisend-max", "512"];
     knob_lf_after_cr_always: ["--lf-after-cr", "always"];
     knob_lf_after_cr_none: ["--lf-after-cr", "none"];
+    // Issue 18 presets: every knob value away from the presets' (which run above).
+    knob_cmee_0: ["--cmee", "0"];
+    knob_type_ahead_queue: ["--type-ahead", "queue"];
+    knob_qird_gap_none: ["--qird-gap", "none"];
+    knob_qicsgp_read_mode: ["--qicsgp-read", "mode"];
+    // Autobauding: no RDY, +CFUN/+CPIN after the first answer.
+    knob_ipr_0: ["--ipr", "0"];
+    // Network URCs before a third of the responses: nothing may notice.
+    fault_urc_noise: ["--fault", "urc-noise=0.3"];
+    fault_urc_noise_before_every_block: ["--fault", "urc-noise=1", "--seed", "7"];
     // A SIM still busy when attach starts: the client waits for it (issue 11, client part).
     knob_slow_boot_sim: ["--sim-busy", "3s", "--call-ready-delay", "500ms"];
 }

@@ -37,11 +37,17 @@ fn the_help_table_says_what_each_preset_sets() {
         out
     };
     for m in Model::ALL {
-        let row = MODEL_HELP
+        // one row in each of the two tables, the second without the model's identity
+        let rows: Vec<&str> = MODEL_HELP
             .lines()
-            .find(|l| l.split_whitespace().next() == Some(m.name()))
-            .unwrap_or_else(|| panic!("no row for {}", m.name()));
-        let cols: Vec<&str> = row.split_whitespace().collect();
+            .filter(|l| l.split_whitespace().next() == Some(m.name()))
+            .collect();
+        assert_eq!(rows.len(), 2, "two rows for {}", m.name());
+        let row = rows.join(" ");
+        let cols: Vec<&str> = rows[0]
+            .split_whitespace()
+            .chain(rows[1].split_whitespace().skip(1))
+            .collect();
         let p = m.preset();
         assert_eq!(
             cols,
@@ -53,6 +59,10 @@ fn the_help_table_says_what_each_preset_sets() {
                 &name(&p.already_connect),
                 &name(&p.qird_udp),
                 &name(&p.mux_index),
+                &p.cmee.to_string(),
+                &name(&p.type_ahead),
+                &name(&p.qird_gap),
+                &name(&p.qicsgp_read),
             ],
             "row {row:?}"
         );
@@ -63,6 +73,10 @@ fn the_help_table_says_what_each_preset_sets() {
         assert_eq!(
             (c.close_urc, c.already_connect, c.qird_udp, c.mux_index),
             (p.close_urc, p.already_connect, p.qird_udp, p.mux_index)
+        );
+        assert_eq!(
+            (c.cmee, c.type_ahead, c.qird_gap, c.qicsgp_read),
+            (p.cmee, p.type_ahead, p.qird_gap, p.qicsgp_read)
         );
     }
     let c = SimArgs::parse_inline("--model gc65 --mux-index spaced --qird-udp one")
@@ -117,7 +131,7 @@ fn the_readme_shows_the_same_table() {
         .filter(|l| l.starts_with("  ") && !l.trim().is_empty())
         .map(str::trim)
         .collect();
-    assert_eq!(rows.len(), 1 + Model::ALL.len());
+    assert_eq!(rows.len(), 2 * (1 + Model::ALL.len()));
     for r in rows {
         assert!(readme.lines().any(|l| l == r), "README.md lacks the row {r:?}");
     }

@@ -113,7 +113,7 @@ fn mux_send_results_name_the_connection() {
 
 #[test]
 fn characters_before_at_are_ignored() {
-    let (sim, mut p) = start("--delays fast --echo off");
+    let (sim, mut p) = start("--delays fast --echo off --cmee 0");
     // the application note's recovery: `+++` in command mode is not answered, then AT+QIDEACT
     p.send(b"+++");
     p.quiet(Duration::from_millis(100));
@@ -141,7 +141,7 @@ fn a_lone_esc_cancels_the_line_silently() {
 
 #[test]
 fn everyday_commands_are_answered() {
-    let (sim, mut p) = start("--delays fast --echo off");
+    let (sim, mut p) = start("--delays fast --echo off --cmee 0");
     p.cmd("AT+COPS?\r", b"\r\n+COPS: 0,0,\"CHINA MOBILE\"\r\n\r\nOK\r\n");
     p.cmd("AT+COPS=0\r", b"\r\nOK\r\n");
     p.cmd("AT+CCLK=\"24/02/29,23:59:58+08\"\r", b"\r\nOK\r\n");
@@ -285,4 +285,23 @@ fn udp_retrieve_one_datagram_per_read_as_a_knob() {
     );
     p.cmd("AT+QIRD=0,1,0,2\r", b"\r\nOK\r\n");
     sim.shutdown();
+}
+
+/// GC65 (issue 18): the next `+QIRD:` header follows the previous datagram's last byte, no CR
+/// LF between them; the first header and the `OK` keep theirs.
+#[test]
+fn gc65_udp_records_follow_the_previous_datagram_without_crlf() {
+    for flags in ["--model gc65", "--qird-gap none"] {
+        let (sim, mut p, server, module) = udp_connected(flags);
+        for (i, d) in [&b"one"[..], b"two!", b"three"].iter().enumerate() {
+            server.send_to(d, module).unwrap();
+            p.read_until(format!("+QIRDI: 0,1,0,{},", i + 1).as_bytes());
+            p.read_until(b"\r\n");
+        }
+        p.cmd(
+            "AT+QIRD=0,1,0,1500\r",
+            b"\r\n+QIRD: 1.2.3.4:9000,UDP,3\r\none+QIRD: 1.2.3.4:9000,UDP,4\r\ntwo!+QIRD: 1.2.3.4:9000,UDP,5\r\nthree\r\nOK\r\n",
+        );
+        sim.shutdown();
+    }
 }

@@ -8,7 +8,8 @@
 
 use proptest::prelude::*;
 use qtcp::tokenizer::{
-    classify_urc, parse_qirdi, Final, PayloadKind, QiResult, Token, Tokenizer, Urc, MAX_LINE, MAX_PAYLOAD,
+    classify_urc, is_registration_urc, parse_qirdi, Final, PayloadKind, QiResult, Token, Tokenizer, Urc,
+    MAX_LINE, MAX_PAYLOAD,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -285,6 +286,21 @@ fn transcripts() -> Vec<Transcript> {
             "QIRD payload of every byte value",
             cat(&[b"\r\n+QIRD: 10.1.1.1:5000,UDP,256\r\n", &binary, b"\r\nOK\r\n"]),
             vec![qird("10.1.1.1:5000", "UDP", &binary), ok()],
+        ),
+        // A GC65 (issue 18): the next header right after the previous datagram's last byte,
+        // no CR LF between them; a datagram may end in CR or LF, or look like a line end.
+        tr(
+            "GC65 UDP records with no CR LF between them",
+            b"\r\n+QIRD: 1.2.3.4:9000,UDP,3\r\none+QIRD: 1.2.3.4:9000,UDP,4\r\ntwo\r\
+              +QIRD: 1.2.3.4:9000,UDP,2\r\n\r\n+QIRD: 1.2.3.4:9000,UDP,5\r\nthree\r\nOK\r\n"
+                .to_vec(),
+            vec![
+                qird("1.2.3.4:9000", "UDP", b"one"),
+                qird("1.2.3.4:9000", "UDP", b"two\r"),
+                qird("1.2.3.4:9000", "UDP", b"\r\n"),
+                qird("1.2.3.4:9000", "UDP", b"three"),
+                ok(),
+            ],
         ),
         tr(
             "QIRD payload holding a prompt and headers",
@@ -904,6 +920,33 @@ fn classify_urc_cases() {
         u(b"OVER_VOLTAGE POWER DOWN"),
         Some(Urc::PowerDown("OVER_VOLTAGE POWER DOWN".into()))
     );
+    // Network URCs of a registered module (issue 18): never a command's information line.
+    for network in [
+        &b"+QNITZ: \"26/12/06,14:05:00+04,0\""[..],
+        b"+CTZV: 32",
+        b"+CMTI: \"SM\",1",
+        b"+CDSI: \"SR\",2",
+        b"RING",
+        b"+CRING: VOICE",
+        b"+CLIP: \"+8613900000000\",145",
+    ] {
+        assert_eq!(
+            u(network),
+            Some(Urc::Network(String::from_utf8_lossy(network).into_owned()))
+        );
+    }
+    // `+CREG: <stat>` (URC form) against `+CREG: <n>,<stat>` (the answer to AT+CREG?)
+    for (l, urc_form) in [
+        (&b"+CREG: 1"[..], true),
+        (b"+CGREG: 5", true),
+        (b"+CREG: 1,\"2842\",\"0461\"", true),
+        (b"+CREG: 0,1", false),
+        (b"+CGREG: 2,1,\"2842\",\"0461\"", false),
+        (b"+CREG: 2, 5", false),
+        (b"+CSQ: 1", false),
+    ] {
+        assert_eq!(is_registration_urc(l), urc_form, "{}", String::from_utf8_lossy(l));
+    }
     for not_urc in [
         &b"OK"[..],
         b"STATE: IP INITIAL",

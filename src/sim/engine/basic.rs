@@ -92,6 +92,9 @@ impl Engine {
                 numeric_setting!(self, &kind, one_int(&kind), $field, $label, $max)
             };
         }
+        if let Some(r) = self.sms_boot_gate(name, &kind) {
+            return r;
+        }
         match name {
             "" => R::Ok,
             "E" | "V" | "Q" => {
@@ -317,6 +320,33 @@ impl Engine {
             // unknown: ERROR, or `+CME ERROR: 100` with AT+CMEE=1 [LOG, module.md correction 9]
             n => self.dispatch_everyday(n, &kind).unwrap_or(R::Cme(100)),
         }
+    }
+
+    /// SMS commands before `SMS Ready` answer `+CMS ERROR: <n>` (whatever AT+CMEE says, as
+    /// 27.005 has it [STD]): a real module answered one during boot [LOG, module.md §1.3
+    /// (OT#28), issue 18]. The codes are 27.005's: SIM busy 314, not inserted 310, PIN 311, and
+    /// 302 (operation not allowed) while the SIM is ready and the SMS store is not [INF].
+    pub(super) fn sms_boot_gate(&mut self, name: &str, kind: &Kind) -> Option<R> {
+        const SMS: [&str; 11] = [
+            "+CMGF", "+CMGL", "+CMGR", "+CMGD", "+CMGS", "+CMGW", "+CPMS", "+CSCA", "+CSMP", "+CNMI",
+            "+QMGDA",
+        ];
+        if matches!(kind, Kind::Test) || !SMS.contains(&name) {
+            return None;
+        }
+        let booting =
+            self.radio.power != Power::On || self.timers.iter().any(|t| matches!(t.1, Timer::BootSmsReady));
+        if !booting {
+            return None;
+        }
+        let n = match self.sim_fault() {
+            Some(SimFault::Busy | SimFault::BusyFor(_)) => 314,
+            Some(SimFault::Absent) => 310,
+            Some(SimFault::Pin) => 311,
+            None => 302,
+        };
+        self.info(&format!("+CMS ERROR: {n}"));
+        Some(R::Done)
     }
 
     pub(super) fn cmd_cfun(&mut self, kind: Kind) -> R {

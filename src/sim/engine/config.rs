@@ -92,6 +92,39 @@ pub enum MuxIndex {
     Compact,
 }
 
+/// What a command line written before the previous one's final result becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TypeAhead {
+    /// Dropped: an MC60 given two lines typed ahead answered one, and a QIREGAPP sent early
+    /// got no answer at all \[LOG, issue 18\]. What every `--model` preset does.
+    #[default]
+    Drop,
+    /// Queued and executed once the command in progress has answered (a V.250 DCE's buffer
+    /// \[STD\]).
+    Queue,
+}
+
+/// What separates two `+QIRD:` UDP records of one answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QirdGap {
+    /// `\r\n` before each header, as before `OK` \[DOC\]
+    #[default]
+    Crlf,
+    /// Nothing: the next `+QIRD:` header follows the previous datagram's last byte, as a real
+    /// GC65 sent it \[LOG, issue 18\]
+    None,
+}
+
+/// What `AT+QICSGP?` answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QicsgpRead {
+    /// `+QICSGP: <mode>,"<apn>","<user>","<pwd>"` \[INF, module.md §3.2\]
+    #[default]
+    Full,
+    /// `+QICSGP: <mode>` only, as a real MC60 answered \[LOG, issue 18\]
+    Mode,
+}
+
 /// A module model: what it says it is, and the firmware knobs where real modules differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Model {
@@ -111,6 +144,12 @@ pub struct Preset {
     pub already_connect: AlreadyConnect,
     pub qird_udp: QirdUdp,
     pub mux_index: MuxIndex,
+    /// AT+CMEE at power-on: 1 on every preset, as a real M35 (unknown command) and M95 (SIM
+    /// busy) answered with numbers before any AT+CMEE was sent \[LOG, issue 18\].
+    pub cmee: u8,
+    pub type_ahead: TypeAhead,
+    pub qird_gap: QirdGap,
+    pub qicsgp_read: QicsgpRead,
 }
 
 impl Model {
@@ -161,18 +200,29 @@ impl Model {
     }
 
     /// The firmware knobs of this model. M95: `0, CLOSED` and `ALREADY CONNECT` then `ERROR`
-    /// from captures \[LOG\]; GC65: several UDP records per QIRD and `2,SEND OK` from a capture
-    /// \[LOG\]; the other values follow the M95 and the manual \[INF\].
+    /// from captures \[LOG\]; GC65: several UDP records per QIRD, with no CR LF between them,
+    /// and `2,SEND OK` from a capture \[LOG\]; MC60: `+QICSGP: 1` \[LOG\]; all: numeric errors
+    /// from power-on and type-ahead dropped \[LOG, issue 18\]; the other values follow the M95
+    /// and the manual \[INF\].
     pub fn preset(self) -> Preset {
         let m95 = Preset {
             close_urc: CloseUrc::Indexed,
             already_connect: AlreadyConnect::WithError,
             qird_udp: QirdUdp::Several,
             mux_index: MuxIndex::Spaced,
+            cmee: 1,
+            type_ahead: TypeAhead::Drop,
+            qird_gap: QirdGap::Crlf,
+            qicsgp_read: QicsgpRead::Full,
         };
         match self {
             Model::Gc65 => Preset {
                 mux_index: MuxIndex::Compact,
+                qird_gap: QirdGap::None,
+                ..m95
+            },
+            Model::Mc60 => Preset {
+                qicsgp_read: QicsgpRead::Mode,
                 ..m95
             },
             _ => m95,
@@ -210,6 +260,9 @@ pub enum Fault {
     RebootAfter(Duration),
     RebootAfterBytes(u64),
     Noise(f64),
+    /// Before a response block, with this probability, one of the network URCs a registered
+    /// module sends on its own (`+QNITZ`, `+CMTI`, `+CREG: 1`) \[INF, issue 18\].
+    UrcNoise(f64),
     Fragment(usize, Duration),
     VanishAfter(Duration),
 }
@@ -320,6 +373,9 @@ pub struct EngineConfig {
     pub qird_max: usize,
     pub qird_udp: QirdUdp,
     pub mux_index: MuxIndex,
+    pub type_ahead: TypeAhead,
+    pub qird_gap: QirdGap,
+    pub qicsgp_read: QicsgpRead,
     /// What ATI, AT+GMR and AT+CGMM report.
     pub model: Model,
     pub qisend_max: usize,
@@ -341,7 +397,7 @@ impl Default for EngineConfig {
         let preset = model.preset();
         EngineConfig {
             echo: true,
-            cmee: 0,
+            cmee: preset.cmee,
             ipr: 115200,
             boot: false,
             map: Vec::new(),
@@ -362,6 +418,9 @@ impl Default for EngineConfig {
             qird_max: 1500,
             qird_udp: preset.qird_udp,
             mux_index: preset.mux_index,
+            type_ahead: preset.type_ahead,
+            qird_gap: preset.qird_gap,
+            qicsgp_read: preset.qicsgp_read,
             model,
             qisend_max: 1460,
             lf_after_cr: LfAfterCr::WithCr,

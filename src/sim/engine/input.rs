@@ -28,6 +28,17 @@ impl Engine {
                 return;
             }
         }
+        // A line written before the previous command's final result: real firmware drops it
+        // (an MC60 answered one of two lines typed ahead; QIREGAPP sent early got no answer)
+        // [LOG, issue 18]. Line ends are harmless either way.
+        // "Before the result" is within the host write that held the line: a host that waits
+        // for each result (and a virtual clock, where a result and the next line share an
+        // instant) writes the next line separately.
+        let typed_ahead =
+            self.input.busy || (self.input.answered_in_write && matches!(self.mode, Mode::Command));
+        if typed_ahead && self.cfg.type_ahead == TypeAhead::Drop {
+            return;
+        }
         if self.input.busy {
             if self.input.pending.len() < 65536 {
                 self.input.pending.push_back(b);
@@ -113,6 +124,16 @@ impl Engine {
                     self.emit_block(blk);
                 } else {
                     self.exec_line(line);
+                }
+                if trimmed {
+                    self.input.answered_in_write = true;
+                    // Autobauding: the first command line gave the module its rate; the boot
+                    // URCs it held come after its answer [LOG, issue 18].
+                    if let Some(held) = self.radio.autobaud_held.take() {
+                        for t in held {
+                            self.urc(&t);
+                        }
+                    }
                 }
             }
             0x08 => {

@@ -20,7 +20,7 @@ mod grammar;
 
 pub use config::{
     AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, MapEntry, Model, MuxIndex, OkError, Preset,
-    QiactFailState, QirdUdp, QirdiMode, Rate, SimFault,
+    QiactFailState, QicsgpRead, QirdGap, QirdUdp, QirdiMode, Rate, SimFault, TypeAhead,
 };
 
 use std::collections::VecDeque;
@@ -294,6 +294,9 @@ struct Radio {
     cgatt: bool,
     /// Registered (after Call Ready).
     net_up: bool,
+    /// Autobauding (AT+IPR=0) after a power-on, before the host's first command: the boot URCs
+    /// that wait for it (`+CFUN: 1`, `+CPIN: READY`); `None` once the rate is known.
+    autobaud_held: Option<Vec<String>>,
 }
 
 /// The QI stack's settings: what a power-on starts with is their [`Default`] (volatile: no
@@ -362,8 +365,12 @@ struct LineInput {
     held_echo: Vec<u8>,
     /// For `A/`.
     last_line: Option<Vec<u8>>,
-    /// A command is executing (its answer comes later): input waits in `pending`.
+    /// A command is executing (its answer comes later): input waits in `pending` (or is
+    /// dropped, `--type-ahead drop`).
     busy: bool,
+    /// `--type-ahead drop`: a command line ended in this host write, so the rest of the write
+    /// was typed before its result.
+    answered_in_write: bool,
     pending: VecDeque<u8>,
 }
 
@@ -519,6 +526,7 @@ impl Engine {
                 cfun: true,
                 cgatt: true,
                 net_up: true,
+                autobaud_held: None,
             },
             input: LineInput {
                 line: Vec::new(),
@@ -528,6 +536,7 @@ impl Engine {
                 held_echo: Vec::new(),
                 last_line: None,
                 busy: false,
+                answered_in_write: false,
                 pending: VecDeque::new(),
             },
             mode: Mode::Command,
@@ -592,6 +601,7 @@ impl Engine {
     pub fn host_bytes(&mut self, now: Instant, bytes: &[u8]) {
         self.set_now(now);
         self.input.arrival = now;
+        self.input.answered_in_write = false;
         let mut rest = bytes;
         while let Some((&b, tail)) = rest.split_first() {
             let run = self.send_fixed_run(rest);

@@ -24,7 +24,39 @@ impl Engine {
             return;
         }
         self.noise();
+        self.urc_noise();
         self.emit(bytes);
+    }
+
+    /// The result that ends transparent data mode (`OK` after `+++`, `CLOSED`): nothing comes
+    /// between the last data byte and it, so no URC noise (a URC follows it).
+    pub(super) fn emit_data_end(&mut self, bytes: Vec<u8>) {
+        self.noise();
+        self.emit(bytes);
+    }
+
+    /// `urc-noise=P`: a network URC before a block, in command mode only (never inside a data
+    /// phase, nor between the echo of `AT+QISEND` and its prompt) [INF, issue 18].
+    pub(super) fn urc_noise(&mut self) {
+        let p = self.cfg.faults.iter().find_map(|f| match f {
+            Fault::UrcNoise(p) => Some(*p),
+            _ => None,
+        });
+        let Some(p) = p else { return };
+        if !matches!(self.mode, Mode::Command) || self.radio.power != Power::On {
+            return;
+        }
+        let r = (self.rand() >> 11) as f64 / (1u64 << 53) as f64;
+        if r >= p {
+            return;
+        }
+        let text = match self.rand() % 3 {
+            0 => "+QNITZ: \"26/12/06,14:05:00+04,0\"",
+            1 => "+CMTI: \"SM\",1",
+            _ => "+CREG: 1",
+        };
+        let f = self.framed(text);
+        self.emit(f);
     }
 
     pub(super) fn noise(&mut self) {

@@ -46,7 +46,13 @@ impl Engine {
             "+QICSGP" => match &kind {
                 Kind::Read => {
                     let (a, u, p) = self.qi.apn.clone();
-                    self.info(&format!("+QICSGP: {},\"{a}\",\"{u}\",\"{p}\"", self.qi.csgp_mode));
+                    match self.cfg.qicsgp_read {
+                        // a real MC60 answered the mode alone [LOG, issue 18]
+                        QicsgpRead::Mode => self.info(&format!("+QICSGP: {}", self.qi.csgp_mode)),
+                        QicsgpRead::Full => {
+                            self.info(&format!("+QICSGP: {},\"{a}\",\"{u}\",\"{p}\"", self.qi.csgp_mode))
+                        }
+                    }
                     R::Ok
                 }
                 Kind::Test => {

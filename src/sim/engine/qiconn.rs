@@ -37,8 +37,10 @@ impl Engine {
             return R::Err;
         };
         // state checks
+        // IP START (QIREGAPP done, no QIACT) opens like IP INITIAL, activating on the way: a
+        // field-proven flow [LOG, issue 18].
         match self.ctx {
-            Ctx::PdpDeact | Ctx::Start | Ctx::Activating => return R::Err,
+            Ctx::PdpDeact | Ctx::Activating => return R::Err,
             Ctx::Initial if self.cfg.no_implicit_activation => return R::Err,
             _ => {}
         }
@@ -63,7 +65,8 @@ impl Engine {
                 SockStatus::Closed => {}
             }
         }
-        if self.ctx == Ctx::Initial && !self.attached() {
+        let implicit = matches!(self.ctx, Ctx::Initial | Ctx::Start);
+        if implicit && !self.attached() {
             return R::Err;
         }
         self.gen += 1;
@@ -80,8 +83,8 @@ impl Engine {
             .unwrap_or_else(|| host.clone());
         self.socks[slot] = Some(Sock::new(gen, udp, display, port));
         let mut delay = self.cfg.delays.qiopen;
-        if self.ctx == Ctx::Initial {
-            // implicit QIREGAPP + QIACT
+        if implicit {
+            // implicit QIREGAPP + QIACT (QIACT alone in IP START)
             self.ctx = Ctx::GprsAct;
             delay += self.cfg.delays.qiact;
         }
@@ -323,8 +326,10 @@ impl Engine {
             records.push(data);
         }
         let (ip, port, proto) = (s.ip.clone(), s.port, if s.udp { "UDP" } else { "TCP" });
-        for r in records {
-            if verbose {
+        for (i, r) in records.into_iter().enumerate() {
+            // A GC65 starts the next UDP record right after the last datagram byte [LOG, issue
+            // 18]; the first header, like OK after the last record, has its CR LF.
+            if verbose && (i == 0 || self.cfg.qird_gap == QirdGap::Crlf) {
                 self.block.extend_from_slice(b"\r\n");
             }
             self.block

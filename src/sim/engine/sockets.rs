@@ -103,7 +103,7 @@ impl Engine {
             self.mode = Mode::Command;
             self.tdata.suspended = false;
             let f = self.framed("CLOSED");
-            self.emit_block(f);
+            self.emit_data_end(f);
             return;
         }
         if self.qi.transparent {

@@ -4,8 +4,15 @@ use super::*;
 use crate::sim::SimArgs;
 use proptest::prelude::*;
 
+/// An engine; every host write below comes at the same instant, so lines are queued
+/// (`--type-ahead queue`) unless the flags say otherwise.
 fn eng(flags: &str) -> (Engine, Instant) {
-    let args = SimArgs::parse_inline(flags).unwrap();
+    let flags = if flags.contains("--type-ahead") {
+        flags.to_string()
+    } else {
+        format!("{flags} --type-ahead queue")
+    };
+    let args = SimArgs::parse_inline(&flags).unwrap();
     let t = Instant::now();
     (Engine::new(args.engine_config(), t), t)
 }
@@ -16,7 +23,7 @@ fn host_out(e: &mut Engine) -> Vec<u8> {
 
 #[test]
 fn chained_and_errors() {
-    let (mut e, t) = eng("--echo off");
+    let (mut e, t) = eng("--echo off --cmee 0");
     e.host_bytes(t, b"AT+IPR=115200&W\r");
     assert_eq!(host_out(&mut e), b"\r\nOK\r\n");
     e.host_bytes(t, b"AT+IPR?\r");

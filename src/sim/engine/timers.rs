@@ -119,19 +119,15 @@ impl Engine {
             }
             // A booting module says RDY, +CFUN: 1, +CPIN: READY, Call Ready and SMS Ready spread
             // over seconds, and answers commands in between (SIM-dependent ones with SIM busy
-            // until +CPIN: READY) [LOG, module.md correction 8]. The boot URCs are shown only
-            // with a fixed baud rate (AT+IPR not 0) [DOC].
+            // until +CPIN: READY) [LOG, module.md correction 8]. RDY is shown only with a fixed
+            // baud rate (AT+IPR not 0) [DOC]; see `boot_urc` for the others.
             Timer::BootRdy => {
                 self.radio.power = Power::On;
                 if self.settings.ipr != 0 {
                     self.urc("RDY");
                 }
             }
-            Timer::BootCfun => {
-                if self.settings.ipr != 0 {
-                    self.urc("+CFUN: 1");
-                }
-            }
+            Timer::BootCfun => self.boot_urc("+CFUN: 1"),
             Timer::BootCallReady => {
                 let (oc, og) = (self.creg_stat(), self.cgreg_stat());
                 self.radio.net_up = true;
@@ -155,11 +151,11 @@ impl Engine {
             Timer::RebootFault => self.reboot(),
             Timer::SimReady => {
                 let (oc, og) = (self.creg_stat(), self.cgreg_stat());
-                if self.radio.power == Power::On && self.settings.ipr != 0 {
+                if self.radio.power == Power::On {
                     match self.sim_fault() {
-                        None => self.urc("+CPIN: READY"),
-                        Some(SimFault::Pin) => self.urc("+CPIN: SIM PIN"),
-                        Some(SimFault::Absent) => self.urc("+CPIN: NOT INSERTED"),
+                        None => self.boot_urc("+CPIN: READY"),
+                        Some(SimFault::Pin) => self.boot_urc("+CPIN: SIM PIN"),
+                        Some(SimFault::Absent) => self.boot_urc("+CPIN: NOT INSERTED"),
                         Some(SimFault::Busy | SimFault::BusyFor(_)) => {}
                     }
                 }
@@ -177,9 +173,19 @@ impl Engine {
                     self.mode = Mode::Command;
                     self.tdata.suspended = true;
                     let ok = self.result_bytes("OK", 0);
-                    self.emit_block(ok);
+                    self.emit_data_end(ok);
                 }
             }
+        }
+    }
+
+    /// `+CFUN: 1` and `+CPIN:` of a boot. Autobauding (AT+IPR=0), a module cannot send before
+    /// the host's first command has given it the rate [DOC S-M95-HD]; a factory-default M95
+    /// sent them after its first answers all the same [LOG, issue 18], so they wait for it.
+    pub(super) fn boot_urc(&mut self, text: &str) {
+        match self.radio.autobaud_held.as_mut() {
+            Some(held) => held.push(text.to_string()),
+            None => self.urc(text),
         }
     }
 
@@ -219,6 +225,7 @@ impl Engine {
         }
         self.radio.power = Power::Booting;
         self.radio.net_up = false;
+        self.radio.autobaud_held = (self.settings.ipr == 0).then(Vec::new);
         let d = self.cfg.delays;
         let rdy = self.now + d.rdy;
         self.timers.push((rdy, Timer::BootRdy));
