@@ -273,6 +273,12 @@ impl Session {
         self.tok.set_data_mode(on);
     }
 
+    /// Whether ctx socket `id` is in direct-push mode (its `+QIURC: "recv",<id>,<len>` lines
+    /// carry data): see [`Tokenizer::set_push_socket`].
+    pub fn set_push_socket(&mut self, id: u8, on: bool) {
+        self.tok.set_push_socket(id, on);
+    }
+
     /// See [`Tokenizer::set_data_mode_on_connect`]: a bare `CONNECT` switches data mode on.
     pub fn set_data_mode_on_connect(&mut self, on: bool) {
         self.tok.set_data_mode_on_connect(on);
@@ -281,8 +287,17 @@ impl Session {
     /// Deadline for a command: the table's maximum response time plus slack plus the time the
     /// serial line needs for its response, never shorter than `--cmd-timeout`.
     pub fn deadline(&self, cmd: &At) -> Duration {
-        let spec = self.dialect.spec(cmd);
-        self.deadline_of(&spec)
+        match self.dialect.spec(cmd) {
+            Some(spec) => self.deadline_of(&spec),
+            None => SLACK.max(self.min_timeout),
+        }
+    }
+
+    /// How the dialect writes `cmd`, or the typed "not supported" of a command it lacks.
+    fn spec(&self, cmd: &At) -> Result<Spec> {
+        self.dialect
+            .spec(cmd)
+            .ok_or_else(|| crate::family::not_supported(self.family.name(), &crate::command::name(cmd)))
     }
 
     fn deadline_of(&self, spec: &Spec) -> Duration {
@@ -300,7 +315,7 @@ impl Session {
 
     /// Run a command with its deadline from the table.
     pub fn run(&mut self, cmd: &At) -> Result<Response> {
-        let spec = self.dialect.spec(cmd);
+        let spec = self.spec(cmd)?;
         let t = self.deadline_of(&spec);
         self.command(&spec, t)
     }
@@ -308,13 +323,13 @@ impl Session {
     /// Run a command with a deadline of the caller's (`AT` while synchronising, `AT+QIOPEN`
     /// with `--timeout`).
     pub fn run_within(&mut self, cmd: &At, timeout: Duration) -> Result<Response> {
-        let spec = self.dialect.spec(cmd);
+        let spec = self.spec(cmd)?;
         self.command(&spec, timeout)
     }
 
     /// Run a command and expect `OK`; anything else is an error of class `class`.
     pub fn run_ok(&mut self, cmd: &At, class: ErrorClass) -> Result<Response> {
-        let spec = self.dialect.spec(cmd);
+        let spec = self.spec(cmd)?;
         let t = self.deadline_of(&spec);
         let r = self.command(&spec, t)?;
         if r.is_ok() {
@@ -332,7 +347,9 @@ impl Session {
 
     /// The line of a command (for reports that say what was done).
     pub fn line(&self, cmd: &At) -> String {
-        self.dialect.spec(cmd).line
+        self.dialect
+            .spec(cmd)
+            .map_or_else(|| crate::command::name(cmd), |s| s.line)
     }
 
     /// Write the command line of `spec`, ended by a bare CR, and wait for its response shape
@@ -351,6 +368,8 @@ impl Session {
         // payload by one (issue 18); one that drops a LF however late is caught by
         // `send_payload` (no SEND OK) without a shifted byte written.
         line.push(b'\r');
+        // What a `+QIRD:` line in this response announces (ctx: a count, or counters).
+        self.tok.set_counted_read(spec.counted_read);
         self.port.write(&line, secret.map(str::as_bytes))?;
         if self.sent.len() >= 16 {
             self.sent.pop_front();
@@ -366,6 +385,7 @@ impl Session {
             self.waiting(Some(&w));
         }
         let r = self.await_response(cmd, spec.shape, timeout);
+        self.tok.set_counted_read(false);
         if long {
             self.waiting(None);
         }
@@ -528,7 +548,7 @@ impl Session {
                 }
                 Token::RecvFrom(addr) => self.recv_from = Some(addr),
                 Token::Payload { kind, data } => match kind {
-                    PayloadKind::Qird { .. } => r.payloads.push((kind, data)),
+                    PayloadKind::Qird { .. } | PayloadKind::Read { .. } => r.payloads.push((kind, data)),
                     _ => {
                         let from = self.recv_from.take();
                         self.inbound.push_back(Inbound { kind, from, data });

@@ -151,6 +151,11 @@ pub enum Event {
     ContextLost,
     /// The module (re)started (`RDY`): every socket is gone.
     Rebooted,
+    /// The result of an open that arrived outside it (ctx `+QIOPEN: <id>,<err>`, 0 success).
+    OpenResult { id: u8, err: u32 },
+    /// The module's application layer is up (ctx `APP RDY`, after `RDY`): a restart, so
+    /// every socket is gone too.
+    ModuleReady,
 }
 
 /// The one place URCs become events.
@@ -160,9 +165,14 @@ pub fn event(u: &Urc) -> Option<Event> {
             // <id>,<sc>,<sid>: the socket is the third field.
             id: v.get(2).and_then(|&sid| u8::try_from(sid).ok()),
         }),
+        Urc::SocketData { id, .. } => Some(Event::DataReady { id: Some(*id) }),
         Urc::Closed { index } => Some(Event::Closed { id: *index }),
+        Urc::SocketClosed { id } => Some(Event::Closed { id: Some(*id) }),
         Urc::PdpDeact => Some(Event::ContextLost),
+        Urc::ContextDeact { .. } => Some(Event::ContextLost),
+        Urc::OpenResult { id, err } => Some(Event::OpenResult { id: *id, err: *err }),
         Urc::Rdy => Some(Event::Rebooted),
+        Urc::AppRdy => Some(Event::ModuleReady),
         _ => None,
     }
 }
@@ -174,7 +184,7 @@ pub fn ends(e: Event, id: Option<u8>) -> Option<StopReason> {
             Some(StopReason::Closed)
         }
         Event::ContextLost => Some(StopReason::PdpDeact),
-        Event::Rebooted => Some(StopReason::Rebooted),
+        Event::Rebooted | Event::ModuleReady => Some(StopReason::Rebooted),
         _ => None,
     }
 }
