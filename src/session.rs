@@ -110,6 +110,10 @@ pub struct Session {
     line_rate: u32,
     dialect: &'static dyn Dialect,
     family: &'static dyn crate::family::Family,
+    /// The context the ctx family's sockets use (`--context`, default 1).
+    context_id: u8,
+    /// ctx: open sockets in direct-push mode (else buffer mode).
+    push_on_open: bool,
     rebooted: bool,
     /// A payload got no result in time: the module may still be counting payload bytes (a
     /// firmware that dropped one of them), so any byte written now would complete that payload
@@ -170,6 +174,8 @@ impl Session {
             line_rate: opts.line_rate.max(1),
             dialect: opts.family.dialect(),
             family: opts.family,
+            context_id: 1,
+            push_on_open: false,
             rebooted: false,
             counting_payload: None,
             reset: opts.reset,
@@ -182,6 +188,30 @@ impl Session {
     /// pass the session to it (`let f = s.family(); f.read(s, id, len)`).
     pub fn family(&self) -> &'static dyn crate::family::Family {
         self.family
+    }
+
+    /// Speak another family from now on (after detection, [`crate::family::detect`]).
+    pub fn set_family(&mut self, family: &'static dyn crate::family::Family) {
+        self.family = family;
+        self.dialect = family.dialect();
+    }
+
+    /// The context the ctx family's sockets use.
+    pub fn context_id(&self) -> u8 {
+        self.context_id
+    }
+
+    pub fn set_context_id(&mut self, cid: u8) {
+        self.context_id = cid;
+    }
+
+    /// ctx: whether sockets opened from now on are in direct-push mode (else buffer mode).
+    pub fn push_on_open(&self) -> bool {
+        self.push_on_open
+    }
+
+    pub fn set_push_on_open(&mut self, on: bool) {
+        self.push_on_open = on;
     }
 
     /// Be told when a long wait starts (`Some`) and ends (`None`): commands whose table

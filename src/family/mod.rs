@@ -15,7 +15,13 @@
 //! URCs are normalised in one place ([`event`]) into [`Event`]s; the one reading of "is the
 //! connection gone, and why" is [`connection_status`].
 
+pub mod ctx;
+#[cfg(test)]
+mod ctx_script_tests;
+pub mod detect;
 pub mod qi;
+#[cfg(test)]
+mod script;
 
 use crate::command::Dialect;
 use crate::error::{Cause, Error, ErrorClass, Result};
@@ -40,7 +46,7 @@ pub enum Opened {
     /// The module refused: the family's words for it, and the module's own code when it gave
     /// one. The attempt was cleaned up.
     Refused {
-        module_code: Option<String>,
+        module_code: Option<u32>,
         message: String,
     },
     /// No result within the deadline; the attempt was cleaned up.
@@ -136,6 +142,8 @@ pub enum DataMode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContextStatus {
     pub active: bool,
+    /// The context's address when the family reads it with the state (ctx `AT+QIACT?`).
+    pub local_ip: Option<String>,
     /// The module's words (QI: the `STATE:` of `AT+QISTAT`).
     pub ip_state: String,
 }
@@ -186,6 +194,19 @@ pub fn ends(e: Event, id: Option<u8>) -> Option<StopReason> {
         Event::ContextLost => Some(StopReason::PdpDeact),
         Event::Rebooted | Event::ModuleReady => Some(StopReason::Rebooted),
         _ => None,
+    }
+}
+
+/// The exit class of a module error code (ctx `+QIOPEN: <id>,<err>`, `AT+QIGETERROR`; research
+/// §6.3), or `otherwise` for a code the table does not place.
+pub fn module_code_class(code: u32, otherwise: ErrorClass) -> ErrorClass {
+    match code {
+        561 | 562 | 570 | 573 => ErrorClass::PdpContext,
+        554 | 556 | 557 | 560 | 563 | 564 | 565 | 566 | 569 | 574 => ErrorClass::Connect,
+        559 | 567 => ErrorClass::ConnectionLost,
+        553 | 558 | 571 => ErrorClass::SendRefused,
+        550 | 551 | 552 | 555 | 568 | 572 => ErrorClass::Protocol,
+        _ => otherwise,
     }
 }
 
