@@ -126,15 +126,23 @@ pub fn detect(s: &mut Session, choice: Choice) -> Result<Detected> {
     Ok(d)
 }
 
+/// A question detection may ask: `None` when the module does not answer it in time (a
+/// firmware that lacks it stays silent rather than answering ERROR [INF]).
+fn ask(s: &mut Session, cmd: &At) -> Result<Option<crate::session::Response>> {
+    match s.run(cmd) {
+        Ok(r) => Ok(r.is_ok().then_some(r)),
+        Err(e) if e.class == crate::error::ErrorClass::ModuleSilent && !s.rebooted() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 fn auto(s: &mut Session) -> Result<Detected> {
-    let ati = s.run(&At::Identify)?;
-    let mut model = ati.is_ok().then(|| model_from_ati(&ati.lines)).flatten();
+    let mut model = ask(s, &At::Identify)?.and_then(|r| model_from_ati(&r.lines));
     if model
         .as_deref()
         .is_none_or(|m| model_kind(m) == ModelKind::Unknown)
     {
-        let r = s.run(&At::Model)?;
-        if let Some(m) = r.lines.first().filter(|_| r.is_ok()) {
+        if let Some(m) = ask(s, &At::Model)?.and_then(|r| r.lines.first().cloned()) {
             model = Some(m.trim().to_string());
         }
     }
@@ -155,9 +163,9 @@ fn auto(s: &mut Session) -> Result<Detected> {
         }
         ModelKind::Unknown => {}
     }
-    // A read-only probe: the ctx family answers it, the QI family has no such command.
-    let r = s.run(&At::LastError)?;
-    let ctx = r.is_ok() && r.value("+QIGETERROR:").is_some();
+    // A read-only probe: the ctx family answers it, the QI family has no such command (and
+    // stays the reading when nothing says otherwise: the family qtcp was first written for).
+    let ctx = ask(s, &At::LastError)?.is_some_and(|r| r.value("+QIGETERROR:").is_some());
     Ok(Detected {
         family: if ctx { &CTX_FAMILY } else { &QI_FAMILY },
         model,
