@@ -353,6 +353,11 @@ impl Family for CtxFamily {
         Ok(!r.is_ok() && s.echo_seen())
     }
 
+    /// "SEND FAIL: the send buffer is full: retry later" [DOC AN-BG96 p.19/20].
+    fn send_fail_is_transient(&self) -> bool {
+        true
+    }
+
     fn send_chunk(&self, s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> Result<Sent> {
         let cmd = At::Send {
             id: Some(sock(id)),
@@ -482,6 +487,11 @@ impl Family for CtxFamily {
                 Err(e)
             }
         }
+    }
+
+    /// The peer's close in data mode: `NO CARRIER` by the V.250 convention [INF research §1.11].
+    fn data_mode_markers(&self) -> crate::proc::transparent::Markers {
+        &[b"\r\nNO CARRIER\r\n"]
     }
 
     fn resume_data(&self, s: &mut Session) -> Result<DataMode> {

@@ -239,6 +239,36 @@ fn send_hands_chunks_over_and_reads_the_counters() {
     assert_eq!(f.name(), "ctx");
 }
 
+/// SEND FAIL with the socket connected: back off, read the counters, send the chunk again.
+#[test]
+fn a_full_send_buffer_is_retried() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            (b"AT+QISDE=0\r", b"\r\nOK\r\n"),
+            (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 0,0,0\r\n\r\nOK\r\n"),
+            (b"AT+QISEND=0,5\r", b"\r\n> "),
+            (b"hello", b"\r\nSEND FAIL\r\n"),
+            (
+                b"AT+QISTATE=1,0\r",
+                b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,1,2,1,0,0,\"uart1\"\r\n\r\nOK\r\n",
+            ),
+            (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 0,0,0\r\n\r\nOK\r\n"),
+            (b"AT+QISEND=0,5\r", b"\r\n> "),
+            (b"hello", b"\r\nSEND OK\r\n"),
+            (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 5,5,0\r\n\r\nOK\r\n"),
+        ],
+    );
+    let o = SendOptions {
+        id: Some(0),
+        ..SendOptions::default()
+    };
+    let rep = send(&mut s, &b"hello"[..], &o, &mut NoEvents).unwrap();
+    assert_eq!((rep.chunks, rep.bytes_written, rep.bytes_acked), (1, 5, Some(5)));
+    drop(s);
+    m.join().unwrap();
+}
+
 /// `QIACT=<cid>` only when `QIACT?` shows the context inactive; an ERROR is looked at again.
 #[test]
 fn activation_is_checked_again_after_an_error() {

@@ -329,6 +329,11 @@ pub trait Family: Sync {
     /// Before sending: make payloads come back unechoed; returns whether they are echoed anyway
     /// (then taken by count).
     fn prepare_send(&self, s: &mut Session) -> Result<bool>;
+    /// Whether [`Sent::BufferFull`] on an open connection means "retry later" (then the send
+    /// loop backs off and retries within its deadline) rather than a refusal.
+    fn send_fail_is_transient(&self) -> bool {
+        false
+    }
     /// Hand one chunk to the module. Never interrupted half way: once the module may count
     /// bytes, the chunk is completed.
     fn send_chunk(&self, s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> Result<Sent>;
@@ -365,6 +370,11 @@ pub trait Family: Sync {
         o: &crate::proc::transparent::TransparentOptions,
         rep: &mut crate::proc::transparent::TransparentReport,
     ) -> Result<bool>;
+    /// The module's own reports that can appear in the data stream of transparent mode and
+    /// look like data (held back and checked with `+++`).
+    fn data_mode_markers(&self) -> crate::proc::transparent::Markers {
+        crate::proc::transparent::MARKERS
+    }
     /// Back to data mode after a `+++` that answered OK.
     fn resume_data(&self, s: &mut Session) -> Result<DataMode>;
     /// After a transparent connection ended: put the module back in non-transparent mode;
