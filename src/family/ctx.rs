@@ -159,6 +159,10 @@ impl Family for CtxFamily {
         &CTX
     }
 
+    fn has_eps_registration(&self) -> bool {
+        true
+    }
+
     fn check_id(&self, _s: &mut Session, id: Option<u8>) -> Result<bool> {
         match id {
             Some(i) if i > MAX_SOCKET => Err(Error::usage(format!(

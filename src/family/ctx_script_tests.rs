@@ -337,3 +337,21 @@ fn ctx_urcs_are_the_same_events() {
         Some(Event::DataReady { id: Some(4) })
     );
 }
+
+/// LTE-M attach shows in `+CEREG`, not in `+CREG`: the ctx family reads both.
+#[test]
+fn eps_registration_counts_on_the_ctx_family() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            (b"AT+CREG?\r", b"\r\n+CREG: 0,0\r\n\r\nOK\r\n"),
+            (b"AT+CEREG?\r", b"\r\n+CEREG: 0,5\r\n\r\nOK\r\n"),
+            (b"AT+CGATT?\r", b"\r\n+CGATT: 1\r\n\r\nOK\r\n"),
+        ],
+    );
+    let st = crate::proc::common::network_state(&mut s).unwrap();
+    assert_eq!((st.cs_registration, st.eps_registration), (Some(0), Some(5)));
+    assert!(st.ready());
+    drop(s);
+    m.join().unwrap();
+}

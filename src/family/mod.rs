@@ -288,6 +288,12 @@ pub trait Family: Sync {
     /// How this family's commands are written and answered.
     fn dialect(&self) -> &'static dyn Dialect;
 
+    /// Whether registration is also reported by `+CEREG` (LTE): read when `+CREG` is not
+    /// registered.
+    fn has_eps_registration(&self) -> bool {
+        false
+    }
+
     // --- sockets: addressing
     /// Check the connection index asked for against how the module addresses sockets; returns
     /// whether sockets are addressed by index (QI: `QIMUX=1`).
