@@ -101,7 +101,7 @@ _qtcp() {
 
     case "${cmd}" in
         qtcp)
-            opts="-p -b -v -q -h -V --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version probe attach connect send recv sack-watch close push transparent at echo sim help"
+            opts="-p -b -v -q -h -V --port --baud --flow-control --dialect --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version probe attach connect send recv sack-watch close push transparent at echo sim help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -125,6 +125,10 @@ _qtcp() {
                     ;;
                 --flow-control)
                     COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
+                    return 0
+                    ;;
+                --dialect)
+                    COMPREPLY=($(compgen -W "auto qi ctx" -- "${cur}"))
                     return 0
                     ;;
                 --trace)
@@ -151,7 +155,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__at)
-            opts="-p -b -v -q -h -V --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --timeout --help --version"
+            opts="-p -b -v -q -h -V --port --baud --flow-control --dialect --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -175,6 +179,10 @@ _qtcp() {
                     ;;
                 --flow-control)
                     COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
+                    return 0
+                    ;;
+                --dialect)
+                    COMPREPLY=($(compgen -W "auto qi ctx" -- "${cur}"))
                     return 0
                     ;;
                 --trace)
@@ -205,7 +213,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__attach)
-            opts="-p -b -v -q -h -V --apn --user --password --register-timeout --sim-timeout --recv --headers --activate --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --apn --user --password --register-timeout --sim-timeout --recv --headers --activate --port --baud --flow-control --dialect --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -255,6 +263,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
                     return 0
                     ;;
+                --dialect)
+                    COMPREPLY=($(compgen -W "auto qi ctx" -- "${cur}"))
+                    return 0
+                    ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -279,7 +291,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__close)
-            opts="-p -b -v -q -h -V --id --deact --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --id --deact --port --baud --flow-control --dialect --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -309,6 +321,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
                     return 0
                     ;;
+                --dialect)
+                    COMPREPLY=($(compgen -W "auto qi ctx" -- "${cur}"))
+                    return 0
+                    ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -333,7 +349,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__connect)
-            opts="-p -b -v -q -h -V --udp --id --timeout --reuse --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --udp --id --timeout --reuse --port --baud --flow-control --dialect --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -367,6 +383,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
                     return 0
                     ;;
+                --dialect)
+                    COMPREPLY=($(compgen -W "auto qi ctx" -- "${cur}"))
+                    return 0
+                    ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -391,7 +411,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__echo)
-            opts="-p -b -v -q -h -V --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --udp --count --size --pattern --seed --timeout --id --mode --connect-timeout --help --version"
+            opts="-p -b -v -q -h -V --port --baud --flow-control --dialect --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --udp --count --size --pattern --seed --timeout --id --mode --connect-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -415,6 +435,10 @@ _qtcp() {
                     ;;
                 --flow-control)
                     COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
+                    return 0
+                    ;;
+                --dialect)
+                    COMPREPLY=($(compgen -W "auto qi ctx" -- "${cur}"))
                     return 0
                     ;;
                 --trace)
@@ -669,7 +693,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__probe)
-            opts="-p -b -v -q -h -V --expect --save-baud --sim-timeout --sync-attempts --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --expect --save-baud --sim-timeout --sync-attempts --port --baud --flow-control --dialect --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -707,6 +731,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
                     return 0
                     ;;
+                --dialect)
+                    COMPREPLY=($(compgen -W "auto qi ctx" -- "${cur}"))
+                    return 0
+                    ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -731,7 +759,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__push)
-            opts="-p -b -v -q -h -V --udp --id --timeout --apn --user --password --sim-timeout --reconnect --keep-open --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --udp --id --timeout --apn --user --password --sim-timeout --reconnect --keep-open --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --flow-control --dialect --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -805,6 +833,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
                     return 0
                     ;;
+                --dialect)
+                    COMPREPLY=($(compgen -W "auto qi ctx" -- "${cur}"))
+                    return 0
+                    ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -829,7 +861,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__recv)
-            opts="-o -p -b -v -q -h -V --mode --id --chunk --headers --bytes --idle --timeout --out --poll --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-o -p -b -v -q -h -V --mode --id --chunk --headers --bytes --idle --timeout --out --poll --port --baud --flow-control --dialect --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -891,6 +923,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
                     return 0
                     ;;
+                --dialect)
+                    COMPREPLY=($(compgen -W "auto qi ctx" -- "${cur}"))
+                    return 0
+                    ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -915,7 +951,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__sack__subcmd__watch)
-            opts="-p -b -v -q -h -V --interval --max-polls --heartbeat --id --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --interval --max-polls --heartbeat --id --port --baud --flow-control --dialect --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -957,6 +993,10 @@ _qtcp() {
                     COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
                     return 0
                     ;;
+                --dialect)
+                    COMPREPLY=($(compgen -W "auto qi ctx" -- "${cur}"))
+                    return 0
+                    ;;
                 --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -981,7 +1021,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__send)
-            opts="-f -d -p -b -v -q -h -V --file --data --offset --wait-ack --reconnect --max-reconnects --udp --id --recv-out --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-f -d -p -b -v -q -h -V --file --data --offset --wait-ack --reconnect --max-reconnects --udp --id --recv-out --window --send-buffer --ack-timeout --poll-max --poll-min --chunk --port --baud --flow-control --dialect --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1065,6 +1105,10 @@ _qtcp() {
                     ;;
                 --flow-control)
                     COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
+                    return 0
+                    ;;
+                --dialect)
+                    COMPREPLY=($(compgen -W "auto qi ctx" -- "${cur}"))
                     return 0
                     ;;
                 --trace)
@@ -1277,7 +1321,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__transparent)
-            opts="-p -b -v -q -h -V --udp --timeout --wait --packet-size --guard --close --duration --linger --port --baud --flow-control --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
+            opts="-p -b -v -q -h -V --udp --timeout --wait --packet-size --guard --close --duration --linger --port --baud --flow-control --dialect --trace --verbose --json --quiet --cmd-timeout --reset-cmd --state-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1325,6 +1369,10 @@ _qtcp() {
                     ;;
                 --flow-control)
                     COMPREPLY=($(compgen -W "none hardware software" -- "${cur}"))
+                    return 0
+                    ;;
+                --dialect)
+                    COMPREPLY=($(compgen -W "auto qi ctx" -- "${cur}"))
                     return 0
                     ;;
                 --trace)

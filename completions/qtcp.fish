@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_qtcp_global_optspecs
-    string join \n p/port= b/baud= flow-control= trace= v/verbose json q/quiet cmd-timeout= reset-cmd= state-dir= h/help V/version
+    string join \n p/port= b/baud= flow-control= dialect= trace= v/verbose json q/quiet cmd-timeout= reset-cmd= state-dir= h/help V/version
 end
 
 function __fish_qtcp_needs_command
@@ -29,6 +29,9 @@ complete -c qtcp -n "__fish_qtcp_needs_command" -s b -l baud -d 'Baud rate of th
 complete -c qtcp -n "__fish_qtcp_needs_command" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
+complete -c qtcp -n "__fish_qtcp_needs_command" -l dialect -d 'Module family: auto tells it from the model the module reports (ATI, AT+CGMM), else from AT+QIGETERROR; NB-IoT modules (BC66, BC95, BC660K) are refused unless one is forced' -r -f -a "auto\t'From the model the module reports (ATI, AT+CGMM), else AT+QIGETERROR'
+qi\t'M95, MC60, M66, M26, M35... (AT+QIOPEN="TCP",..., +QIRDI)'
+ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,..., +QIURC)'"
 complete -c qtcp -n "__fish_qtcp_needs_command" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_needs_command" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_needs_command" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -60,6 +63,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s b -l baud -d 'Baud r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l dialect -d 'Module family: auto tells it from the model the module reports (ATI, AT+CGMM), else from AT+QIGETERROR; NB-IoT modules (BC66, BC95, BC660K) are refused unless one is forced' -r -f -a "auto\t'From the model the module reports (ATI, AT+CGMM), else AT+QIGETERROR'
+qi\t'M95, MC60, M66, M26, M35... (AT+QIOPEN="TCP",..., +QIRDI)'
+ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,..., +QIURC)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -82,6 +88,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s b -l baud -d 'Baud 
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l dialect -d 'Module family: auto tells it from the model the module reports (ATI, AT+CGMM), else from AT+QIGETERROR; NB-IoT modules (BC66, BC95, BC660K) are refused unless one is forced' -r -f -a "auto\t'From the model the module reports (ATI, AT+CGMM), else AT+QIGETERROR'
+qi\t'M95, MC60, M66, M26, M35... (AT+QIOPEN="TCP",..., +QIRDI)'
+ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,..., +QIURC)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -100,6 +109,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s b -l baud -d 'Baud
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l dialect -d 'Module family: auto tells it from the model the module reports (ATI, AT+CGMM), else from AT+QIGETERROR; NB-IoT modules (BC66, BC95, BC660K) are refused unless one is forced' -r -f -a "auto\t'From the model the module reports (ATI, AT+CGMM), else AT+QIGETERROR'
+qi\t'M95, MC60, M66, M26, M35... (AT+QIOPEN="TCP",..., +QIRDI)'
+ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,..., +QIURC)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -129,6 +141,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s b -l baud -d 'Baud ra
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l dialect -d 'Module family: auto tells it from the model the module reports (ATI, AT+CGMM), else from AT+QIGETERROR; NB-IoT modules (BC66, BC95, BC660K) are refused unless one is forced' -r -f -a "auto\t'From the model the module reports (ATI, AT+CGMM), else AT+QIGETERROR'
+qi\t'M95, MC60, M66, M26, M35... (AT+QIOPEN="TCP",..., +QIRDI)'
+ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,..., +QIURC)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -155,6 +170,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s b -l baud -d 'Baud ra
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l dialect -d 'Module family: auto tells it from the model the module reports (ATI, AT+CGMM), else from AT+QIGETERROR; NB-IoT modules (BC66, BC95, BC660K) are refused unless one is forced' -r -f -a "auto\t'From the model the module reports (ATI, AT+CGMM), else AT+QIGETERROR'
+qi\t'M95, MC60, M66, M26, M35... (AT+QIOPEN="TCP",..., +QIRDI)'
+ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,..., +QIURC)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -174,6 +192,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s b -l baud -d 'B
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l dialect -d 'Module family: auto tells it from the model the module reports (ATI, AT+CGMM), else from AT+QIGETERROR; NB-IoT modules (BC66, BC95, BC660K) are refused unless one is forced' -r -f -a "auto\t'From the model the module reports (ATI, AT+CGMM), else AT+QIGETERROR'
+qi\t'M95, MC60, M66, M26, M35... (AT+QIOPEN="TCP",..., +QIRDI)'
+ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,..., +QIURC)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -189,6 +210,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s b -l baud -d 'Baud r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l dialect -d 'Module family: auto tells it from the model the module reports (ATI, AT+CGMM), else from AT+QIGETERROR; NB-IoT modules (BC66, BC95, BC660K) are refused unless one is forced' -r -f -a "auto\t'From the model the module reports (ATI, AT+CGMM), else AT+QIGETERROR'
+qi\t'M95, MC60, M66, M26, M35... (AT+QIOPEN="TCP",..., +QIRDI)'
+ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,..., +QIURC)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -216,6 +240,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s b -l baud -d 'Baud ra
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l dialect -d 'Module family: auto tells it from the model the module reports (ATI, AT+CGMM), else from AT+QIGETERROR; NB-IoT modules (BC66, BC95, BC660K) are refused unless one is forced' -r -f -a "auto\t'From the model the module reports (ATI, AT+CGMM), else AT+QIGETERROR'
+qi\t'M95, MC60, M66, M26, M35... (AT+QIOPEN="TCP",..., +QIRDI)'
+ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,..., +QIURC)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -239,6 +266,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s b -l baud -d '
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l dialect -d 'Module family: auto tells it from the model the module reports (ATI, AT+CGMM), else from AT+QIGETERROR; NB-IoT modules (BC66, BC95, BC660K) are refused unless one is forced' -r -f -a "auto\t'From the model the module reports (ATI, AT+CGMM), else AT+QIGETERROR'
+qi\t'M95, MC60, M66, M26, M35... (AT+QIOPEN="TCP",..., +QIRDI)'
+ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,..., +QIURC)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -255,6 +285,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s b -l baud -d 'Baud rate
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l dialect -d 'Module family: auto tells it from the model the module reports (ATI, AT+CGMM), else from AT+QIGETERROR; NB-IoT modules (BC66, BC95, BC660K) are refused unless one is forced' -r -f -a "auto\t'From the model the module reports (ATI, AT+CGMM), else AT+QIGETERROR'
+qi\t'M95, MC60, M66, M26, M35... (AT+QIOPEN="TCP",..., +QIRDI)'
+ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,..., +QIURC)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
@@ -270,6 +303,9 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s b -l baud -d 'Baud ra
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l dialect -d 'Module family: auto tells it from the model the module reports (ATI, AT+CGMM), else from AT+QIGETERROR; NB-IoT modules (BC66, BC95, BC660K) are refused unless one is forced' -r -f -a "auto\t'From the model the module reports (ATI, AT+CGMM), else AT+QIGETERROR'
+qi\t'M95, MC60, M66, M26, M35... (AT+QIOPEN="TCP",..., +QIRDI)'
+ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,..., +QIURC)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r

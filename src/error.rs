@@ -183,6 +183,9 @@ pub struct Error {
     pub class: ErrorClass,
     pub message: String,
     pub cause: Cause,
+    /// The module's own error code, when it gave one (ctx: `+QIOPEN: <id>,<err>`,
+    /// `AT+QIGETERROR`), for `error.module_code` in reports.
+    pub module_code: Option<u32>,
 }
 
 impl Error {
@@ -191,10 +194,15 @@ impl Error {
             class,
             message: message.into(),
             cause: Cause::Unspecified,
+            module_code: None,
         }
     }
     pub fn with_cause(mut self, cause: Cause) -> Self {
         self.cause = cause;
+        self
+    }
+    pub fn with_module_code(mut self, code: Option<u32>) -> Self {
+        self.module_code = code;
         self
     }
     pub fn exit_code(&self) -> u8 {

@@ -114,6 +114,10 @@ pub struct Session {
     line_rate: u32,
     dialect: &'static dyn Dialect,
     family: &'static dyn crate::family::Family,
+    /// The context the ctx family's sockets use (`--context`, default 1).
+    context_id: u8,
+    /// ctx: open sockets in direct-push mode (else buffer mode).
+    push_on_open: bool,
     rebooted: bool,
     /// A payload got no result in time: the module may still be counting payload bytes (a
     /// firmware that dropped one of them), so any byte written now would complete that payload
@@ -177,6 +181,8 @@ impl Session {
             line_rate: opts.line_rate.max(1),
             dialect: opts.family.dialect(),
             family: opts.family,
+            context_id: 1,
+            push_on_open: false,
             rebooted: false,
             counting_payload: None,
             line_free_at: port_now,
@@ -190,6 +196,30 @@ impl Session {
     /// pass the session to it (`let f = s.family(); f.read(s, id, len)`).
     pub fn family(&self) -> &'static dyn crate::family::Family {
         self.family
+    }
+
+    /// Speak another family from now on (after detection, [`crate::family::detect`]).
+    pub fn set_family(&mut self, family: &'static dyn crate::family::Family) {
+        self.family = family;
+        self.dialect = family.dialect();
+    }
+
+    /// The context the ctx family's sockets use.
+    pub fn context_id(&self) -> u8 {
+        self.context_id
+    }
+
+    pub fn set_context_id(&mut self, cid: u8) {
+        self.context_id = cid;
+    }
+
+    /// ctx: whether sockets opened from now on are in direct-push mode (else buffer mode).
+    pub fn push_on_open(&self) -> bool {
+        self.push_on_open
+    }
+
+    pub fn set_push_on_open(&mut self, on: bool) {
+        self.push_on_open = on;
     }
 
     /// Be told when a long wait starts (`Some`) and ends (`None`): commands whose table
@@ -281,6 +311,12 @@ impl Session {
         self.tok.set_data_mode(on);
     }
 
+    /// Whether ctx socket `id` is in direct-push mode (its `+QIURC: "recv",<id>,<len>` lines
+    /// carry data): see [`Tokenizer::set_push_socket`].
+    pub fn set_push_socket(&mut self, id: u8, on: bool) {
+        self.tok.set_push_socket(id, on);
+    }
+
     /// See [`Tokenizer::set_data_mode_on_connect`]: a bare `CONNECT` switches data mode on.
     pub fn set_data_mode_on_connect(&mut self, on: bool) {
         self.tok.set_data_mode_on_connect(on);
@@ -289,8 +325,17 @@ impl Session {
     /// Deadline for a command: the table's maximum response time plus slack plus the time the
     /// serial line needs for its response, never shorter than `--cmd-timeout`.
     pub fn deadline(&self, cmd: &At) -> Duration {
-        let spec = self.dialect.spec(cmd);
-        self.deadline_of(&spec)
+        match self.dialect.spec(cmd) {
+            Some(spec) => self.deadline_of(&spec),
+            None => SLACK.max(self.min_timeout),
+        }
+    }
+
+    /// How the dialect writes `cmd`, or the typed "not supported" of a command it lacks.
+    fn spec(&self, cmd: &At) -> Result<Spec> {
+        self.dialect
+            .spec(cmd)
+            .ok_or_else(|| crate::family::not_supported(self.family.name(), &crate::command::name(cmd)))
     }
 
     fn deadline_of(&self, spec: &Spec) -> Duration {
@@ -322,7 +367,7 @@ impl Session {
 
     /// Run a command with its deadline from the table.
     pub fn run(&mut self, cmd: &At) -> Result<Response> {
-        let spec = self.dialect.spec(cmd);
+        let spec = self.spec(cmd)?;
         let t = self.deadline_of(&spec);
         self.command(&spec, t)
     }
@@ -330,13 +375,13 @@ impl Session {
     /// Run a command with a deadline of the caller's (`AT` while synchronising, `AT+QIOPEN`
     /// with `--timeout`).
     pub fn run_within(&mut self, cmd: &At, timeout: Duration) -> Result<Response> {
-        let spec = self.dialect.spec(cmd);
+        let spec = self.spec(cmd)?;
         self.command(&spec, timeout)
     }
 
     /// Run a command and expect `OK`; anything else is an error of class `class`.
     pub fn run_ok(&mut self, cmd: &At, class: ErrorClass) -> Result<Response> {
-        let spec = self.dialect.spec(cmd);
+        let spec = self.spec(cmd)?;
         let t = self.deadline_of(&spec);
         let r = self.command(&spec, t)?;
         if r.is_ok() {
@@ -354,7 +399,9 @@ impl Session {
 
     /// The line of a command (for reports that say what was done).
     pub fn line(&self, cmd: &At) -> String {
-        self.dialect.spec(cmd).line
+        self.dialect
+            .spec(cmd)
+            .map_or_else(|| crate::command::name(cmd), |s| s.line)
     }
 
     /// Write the command line of `spec`, ended by a bare CR, and wait for its response shape
@@ -373,6 +420,8 @@ impl Session {
         // payload by one (issue 18); one that drops a LF however late is caught by
         // `send_payload` (no SEND OK) without a shifted byte written.
         line.push(b'\r');
+        // What a `+QIRD:` line in this response announces (ctx: a count, or counters).
+        self.tok.set_counted_read(spec.counted_read);
         // The line may wait for room (flow control) until the command's own deadline.
         self.port
             .write(&line, secret.map(str::as_bytes), self.now() + timeout)?;
@@ -390,6 +439,7 @@ impl Session {
             self.waiting(Some(&w));
         }
         let r = self.await_response(cmd, spec.shape, timeout);
+        self.tok.set_counted_read(false);
         if long {
             self.waiting(None);
         }
@@ -553,7 +603,7 @@ impl Session {
                 }
                 Token::RecvFrom(addr) => self.recv_from = Some(addr),
                 Token::Payload { kind, data } => match kind {
-                    PayloadKind::Qird { .. } => r.payloads.push((kind, data)),
+                    PayloadKind::Qird { .. } | PayloadKind::Read { .. } => r.payloads.push((kind, data)),
                     _ => {
                         let from = self.recv_from.take();
                         self.inbound.push_back(Inbound { kind, from, data });

@@ -61,6 +61,13 @@ pub enum PayloadKind {
     Receive { index: u8 },
     /// `IPD<n>[TCP|UDP]:` (direct mode with QIHEAD=1); the bytes follow the colon.
     Ipd { proto: Option<String> },
+    /// ctx `+QIRD: <n>[,"<ip>",<port>]` in the answer to `AT+QIRD=<id>,<len>` (len > 0; see
+    /// [`Tokenizer::set_counted_read`]); the bytes follow the line's CRLF. `peer` is set for a
+    /// UDP service socket.
+    Read { peer: Option<String> },
+    /// ctx `+QIURC: "recv",<id>,<len>[,"<ip>",<port>]` on a direct-push socket (see
+    /// [`Tokenizer::set_push_socket`]); the bytes follow the line's CRLF.
+    Push { id: u8, peer: Option<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +118,29 @@ pub enum Urc {
     /// `RING`, `+CRING:`, `+CLIP:` (the whole line). Recognised so that it is never taken for
     /// a command's information line (issue 18).
     Network(String),
+    /// ctx `+QIURC: "recv",<id>[,<len>]`: data waits in socket `id` (buffer mode; the length
+    /// only with `QICFG="recvind",1`, and no bytes follow).
+    SocketData {
+        id: u8,
+        len: Option<u32>,
+    },
+    /// ctx `+QIURC: "closed",<id>`: the peer or the network closed socket `id`.
+    SocketClosed {
+        id: u8,
+    },
+    /// ctx `+QIURC: "pdpdeact",<cid>`: the network deactivated context `cid`.
+    ContextDeact {
+        cid: u8,
+    },
+    /// ctx `+QIOPEN: <id>,<err>` outside the QIOPEN that asked for it (late): 0 is success.
+    OpenResult {
+        id: u8,
+        err: u32,
+    },
+    /// ctx `APP RDY`: the module's application layer is up (after `RDY`).
+    AppRdy,
+    /// `+CEREG: ...` (the raw text after the colon).
+    Cereg(String),
 }
 
 /// Recognise a URC by its text. Lines such as `+CREG: 0,1` are also the information response
@@ -134,6 +164,23 @@ pub fn classify_urc(line: &[u8]) -> Option<Urc> {
     if line == b"+PDP DEACT" {
         return Some(Urc::PdpDeact);
     }
+    if let Some(rest) = line.strip_prefix(b"+QIURC:") {
+        return parse_qiurc(rest.trim_ascii());
+    }
+    if let Some(rest) = line.strip_prefix(b"+QIOPEN:") {
+        // `+QIOPEN: <id>,<err>`; the test answer `+QIOPEN: (1-16),...` is no URC.
+        let mut f = rest.split(|&b| b == b',').map(|f| parse_u32(f.trim_ascii()));
+        if let (Some(Some(id)), Some(Some(err)), None) = (f.next(), f.next(), f.next()) {
+            return Some(Urc::OpenResult {
+                id: u8::try_from(id).ok()?,
+                err,
+            });
+        }
+        return None;
+    }
+    if let Some(rest) = rest_of(b"+CEREG:") {
+        return Some(Urc::Cereg(rest));
+    }
     if let Some(rest) = rest_of(b"+CREG:") {
         return Some(Urc::Creg(rest));
     }
@@ -148,6 +195,7 @@ pub fn classify_urc(line: &[u8]) -> Option<Urc> {
     }
     match line {
         b"RDY" => return Some(Urc::Rdy),
+        b"APP RDY" => return Some(Urc::AppRdy),
         b"Call Ready" => return Some(Urc::CallReady),
         b"SMS Ready" => return Some(Urc::SmsReady),
         _ => {}
@@ -177,6 +225,20 @@ pub fn is_registration_urc(line: &[u8]) -> bool {
     match rest.split(|&b| b == b',').nth(1) {
         None => true,
         Some(second) => parse_u32(second.trim_ascii()).is_none(),
+    }
+}
+
+/// `"recv",<id>[,<len>]`, `"closed",<id>`, `"pdpdeact",<cid>` (other `+QIURC` kinds: `None`).
+fn parse_qiurc(rest: &[u8]) -> Option<Urc> {
+    let mut f = rest.split(|&b| b == b',').map(<[u8]>::trim_ascii);
+    let kind = f.next()?;
+    let n = |x: Option<&[u8]>| x.and_then(parse_u32);
+    let id = u8::try_from(n(f.next())?).ok()?;
+    match kind {
+        b"\"recv\"" => Some(Urc::SocketData { id, len: n(f.next()) }),
+        b"\"closed\"" => Some(Urc::SocketClosed { id }),
+        b"\"pdpdeact\"" => Some(Urc::ContextDeact { cid: id }),
+        _ => None,
     }
 }
 
@@ -251,6 +313,10 @@ pub struct Tokenizer {
     /// `CONNECT` ended with CR and switched data mode on: one LF right after it belongs to the
     /// line terminator, not to the data.
     connect_lf: bool,
+    /// A ctx `+QIRD: <n>` line announces `n` payload bytes (see [`Tokenizer::set_counted_read`]).
+    counted_read: bool,
+    /// ctx sockets (bit per id) whose `+QIURC: "recv",<id>,<len>` carries `len` bytes.
+    push_sockets: u16,
 }
 
 /// How a complete line is classified.
@@ -338,6 +404,28 @@ impl Tokenizer {
     /// tokenized as text. Off by default.
     pub fn set_data_mode_on_connect(&mut self, on: bool) {
         self.connect_data_mode = on;
+    }
+
+    /// What a ctx `+QIRD:` line announces, as the session knows from the command in flight:
+    /// on for `AT+QIRD=<id>,<len>` with `len` > 0 (`+QIRD: <n>` then `n` bytes), off otherwise
+    /// (after `AT+QIRD=<id>,0` the line holds counters, `+QIRD: <total>,<read>,<unread>`, and is
+    /// a plain line). The QI form `+QIRD: <ip>:<port>,<TCP|UDP>,<n>` is a header either way.
+    pub fn set_counted_read(&mut self, on: bool) {
+        self.counted_read = on;
+    }
+
+    /// Whether ctx socket `id` is in direct-push mode: then `+QIURC: "recv",<id>,<len>` is
+    /// followed by `len` payload bytes; otherwise it is a URC (buffer mode, `recvind`) and no
+    /// bytes follow. Ids above 15 are never push sockets.
+    pub fn set_push_socket(&mut self, id: u8, on: bool) {
+        if id < 16 {
+            let bit = 1u16 << id;
+            if on {
+                self.push_sockets |= bit;
+            } else {
+                self.push_sockets &= !bit;
+            }
+        }
     }
 
     /// Whether data mode is on (set by [`set_data_mode`](Tokenizer::set_data_mode) or by a
@@ -490,7 +578,7 @@ impl Tokenizer {
             return;
         }
         let line = std::mem::take(&mut self.buf);
-        match classify_line(line) {
+        match classify_line(line, self.counted_read, self.push_sockets) {
             Classified::Token(t) => {
                 let connect = matches!(
                     t,
@@ -582,8 +670,9 @@ fn ipd_status(buf: &[u8]) -> Ipd {
     Ipd::No
 }
 
-/// Classify a complete, non-empty line (without terminator).
-fn classify_line(line: Vec<u8>) -> Classified {
+/// Classify a complete, non-empty line (without terminator). `counted_read`, `push_sockets`:
+/// what the session says ctx `+QIRD:` and `+QIURC: "recv"` lines announce.
+fn classify_line(line: Vec<u8>, counted_read: bool, push_sockets: u16) -> Classified {
     let t = |t| Classified::Token(t);
     if line.len() >= 2
         && line[0].eq_ignore_ascii_case(&b'A')
@@ -630,6 +719,19 @@ fn classify_line(line: Vec<u8>) -> Classified {
         if let Some((kind, n)) = parse_qird(rest) {
             return Classified::Header(kind, n);
         }
+        if counted_read {
+            if let Some((peer, n)) = parse_counted(rest) {
+                return Classified::Header(PayloadKind::Read { peer }, n);
+            }
+        }
+    } else if let Some(rest) = line.strip_prefix(b"+QIURC:") {
+        if push_sockets != 0 {
+            if let Some((id, peer, n)) = parse_push(rest) {
+                if id < 16 && push_sockets & (1 << id) != 0 {
+                    return Classified::Header(PayloadKind::Push { id, peer }, n);
+                }
+            }
+        }
     } else if let Some(rest) = line.strip_prefix(b"+RECEIVE:") {
         if let Some((kind, n)) = parse_receive(rest) {
             return Classified::Header(kind, n);
@@ -674,6 +776,41 @@ fn parse_qird(rest: &[u8]) -> Option<(PayloadKind, usize)> {
         proto: String::from_utf8_lossy(proto).into_owned(),
     };
     Some((kind, n))
+}
+
+/// ctx `<n>` or `<n>,"<ip>",<port>` (UDP service): the length and the peer.
+fn parse_counted(rest: &[u8]) -> Option<(Option<String>, usize)> {
+    let mut f = rest.splitn(2, |&b| b == b',');
+    let n = parse_len(f.next()?.trim_ascii())?;
+    let peer = match f.next() {
+        None => None,
+        Some(p) => Some(parse_peer(p)?),
+    };
+    Some((peer, n))
+}
+
+/// `"<ip>",<port>` as `ip:port`.
+fn parse_peer(p: &[u8]) -> Option<String> {
+    let mut f = p.split(|&b| b == b',').map(<[u8]>::trim_ascii);
+    let ip = f.next()?.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+    let port = parse_u32(f.next()?)?;
+    if f.next().is_some() || ip.is_empty() || port > 65_535 {
+        return None;
+    }
+    Some(format!("{}:{port}", String::from_utf8_lossy(ip)))
+}
+
+/// ctx direct push `"recv",<id>,<len>[,"<ip>",<port>]`.
+fn parse_push(rest: &[u8]) -> Option<(u8, Option<String>, usize)> {
+    let rest = rest.trim_ascii().strip_prefix(b"\"recv\",")?;
+    let mut f = rest.splitn(3, |&b| b == b',');
+    let id = u8::try_from(parse_u32(f.next()?.trim_ascii())?).ok()?;
+    let n = parse_len(f.next()?.trim_ascii())?;
+    let peer = match f.next() {
+        None => None,
+        Some(p) => Some(parse_peer(p)?),
+    };
+    Some((id, peer, n))
 }
 
 /// `<i>, <n>` or `<i>,<n>`.

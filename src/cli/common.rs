@@ -36,6 +36,29 @@ pub enum FlowArg {
     Software,
 }
 
+/// `--dialect`: which module family to speak ([`crate::family::detect`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DialectArg {
+    /// From the model the module reports (ATI, AT+CGMM), else AT+QIGETERROR
+    #[default]
+    Auto,
+    /// M95, MC60, M66, M26, M35... (AT+QIOPEN="TCP",..., +QIRDI)
+    Qi,
+    /// BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,..., +QIURC)
+    Ctx,
+}
+
+impl From<DialectArg> for crate::family::detect::Choice {
+    fn from(a: DialectArg) -> Self {
+        use crate::family::detect::Choice;
+        match a {
+            DialectArg::Auto => Choice::Auto,
+            DialectArg::Qi => Choice::Qi,
+            DialectArg::Ctx => Choice::Ctx,
+        }
+    }
+}
+
 impl From<FlowArg> for crate::transport::FlowControl {
     fn from(a: FlowArg) -> Self {
         use crate::transport::FlowControl as F;
@@ -73,6 +96,17 @@ pub struct PortArgs {
         value_name = "MODE"
     )]
     pub flow_control: FlowArg,
+
+    /// Module family: auto tells it from the model the module reports (ATI, AT+CGMM), else from
+    /// AT+QIGETERROR; NB-IoT modules (BC66, BC95, BC660K) are refused unless one is forced
+    #[arg(
+        long,
+        env = "QTCP_DIALECT",
+        value_enum,
+        default_value = "auto",
+        value_name = "FAMILY"
+    )]
+    pub dialect: DialectArg,
 
     /// Write every byte in both directions to FILE as JSON Lines (passwords redacted)
     #[arg(long, env = "QTCP_TRACE", value_name = "FILE")]
@@ -124,6 +158,9 @@ impl PortArgs {
         }
         if from_top("flow_control") {
             m.flow_control = top.flow_control;
+        }
+        if from_top("dialect") {
+            m.dialect = top.dialect;
         }
         if from_top("trace") {
             m.trace = top.trace.clone();
@@ -231,6 +268,8 @@ impl PortArgs {
         };
         let mut s = Session::new(transport, opts);
         let attempts = crate::proc::common::sync(&mut s, sync)?;
+        // Once per run: the family every later step speaks.
+        crate::family::detect::detect(&mut s, self.dialect.into())?;
         Ok((s, attempts))
     }
 
@@ -665,6 +704,7 @@ mod tests {
             port: ports.iter().map(|p| p.to_string()).collect(),
             baud: 115_200,
             flow_control: Default::default(),
+            dialect: Default::default(),
             trace: None,
             verbose: false,
             json: false,

@@ -329,6 +329,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "QTCP_FLOW_CONTROL",
         "Flow control of the serial device, as for --flow-control (none, hardware, software).",
     ),
+    (
+        "QTCP_DIALECT",
+        "The module family, as for --dialect (auto, qi, ctx; default auto).",
+    ),
     ("QTCP_TRACE", "Write the wire trace to this file, as for --trace."),
     (
         "QTCP_PASSWORD",

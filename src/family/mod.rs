@@ -15,7 +15,13 @@
 //! URCs are normalised in one place ([`event`]) into [`Event`]s; the one reading of "is the
 //! connection gone, and why" is [`connection_status`].
 
+pub mod ctx;
+#[cfg(test)]
+mod ctx_script_tests;
+pub mod detect;
 pub mod qi;
+#[cfg(test)]
+mod script;
 
 use crate::command::Dialect;
 use crate::error::{Cause, Error, ErrorClass, Result};
@@ -40,7 +46,7 @@ pub enum Opened {
     /// The module refused: the family's words for it, and the module's own code when it gave
     /// one. The attempt was cleaned up.
     Refused {
-        module_code: Option<String>,
+        module_code: Option<u32>,
         message: String,
     },
     /// No result within the deadline; the attempt was cleaned up.
@@ -136,6 +142,8 @@ pub enum DataMode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContextStatus {
     pub active: bool,
+    /// The context's address when the family reads it with the state (ctx `AT+QIACT?`).
+    pub local_ip: Option<String>,
     /// The module's words (QI: the `STATE:` of `AT+QISTAT`).
     pub ip_state: String,
 }
@@ -151,6 +159,11 @@ pub enum Event {
     ContextLost,
     /// The module (re)started (`RDY`): every socket is gone.
     Rebooted,
+    /// The result of an open that arrived outside it (ctx `+QIOPEN: <id>,<err>`, 0 success).
+    OpenResult { id: u8, err: u32 },
+    /// The module's application layer is up (ctx `APP RDY`, after `RDY`): a restart, so
+    /// every socket is gone too.
+    ModuleReady,
 }
 
 /// The one place URCs become events.
@@ -160,9 +173,14 @@ pub fn event(u: &Urc) -> Option<Event> {
             // <id>,<sc>,<sid>: the socket is the third field.
             id: v.get(2).and_then(|&sid| u8::try_from(sid).ok()),
         }),
+        Urc::SocketData { id, .. } => Some(Event::DataReady { id: Some(*id) }),
         Urc::Closed { index } => Some(Event::Closed { id: *index }),
+        Urc::SocketClosed { id } => Some(Event::Closed { id: Some(*id) }),
         Urc::PdpDeact => Some(Event::ContextLost),
+        Urc::ContextDeact { .. } => Some(Event::ContextLost),
+        Urc::OpenResult { id, err } => Some(Event::OpenResult { id: *id, err: *err }),
         Urc::Rdy => Some(Event::Rebooted),
+        Urc::AppRdy => Some(Event::ModuleReady),
         _ => None,
     }
 }
@@ -174,8 +192,21 @@ pub fn ends(e: Event, id: Option<u8>) -> Option<StopReason> {
             Some(StopReason::Closed)
         }
         Event::ContextLost => Some(StopReason::PdpDeact),
-        Event::Rebooted => Some(StopReason::Rebooted),
+        Event::Rebooted | Event::ModuleReady => Some(StopReason::Rebooted),
         _ => None,
+    }
+}
+
+/// The exit class of a module error code (ctx `+QIOPEN: <id>,<err>`, `AT+QIGETERROR`; research
+/// §6.3), or `otherwise` for a code the table does not place.
+pub fn module_code_class(code: u32, otherwise: ErrorClass) -> ErrorClass {
+    match code {
+        561 | 562 | 570 | 573 => ErrorClass::PdpContext,
+        554 | 556 | 557 | 560 | 563 | 564 | 565 | 566 | 569 | 574 => ErrorClass::Connect,
+        559 | 567 => ErrorClass::ConnectionLost,
+        553 | 558 | 571 => ErrorClass::SendRefused,
+        550 | 551 | 552 | 555 | 568 | 572 => ErrorClass::Protocol,
+        _ => otherwise,
     }
 }
 
@@ -257,6 +288,12 @@ pub trait Family: Sync {
     /// How this family's commands are written and answered.
     fn dialect(&self) -> &'static dyn Dialect;
 
+    /// Whether registration is also reported by `+CEREG` (LTE): read when `+CREG` is not
+    /// registered.
+    fn has_eps_registration(&self) -> bool {
+        false
+    }
+
     // --- sockets: addressing
     /// Check the connection index asked for against how the module addresses sockets; returns
     /// whether sockets are addressed by index (QI: `QIMUX=1`).
@@ -298,6 +335,11 @@ pub trait Family: Sync {
     /// Before sending: make payloads come back unechoed; returns whether they are echoed anyway
     /// (then taken by count).
     fn prepare_send(&self, s: &mut Session) -> Result<bool>;
+    /// Whether [`Sent::BufferFull`] on an open connection means "retry later" (then the send
+    /// loop backs off and retries within its deadline) rather than a refusal.
+    fn send_fail_is_transient(&self) -> bool {
+        false
+    }
     /// Hand one chunk to the module. Never interrupted half way: once the module may count
     /// bytes, the chunk is completed.
     fn send_chunk(&self, s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> Result<Sent>;
@@ -334,6 +376,11 @@ pub trait Family: Sync {
         o: &crate::proc::transparent::TransparentOptions,
         rep: &mut crate::proc::transparent::TransparentReport,
     ) -> Result<bool>;
+    /// The module's own reports that can appear in the data stream of transparent mode and
+    /// look like data (held back and checked with `+++`).
+    fn data_mode_markers(&self) -> crate::proc::transparent::Markers {
+        crate::proc::transparent::MARKERS
+    }
     /// Back to data mode after a `+++` that answered OK.
     fn resume_data(&self, s: &mut Session) -> Result<DataMode>;
     /// After a transparent connection ended: put the module back in non-transparent mode;

@@ -49,6 +49,7 @@ impl Family for QiFamily {
         let st = qistat(s)?;
         Ok(ContextStatus {
             active: st.state.context_active(),
+            local_ip: None,
             ip_state: st.text,
         })
     }
@@ -492,7 +493,8 @@ fn cleanup_failed(f: &QiFamily, s: &mut Session, mux: bool, id: Option<u8>, rep:
     }
 }
 
-fn qisend_phases(s: &mut Session, cmd: &At, chunk: &[u8], echoed: bool) -> Result<Sent> {
+/// The command, the prompt, exactly the chunk, the result (both families answer alike).
+pub(super) fn qisend_phases(s: &mut Session, cmd: &At, chunk: &[u8], echoed: bool) -> Result<Sent> {
     let r = s.run(cmd)?;
     match r.outcome() {
         Outcome::Prompt => {}

@@ -85,17 +85,21 @@ pub fn gprs_attached(s: &mut Session) -> Result<Option<bool>> {
     Ok(r.value("+CGATT:").map(|v| v.trim() == "1"))
 }
 
-/// Registration (CS) and GPRS attach as last read.
+/// Registration (CS, and EPS where the family has LTE) and GPRS attach as last read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NetworkState {
     /// The `<stat>` of +CREG.
     pub cs_registration: Option<u8>,
+    /// The `<stat>` of +CEREG (ctx family: LTE-M/NB-IoT attach is reported there, not only in
+    /// +CREG [STD; research §1.2]); not read on the QI family.
+    pub eps_registration: Option<u8>,
     pub gprs_attached: bool,
 }
 
 impl NetworkState {
     pub fn registered(&self) -> bool {
-        matches!(self.cs_registration, Some(1) | Some(5))
+        let home_or_roaming = |r: Option<u8>| matches!(r, Some(1) | Some(5));
+        home_or_roaming(self.cs_registration) || home_or_roaming(self.eps_registration)
     }
     /// What a module needs before QIOPEN can activate the context by itself.
     pub fn ready(&self) -> bool {
@@ -105,9 +109,16 @@ impl NetworkState {
 
 pub fn network_state(s: &mut Session) -> Result<NetworkState> {
     let cs_registration = reg_stat(s, &At::CsRegistration, "+CREG:")?;
+    let eps_registration =
+        if s.family().has_eps_registration() && !matches!(cs_registration, Some(1) | Some(5)) {
+            reg_stat(s, &At::EpsRegistration, "+CEREG:")?
+        } else {
+            None
+        };
     let gprs_attached = gprs_attached(s)?.unwrap_or(false);
     Ok(NetworkState {
         cs_registration,
+        eps_registration,
         gprs_attached,
     })
 }

@@ -99,6 +99,14 @@ fn attempt(s: &mut Session, o: &ConnectOptions, rep: &mut ConnectReport, may_wai
             Ok(true)
         }
         Opened::AlreadyOpen => Err(already_connected()),
+        Opened::Refused {
+            module_code: Some(code),
+            message,
+        } => Err(Error::new(
+            crate::family::module_code_class(code, ErrorClass::Connect),
+            message,
+        )
+        .with_module_code(Some(code))),
         Opened::Refused { message, .. } => Err(Error::new(ErrorClass::Connect, message)),
         Opened::NoAnswer => Err(Error::new(
             ErrorClass::Connect,

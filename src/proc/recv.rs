@@ -147,6 +147,13 @@ pub fn urc_event(u: &Urc) -> (&'static str, String) {
         Urc::SmsReady => ("sms_ready", "SMS Ready".into()),
         Urc::PowerDown(s) => ("power_down", s.clone()),
         Urc::Network(s) => ("network", s.clone()),
+        Urc::SocketData { id, len: Some(n) } => ("recv", format!("+QIURC: \"recv\",{id},{n}")),
+        Urc::SocketData { id, len: None } => ("recv", format!("+QIURC: \"recv\",{id}")),
+        Urc::SocketClosed { id } => ("closed", format!("+QIURC: \"closed\",{id}")),
+        Urc::ContextDeact { cid } => ("pdp_deact", format!("+QIURC: \"pdpdeact\",{cid}")),
+        Urc::OpenResult { id, err } => ("open", format!("+QIOPEN: {id},{err}")),
+        Urc::AppRdy => ("app_rdy", "APP RDY".into()),
+        Urc::Cereg(s) => ("cereg", format!("+CEREG: {s}")),
     }
 }
 
@@ -189,6 +196,8 @@ impl Run<'_> {
             PayloadKind::Qird { addr, proto } => (Some(addr.as_str()), Some(proto.as_str()), None),
             PayloadKind::Ipd { proto } => (from, proto.as_deref(), None),
             PayloadKind::Receive { index } => (from, None, Some(*index)),
+            PayloadKind::Read { peer } => (peer.as_deref().or(from), None, None),
+            PayloadKind::Push { id, peer } => (peer.as_deref().or(from), None, Some(*id)),
         };
         self.last_data = now;
         self.rep.bytes += take as u64;
@@ -622,7 +631,7 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, Rec
     let mut next_check = s.now() + run.o.poll;
     loop {
         while let Some(inb) = s.take_inbound() {
-            if let PayloadKind::Receive { index } = inb.kind {
+            if let PayloadKind::Receive { index } | PayloadKind::Push { id: index, .. } = inb.kind {
                 if run.o.id.is_some_and(|id| id != index) {
                     continue;
                 }

@@ -28,8 +28,12 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The module's reports that can appear in the data stream (single mode).
+/// The QI family's reports that can appear in the data stream (single mode); each family names
+/// its own ([`crate::family::Family::data_mode_markers`]).
 pub const MARKERS: &[&[u8]] = &[b"\r\nCLOSED\r\n", b"\r\n0, CLOSED\r\n", b"\r\n+PDP DEACT\r\n"];
+
+/// Markers: the module's reports that look like data.
+pub type Markers = &'static [&'static [u8]];
 
 /// The answer to a recognised `+++`.
 const ESC_OK: &[u8] = b"\r\nOK\r\n";
@@ -130,27 +134,35 @@ pub trait TransparentIo {
 // Holding back what could be the module's report.
 
 /// The bytes not yet output: the tail that could be (the start of) a module report.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Holdback {
     pending: Vec<u8>,
     last_push: Option<Instant>,
+    markers: Markers,
+}
+
+impl Default for Holdback {
+    /// The QI family's markers.
+    fn default() -> Self {
+        Holdback::new(MARKERS)
+    }
 }
 
 /// If `tail` is zero or more complete markers followed by a proper prefix of one (possibly
 /// empty), the number of complete markers.
-fn marker_tail(tail: &[u8]) -> Option<usize> {
+fn marker_tail(tail: &[u8], markers: Markers) -> Option<usize> {
     let mut p = 0;
     let mut n = 0;
     'outer: while p < tail.len() {
         let rest = &tail[p..];
-        for m in MARKERS {
+        for m in markers {
             if rest.starts_with(m) {
                 p += m.len();
                 n += 1;
                 continue 'outer;
             }
         }
-        if MARKERS.iter().any(|m| m.starts_with(rest)) {
+        if markers.iter().any(|m| m.starts_with(rest)) {
             return Some(n);
         }
         return None;
@@ -158,10 +170,10 @@ fn marker_tail(tail: &[u8]) -> Option<usize> {
     Some(n)
 }
 
-fn marker_names(mut tail: &[u8]) -> Vec<String> {
+fn marker_names(mut tail: &[u8], markers: Markers) -> Vec<String> {
     let mut out = Vec::new();
     'outer: while !tail.is_empty() {
-        for m in MARKERS {
+        for m in markers {
             if tail.starts_with(m) {
                 out.push(String::from_utf8_lossy(m).trim().to_string());
                 tail = &tail[m.len()..];
@@ -174,6 +186,14 @@ fn marker_names(mut tail: &[u8]) -> Vec<String> {
 }
 
 impl Holdback {
+    pub fn new(markers: Markers) -> Holdback {
+        Holdback {
+            pending: Vec::new(),
+            last_push: None,
+            markers,
+        }
+    }
+
     /// Add bytes; returns what can be output now.
     pub fn push(&mut self, bytes: &[u8], now: Instant) -> Vec<u8> {
         if bytes.is_empty() {
@@ -188,20 +208,20 @@ impl Holdback {
 
     /// Where the longest suspicious tail starts (`pending.len()` when there is none).
     fn suspicious_start(&self) -> usize {
-        let longest: usize = MARKERS.iter().map(|m| m.len()).sum::<usize>() * 2;
+        let longest: usize = self.markers.iter().map(|m| m.len()).sum::<usize>() * 2;
         let from = self.pending.len().saturating_sub(longest);
         (from..self.pending.len())
-            .find(|&i| marker_tail(&self.pending[i..]).is_some())
+            .find(|&i| marker_tail(&self.pending[i..], self.markers).is_some())
             .unwrap_or(self.pending.len())
     }
 
     /// Complete markers in the held tail.
     pub fn complete(&self) -> usize {
-        marker_tail(&self.pending).unwrap_or(0)
+        marker_tail(&self.pending, self.markers).unwrap_or(0)
     }
 
     pub fn names(&self) -> Vec<String> {
-        marker_names(&self.pending)
+        marker_names(&self.pending, self.markers)
     }
 
     /// An incomplete prefix held for [`PREFIX_HOLD`] without news is data: release it.
@@ -380,7 +400,7 @@ impl Bridge<'_> {
         // is the last marker run before that; what precedes it is data.
         let mut all = self.hold.release();
         all.extend_from_slice(&post);
-        let (data, markers) = split_report(&all);
+        let (data, markers) = split_report(&all, self.hold.markers);
         self.output(data);
         if markers.is_empty() {
             // Nothing says the module left data mode: anything more we write may go to the
@@ -414,16 +434,16 @@ impl Bridge<'_> {
 
 /// Split the stream seen when `+++` got no OK: data, then the module's report (a run of
 /// markers), then possibly the echo of `+++` and line ends.
-fn split_report(all: &[u8]) -> (&[u8], Vec<String>) {
+fn split_report(all: &[u8], markers: Markers) -> (&[u8], Vec<String>) {
     let is_junk = |t: &[u8]| t.iter().all(|b| matches!(b, b'+' | b'\r' | b'\n'));
     for i in 0..all.len() {
         let rest = &all[i..];
-        if MARKERS.iter().any(|m| rest.starts_with(m)) {
-            let names = marker_names(rest);
+        if markers.iter().any(|m| rest.starts_with(m)) {
+            let names = marker_names(rest, markers);
             let len: usize = names
                 .iter()
                 .map(|n| {
-                    MARKERS
+                    markers
                         .iter()
                         .find(|m| String::from_utf8_lossy(m).trim() == n)
                         .map_or(0, |m| m.len())
@@ -475,6 +495,7 @@ pub fn transparent(
     let user_flag = s.interrupt_flag();
     s.set_interrupt(Arc::new(AtomicBool::new(false)));
     let now = Instant::now();
+    let markers = s.family().data_mode_markers();
     let mut b = Bridge {
         s,
         o,
@@ -482,7 +503,7 @@ pub fn transparent(
         input,
         user_flag: user_flag.clone(),
         rep,
-        hold: Holdback::default(),
+        hold: Holdback::new(markers),
         queue: VecDeque::new(),
         eof: false,
         last_write: now,
@@ -691,13 +712,13 @@ mod tests {
 
     #[test]
     fn report_split_after_no_ok() {
-        let (d, m) = split_report(b"data\r\nCLOSED\r\n+++");
+        let (d, m) = split_report(b"data\r\nCLOSED\r\n+++", MARKERS);
         assert_eq!(d, b"data");
         assert_eq!(m, vec!["CLOSED"]);
-        let (d, m) = split_report(b"\r\nCLOSED\r\nmore\r\n0, CLOSED\r\n");
+        let (d, m) = split_report(b"\r\nCLOSED\r\nmore\r\n0, CLOSED\r\n", MARKERS);
         assert_eq!(d, b"\r\nCLOSED\r\nmore");
         assert_eq!(m, vec!["0, CLOSED"]);
-        let (d, m) = split_report(b"nothing");
+        let (d, m) = split_report(b"nothing", MARKERS);
         assert_eq!(d, b"nothing");
         assert!(m.is_empty());
     }

@@ -8,4 +8,5 @@ mod support;
 mod fuzz_parsers;
 mod generated;
 mod tokenizer;
+mod tokenizer_ctx;
 mod virtual_time;

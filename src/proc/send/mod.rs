@@ -211,6 +211,9 @@ enum Loss {
     /// ERROR to `AT+QISEND=<n>` while the connection is open: nothing was taken, and the
     /// firmware's largest length may be below `n`.
     LengthRefused,
+    /// SEND FAIL on a family whose SEND FAIL means "the send buffer is full, retry later" (ctx,
+    /// research §1.7) while the connection is open: backed off and retried.
+    BufferFull,
     /// SIGINT/SIGTERM.
     Interrupted,
 }
@@ -221,7 +224,7 @@ impl Loss {
             Loss::Ended(StopReason::PdpDeact) => ErrorClass::PdpContext,
             Loss::Ended(_) | Loss::Gone => ErrorClass::ConnectionLost,
             Loss::AckStall => ErrorClass::NotAcknowledged,
-            Loss::Refused | Loss::LengthRefused => ErrorClass::SendRefused,
+            Loss::Refused | Loss::LengthRefused | Loss::BufferFull => ErrorClass::SendRefused,
             Loss::Interrupted => ErrorClass::Interrupted,
         }
     }
@@ -307,6 +310,7 @@ pub fn send<R: Read>(
         chunk_max,
         echoed,
         pacer: Pacer::new(now, chunk_max),
+        full_backoff: Duration::ZERO,
         last_progress: now,
         chunk: Vec::with_capacity(chunk_max),
     };
@@ -336,6 +340,8 @@ struct Sender<'a, R> {
     /// The module echoes payloads (taken by count).
     echoed: bool,
     pacer: Pacer,
+    /// The wait after the last SEND FAIL of a full buffer (zero once a chunk went through).
+    full_backoff: Duration,
     last_progress: Instant,
     chunk: Vec<u8>,
 }
@@ -463,13 +469,45 @@ impl<R: Read> Sender<'_, R> {
                 self.chunk_max = (n / 2).max(SMALLEST_CHUNK);
                 return Ok(());
             }
+            Err(Stop::Lost {
+                reason: Loss::BufferFull,
+                message,
+            }) => return self.back_off_full(message),
             r => r?,
         }
+        self.full_backoff = Duration::ZERO;
         self.out.sent(n, self.o.udp);
         self.flow.conn_sent += n as u64;
         self.rep.chunks += 1;
         self.rep.bytes_written += n as u64;
         self.progress();
+        Ok(())
+    }
+
+    /// The module's send buffer is full: wait (doubling from [`FULL_BACKOFF_MIN`] up to
+    /// `--poll-max`), read the counters, and let the next turn try the chunk again; no
+    /// acknowledgement progress for `--ack-timeout` makes it a refusal (10).
+    fn back_off_full(&mut self, message: String) -> std::result::Result<(), Stop> {
+        if self.s.now().saturating_duration_since(self.last_progress) >= self.o.ack_timeout {
+            return Err(Stop::lost(Loss::Refused, message));
+        }
+        self.full_backoff =
+            (self.full_backoff * 2).clamp(FULL_BACKOFF_MIN, self.o.poll_max.max(FULL_BACKOFF_MIN));
+        let until = self.s.now() + self.full_backoff;
+        while self.s.now() < until {
+            self.s.pump(until).map_err(|e| session_stop(self.s, e))?;
+            if self.s.urcs().any(|u| urc_end(u, self.o.id).is_some()) {
+                // The next turn says why the connection ended.
+                return Ok(());
+            }
+        }
+        if let Some(progress) = self.poll().map_err(|e| session_stop(self.s, e))? {
+            if progress > 0 {
+                self.last_progress = self.s.now();
+                self.out.trim(self.flow.acked_offset());
+                self.progress();
+            }
+        }
         Ok(())
     }
 
@@ -573,6 +611,9 @@ impl<R: Read> Sender<'_, R> {
     }
 }
 
+/// The first wait after a SEND FAIL of a full buffer ([`Loss::BufferFull`]).
+const FULL_BACKOFF_MIN: Duration = Duration::from_millis(50);
+
 /// The shortest chunk tried when the module refuses a QISEND length.
 const SMALLEST_CHUNK: usize = 64;
 
@@ -600,7 +641,15 @@ fn send_one(s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> std:
             });
         }
         Ok(Sent::BufferFull) => {
-            "SEND FAIL: the module's send buffer is full or the connection is failing".to_string()
+            let why = "SEND FAIL: the module's send buffer is full or the connection is failing".to_string();
+            let stop = held(s, |s| refused(s, id, why));
+            return Err(match stop {
+                Stop::Lost {
+                    reason: Loss::Refused,
+                    message,
+                } if f.send_fail_is_transient() => Stop::lost(Loss::BufferFull, message),
+                other => other,
+            });
         }
         Ok(Sent::DataRefused(answer)) => format!("the module answered {answer} to the data"),
     };

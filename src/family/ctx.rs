@@ -1,0 +1,545 @@
+//! The ctx family (BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96): contexts 1-16, sockets
+//! 0-11 always named, `AT+QIOPEN=<cid>,<id>,...` answered by `+QIOPEN: <id>,<err>`, buffer or
+//! direct-push access per socket, module codes 550-574 from `AT+QIGETERROR`. Wire behaviour:
+//! ../shared/research/new-dialect.md §1; the mapping of each step: §6.2; codes to classes §6.3.
+//!
+//! `None` as a socket means socket 0 (the family has no single-connection mode).
+
+use super::{
+    Acked, Closed, ContextStatus, DataMode, Family, Opened, ReadOutcome, Sent, SocketState, SocketStatus,
+};
+use crate::command::{At, Dialect, CTX};
+use crate::error::{Error, ErrorClass, Result};
+use crate::proc::attach::RecvMode;
+use crate::proc::connect::{ConnectOptions, ConnectReport};
+use crate::proc::state::parse_sack;
+use crate::proc::transparent::{TransparentOptions, TransparentReport};
+use crate::session::{describe, Outcome, Session};
+use crate::tokenizer::{PayloadKind, QiResult};
+
+/// Sockets of the family: 0-11 [DOC AN-BG96 p.15].
+pub const MAX_SOCKET: u8 = 11;
+
+/// The ctx family.
+pub struct CtxFamily;
+
+pub static CTX_FAMILY: CtxFamily = CtxFamily;
+
+fn sock(id: Option<u8>) -> u8 {
+    id.unwrap_or(0)
+}
+
+/// `AT+QIGETERROR` → `+QIGETERROR: <code>,<text>` (with or without a space after the comma
+/// [LOG SIX#14, OT#72]); `None` when the module does not say.
+pub fn last_error(s: &mut Session) -> Option<(u32, String)> {
+    let r = s.run(&At::LastError).ok()?;
+    let v = r.value("+QIGETERROR:").filter(|_| r.is_ok())?;
+    let (code, text) = v.split_once(',').unwrap_or((v, ""));
+    Some((code.trim().parse().ok()?, text.trim().to_string()))
+}
+
+/// A module refusal in words, with its code when `AT+QIGETERROR` gives one.
+fn refusal(s: &mut Session, what: &str, answer: &str) -> (Option<u32>, String) {
+    match last_error(s) {
+        Some((code, text)) => (Some(code), format!("{what}: {answer} ({code}, {text})")),
+        None => (None, format!("{what}: {answer}")),
+    }
+}
+
+/// `+QIACT: <cid>,<state>,<type>,"<ip>"` lines: the state and address of context `cid`.
+pub fn parse_qiact<'a>(lines: impl IntoIterator<Item = &'a String>, cid: u8) -> Option<(bool, String)> {
+    lines.into_iter().find_map(|l| {
+        let v = l.strip_prefix("+QIACT:")?;
+        let f: Vec<&str> = v.split(',').map(str::trim).collect();
+        if f.first()?.parse::<u8>().ok()? != cid {
+            return None;
+        }
+        let active = f.get(1).is_some_and(|s| *s == "1");
+        let ip = f
+            .get(3)
+            .map(|s| s.trim_matches('"').to_string())
+            .unwrap_or_default();
+        Some((active, ip))
+    })
+}
+
+/// `+QISTATE: <id>,"<type>","<ip>",<rport>,<lport>,<state>,<cid>,<server>,<access>,"<port>"`:
+/// (socket_state, access_mode).
+pub fn parse_qistate(line: &str, id: u8) -> Option<(u8, Option<u8>)> {
+    let v = line.strip_prefix("+QISTATE:")?;
+    let f: Vec<&str> = v.split(',').map(str::trim).collect();
+    if f.first()?.parse::<u8>().ok()? != id {
+        return None;
+    }
+    let state = f.get(5)?.parse().ok()?;
+    Some((state, f.get(8).and_then(|a| a.parse().ok())))
+}
+
+/// The words QI's `AT+QISTAT` would use, so both families report an `ip_state` alike
+/// (research §6.2).
+fn synthesised(state: SocketState, context_active: bool) -> &'static str {
+    match state {
+        SocketState::Connected => "CONNECT OK",
+        SocketState::Opening => "TCP CONNECTING",
+        SocketState::PeerClosed => "IP CLOSE",
+        SocketState::ContextLost => "PDP DEACT",
+        _ if context_active => "IP GPRSACT",
+        _ => "IP INITIAL",
+    }
+}
+
+impl CtxFamily {
+    fn open_attempt(&self, s: &mut Session, o: &ConnectOptions, id: u8, mode: u8) -> Result<Opened> {
+        let open = At::OpenSocket {
+            cid: s.context_id(),
+            id,
+            udp: o.udp,
+            host: &o.dest.host,
+            port: o.dest.port,
+            mode,
+        };
+        let cmd = s.line(&open);
+        let r = match s.run_within(&open, o.timeout + crate::session::SLACK) {
+            Ok(r) => r,
+            Err(e) if e.class == ErrorClass::ModuleSilent && !s.rebooted() => {
+                // "wait 150 s for +QIOPEN; if it does not come, AT+QICLOSE" [DOC AN-BG96 p.15].
+                self.close_quiet(s, Some(id));
+                return Ok(Opened::NoAnswer);
+            }
+            Err(e) => return Err(e),
+        };
+        let code = match r.outcome() {
+            Outcome::Qi {
+                result: QiResult::Connect,
+                ..
+            } if mode == 2 => return Ok(Opened::Opened),
+            Outcome::Line(l) => {
+                let v = l
+                    .strip_prefix("+QIOPEN:")
+                    .ok_or_else(|| Error::protocol(format!("{cmd}: unexpected {l:?} after OK")))?;
+                let mut f = v.split(',').map(|x| x.trim().parse::<u32>());
+                match (f.next(), f.next()) {
+                    (Some(Ok(got)), Some(Ok(err))) if got == u32::from(id) => err,
+                    _ => return Err(Error::protocol(format!("{cmd}: unexpected {l:?}"))),
+                }
+            }
+            Outcome::Error | Outcome::CmeError(_) => {
+                // ERROR (no OK): bad syntax, an id in use, a transparent open that failed; the
+                // cause is in QIGETERROR [LOG SIX#14].
+                let (code, message) = refusal(
+                    s,
+                    &format!("connect to {} failed", o.dest),
+                    &describe(r.outcome()),
+                );
+                return Ok(Opened::Refused {
+                    module_code: code,
+                    message,
+                });
+            }
+            other => return Err(Error::protocol(format!("{cmd}: unexpected {}", describe(other)))),
+        };
+        if code == 0 {
+            return Ok(Opened::Opened);
+        }
+        // A failed open may leave the id claimed (563 until QICLOSE) [CODE OT2 fork].
+        self.close_quiet(s, Some(id));
+        Ok(Opened::Refused {
+            module_code: Some(code),
+            message: format!("connect to {} failed: +QIOPEN: {id},{code}", o.dest),
+        })
+    }
+}
+
+impl Family for CtxFamily {
+    fn name(&self) -> &'static str {
+        "ctx"
+    }
+
+    fn dialect(&self) -> &'static dyn Dialect {
+        &CTX
+    }
+
+    fn has_eps_registration(&self) -> bool {
+        true
+    }
+
+    fn check_id(&self, _s: &mut Session, id: Option<u8>) -> Result<bool> {
+        match id {
+            Some(i) if i > MAX_SOCKET => Err(Error::usage(format!(
+                "socket {i}: this module family has sockets 0..={MAX_SOCKET}"
+            ))),
+            _ => Ok(true),
+        }
+    }
+
+    fn multi(&self, _s: &mut Session) -> Result<bool> {
+        Ok(true)
+    }
+
+    /// `AT+QIACT?`: one line per active context; none at all when none is.
+    fn context(&self, s: &mut Session) -> Result<ContextStatus> {
+        let r = s.run_ok(&At::Contexts, ErrorClass::Protocol)?;
+        let (active, ip) = parse_qiact(&r.lines, s.context_id()).unwrap_or((false, String::new()));
+        Ok(ContextStatus {
+            active,
+            local_ip: active.then_some(ip),
+            ip_state: synthesised(SocketState::NotOpen, active).into(),
+        })
+    }
+
+    /// `QIACT=<cid>` only when `QIACT?` shows it inactive (harmless twice); an `ERROR` is looked
+    /// at again with `QIACT?` before it counts as a failure (issue 20, 3).
+    fn activate(&self, s: &mut Session, from: &ContextStatus, actions: &mut Vec<String>) -> Result<String> {
+        if from.active {
+            if let Some(ip) = &from.local_ip {
+                return Ok(ip.clone());
+            }
+            return self.local_ip(s);
+        }
+        let cid = s.context_id();
+        let r = s.run(&At::ActivateContext(cid))?;
+        let now = self.context(s)?;
+        if now.active {
+            actions.push(format!("QIACT={cid}"));
+            return Ok(now.local_ip.unwrap_or_default());
+        }
+        let (code, message) = refusal(
+            s,
+            &format!("context {cid} activation failed"),
+            &describe(r.outcome()),
+        );
+        Err(Error::new(
+            code.map_or(ErrorClass::PdpContext, |c| {
+                super::module_code_class(c, ErrorClass::PdpContext)
+            }),
+            message,
+        )
+        .with_module_code(code))
+    }
+
+    fn activate_for_open(&self, s: &mut Session, actions: &mut Vec<String>) -> Result<()> {
+        let st = self.context(s)?;
+        if !st.active {
+            self.activate(s, &st, actions)?;
+        }
+        Ok(())
+    }
+
+    fn deactivate(&self, s: &mut Session) -> Result<()> {
+        let cid = s.context_id();
+        let r = s.run(&At::DeactivateContext(cid))?;
+        if r.is_ok() {
+            return Ok(());
+        }
+        let (code, message) = refusal(s, &format!("AT+QIDEACT={cid}"), &describe(r.outcome()));
+        Err(Error::new(ErrorClass::PdpContext, message).with_module_code(code))
+    }
+
+    fn local_ip(&self, s: &mut Session) -> Result<String> {
+        let st = self.context(s)?;
+        match st.local_ip {
+            Some(ip) if st.active => Ok(ip),
+            _ => Err(Error::new(
+                ErrorClass::PdpContext,
+                format!("context {} is not active", s.context_id()),
+            )),
+        }
+    }
+
+    fn configure_context(&self, s: &mut Session, apn: &str, user: &str, password: &str) -> Result<()> {
+        // auth: 0 none, 3 PAP or CHAP [CODE MB-BG96; INF values].
+        let auth = if user.is_empty() && password.is_empty() {
+            0
+        } else {
+            3
+        };
+        let cmd = At::ContextApn {
+            cid: s.context_id(),
+            apn,
+            user,
+            password,
+            auth,
+        };
+        let echo_off = !password.is_empty() && s.echo_seen();
+        if echo_off {
+            s.run_ok(&At::Echo(false), ErrorClass::Protocol)?;
+        }
+        let r = s.run(&cmd);
+        if echo_off {
+            s.run_ok(&At::Echo(true), ErrorClass::Protocol)?;
+        }
+        let r = r?;
+        if !r.is_ok() {
+            return Err(Error::new(
+                ErrorClass::PdpContext,
+                format!("AT+QICSGP: the module answered {}", describe(r.outcome())),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `QISTATE=1,<id>` first (2 or 3 is connected; a socket closing or claimed is closed),
+    /// then `QIOPEN`, `OK`, `+QIOPEN: <id>,<err>`; 563 (id in use) → `QICLOSE` and one retry.
+    fn open(
+        &self,
+        s: &mut Session,
+        o: &ConnectOptions,
+        rep: &mut ConnectReport,
+        _may_wait: bool,
+    ) -> Result<Opened> {
+        self.check_id(s, o.id)?;
+        let id = sock(o.id);
+        rep.mux = true;
+        let st = self.socket_state(s, Some(id))?.expect("ctx reports every socket");
+        rep.state_before = st.text.clone();
+        match st.state {
+            SocketState::Connected => return Ok(Opened::AlreadyOpen),
+            SocketState::NotOpen => {}
+            _ => {
+                self.close_quiet(s, Some(id));
+                rep.actions.push(format!("QICLOSE={id} (state was {})", st.text));
+            }
+        }
+        let mode = if o.transparent {
+            2
+        } else if s.push_on_open() {
+            1
+        } else {
+            0
+        };
+        s.set_push_socket(id, mode == 1);
+        match self.open_attempt(s, o, id, mode)? {
+            Opened::Refused {
+                module_code: Some(563),
+                ..
+            } => {
+                // (The failed attempt closed the id already.)
+                rep.actions.push(format!("QICLOSE={id} (563: the id was in use)"));
+                self.open_attempt(s, o, id, mode)
+            }
+            other => Ok(other),
+        }
+    }
+
+    fn socket_state(&self, s: &mut Session, id: Option<u8>) -> Result<Option<SocketStatus>> {
+        let id = sock(id);
+        let r = s.run_ok(&At::SocketState(id), ErrorClass::Protocol)?;
+        let (n, access) = r
+            .lines
+            .iter()
+            .find_map(|l| parse_qistate(l, id))
+            .unwrap_or((0, None));
+        if let Some(a) = access {
+            // What the socket's `+QIURC: "recv"` lines carry, from the module's own word.
+            s.set_push_socket(id, a == 1);
+        }
+        // 2 is connected by the manual, 3 on a real BG96 client [LOG TG#475].
+        let state = match n {
+            0 => SocketState::NotOpen,
+            1 => SocketState::Opening,
+            2 | 3 => SocketState::Connected,
+            4 => SocketState::PeerClosed,
+            _ => SocketState::Other,
+        };
+        Ok(Some(SocketStatus {
+            state,
+            text: synthesised(state, true).into(),
+        }))
+    }
+
+    fn closed_may_hide_context_loss(&self, _id: Option<u8>) -> bool {
+        // `+QIURC: "pdpdeact",<cid>` says so itself.
+        false
+    }
+
+    fn prepare_send(&self, s: &mut Session) -> Result<bool> {
+        let r = s.run(&At::PayloadEcho(false))?;
+        Ok(!r.is_ok() && s.echo_seen())
+    }
+
+    /// "SEND FAIL: the send buffer is full: retry later" [DOC AN-BG96 p.19/20].
+    fn send_fail_is_transient(&self) -> bool {
+        true
+    }
+
+    fn send_chunk(&self, s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> Result<Sent> {
+        let cmd = At::Send {
+            id: Some(sock(id)),
+            len: chunk.len(),
+        };
+        s.hold_interrupt(true);
+        let r = super::qi::qisend_phases(s, &cmd, chunk, echoed);
+        s.hold_interrupt(false);
+        r
+    }
+
+    /// `AT+QISEND=<id>,0` → `+QISEND: <sent>,<acked>,<unacked>` (no spaces) [DOC AN-BG95 p.24].
+    fn acknowledged(&self, s: &mut Session, id: Option<u8>) -> Result<Acked> {
+        let cmd = At::SendCounters(sock(id));
+        let r = s.run(&cmd)?;
+        if !r.is_ok() {
+            return Ok(Acked::NoSocket);
+        }
+        let v = r
+            .value("+QISEND:")
+            .ok_or_else(|| Error::protocol(format!("{}: no +QISEND line", s.line(&cmd))))?;
+        parse_sack(v)
+            .map(Acked::Counters)
+            .ok_or_else(|| Error::protocol(format!("{}: cannot parse {v:?}", s.line(&cmd))))
+    }
+
+    /// `AT+QIRD=<id>,<len>` → `+QIRD: <n>` and n bytes, then `OK`; `+QIRD: 0` when nothing is
+    /// buffered; `ERROR` when no such socket.
+    fn read(&self, s: &mut Session, id: Option<u8>, len: usize) -> Result<ReadOutcome> {
+        if len == 0 {
+            return Ok(ReadOutcome::Empty);
+        }
+        let cmd = At::ReadSocket { id: sock(id), len };
+        let r = s.run(&cmd)?;
+        let records: Vec<(PayloadKind, Vec<u8>)> =
+            r.payloads.into_iter().filter(|(_, d)| !d.is_empty()).collect();
+        match r.outcome {
+            Some(Outcome::Ok) if records.is_empty() => Ok(ReadOutcome::Empty),
+            Some(Outcome::Ok) => Ok(ReadOutcome::Data(records)),
+            Some(Outcome::Error | Outcome::CmeError(_)) => Ok(ReadOutcome::Gone(records)),
+            Some(o) => Err(Error::protocol(format!(
+                "{}: unexpected {}",
+                s.line(&cmd),
+                describe(&o)
+            ))),
+            None => Err(Error::protocol(format!("{}: no final result", s.line(&cmd)))),
+        }
+    }
+
+    /// `AT+QICLOSE=<id>` → `OK` (also when nothing is open [LOG EWF#20]).
+    fn close(&self, s: &mut Session, id: Option<u8>) -> Result<Closed> {
+        let id = sock(id);
+        let cmd = At::CloseSocket { id, timeout_s: None };
+        let r = s.run(&cmd)?;
+        s.set_push_socket(id, false);
+        if r.is_ok() {
+            return Ok(Closed::Closed);
+        }
+        Ok(Closed::Refused {
+            command: s.line(&cmd),
+            answer: describe(r.outcome()),
+        })
+    }
+
+    fn ip_state(&self, s: &mut Session) -> Result<String> {
+        Ok(self.context(s)?.ip_state)
+    }
+
+    /// The access mode is per socket, chosen at open: the module has no global answer.
+    fn recv_mode(&self, s: &mut Session) -> Result<Option<RecvMode>> {
+        Ok(Some(if s.push_on_open() {
+            RecvMode::Direct
+        } else {
+            RecvMode::Retrieve
+        }))
+    }
+
+    fn set_recv_mode(&self, s: &mut Session, mode: RecvMode) -> Result<Option<String>> {
+        let push = mode == RecvMode::Direct;
+        if push == s.push_on_open() {
+            return Ok(None);
+        }
+        s.set_push_on_open(push);
+        Ok(Some(format!(
+            "access mode {} for sockets opened from now on",
+            u8::from(push)
+        )))
+    }
+
+    /// Direct push is always framed (`+QIURC: "recv",<id>,<len>`).
+    fn direct_framing(&self, _s: &mut Session, _multi: bool, _switch_on: bool) -> Result<Option<String>> {
+        Ok(None)
+    }
+
+    /// `QICFG="transpktsize"/"transwaittm"`, then `QIOPEN` with access mode 2 → `CONNECT`.
+    fn enter_transparent(
+        &self,
+        s: &mut Session,
+        o: &TransparentOptions,
+        rep: &mut TransparentReport,
+    ) -> Result<bool> {
+        for cmd in [
+            At::TransparentPacket(o.packet_size),
+            At::TransparentWait(o.wait_units().min(20) as u8),
+        ] {
+            s.run_ok(&cmd, ErrorClass::Protocol)?;
+            rep.actions
+                .push(s.line(&cmd).trim_start_matches("AT+").to_string());
+        }
+        s.set_data_mode_on_connect(true);
+        let copts = ConnectOptions {
+            dest: o.dest.clone(),
+            udp: o.udp,
+            id: Some(0),
+            reuse: false,
+            timeout: o.connect_timeout,
+            transparent: true,
+        };
+        match crate::proc::connect::connect(s, &copts) {
+            Ok(c) => {
+                rep.state_before = c.state_before;
+                rep.actions.extend(c.actions);
+                Ok(false)
+            }
+            Err(e) => {
+                s.set_data_mode_on_connect(false);
+                Err(e)
+            }
+        }
+    }
+
+    /// The peer's close in data mode: `NO CARRIER` by the V.250 convention [INF research §1.11].
+    fn data_mode_markers(&self) -> crate::proc::transparent::Markers {
+        &[b"\r\nNO CARRIER\r\n"]
+    }
+
+    fn resume_data(&self, s: &mut Session) -> Result<DataMode> {
+        let r = s.run(&At::ResumeData)?;
+        Ok(match r.outcome() {
+            Outcome::Qi {
+                result: QiResult::Connect,
+                ..
+            } => DataMode::Entered,
+            o => DataMode::Refused(describe(o)),
+        })
+    }
+
+    /// After `+++` the socket is in buffer access mode [DOC AN-BG96 p.9]: nothing to restore.
+    fn leave_transparent(&self, _s: &mut Session, actions: &mut Vec<String>) -> bool {
+        actions.push("the socket is in buffer access mode now".into());
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qiact_lines() {
+        let lines = vec![
+            "+QIACT: 1,1,1,\"10.7.157.1\"".to_string(),
+            "+QIACT: 2,0,1,\"0.0.0.0\"".to_string(),
+        ];
+        assert_eq!(parse_qiact(&lines, 1), Some((true, "10.7.157.1".into())));
+        assert_eq!(parse_qiact(&lines, 2), Some((false, "0.0.0.0".into())));
+        assert_eq!(parse_qiact(&lines, 3), None);
+    }
+
+    #[test]
+    fn qistate_lines() {
+        // A real BG96 [LOG TG#475].
+        let l = "+QISTATE: 0,\"TCP\",\"104.155.82.190\",1883,22742,3,1,0,0,\"uart1\"";
+        assert_eq!(parse_qistate(l, 0), Some((3, Some(0))));
+        assert_eq!(parse_qistate(l, 1), None);
+        assert_eq!(
+            parse_qistate("+QISTATE: 2,\"UDP\",\"1.2.3.4\",53,0,2,1,0,1,\"usbat\"", 2),
+            Some((2, Some(1)))
+        );
+    }
+}

@@ -1,0 +1,357 @@
+//! The ctx family's steps against scripted transcripts (research §1 bytes), through the shared
+//! procedures where one exists, and detection from what a module answers.
+
+use super::ctx::CTX_FAMILY;
+use super::detect::{detect, Choice};
+use super::qi::QI_FAMILY;
+use super::script::scripted;
+use super::{ends, event, Acked, Event};
+use crate::error::{Cause, ErrorClass};
+use crate::proc::common::StopReason;
+use crate::proc::connect::{connect, ConnectOptions};
+use crate::proc::recv::{recv, Chunk, Mode, RecvOptions, RecvSink};
+use crate::proc::send::{send, NoEvents, SendOptions};
+use crate::tokenizer::Urc;
+use std::time::Duration;
+
+fn to(dest: &str, reuse: bool) -> ConnectOptions {
+    ConnectOptions {
+        dest: crate::validate::destination(dest).unwrap(),
+        udp: false,
+        id: Some(0),
+        reuse,
+        timeout: Duration::from_secs(150),
+        transparent: false,
+    }
+}
+
+const NO_SOCKET: (&[u8], &[u8]) = (b"AT+QISTATE=1,0\r", b"\r\nOK\r\n");
+const OPEN: &[u8] = b"AT+QIOPEN=1,0,\"TCP\",\"10.0.0.1\",7,0,0\r";
+
+#[test]
+fn detects_by_model_and_by_qigeterror() {
+    let (mut s, m) = scripted(
+        &QI_FAMILY,
+        vec![(
+            b"ATI\r",
+            b"\r\nQuectel\r\nBG96\r\nRevision: BG96MAR02A07M1G\r\n\r\nOK\r\n",
+        )],
+    );
+    let d = detect(&mut s, Choice::Auto).unwrap();
+    assert_eq!(
+        (d.family.name(), d.how, d.model.as_deref()),
+        ("ctx", "model", Some("BG96"))
+    );
+    assert_eq!(s.family().name(), "ctx", "the session speaks it from now on");
+    drop(s);
+    m.join().unwrap();
+
+    let (mut s, m) = scripted(
+        &QI_FAMILY,
+        vec![
+            (
+                b"ATI\r",
+                b"\r\nQuectel\r\nUC15\r\nRevision: UC15AR01\r\n\r\nOK\r\n",
+            ),
+            (b"AT+CGMM\r", b"\r\nUC15\r\n\r\nOK\r\n"),
+            (
+                b"AT+QIGETERROR\r",
+                b"\r\n+QIGETERROR: 0,operation successful\r\n\r\nOK\r\n",
+            ),
+        ],
+    );
+    let d = detect(&mut s, Choice::Auto).unwrap();
+    assert_eq!((d.family.name(), d.how), ("ctx", "qigeterror"));
+    drop(s);
+    m.join().unwrap();
+
+    let (mut s, m) = scripted(
+        &QI_FAMILY,
+        vec![
+            (b"ATI\r", b"\r\nSIMCOM_Ltd\r\nSIMCOM_SIM800\r\n\r\nOK\r\n"),
+            (b"AT+CGMM\r", b"\r\nSIMCOM_SIM800\r\n\r\nOK\r\n"),
+            (b"AT+QIGETERROR\r", b"\r\nERROR\r\n"),
+        ],
+    );
+    assert_eq!(detect(&mut s, Choice::Auto).unwrap().family.name(), "qi");
+    drop(s);
+    m.join().unwrap();
+}
+
+#[test]
+fn nb_iot_is_refused_unless_forced() {
+    let (mut s, m) = scripted(
+        &QI_FAMILY,
+        vec![(
+            b"ATI\r",
+            b"\r\nQuectel_Ltd\r\nQuectel_BC660K-GL\r\nRevision: BC660KGLAAR01A03\r\n\r\nOK\r\n",
+        )],
+    );
+    let e = detect(&mut s, Choice::Auto).err().unwrap();
+    assert_eq!(e.class, ErrorClass::Usage);
+    assert!(e.message.contains("NB-IoT"), "{}", e.message);
+    // Forced: no question asked.
+    assert_eq!(detect(&mut s, Choice::Ctx).unwrap().how, "forced");
+    drop(s);
+    m.join().unwrap();
+}
+
+#[test]
+fn connect_opens_after_reading_the_socket_state() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![NO_SOCKET, (OPEN, b"\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n")],
+    );
+    let rep = connect(&mut s, &to("10.0.0.1:7", false)).unwrap();
+    assert!(!rep.reused);
+    assert_eq!(rep.state_before, "IP GPRSACT");
+    drop(s);
+    m.join().unwrap();
+}
+
+/// State 3 on a live client (a real BG96, TG#475) is connected: 8 without --reuse.
+#[test]
+fn an_open_socket_is_already_connected() {
+    let state3: &[u8] = b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,22742,3,1,0,0,\"uart1\"\r\n\r\nOK\r\n";
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![(b"AT+QISTATE=1,0\r", state3), (b"AT+QISTATE=1,0\r", state3)],
+    );
+    let e = connect(&mut s, &to("10.0.0.1:7", false)).unwrap_err();
+    assert_eq!((e.class, e.cause), (ErrorClass::Connect, Cause::AlreadyConnected));
+    assert!(connect(&mut s, &to("10.0.0.1:7", true)).unwrap().reused);
+    drop(s);
+    m.join().unwrap();
+}
+
+/// A socket in state 4 (closing after the peer's close) is closed before the open; 563 (id in
+/// use) is closed and tried once more.
+#[test]
+fn a_claimed_id_is_closed_and_the_open_retried_once() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            (
+                b"AT+QISTATE=1,0\r",
+                b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,1,4,1,0,0,\"uart1\"\r\n\r\nOK\r\n",
+            ),
+            (b"AT+QICLOSE=0\r", b"\r\nOK\r\n"),
+            (OPEN, b"\r\nOK\r\n\r\n+QIOPEN: 0,563\r\n"),
+            (b"AT+QICLOSE=0\r", b"\r\nOK\r\n"),
+            (OPEN, b"\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n"),
+        ],
+    );
+    let rep = connect(&mut s, &to("10.0.0.1:7", false)).unwrap();
+    assert_eq!(rep.actions.len(), 2, "{:?}", rep.actions);
+    drop(s);
+    m.join().unwrap();
+}
+
+/// Module codes become exit classes (research §6.3) and travel with the error.
+#[test]
+fn open_failures_carry_their_module_code_and_class() {
+    for (code, class) in [(566, ErrorClass::Connect), (561, ErrorClass::PdpContext)] {
+        let answer = format!("\r\nOK\r\n\r\n+QIOPEN: 0,{code}\r\n").into_bytes().leak();
+        let (mut s, m) = scripted(
+            &CTX_FAMILY,
+            vec![NO_SOCKET, (OPEN, answer), (b"AT+QICLOSE=0\r", b"\r\nOK\r\n")],
+        );
+        let e = connect(&mut s, &to("10.0.0.1:7", false)).unwrap_err();
+        assert_eq!((e.class, e.module_code), (class, Some(code)), "{}", e.message);
+        drop(s);
+        m.join().unwrap();
+    }
+    // ERROR instead of OK: the cause from QIGETERROR.
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            NO_SOCKET,
+            (OPEN, b"\r\nERROR\r\n"),
+            (
+                b"AT+QIGETERROR\r",
+                b"\r\n+QIGETERROR: 552, invalid parameters\r\n\r\nOK\r\n",
+            ),
+        ],
+    );
+    let e = connect(&mut s, &to("10.0.0.1:7", false)).unwrap_err();
+    assert_eq!((e.class, e.module_code), (ErrorClass::Protocol, Some(552)));
+    assert!(e.message.contains("invalid parameters"), "{}", e.message);
+    drop(s);
+    m.join().unwrap();
+}
+
+struct Collect(Vec<u8>);
+impl RecvSink for Collect {
+    fn data(&mut self, c: &Chunk) -> std::io::Result<()> {
+        self.0.extend_from_slice(c.data);
+        Ok(())
+    }
+}
+
+/// Buffer mode: `AT+QIRD=<id>,<len>` and its `+QIRD: <n>` + bytes, through the shared loop.
+#[test]
+fn recv_reads_counted_records() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            (b"AT+QIRD=0,8\r", b"\r\n+QIRD: 5\r\nhe\r\nO\r\n\r\nOK\r\n"),
+            (b"AT+QIRD=0,3\r", b"\r\n+QIRD: 0\r\n\r\nOK\r\n"),
+            (b"AT+QIRD=0,3\r", b"\r\n+QIRD: 3\r\nK\r\n\r\n\r\nOK\r\n"),
+        ],
+    );
+    let o = RecvOptions {
+        mode: Mode::Retrieve,
+        id: Some(0),
+        bytes: Some(8),
+        poll: Duration::from_millis(10),
+        ..RecvOptions::default()
+    };
+    let mut out = Collect(Vec::new());
+    let rep = recv(&mut s, &o, &mut out).unwrap();
+    assert_eq!(out.0, b"he\r\nOK\r\n");
+    assert_eq!(rep.bytes, 8);
+    drop(s);
+    m.join().unwrap();
+}
+
+/// `QISEND=<id>,<n>`, the prompt, the bytes, `SEND OK`; counters from `QISEND=<id>,0`.
+#[test]
+fn send_hands_chunks_over_and_reads_the_counters() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            (b"AT+QISDE=0\r", b"\r\nOK\r\n"),
+            (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 0,0,0\r\n\r\nOK\r\n"),
+            (b"AT+QISEND=0,5\r", b"\r\n> "),
+            (b"hello", b"\r\nSEND OK\r\n"),
+            (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 5,5,0\r\n\r\nOK\r\n"),
+        ],
+    );
+    let o = SendOptions {
+        id: Some(0),
+        ..SendOptions::default()
+    };
+    let rep = send(&mut s, &b"hello"[..], &o, &mut NoEvents).unwrap();
+    assert_eq!((rep.bytes_sent, rep.bytes_acked), (5, Some(5)));
+    let f = s.family();
+    drop(s);
+    m.join().unwrap();
+    assert_eq!(f.name(), "ctx");
+}
+
+/// SEND FAIL with the socket connected: back off, read the counters, send the chunk again.
+#[test]
+fn a_full_send_buffer_is_retried() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            (b"AT+QISDE=0\r", b"\r\nOK\r\n"),
+            (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 0,0,0\r\n\r\nOK\r\n"),
+            (b"AT+QISEND=0,5\r", b"\r\n> "),
+            (b"hello", b"\r\nSEND FAIL\r\n"),
+            (
+                b"AT+QISTATE=1,0\r",
+                b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,1,2,1,0,0,\"uart1\"\r\n\r\nOK\r\n",
+            ),
+            (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 0,0,0\r\n\r\nOK\r\n"),
+            (b"AT+QISEND=0,5\r", b"\r\n> "),
+            (b"hello", b"\r\nSEND OK\r\n"),
+            (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 5,5,0\r\n\r\nOK\r\n"),
+        ],
+    );
+    let o = SendOptions {
+        id: Some(0),
+        ..SendOptions::default()
+    };
+    let rep = send(&mut s, &b"hello"[..], &o, &mut NoEvents).unwrap();
+    assert_eq!((rep.chunks, rep.bytes_written, rep.bytes_acked), (1, 5, Some(5)));
+    drop(s);
+    m.join().unwrap();
+}
+
+/// `QIACT=<cid>` only when `QIACT?` shows the context inactive; an ERROR is looked at again.
+#[test]
+fn activation_is_checked_again_after_an_error() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            (b"AT+QIACT?\r", b"\r\nOK\r\n"),
+            (b"AT+QIACT=1\r", b"\r\nERROR\r\n"),
+            (b"AT+QIACT?\r", b"\r\n+QIACT: 1,1,1,\"10.7.157.1\"\r\n\r\nOK\r\n"),
+            (b"AT+QIACT?\r", b"\r\n+QIACT: 1,1,1,\"10.7.157.1\"\r\n\r\nOK\r\n"),
+        ],
+    );
+    let f = s.family();
+    let st = f.context(&mut s).unwrap();
+    let mut actions = Vec::new();
+    assert_eq!(f.activate(&mut s, &st, &mut actions).unwrap(), "10.7.157.1");
+    // Harmless twice: active, so no QIACT.
+    let st = f.context(&mut s).unwrap();
+    assert_eq!(f.activate(&mut s, &st, &mut actions).unwrap(), "10.7.157.1");
+    assert_eq!(actions, vec!["QIACT=1".to_string()]);
+    drop(s);
+    m.join().unwrap();
+}
+
+#[test]
+fn counters_and_close() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            (b"AT+QISEND=2,0\r", b"\r\n+QISEND: 9,7,2\r\n\r\nOK\r\n"),
+            (b"AT+QISEND=3,0\r", b"\r\nERROR\r\n"),
+            (b"AT+QICLOSE=2\r", b"\r\nOK\r\n"),
+        ],
+    );
+    let f = s.family();
+    match f.acknowledged(&mut s, Some(2)).unwrap() {
+        Acked::Counters(c) => assert_eq!((c.sent, c.acked, c.unacked), (9, 7, 2)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(f.acknowledged(&mut s, Some(3)).unwrap(), Acked::NoSocket);
+    assert_eq!(f.close(&mut s, Some(2)).unwrap(), super::Closed::Closed);
+    drop(s);
+    m.join().unwrap();
+}
+
+/// ctx URCs are the same events as QI's.
+#[test]
+fn ctx_urcs_are_the_same_events() {
+    let closed = event(&Urc::SocketClosed { id: 1 }).unwrap();
+    assert_eq!(ends(closed, Some(1)), Some(StopReason::Closed));
+    assert_eq!(ends(closed, Some(2)), None);
+    assert_eq!(
+        ends(event(&Urc::ContextDeact { cid: 1 }).unwrap(), Some(0)),
+        Some(StopReason::PdpDeact)
+    );
+    assert_eq!(
+        ends(event(&Urc::AppRdy).unwrap(), Some(0)),
+        Some(StopReason::Rebooted)
+    );
+    assert_eq!(
+        event(&Urc::SocketData { id: 4, len: None }),
+        Some(Event::DataReady { id: Some(4) })
+    );
+    assert_eq!(
+        event(&Urc::Qirdi(vec![0, 1, 4])),
+        Some(Event::DataReady { id: Some(4) })
+    );
+}
+
+/// LTE-M attach shows in `+CEREG`, not in `+CREG`: the ctx family reads both.
+#[test]
+fn eps_registration_counts_on_the_ctx_family() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            (b"AT+CREG?\r", b"\r\n+CREG: 0,0\r\n\r\nOK\r\n"),
+            (b"AT+CEREG?\r", b"\r\n+CEREG: 0,5\r\n\r\nOK\r\n"),
+            (b"AT+CGATT?\r", b"\r\n+CGATT: 1\r\n\r\nOK\r\n"),
+        ],
+    );
+    let st = crate::proc::common::network_state(&mut s).unwrap();
+    assert_eq!((st.cs_registration, st.eps_registration), (Some(0), Some(5)));
+    assert!(st.ready());
+    drop(s);
+    m.join().unwrap();
+}
