@@ -186,6 +186,9 @@ pub struct Error {
     /// The module's own error code, when it gave one (ctx: `+QIOPEN: <id>,<err>`,
     /// `AT+QIGETERROR`), for `error.module_code` in reports.
     pub module_code: Option<u32>,
+    /// The module's words for that code (`AT+QIGETERROR`'s text, or the manual's for a code
+    /// that came in a URC), for `error.module_text`.
+    pub module_text: Option<String>,
 }
 
 impl Error {
@@ -195,14 +198,27 @@ impl Error {
             message: message.into(),
             cause: Cause::Unspecified,
             module_code: None,
+            module_text: None,
         }
     }
     pub fn with_cause(mut self, cause: Cause) -> Self {
         self.cause = cause;
         self
     }
+    /// The module's code; its text is the manual's for that code unless one is given later
+    /// ([`Error::with_module_text`]).
     pub fn with_module_code(mut self, code: Option<u32>) -> Self {
         self.module_code = code;
+        if self.module_text.is_none() {
+            self.module_text = code.and_then(crate::family::module_code_text).map(String::from);
+        }
+        self
+    }
+    /// The module's own words for its code (`AT+QIGETERROR`).
+    pub fn with_module_text(mut self, text: Option<String>) -> Self {
+        if text.as_deref().is_some_and(|t| !t.is_empty()) {
+            self.module_text = text;
+        }
         self
     }
     pub fn exit_code(&self) -> u8 {

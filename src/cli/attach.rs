@@ -3,7 +3,7 @@
 
 use super::common::{duration, fail, ip_state_text, rows, run_ports, PortArgs, SimWaitArgs, Spinner, Text};
 use crate::error::{Error, ErrorClass};
-use crate::proc::attach::{attach, validate, AttachOptions, RecvMode};
+use crate::proc::attach::{attach, validate, AttachOptions, Auth, RecvMode};
 use crate::proc::attach::{AttachProgress, AttachReport};
 use crate::proc::common::SyncOptions;
 use crate::proc::probe::registration;
@@ -32,6 +32,10 @@ pub struct AttachCmd {
     /// Direct mode: prefix received data with IPD<len>, source address and protocol
     #[arg(long)]
     pub headers: bool,
+    /// Authentication of the context (ctx family: QICSGP's <authentication>) [default: none
+    /// without --user/--password, pap-or-chap with them]; the QI family has no choice
+    #[arg(long, value_enum, value_name = "AUTH")]
+    pub auth: Option<AuthArg>,
     /// Also activate the context (QIREGAPP, QIACT, QILOCIP) and report the local IP
     #[arg(long)]
     pub activate: bool,
@@ -46,6 +50,26 @@ pub enum RecvModeArg {
     Retrieve,
     /// Data is pushed to the serial port as it arrives (QINDI=0).
     Direct,
+}
+
+/// `--auth`: the core's [`Auth`] as a flag value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthArg {
+    None,
+    Pap,
+    Chap,
+    PapOrChap,
+}
+
+impl From<AuthArg> for Auth {
+    fn from(a: AuthArg) -> Auth {
+        match a {
+            AuthArg::None => Auth::None,
+            AuthArg::Pap => Auth::Pap,
+            AuthArg::Chap => Auth::Chap,
+            AuthArg::PapOrChap => Auth::PapOrChap,
+        }
+    }
 }
 
 impl From<RecvModeArg> for RecvMode {
@@ -67,6 +91,7 @@ pub fn run(port: &PortArgs, cmd: AttachCmd) -> ExitCode {
         recv: Some(cmd.recv.into()),
         headers: cmd.headers,
         activate: cmd.activate,
+        auth: cmd.auth.map(Into::into),
     };
     // Validate before the port is even opened: a bad value sends nothing.
     if let Err(e) = validate(&opts) {

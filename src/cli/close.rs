@@ -7,8 +7,9 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct CloseCmd {
-    /// Connection index (QIMUX=1)
-    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=5))]
+    /// Connection index: 0..5 on the QI family in multi-connection mode (QIMUX=1), 0..11 on the
+    /// ctx family (socket 0 when not given)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=11))]
     pub id: Option<u8>,
     /// Also deactivate the PDP context (QIDEACT, up to 40 s)
     #[arg(long)]
@@ -20,6 +21,7 @@ pub struct CloseCmd {
 pub fn run(port: &PortArgs, cmd: CloseCmd) -> ExitCode {
     let job = |spec: &_| -> Reported<_, ()> {
         let (mut s, _) = port.open_port(spec, &crate::proc::common::SyncOptions::default())?;
+        port.check_id(&s, cmd.id)?;
         let spinner = Spinner::new(port.spinner_visible());
         s.set_on_wait(spinner.hook());
         let report = close(&mut s, cmd.id, cmd.deact)?;

@@ -135,6 +135,17 @@ pub struct PortArgs {
     #[arg(long, env = "QTCP_RESET_CMD", value_name = "CMD")]
     pub reset_cmd: Option<String>,
 
+    /// PDP context the ctx family configures, activates and opens sockets on (1..16); the
+    /// QI family has one context and takes only 1
+    #[arg(
+        long,
+        env = "QTCP_CONTEXT",
+        default_value_t = 1,
+        value_parser = clap::value_parser!(u8).range(1..=16),
+        value_name = "CID"
+    )]
+    pub context: u8,
+
     /// Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]
     #[arg(long, env = "QTCP_STATE_DIR", value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
@@ -173,6 +184,9 @@ impl PortArgs {
         }
         if from_top("reset_cmd") {
             m.reset_cmd = top.reset_cmd.clone();
+        }
+        if from_top("context") {
+            m.context = top.context;
         }
         if from_top("state_dir") {
             m.state_dir = top.state_dir.clone();
@@ -270,7 +284,30 @@ impl PortArgs {
         let attempts = crate::proc::common::sync(&mut s, sync)?;
         // Once per run: the family every later step speaks.
         crate::family::detect::detect(&mut s, self.dialect.into())?;
+        set_dialect(Some(s.family().name()));
+        if self.context != 1 && !s.family().has_contexts() {
+            return Err(Error::usage(format!(
+                "--context {}: the {} module family has one context (1)",
+                self.context,
+                s.family().name()
+            )));
+        }
+        s.set_context_id(self.context);
         Ok((s, attempts))
+    }
+
+    /// Check a connection index against the family's sockets once the family is known (before
+    /// anything else is sent): 0..5 on QI, 0..11 on ctx.
+    pub fn check_id(&self, s: &Session, id: Option<u8>) -> Result<(), Error> {
+        let f = s.family();
+        match id {
+            Some(i) if i > f.max_socket() => Err(Error::usage(format!(
+                "--id {i}: the {} module family has connections 0..{}",
+                f.name(),
+                f.max_socket()
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// Whether progress may be drawn on stderr: a terminal, no --quiet, no --json.
@@ -342,6 +379,22 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
     .clone()
 }
 
+thread_local! {
+    /// The module family this thread's port speaks, once detected (each port of a multi-port
+    /// command runs, and renders, on a thread of its own).
+    static DIALECT: std::cell::Cell<Option<&'static str>> = const { std::cell::Cell::new(None) };
+}
+
+/// Remember the family detected on this thread's port, for `dialect` in its JSON.
+pub fn set_dialect(name: Option<&'static str>) {
+    DIALECT.with(|d| d.set(name));
+}
+
+/// The family detected on this thread's port: `"qi"`, `"ctx"`, or `None` before detection.
+pub fn dialect() -> Option<&'static str> {
+    DIALECT.with(|d| d.get())
+}
+
 /// Write to stdout; a closed pipe is a clean end, not a panic.
 pub fn out(text: &str) {
     let mut o = std::io::stdout().lock();
@@ -366,6 +419,12 @@ pub struct ErrorJson {
     pub class: ErrorClass,
     pub exit_code: u8,
     pub message: String,
+    /// The module's own error code (ctx: `+QIOPEN: <id>,<err>`, `AT+QIGETERROR`), when it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_code: Option<u32>,
+    /// The module's words for that code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_text: Option<String>,
 }
 
 impl ErrorJson {
@@ -374,6 +433,8 @@ impl ErrorJson {
             class: e.class,
             exit_code: e.exit_code(),
             message: message(e),
+            module_code: e.module_code,
+            module_text: e.module_text.clone(),
         }
     }
 }
@@ -413,6 +474,8 @@ pub fn message(e: &Error) -> String {
 pub struct Envelope<'a, T: Serialize> {
     pub ok: bool,
     pub command: &'a str,
+    /// The module family spoken (`"qi"`, `"ctx"`); null when no module was reached.
+    pub dialect: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -512,6 +575,7 @@ pub fn emit_text<R: Serialize, P: Serialize>(
                 json_line(&Envelope {
                     ok: true,
                     command,
+                    dialect: dialect(),
                     port: origin.port,
                     port_index: origin.index,
                     report: Some(r),
@@ -544,6 +608,7 @@ pub fn emit_text<R: Serialize, P: Serialize>(
                 json_line(&Envelope {
                     ok: false,
                     command,
+                    dialect: dialect(),
                     port: origin.port,
                     port_index: origin.index,
                     report: partial,
@@ -660,6 +725,8 @@ pub struct Summary<'a, T: Serialize> {
     pub command: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<u8>,
+    /// The module family spoken; null when no module was reached.
+    pub dialect: Option<&'static str>,
     #[serde(flatten)]
     pub report: Option<&'a T>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -677,6 +744,7 @@ impl<'a, T: Serialize> Summary<'a, T> {
                 ok: true,
                 command: None,
                 exit_code: with_code.then_some(0),
+                dialect: dialect(),
                 report: Some(r),
                 error: None,
             },
@@ -684,6 +752,7 @@ impl<'a, T: Serialize> Summary<'a, T> {
                 ok: false,
                 command: None,
                 exit_code: with_code.then_some(f.error.exit_code()),
+                dialect: dialect(),
                 report: f.partial.as_deref().map(|p| p.borrow()),
                 error: Some(ErrorJson::of(&f.error)),
             },
@@ -711,6 +780,7 @@ mod tests {
             quiet: false,
             cmd_timeout: None,
             reset_cmd: None,
+            context: 1,
             state_dir: None,
         }
     }

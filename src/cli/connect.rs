@@ -17,12 +17,14 @@ pub struct DestArgs {
     /// UDP instead of TCP
     #[arg(long)]
     pub udp: bool,
-    /// Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)
-    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=5))]
+    /// Connection index: 0..5 on the QI family in multi-connection mode (QIMUX=1), 0..11 on the
+    /// ctx family (socket 0 when not given)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=11))]
     pub id: Option<u8>,
-    /// How long to wait for CONNECT OK (the module gives up at 75 s)
-    #[arg(long, value_parser = duration, default_value = "75s", value_name = "DUR")]
-    pub timeout: Duration,
+    /// How long to wait for the open's result [default: the module's own limit: 75 s for
+    /// CONNECT OK on the QI family, 150 s for +QIOPEN on the ctx family]
+    #[arg(long, value_parser = duration, value_name = "DUR")]
+    pub timeout: Option<Duration>,
 }
 
 impl DestArgs {
@@ -45,6 +47,12 @@ pub struct ConnectCmd {
     /// An open connection (ALREADY CONNECT) counts as success
     #[arg(long)]
     pub reuse: bool,
+    /// How received data reaches the host: retrieve (it waits in the module for qtcp recv)
+    /// or direct (pushed to the serial line). The QI family sets it for the module (QINDI,
+    /// as attach --recv); the ctx family opens the socket in that access mode (buffer or
+    /// direct push). Not given: unchanged (QI), buffer access (ctx)
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub recv: Option<super::attach::RecvModeArg>,
     #[command(flatten, next_help_heading = "Device options")]
     pub port: PortArgs,
 }
@@ -55,9 +63,15 @@ pub fn run(port: &PortArgs, cmd: ConnectCmd) -> ExitCode {
         .options(cmd.reuse)
         .and_then(|o| port.open().map(|s| (s, o)))
         .and_then(|(mut s, o)| {
+            port.check_id(&s, o.id)?;
             let spinner = Spinner::new(port.spinner_visible());
             s.set_on_wait(spinner.hook());
-            let report = connect(&mut s, &o)?;
+            let mut set_mode = None;
+            if let Some(mode) = cmd.recv {
+                set_mode = s.family().set_recv_mode(&mut s, mode.into())?;
+            }
+            let mut report = connect(&mut s, &o)?;
+            report.actions.splice(0..0, set_mode);
             let bytes_discarded = discard_inbound(port, "connect", &mut s);
             Ok(WithInbound {
                 report,

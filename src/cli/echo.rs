@@ -56,8 +56,9 @@ pub struct EchoCmd {
     /// How long each echo may take to come back (TCP: and to be acknowledged)
     #[arg(long, value_parser = duration, default_value = "30s", value_name = "DUR")]
     pub timeout: Duration,
-    /// Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)
-    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=5))]
+    /// Connection index: 0..5 on the QI family in multi-connection mode (QIMUX=1), 0..11 on the
+    /// ctx family (socket 0 when not given)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=11))]
     pub id: Option<u8>,
     /// How the echo is read: auto asks the module (AT+QINDI?); retrieve or direct set it
     #[arg(long, value_enum, default_value = "auto")]
@@ -137,7 +138,7 @@ pub fn run(port: &PortArgs, cmd: EchoCmd) -> ExitCode {
             udp: cmd.udp,
             id: cmd.id,
             reuse: false,
-            timeout: cmd.connect_timeout,
+            timeout: Some(cmd.connect_timeout),
             transparent: false,
         },
         count: cmd.count,
@@ -151,7 +152,11 @@ pub fn run(port: &PortArgs, cmd: EchoCmd) -> ExitCode {
     });
     let mut printer = Printer { json: port.json };
     let result: Reported<EchoReport> = opts
-        .and_then(|o| port.open().map(|s| (s, o)))
+        .and_then(|o| {
+            let s = port.open()?;
+            port.check_id(&s, o.connect.id)?;
+            Ok((s, o))
+        })
         .map_err(Failed::from)
         .and_then(|(mut s, o)| echo(&mut s, &o, &mut printer));
     if port.json {

@@ -171,6 +171,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
                 ok: false,
                 command,
                 exit_code: with_code.then_some(error.exit_code()),
+                dialect: None,
                 report: None,
                 error: Some(common::ErrorJson::of(&error)),
             },
@@ -192,6 +193,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
                 _ => common::json_line(&common::Envelope::<()> {
                     ok: false,
                     command: other.unwrap_or("qtcp"),
+                    dialect: None,
                     port: None,
                     port_index: None,
                     report: None,

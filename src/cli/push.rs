@@ -118,6 +118,7 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
             recv: Some(RecvMode::Retrieve),
             headers: false,
             activate: false,
+            auth: None,
         });
         if let Some(a) = &attach_opts {
             crate::proc::attach::validate(a)?;
@@ -136,6 +137,7 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
         let (mut s, tries) = port
             .open_port(spec, &SyncOptions::default())
             .map_err(before_send)?;
+        port.check_id(&s, cmd.dest.id).map_err(before_send)?;
         // On a terminal: a spinner while waiting, and one line per phase as it completes.
         let spinner = Spinner::new(port.spinner_visible());
         s.set_on_wait(spinner.hook());

@@ -51,8 +51,9 @@ pub struct RecvCmd {
     /// Receive mode; auto asks the module (AT+QINDI?)
     #[arg(long, value_enum, default_value = "auto")]
     pub mode: ModeArg,
-    /// Connection index (QIMUX=1): the socket read with AT+QIRD
-    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=5))]
+    /// Connection index: 0..5 on the QI family in multi-connection mode (QIMUX=1), 0..11 on the
+    /// ctx family (socket 0 when not given)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=11))]
     pub id: Option<u8>,
     /// Largest AT+QIRD read
     #[arg(long, default_value_t = 1500, value_parser = clap::value_parser!(u64).range(1..=1500))]
@@ -210,6 +211,7 @@ pub fn run(port: &PortArgs, cmd: RecvCmd) -> ExitCode {
             offset: 0,
         };
         let mut s = port.open()?;
+        port.check_id(&s, o.id)?;
         recv(&mut s, &o, &mut sink)
     })();
     if port.json {

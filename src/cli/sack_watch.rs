@@ -21,8 +21,9 @@ pub struct SackWatchCmd {
     /// Send this heartbeat first (the document's keep-alive)
     #[arg(long, value_name = "DATA")]
     pub heartbeat: Option<String>,
-    /// Connection index (QIMUX=1)
-    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=5))]
+    /// Connection index: 0..5 on the QI family in multi-connection mode (QIMUX=1), 0..11 on the
+    /// ctx family (socket 0 when not given)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=11))]
     pub id: Option<u8>,
     #[command(flatten, next_help_heading = "Device options")]
     pub port: PortArgs,
@@ -49,6 +50,9 @@ pub fn run(port: &PortArgs, cmd: SackWatchCmd) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(port, e),
     };
+    if let Err(e) = port.check_id(&s, cmd.id) {
+        return fail(port, e);
+    }
     if let Some(hb) = &cmd.heartbeat {
         let o = SendOptions {
             id: cmd.id,

@@ -77,8 +77,9 @@ pub struct SendCmd {
     /// The connection is UDP (no acknowledgements)
     #[arg(long)]
     pub udp: bool,
-    /// Connection index (QIMUX=1)
-    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=5))]
+    /// Connection index: 0..5 on the QI family in multi-connection mode (QIMUX=1), 0..11 on the
+    /// ctx family (socket 0 when not given)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=11))]
     pub id: Option<u8>,
     /// Direct mode: write what the server sends during the send to FILE instead of discarding
     /// it (the module pushes it onto the serial line whether or not recv runs)
@@ -289,13 +290,14 @@ pub fn run(port: &PortArgs, cmd: SendCmd) -> ExitCode {
                 dest: dest.clone(),
                 udp: cmd.udp,
                 id: cmd.id,
-                timeout: Duration::from_secs(75),
+                timeout: None,
             };
             o.reconnect = Some(d.options(false).map_err(Failed::from)?);
         }
         let (src, len) = open_source(cmd.file.as_ref(), cmd.data.as_deref(), cmd.offset)?;
         o.total = len;
         let s = session.insert(port.open()?);
+        port.check_id(s, cmd.id)?;
         run_send(s, port.progress_visible(), &o, src)
     })();
     // What the server sent meanwhile (direct mode): kept with --recv-out, else counted and

@@ -52,9 +52,10 @@ pub struct TransparentCmd {
     /// UDP instead of TCP
     #[arg(long)]
     pub udp: bool,
-    /// How long to wait for CONNECT (the module gives up at 75 s)
-    #[arg(long, value_parser = duration, default_value = "75s", value_name = "DUR")]
-    pub timeout: Duration,
+    /// How long to wait for CONNECT [default: the module's own limit: 75 s on the QI family,
+    /// 150 s on the ctx family]
+    #[arg(long, value_parser = duration, value_name = "DUR")]
+    pub timeout: Option<Duration>,
     /// The module sends a partial packet after this long without input (QITCFG WaitTm,
     /// 100 ms units, 100ms..1s)
     #[arg(long, value_parser = duration, default_value = "200ms", value_name = "DUR")]

@@ -38,11 +38,34 @@ pub fn last_error(s: &mut Session) -> Option<(u32, String)> {
     Some((code.trim().parse().ok()?, text.trim().to_string()))
 }
 
+/// A module refusal: its code and text when `AT+QIGETERROR` gives them, and the message.
+struct Refusal {
+    code: Option<u32>,
+    text: Option<String>,
+    message: String,
+}
+
 /// A module refusal in words, with its code when `AT+QIGETERROR` gives one.
-fn refusal(s: &mut Session, what: &str, answer: &str) -> (Option<u32>, String) {
+fn refusal(s: &mut Session, what: &str, answer: &str) -> Refusal {
     match last_error(s) {
-        Some((code, text)) => (Some(code), format!("{what}: {answer} ({code}, {text})")),
-        None => (None, format!("{what}: {answer}")),
+        Some((code, text)) => Refusal {
+            code: Some(code),
+            message: format!("{what}: {answer} ({code}, {text})"),
+            text: Some(text),
+        },
+        None => Refusal {
+            code: None,
+            text: None,
+            message: format!("{what}: {answer}"),
+        },
+    }
+}
+
+impl Refusal {
+    fn error(self, class: ErrorClass) -> Error {
+        Error::new(class, self.message)
+            .with_module_text(self.text)
+            .with_module_code(self.code)
     }
 }
 
@@ -89,6 +112,33 @@ fn synthesised(state: SocketState, context_active: bool) -> &'static str {
 }
 
 impl CtxFamily {
+    /// `AT+QISTATE=1,<id>`: the socket's state and its access mode when it has one.
+    fn state_and_access(&self, s: &mut Session, id: u8) -> Result<(SocketStatus, Option<u8>)> {
+        let r = s.run_ok(&At::SocketState(id), ErrorClass::Protocol)?;
+        let (n, access) = r
+            .lines
+            .iter()
+            .find_map(|l| parse_qistate(l, id))
+            .unwrap_or((0, None));
+        if let Some(a) = access {
+            // What the socket's `+QIURC: "recv"` lines carry, from the module's own word.
+            s.set_push_socket(id, a == 1);
+        }
+        // 2 is connected by the manual, 3 on a real BG96 client [LOG TG#475].
+        let state = match n {
+            0 => SocketState::NotOpen,
+            1 => SocketState::Opening,
+            2 | 3 => SocketState::Connected,
+            4 => SocketState::PeerClosed,
+            _ => SocketState::Other,
+        };
+        let status = SocketStatus {
+            state,
+            text: synthesised(state, true).into(),
+        };
+        Ok((status, access))
+    }
+
     fn open_attempt(&self, s: &mut Session, o: &ConnectOptions, id: u8, mode: u8) -> Result<Opened> {
         let open = At::OpenSocket {
             cid: s.context_id(),
@@ -99,7 +149,7 @@ impl CtxFamily {
             mode,
         };
         let cmd = s.line(&open);
-        let r = match s.run_within(&open, o.timeout + crate::session::SLACK) {
+        let r = match s.run_within(&open, o.wait(self) + crate::session::SLACK) {
             Ok(r) => r,
             Err(e) if e.class == ErrorClass::ModuleSilent && !s.rebooted() => {
                 // "wait 150 s for +QIOPEN; if it does not come, AT+QICLOSE" [DOC AN-BG96 p.15].
@@ -126,14 +176,15 @@ impl CtxFamily {
             Outcome::Error | Outcome::CmeError(_) => {
                 // ERROR (no OK): bad syntax, an id in use, a transparent open that failed; the
                 // cause is in QIGETERROR [LOG SIX#14].
-                let (code, message) = refusal(
+                let r = refusal(
                     s,
                     &format!("connect to {} failed", o.dest),
                     &describe(r.outcome()),
                 );
                 return Ok(Opened::Refused {
-                    module_code: code,
-                    message,
+                    module_code: r.code,
+                    module_text: r.text,
+                    message: r.message,
                 });
             }
             other => return Err(Error::protocol(format!("{cmd}: unexpected {}", describe(other)))),
@@ -145,6 +196,7 @@ impl CtxFamily {
         self.close_quiet(s, Some(id));
         Ok(Opened::Refused {
             module_code: Some(code),
+            module_text: super::module_code_text(code).map(String::from),
             message: format!("connect to {} failed: +QIOPEN: {id},{code}", o.dest),
         })
     }
@@ -160,6 +212,27 @@ impl Family for CtxFamily {
     }
 
     fn has_eps_registration(&self) -> bool {
+        true
+    }
+
+    fn max_socket(&self) -> u8 {
+        MAX_SOCKET
+    }
+
+    /// "wait 150 s for +QIOPEN" [DOC AN-BG96 p.15; AN-BG95; CORR TG-BG96 150 s].
+    fn open_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(150)
+    }
+
+    fn open_result_words(&self) -> &'static str {
+        "+QIOPEN result"
+    }
+
+    fn has_contexts(&self) -> bool {
+        true
+    }
+
+    fn has_auth(&self) -> bool {
         true
     }
 
@@ -203,18 +276,15 @@ impl Family for CtxFamily {
             actions.push(format!("QIACT={cid}"));
             return Ok(now.local_ip.unwrap_or_default());
         }
-        let (code, message) = refusal(
+        let r = refusal(
             s,
             &format!("context {cid} activation failed"),
             &describe(r.outcome()),
         );
-        Err(Error::new(
-            code.map_or(ErrorClass::PdpContext, |c| {
-                super::module_code_class(c, ErrorClass::PdpContext)
-            }),
-            message,
-        )
-        .with_module_code(code))
+        let class = r.code.map_or(ErrorClass::PdpContext, |c| {
+            super::module_code_class(c, ErrorClass::PdpContext)
+        });
+        Err(r.error(class))
     }
 
     fn activate_for_open(&self, s: &mut Session, actions: &mut Vec<String>) -> Result<()> {
@@ -231,8 +301,7 @@ impl Family for CtxFamily {
         if r.is_ok() {
             return Ok(());
         }
-        let (code, message) = refusal(s, &format!("AT+QIDEACT={cid}"), &describe(r.outcome()));
-        Err(Error::new(ErrorClass::PdpContext, message).with_module_code(code))
+        Err(refusal(s, &format!("AT+QIDEACT={cid}"), &describe(r.outcome())).error(ErrorClass::PdpContext))
     }
 
     fn local_ip(&self, s: &mut Session) -> Result<String> {
@@ -246,12 +315,20 @@ impl Family for CtxFamily {
         }
     }
 
-    fn configure_context(&self, s: &mut Session, apn: &str, user: &str, password: &str) -> Result<()> {
-        // auth: 0 none, 3 PAP or CHAP [CODE MB-BG96; INF values].
-        let auth = if user.is_empty() && password.is_empty() {
-            0
-        } else {
-            3
+    fn configure_context(
+        &self,
+        s: &mut Session,
+        apn: &str,
+        user: &str,
+        password: &str,
+        auth: Option<crate::proc::attach::Auth>,
+    ) -> Result<()> {
+        // auth: 0 none, 1 PAP, 2 CHAP, 3 PAP or CHAP [CODE MB-BG96; INF values]; unless asked,
+        // none without credentials and PAP-or-CHAP with them.
+        let auth = match auth {
+            Some(a) => a.code(),
+            None if user.is_empty() && password.is_empty() => 0,
+            None => 3,
         };
         let cmd = At::ContextApn {
             cid: s.context_id(),
@@ -290,10 +367,14 @@ impl Family for CtxFamily {
         self.check_id(s, o.id)?;
         let id = sock(o.id);
         rep.mux = true;
-        let st = self.socket_state(s, Some(id))?.expect("ctx reports every socket");
+        let (st, access) = self.state_and_access(s, id)?;
         rep.state_before = st.text.clone();
+        rep.context_id = Some(s.context_id());
         match st.state {
-            SocketState::Connected => return Ok(Opened::AlreadyOpen),
+            SocketState::Connected => {
+                rep.access_mode = access;
+                return Ok(Opened::AlreadyOpen);
+            }
             SocketState::NotOpen => {}
             _ => {
                 self.close_quiet(s, Some(id));
@@ -308,6 +389,7 @@ impl Family for CtxFamily {
             0
         };
         s.set_push_socket(id, mode == 1);
+        rep.access_mode = Some(mode);
         match self.open_attempt(s, o, id, mode)? {
             Opened::Refused {
                 module_code: Some(563),
@@ -322,29 +404,7 @@ impl Family for CtxFamily {
     }
 
     fn socket_state(&self, s: &mut Session, id: Option<u8>) -> Result<Option<SocketStatus>> {
-        let id = sock(id);
-        let r = s.run_ok(&At::SocketState(id), ErrorClass::Protocol)?;
-        let (n, access) = r
-            .lines
-            .iter()
-            .find_map(|l| parse_qistate(l, id))
-            .unwrap_or((0, None));
-        if let Some(a) = access {
-            // What the socket's `+QIURC: "recv"` lines carry, from the module's own word.
-            s.set_push_socket(id, a == 1);
-        }
-        // 2 is connected by the manual, 3 on a real BG96 client [LOG TG#475].
-        let state = match n {
-            0 => SocketState::NotOpen,
-            1 => SocketState::Opening,
-            2 | 3 => SocketState::Connected,
-            4 => SocketState::PeerClosed,
-            _ => SocketState::Other,
-        };
-        Ok(Some(SocketStatus {
-            state,
-            text: synthesised(state, true).into(),
-        }))
+        Ok(Some(self.state_and_access(s, sock(id))?.0))
     }
 
     fn closed_may_hide_context_loss(&self, _id: Option<u8>) -> bool {

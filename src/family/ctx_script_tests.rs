@@ -20,7 +20,7 @@ fn to(dest: &str, reuse: bool) -> ConnectOptions {
         udp: false,
         id: Some(0),
         reuse,
-        timeout: Duration::from_secs(150),
+        timeout: Some(Duration::from_secs(150)),
         transparent: false,
     }
 }

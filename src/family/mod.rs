@@ -47,6 +47,7 @@ pub enum Opened {
     /// one. The attempt was cleaned up.
     Refused {
         module_code: Option<u32>,
+        module_text: Option<String>,
         message: String,
     },
     /// No result within the deadline; the attempt was cleaned up.
@@ -210,6 +211,40 @@ pub fn module_code_class(code: u32, otherwise: ErrorClass) -> ErrorClass {
     }
 }
 
+/// The manual's words for a module error code (research §1.13 [DOC AN-EC200U table; CODE
+/// RTT-EC20 table]), for a code that came without text (`+QIOPEN: <id>,<err>`).
+pub fn module_code_text(code: u32) -> Option<&'static str> {
+    Some(match code {
+        0 => "operation successful",
+        550 => "unknown error",
+        551 => "operation blocked",
+        552 => "invalid parameters",
+        553 => "memory not enough",
+        554 => "socket creation failed",
+        555 => "operation not supported",
+        556 => "socket bind failed",
+        557 => "socket listen failed",
+        558 => "socket write failed",
+        559 => "socket read failed",
+        560 => "socket accept failed",
+        561 => "PDP context opening failed",
+        562 => "PDP context closure failed",
+        563 => "socket identity has been used",
+        564 => "DNS busy",
+        565 => "DNS parse failed",
+        566 => "socket connect failed",
+        567 => "socket has been closed",
+        568 => "operation busy",
+        569 => "operation timeout",
+        570 => "PDP context broken down",
+        571 => "cancel sending",
+        572 => "operation not allowed",
+        573 => "APN not configured",
+        574 => "port busy",
+        _ => return None,
+    })
+}
+
 /// A typed "this family cannot do that step".
 pub fn not_supported(family: &str, step: &str) -> Error {
     Error::new(
@@ -295,6 +330,23 @@ pub trait Family: Sync {
     }
 
     // --- sockets: addressing
+    /// The highest socket index the family has (QI: 5 in multi-connection mode; ctx: 11).
+    fn max_socket(&self) -> u8;
+    /// How long the module may take to report an open's result (its own limit): the default
+    /// of `connect --timeout`.
+    fn open_timeout(&self) -> std::time::Duration;
+    /// The family's words for an open's success, for messages (QI `CONNECT OK`, ctx
+    /// `+QIOPEN: <id>,0`).
+    fn open_result_words(&self) -> &'static str;
+    /// Whether the family numbers its PDP contexts (`--context`, `context_id` in reports);
+    /// the QI family has one foreground context.
+    fn has_contexts(&self) -> bool {
+        false
+    }
+    /// Whether the family chooses the authentication of a context (`attach --auth`).
+    fn has_auth(&self) -> bool {
+        false
+    }
     /// Check the connection index asked for against how the module addresses sockets; returns
     /// whether sockets are addressed by index (QI: `QIMUX=1`).
     fn check_id(&self, s: &mut Session, id: Option<u8>) -> Result<bool>;
@@ -314,7 +366,14 @@ pub trait Family: Sync {
     /// The local address of the active context.
     fn local_ip(&self, s: &mut Session) -> Result<String>;
     /// The APN and credentials of the context.
-    fn configure_context(&self, s: &mut Session, apn: &str, user: &str, password: &str) -> Result<()>;
+    fn configure_context(
+        &self,
+        s: &mut Session,
+        apn: &str,
+        user: &str,
+        password: &str,
+        auth: Option<crate::proc::attach::Auth>,
+    ) -> Result<()>;
 
     // --- a socket
     /// Open the socket `o` describes, from whatever state the module is in (`rep` gets the

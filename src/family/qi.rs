@@ -30,6 +30,20 @@ impl Family for QiFamily {
         &QI
     }
 
+    /// Connections 0-5 in multi-connection mode [spec].
+    fn max_socket(&self) -> u8 {
+        5
+    }
+
+    /// `CONNECT OK`/`CONNECT FAIL` within 75 s [spec].
+    fn open_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(75)
+    }
+
+    fn open_result_words(&self) -> &'static str {
+        "CONNECT OK"
+    }
+
     fn check_id(&self, s: &mut Session, id: Option<u8>) -> Result<bool> {
         let mux = qimux(s)?;
         match (mux, id) {
@@ -103,7 +117,14 @@ impl Family for QiFamily {
     }
 
     /// The foreground context (QIFGCNT=0) and its APN (QICSGP=1,...).
-    fn configure_context(&self, s: &mut Session, apn: &str, user: &str, password: &str) -> Result<()> {
+    fn configure_context(
+        &self,
+        s: &mut Session,
+        apn: &str,
+        user: &str,
+        password: &str,
+        _auth: Option<crate::proc::attach::Auth>,
+    ) -> Result<()> {
         s.run_ok(&At::ForegroundContext, ErrorClass::Protocol)?;
         let apn = At::Apn { apn, user, password };
         // With echo on, the module would send the password back: switch echo off around it.
@@ -149,7 +170,7 @@ impl Family for QiFamily {
         };
         let cmd = s.line(&open);
         // --timeout replaces the table's 75 s (the module's own limit).
-        let r = match s.run_within(&open, o.timeout + crate::session::SLACK) {
+        let r = match s.run_within(&open, o.wait(self) + crate::session::SLACK) {
             Ok(r) => r,
             Err(e) if e.class == ErrorClass::ModuleSilent && !s.rebooted() => {
                 // No answer within the deadline: treat as CONNECT FAIL and clean up the same way.
@@ -160,6 +181,7 @@ impl Family for QiFamily {
         };
         let refused = |message: String| Opened::Refused {
             module_code: None,
+            module_text: None,
             message,
         };
         match r.outcome() {

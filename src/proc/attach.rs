@@ -20,6 +20,28 @@ pub enum RecvMode {
     Direct,
 }
 
+/// The authentication of a context (ctx `AT+QICSGP`'s `<authentication>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Auth {
+    None,
+    Pap,
+    Chap,
+    PapOrChap,
+}
+
+impl Auth {
+    /// The module's number for it [CODE MB-BG96; INF values, research §1.3].
+    pub fn code(self) -> u8 {
+        match self {
+            Auth::None => 0,
+            Auth::Pap => 1,
+            Auth::Chap => 2,
+            Auth::PapOrChap => 3,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct AttachOptions {
     pub apn: String,
@@ -31,6 +53,8 @@ pub struct AttachOptions {
     pub recv: Option<RecvMode>,
     pub headers: bool,
     pub activate: bool,
+    /// The context's authentication; `None`: the family's default for the credentials given.
+    pub auth: Option<Auth>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -39,6 +63,8 @@ pub struct AttachReport {
     pub cs_registration: Option<u8>,
     pub gprs_attached: bool,
     pub apn: String,
+    /// The context configured (ctx: `--context`); null on a family with one context.
+    pub context_id: Option<u8>,
     pub recv_mode: Option<RecvMode>,
     pub headers: bool,
     pub ip_state: String,
@@ -71,11 +97,16 @@ pub fn attach(
     progress: &mut dyn FnMut(&SimWaiting),
 ) -> Reported<AttachReport, AttachProgress> {
     validate(opts)?;
+    let f = s.family();
+    if opts.auth.is_some() && !f.has_auth() {
+        return Err(crate::family::not_supported(f.name(), "choice of authentication (--auth)").into());
+    }
     // Numeric +CME ERROR codes tell "no SIM" from "SIM PIN"; the setting is volatile.
     let _ = s.run(&At::NumericErrors)?;
     let mut rep = AttachReport {
         apn: opts.apn.clone(),
         headers: opts.headers,
+        context_id: f.has_contexts().then(|| s.context_id()),
         ..Default::default()
     };
 
@@ -97,8 +128,7 @@ pub fn attach(
     rep.cs_registration = net.cs_registration;
     rep.gprs_attached = net.gprs_attached;
 
-    let f = s.family();
-    f.configure_context(s, &opts.apn, &opts.user, &opts.password)?;
+    f.configure_context(s, &opts.apn, &opts.user, &opts.password, opts.auth)?;
 
     if let Some(mode) = opts.recv {
         if let Some(done) = f.set_recv_mode(s, mode)? {

@@ -18,8 +18,9 @@ pub struct ConnectOptions {
     pub id: Option<u8>,
     /// ALREADY CONNECT counts as success.
     pub reuse: bool,
-    /// Deadline for CONNECT OK (the module's own limit is 75 s).
-    pub timeout: Duration,
+    /// Deadline for the open's result; `None`: the family's own limit
+    /// ([`crate::family::Family::open_timeout`]: QI 75 s, ctx 150 s).
+    pub timeout: Option<Duration>,
     /// Transparent mode: expect `CONNECT` instead of `CONNECT OK`.
     pub transparent: bool,
 }
@@ -31,10 +32,22 @@ pub struct ConnectReport {
     pub protocol: &'static str,
     pub id: Option<u8>,
     pub mux: bool,
+    /// The context the socket uses (ctx); null on a family with one context.
+    pub context_id: Option<u8>,
+    /// The socket's access mode (ctx: 0 buffer, 1 direct push, 2 transparent); null on a
+    /// family where the receive mode is the module's, not the socket's.
+    pub access_mode: Option<u8>,
     pub reused: bool,
     pub state_before: String,
     /// What was done to bring the module to a state QIOPEN accepts.
     pub actions: Vec<String>,
+}
+
+impl ConnectOptions {
+    /// How long the open's result is waited for on the family `f`.
+    pub fn wait(&self, f: &dyn crate::family::Family) -> Duration {
+        self.timeout.unwrap_or_else(|| f.open_timeout())
+    }
 }
 
 fn proto(o: &ConnectOptions) -> &'static str {
@@ -101,19 +114,22 @@ fn attempt(s: &mut Session, o: &ConnectOptions, rep: &mut ConnectReport, may_wai
         Opened::AlreadyOpen => Err(already_connected()),
         Opened::Refused {
             module_code: Some(code),
+            module_text,
             message,
         } => Err(Error::new(
             crate::family::module_code_class(code, ErrorClass::Connect),
             message,
         )
+        .with_module_text(module_text)
         .with_module_code(Some(code))),
         Opened::Refused { message, .. } => Err(Error::new(ErrorClass::Connect, message)),
         Opened::NoAnswer => Err(Error::new(
             ErrorClass::Connect,
             format!(
-                "no CONNECT OK from {} within {}",
+                "no {} from {} within {}",
+                f.open_result_words(),
                 o.dest,
-                humantime::format_duration(o.timeout)
+                humantime::format_duration(o.wait(f))
             ),
         )),
         Opened::NotAttached => Ok(false),

@@ -46,8 +46,8 @@ const PREFIX_HOLD: Duration = Duration::from_millis(200);
 pub struct TransparentOptions {
     pub dest: Destination,
     pub udp: bool,
-    /// Deadline for `CONNECT`.
-    pub connect_timeout: Duration,
+    /// Deadline for `CONNECT`; `None`: the family's own limit.
+    pub connect_timeout: Option<Duration>,
     /// QITCFG WaitTm: send a partial packet after this long (100 ms units, 1..=10).
     pub wait: Duration,
     /// QITCFG SendSz: send at once when this many bytes collected (1..=1460).
@@ -728,7 +728,7 @@ mod tests {
         let mut o = TransparentOptions {
             dest: crate::validate::destination("1.2.3.4:80").unwrap(),
             udp: false,
-            connect_timeout: Duration::from_secs(75),
+            connect_timeout: None,
             wait: Duration::from_millis(200),
             packet_size: 512,
             guard: Duration::from_secs(1),
