@@ -526,6 +526,11 @@ impl Session {
                                     command: cmd.to_string(),
                                 }));
                             }
+                            if matches!(urc, Urc::AppRdy) {
+                                // The restart's second word (ctx): the command may still be
+                                // answered; what follows sees the session rebooted.
+                                self.rebooted = true;
+                            }
                             self.urcs.push_back(urc);
                             continue;
                         }
@@ -656,7 +661,7 @@ impl Session {
                 }
                 Some(Token::Line(bytes)) => {
                     if let Some(urc) = classify_urc(&bytes) {
-                        if matches!(urc, Urc::Rdy) {
+                        if matches!(urc, Urc::Rdy | Urc::AppRdy) {
                             self.rebooted = true;
                             self.urcs.push_back(urc);
                             return Err(Error::silent("the module rebooted (RDY) during QISEND"));
@@ -693,7 +698,8 @@ impl Session {
                 match tok {
                     Token::Line(bytes) => {
                         if let Some(urc) = classify_urc(&bytes) {
-                            if matches!(urc, Urc::Rdy) {
+                            // `APP RDY` (ctx) says a restart as much as `RDY` does.
+                            if matches!(urc, Urc::Rdy | Urc::AppRdy) {
                                 self.rebooted = true;
                             }
                             self.urcs.push_back(urc);
