@@ -147,6 +147,10 @@ pub enum At<'a> {
     },
     /// `AT+QISTATE=1,<id>`: one socket's state (ctx).
     SocketState(u8),
+    /// `AT+QISTATE?`: every socket's state, one `+QISTATE:` line each (ctx).
+    AllSockets,
+    /// `AT+QURCCFG="urcport"`: the port the module sends its URCs to (ctx).
+    UrcPort,
     /// `AT+QISEND=<id>,0`: the acknowledgement counters `+QISEND: <sent>,<acked>,<unacked>` (ctx).
     SendCounters(u8),
     /// `AT+QIRD=<id>,<len>` (ctx): `+QIRD: <n>` and n bytes; `len` 0 asks for the counters
@@ -386,6 +390,9 @@ impl Dialect for Ctx {
                 )
             }
             SocketState(id) => (format!("AT+QISTATE=1,{id}"), Expect::Final, 300),
+            AllSockets => ("AT+QISTATE?".into(), Expect::Final, 300),
+            // 300 ms [MAN EG800Q-ATM §2.24, research usb-ports §1.4].
+            UrcPort => ("AT+QURCCFG=\"urcport\"".into(), Expect::Final, 300),
             // The prompt comes at once; the counters take up to 120 s ("determined by the
             // network") [DOC AN-BG95 p.24].
             Send { id: Some(i), len } => (format!("AT+QISEND={i},{len}"), Expect::Prompt, 300),

@@ -2,7 +2,7 @@
 
 use super::common::{ip_state_text, rows, run_ports, PortArgs, SimSpinner, Text};
 use crate::error::{Failed, Reported};
-use crate::proc::probe::{expect_ready, probe, ModuleInfo, SimWait, SyncOptions};
+use crate::proc::probe::{expect_ready, probe, ModuleInfo, SimWait, SyncOptions, UsbPort};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -55,6 +55,9 @@ pub fn run(port: &PortArgs, cmd: ProbeCmd) -> ExitCode {
             sim_wait,
         )?;
         drop(spinner);
+        let mut info = info;
+        info.usb = usb_of(spec);
+        info.urcs_elsewhere = crate::proc::probe::urcs_elsewhere(info.urc_port.as_deref(), info.usb.as_ref());
         if ready {
             if let Err(e) = expect_ready(&info) {
                 return Err(Failed::new(e, info));
@@ -63,6 +66,24 @@ pub fn run(port: &PortArgs, cmd: ProbeCmd) -> ExitCode {
         Ok(info)
     };
     run_ports(port, "probe", true, job, &Text::new(&human).partial(&human))
+}
+
+/// The USB identity of a device port (through its by-id/by-path link), from sysfs; `None` for
+/// anything else (a UART, a pty, `tcp://`, the simulator).
+fn usb_of(spec: &crate::transport::PortSpec) -> Option<UsbPort> {
+    let crate::transport::PortSpec::Device(path) = spec else {
+        return None;
+    };
+    let ours = std::fs::canonicalize(path).ok()?;
+    serialport::available_ports().ok()?.into_iter().find_map(|p| {
+        let serialport::SerialPortType::UsbPort(u) = p.port_type else {
+            return None;
+        };
+        (std::fs::canonicalize(&p.port_name).ok()? == ours).then(|| UsbPort {
+            vid_pid: format!("{:04x}:{:04x}", u.vid, u.pid),
+            interface: u.interface,
+        })
+    })
 }
 
 /// What `+CPIN:` says, in words.
@@ -98,7 +119,7 @@ pub fn human(i: &ModuleInfo) -> String {
         .or(i.manufacturer.as_deref())
         .map_or("unknown module".to_string(), |m| m.replace('_', " "));
     let mut module = model;
-    if let Some(r) = &i.revision {
+    if let Some(r) = i.revision_extended.as_ref().or(i.revision.as_ref()) {
         module.push_str(&format!(", revision {r}"));
     }
     if let Some(imei) = &i.imei {
@@ -112,6 +133,9 @@ pub fn human(i: &ModuleInfo) -> String {
         sim.push_str(&format!(", IMSI {v}"));
     }
     let mut network = i.cs_registration.text.to_string();
+    if let Some(eps) = i.eps_registration.as_ref().filter(|e| e.stat.is_some()) {
+        network = format!("{network} (CS), {} (LTE)", eps.text);
+    }
     if let Some(op) = &i.operator {
         match (&op.name, &op.mcc_mnc) {
             (Some(n), Some(m)) => network.push_str(&format!(" on {n} ({m})")),
@@ -137,6 +161,35 @@ pub fn human(i: &ModuleInfo) -> String {
         Some(false) => tcpip.push_str(", single connection"),
         None => {}
     }
+    if let Some(c) = &i.contexts {
+        let active: Vec<String> = c
+            .iter()
+            .filter(|c| c.active)
+            .map(|c| format!("{} ({})", c.context_id, c.ip))
+            .collect();
+        tcpip.push_str(&match active.len() {
+            0 => ", no context active".to_string(),
+            _ => format!(", context {} active", active.join(", ")),
+        });
+    }
+    if let Some(k) = &i.sockets {
+        for so in k {
+            let mode = match so.access_mode {
+                Some(0) => "buffer",
+                Some(1) => "direct push",
+                Some(2) => "transparent",
+                _ => "unknown access",
+            };
+            tcpip.push_str(&format!(
+                "; socket {}: {} {}:{} state {} ({mode})",
+                so.id,
+                so.protocol,
+                so.remote_ip,
+                so.remote_port.unwrap_or(0),
+                so.state
+            ));
+        }
+    }
     if let Some(m) = i.recv_mode {
         tcpip.push_str(match m {
             crate::proc::attach::RecvMode::Retrieve => ", receive mode retrieve",
@@ -150,12 +203,33 @@ pub fn human(i: &ModuleInfo) -> String {
     if i.resets > 0 {
         notes.push(format!("answered after {} reset(s) by --reset-cmd", i.resets));
     }
+    let usb = i.usb.as_ref().map_or(String::new(), |u| match u.interface {
+        Some(n) => format!("{}, interface {n}", u.vid_pid),
+        None => u.vid_pid.clone(),
+    });
+    let warning = match (i.urcs_elsewhere, &i.urc_port) {
+        (Some(true), Some(p)) => format!(
+            "the module sends its URCs to {p}, not to this port: +QIOPEN and +QIURC will not \
+             arrive here (AT+QURCCFG=\"urcport\",\"{}\" routes them here)",
+            i.usb.as_ref().and_then(|u| u.urc_port_name()).unwrap_or("usbat")
+        ),
+        _ => String::new(),
+    };
+    let family = match super::common::dialect() {
+        Some("qi") => "qi (M95 family: AT+QIOPEN=\"TCP\",..., +QIRDI)".to_string(),
+        Some("ctx") => "ctx (BG96/EC2x family: AT+QIOPEN=<cid>,<id>,..., +QIURC)".to_string(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
     rows(&[
         ("Module", module),
+        ("Family", family),
+        ("USB", usb),
         ("SIM", sim),
         ("Network", network),
         ("Signal", signal),
         ("TCP/IP", tcpip),
         ("Note", notes.join("; ")),
+        ("Warning", warning),
     ])
 }

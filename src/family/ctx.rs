@@ -86,6 +86,28 @@ pub fn parse_qiact<'a>(lines: impl IntoIterator<Item = &'a String>, cid: u8) -> 
     })
 }
 
+/// Every context of `AT+QIACT?` (one line per active context; none when none is).
+pub fn parse_qiact_all(lines: &[String]) -> Vec<super::ctx_probe::ContextEntry> {
+    lines
+        .iter()
+        .filter_map(|l| {
+            let cid: u8 = l
+                .strip_prefix("+QIACT:")?
+                .split(',')
+                .next()?
+                .trim()
+                .parse()
+                .ok()?;
+            let (active, ip) = parse_qiact([l], cid)?;
+            Some(super::ctx_probe::ContextEntry {
+                context_id: cid,
+                active,
+                ip,
+            })
+        })
+        .collect()
+}
+
 /// `+QISTATE: <id>,"<type>","<ip>",<rport>,<lport>,<state>,<cid>,<server>,<access>,"<port>"`:
 /// (socket_state, access_mode).
 pub fn parse_qistate(line: &str, id: u8) -> Option<(u8, Option<u8>)> {
@@ -226,6 +248,10 @@ impl Family for CtxFamily {
 
     fn open_result_words(&self) -> &'static str {
         "+QIOPEN result"
+    }
+
+    fn probe_state(&self, s: &mut Session, info: &mut crate::proc::probe::ModuleInfo) -> Result<()> {
+        self.probe_ctx(s, info)
     }
 
     fn has_contexts(&self) -> bool {

@@ -16,6 +16,7 @@
 //! connection gone, and why" is [`connection_status`].
 
 pub mod ctx;
+pub mod ctx_probe;
 #[cfg(test)]
 mod ctx_script_tests;
 pub mod detect;
@@ -327,6 +328,21 @@ pub trait Family: Sync {
     /// registered.
     fn has_eps_registration(&self) -> bool {
         false
+    }
+
+    /// probe: the family's part of the report (connection mode, contexts, sockets, the
+    /// `ip_state`, the receive mode). Errors there leave fields null.
+    fn probe_state(&self, s: &mut Session, info: &mut crate::proc::probe::ModuleInfo) -> Result<()> {
+        info.mux = self.multi(s).ok();
+        info.ip_state = self.ip_state(s).ok().map(|text| {
+            if text.is_empty() && info.mux == Some(true) {
+                "multi-connection".into()
+            } else {
+                text
+            }
+        });
+        info.recv_mode = self.recv_mode(s)?;
+        Ok(())
     }
 
     // --- sockets: addressing

@@ -64,13 +64,63 @@ pub struct ModuleInfo {
     /// or the module does not say.
     pub operator: Option<Operator>,
     pub gprs_attached: Option<bool>,
+    /// QI: multi-connection mode (`AT+QIMUX?`); null on ctx, whose sockets are always numbered.
     pub mux: Option<bool>,
+    /// The TCP/IP state in QI's words (`AT+QISTAT`), synthesised the same way on ctx from the
+    /// contexts and sockets (research §6.2).
     pub ip_state: Option<String>,
-    /// How received data reaches the host (`AT+QINDI?`): retrieve (1, 2) or direct (0).
+    /// How received data reaches the host (`AT+QINDI?`): retrieve (1, 2) or direct (0); null on
+    /// ctx, where it is each socket's access mode (`sockets[].access_mode`).
     pub recv_mode: Option<crate::proc::attach::RecvMode>,
+    /// ctx: the extended firmware revision (`AT+QGMR`); null on QI.
+    pub revision_extended: Option<String>,
+    /// ctx: EPS (LTE) registration (`AT+CEREG?`); null on QI.
+    pub eps_registration: Option<Registration>,
+    /// ctx: the active PDP contexts (`AT+QIACT?`); null on QI.
+    pub contexts: Option<Vec<crate::family::ctx_probe::ContextEntry>>,
+    /// ctx: the sockets the module holds (`AT+QISTATE?`); null on QI.
+    pub sockets: Option<Vec<crate::family::ctx_probe::SocketEntry>>,
+    /// ctx: where the module sends its URCs (`AT+QURCCFG="urcport"`: usbat, usbmodem, uart1,
+    /// all...); null on QI or when the module does not say.
+    pub urc_port: Option<String>,
+    /// The USB device behind the port, when it is one (VID:PID, interface number).
+    pub usb: Option<UsbPort>,
+    /// Whether the URCs go to another port than the one qtcp holds (`+QIOPEN`, `+QIURC` never
+    /// arrive here then); null when that cannot be told (not a USB port, or no `urc_port`).
+    pub urcs_elsewhere: Option<bool>,
     pub baud_saved: Option<u32>,
     /// Resets done through --reset-cmd before the module answered.
     pub resets: u32,
+}
+
+/// The USB identity of a serial port (serialport's `UsbPortInfo`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct UsbPort {
+    /// `2c7c:0296`, in hex as lsusb writes it.
+    pub vid_pid: String,
+    /// `bInterfaceNumber` (2 is the AT port of a BG96, EC2x, BG95); null when unknown.
+    pub interface: Option<u8>,
+}
+
+impl UsbPort {
+    /// The name `AT+QURCCFG="urcport"` gives this interface, where the research establishes it:
+    /// if2 the AT port (`usbat`), if3 the modem port (`usbmodem`) on the 2c7c modules
+    /// (research usb-ports §1.1, §1.4).
+    pub fn urc_port_name(&self) -> Option<&'static str> {
+        match self.interface? {
+            2 => Some("usbat"),
+            3 => Some("usbmodem"),
+            _ => None,
+        }
+    }
+}
+
+/// Whether URCs routed to `urc_port` miss the port `usb` describes: `None` when that cannot
+/// be told.
+pub fn urcs_elsewhere(urc_port: Option<&str>, usb: Option<&UsbPort>) -> Option<bool> {
+    let urc = urc_port?;
+    let ours = usb?.urc_port_name()?;
+    Some(urc != "all" && urc != ours)
 }
 
 /// The SIM state from AT+CPIN?: (text, ready).
@@ -346,6 +396,11 @@ fn probe_once(
     // A SIM that will not be ready is reported after the rest has been read, like `--expect
     // ready` reports a missing registration.
     let mut sim_error = None;
+    if let (Some(w), true) = (&sim_wait, s.family().has_contexts()) {
+        // ctx: a module restarting answers ERROR until APP RDY.
+        let deadline = s.now() + w.timeout;
+        crate::family::ctx_probe::await_app_ready(s, deadline)?;
+    }
     let (sim, ready) = match sim_wait {
         Some(w) => match await_sim_ready(s, w.timeout, w.progress) {
             Ok(sim) => (sim, true),
@@ -372,19 +427,7 @@ fn probe_once(
     info.operator = operator(s)?;
     info.gprs_attached = gprs_attached(s)?;
     let f = s.family();
-    info.mux = f.multi(s).ok();
-    if info.mux != Some(true) {
-        info.ip_state = f.ip_state(s).ok();
-    } else {
-        info.ip_state = f.ip_state(s).ok().map(|text| {
-            if text.is_empty() {
-                "multi-connection".into()
-            } else {
-                text
-            }
-        });
-    }
-    info.recv_mode = f.recv_mode(s)?;
+    f.probe_state(s, &mut info)?;
     match sim_error {
         Some(e) => Err(Failed::new(e, info)),
         None => Ok(info),

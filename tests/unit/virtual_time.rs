@@ -80,6 +80,7 @@ fn attach_opts(activate: bool) -> AttachOptions {
         recv: Some(RecvMode::Retrieve),
         headers: false,
         activate,
+        auth: None,
     }
 }
 
@@ -89,7 +90,7 @@ fn connect_opts(dest: &str) -> ConnectOptions {
         udp: false,
         id: None,
         reuse: false,
-        timeout: Duration::from_secs(75),
+        timeout: Some(Duration::from_secs(75)),
         transparent: false,
     }
 }
