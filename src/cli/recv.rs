@@ -175,7 +175,8 @@ fn human_summary(r: &RecvReport) -> String {
         count(r.chunks, "chunk"),
         seconds(r.duration_s),
         r.mode,
-        r.reason.text()
+        r.reason
+            .said(crate::family::words_named(super::common::dialect()))
     );
     if r.bytes_dropped > 0 {
         line.push_str(&format!(

@@ -209,7 +209,10 @@ impl TransparentIo for Io {
             ),
             TransparentEvent::Escaping { reason } => (
                 Event::Escaping { reason: *reason },
-                format!("leaving data mode ({})", reason.text()),
+                format!(
+                    "leaving data mode ({})",
+                    reason.said(crate::family::words_named(super::common::dialect()))
+                ),
             ),
         };
         notice(self.json, self.quiet, &Line::Event(ev), text);

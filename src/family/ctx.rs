@@ -474,6 +474,19 @@ impl Family for CtxFamily {
             .ok_or_else(|| Error::protocol(format!("{}: cannot parse {v:?}", s.line(&cmd))))
     }
 
+    /// `AT+QIRD=<id>,0` → `+QIRD: <total>,<read>,<unread>` [DOC AN-BG96 p.21]; an `ERROR` (no
+    /// such socket) or an answer without counters says nothing: the caller reads.
+    fn unread(&self, s: &mut Session, id: Option<u8>) -> Result<Option<u64>> {
+        let r = s.run(&At::ReadSocket { id: sock(id), len: 0 })?;
+        if !r.is_ok() {
+            return Ok(None);
+        }
+        Ok(r.value("+QIRD:").and_then(|v| {
+            let f: Vec<&str> = v.split(',').map(str::trim).collect();
+            (f.len() == 3).then(|| f[2].parse().ok()).flatten()
+        }))
+    }
+
     /// `AT+QIRD=<id>,<len>` → `+QIRD: <n>` and n bytes, then `OK`; `+QIRD: 0` when nothing is
     /// buffered; `ERROR` when no such socket.
     fn read(&self, s: &mut Session, id: Option<u8>, len: usize) -> Result<ReadOutcome> {
@@ -516,9 +529,15 @@ impl Family for CtxFamily {
         Ok(self.context(s)?.ip_state)
     }
 
-    /// The access mode is per socket, chosen at open: the module has no global answer.
-    fn recv_mode(&self, s: &mut Session) -> Result<Option<RecvMode>> {
-        Ok(Some(if s.push_on_open() {
+    /// The access mode is per socket: the open socket's (`QISTATE`), else the one sockets are
+    /// opened in from now on.
+    fn recv_mode(&self, s: &mut Session, id: Option<u8>) -> Result<Option<RecvMode>> {
+        let (st, access) = self.state_and_access(s, sock(id))?;
+        let push = match access {
+            Some(a) if st.state != SocketState::NotOpen => a == 1,
+            _ => s.push_on_open(),
+        };
+        Ok(Some(if push {
             RecvMode::Direct
         } else {
             RecvMode::Retrieve

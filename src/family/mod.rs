@@ -316,6 +316,44 @@ fn urc_end(s: &mut Session, id: Option<u8>) -> Option<StopReason> {
     Some(end)
 }
 
+/// A family's words for what messages name, so a message on one family never quotes the
+/// other's (a ctx module never says `CLOSED` or `QISACK`).
+#[derive(Debug)]
+pub struct Words {
+    /// The peer's close.
+    pub closed: &'static str,
+    /// The context's loss.
+    pub context_lost: &'static str,
+    /// A restart.
+    pub rebooted: &'static str,
+    /// The acknowledgement counters' command.
+    pub counters: &'static str,
+}
+
+/// The QI family's words.
+pub static QI_WORDS: Words = Words {
+    closed: "CLOSED",
+    context_lost: "+PDP DEACT",
+    rebooted: "RDY",
+    counters: "QISACK",
+};
+
+/// The ctx family's words.
+pub static CTX_WORDS: Words = Words {
+    closed: "+QIURC: \"closed\"",
+    context_lost: "+QIURC: \"pdpdeact\"",
+    rebooted: "RDY/APP RDY",
+    counters: "AT+QISEND=<id>,0",
+};
+
+/// The words of the family named `name` (`"qi"`, `"ctx"`); QI's when none is known.
+pub fn words_named(name: Option<&str>) -> &'static Words {
+    match name {
+        Some("ctx") => &CTX_WORDS,
+        _ => &QI_WORDS,
+    }
+}
+
 /// The per-step operations of a module family. Every operation expects a synchronised session;
 /// errors carry their class. A step a family lacks answers [`not_supported`].
 pub trait Family: Sync {
@@ -323,6 +361,10 @@ pub trait Family: Sync {
     fn name(&self) -> &'static str;
     /// How this family's commands are written and answered.
     fn dialect(&self) -> &'static dyn Dialect;
+    /// The family's words for messages.
+    fn words(&self) -> &'static Words {
+        words_named(Some(self.name()))
+    }
 
     /// Whether registration is also reported by `+CEREG` (LTE): read when `+CREG` is not
     /// registered.
@@ -341,7 +383,7 @@ pub trait Family: Sync {
                 text
             }
         });
-        info.recv_mode = self.recv_mode(s)?;
+        info.recv_mode = self.recv_mode(s, None)?;
         Ok(())
     }
 
@@ -420,6 +462,11 @@ pub trait Family: Sync {
     fn send_chunk(&self, s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> Result<Sent>;
     /// The acknowledgement counters of the socket.
     fn acknowledged(&self, s: &mut Session, id: Option<u8>) -> Result<Acked>;
+    /// How many received bytes wait unread in the socket's buffer, when the family can tell
+    /// without reading them (ctx `AT+QIRD=<id>,0`); `None`: ask by reading.
+    fn unread(&self, _s: &mut Session, _id: Option<u8>) -> Result<Option<u64>> {
+        Ok(None)
+    }
     /// Read at most `len` bytes of the socket's buffer (retrieve mode).
     fn read(&self, s: &mut Session, id: Option<u8>, len: usize) -> Result<ReadOutcome>;
     /// Close the socket.
@@ -432,8 +479,10 @@ pub trait Family: Sync {
     fn ip_state(&self, s: &mut Session) -> Result<String>;
 
     // --- receive mode
-    /// The receive mode the module is in; `None` when it does not say.
-    fn recv_mode(&self, s: &mut Session) -> Result<Option<crate::proc::attach::RecvMode>>;
+    /// The receive mode the module is in for socket `id` (QI: the module's, whatever the
+    /// socket; ctx: the open socket's access mode, else the one sockets are opened in);
+    /// `None` when it does not say.
+    fn recv_mode(&self, s: &mut Session, id: Option<u8>) -> Result<Option<crate::proc::attach::RecvMode>>;
     /// Set the receive mode for sockets opened from now on, unless the module is in it
     /// already; returns the words of what was done.
     fn set_recv_mode(&self, s: &mut Session, mode: crate::proc::attach::RecvMode) -> Result<Option<String>>;

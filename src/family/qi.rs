@@ -343,7 +343,7 @@ impl Family for QiFamily {
     }
 
     /// `AT+QINDI?`: 0 direct, 1 or 2 retrieve.
-    fn recv_mode(&self, s: &mut Session) -> Result<Option<RecvMode>> {
+    fn recv_mode(&self, s: &mut Session, _id: Option<u8>) -> Result<Option<RecvMode>> {
         let r = s.run(&At::RecvIndication)?;
         Ok(match r.value("+QINDI:").filter(|_| r.is_ok()).map(str::trim) {
             Some("0") => Some(RecvMode::Direct),

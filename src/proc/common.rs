@@ -210,6 +210,19 @@ impl StopReason {
     }
 }
 
+impl StopReason {
+    /// [`StopReason::text`] in the words of a family (`w`): a ctx module's close is
+    /// `+QIURC: "closed"`, not `CLOSED`.
+    pub fn said(self, w: &crate::family::Words) -> String {
+        match self {
+            StopReason::Closed => format!("the peer closed the connection ({})", w.closed),
+            StopReason::PdpDeact => format!("the network deactivated the context ({})", w.context_lost),
+            StopReason::Rebooted => format!("the module rebooted ({})", w.rebooted),
+            other => other.text().to_string(),
+        }
+    }
+}
+
 /// Whether the URC `u` ends the connection `id` (single mode: `None`).
 pub fn urc_end(u: &Urc, id: Option<u8>) -> Option<StopReason> {
     crate::family::event(u).and_then(|e| crate::family::ends(e, id))

@@ -182,10 +182,10 @@ pub fn echo(s: &mut Session, o: &EchoOptions, ev: &mut dyn EchoEvents) -> Report
 
 /// The receive mode to use: the module's for auto; an explicit mode the module is not in is set
 /// (QI: QINDI=0 direct, QINDI=1 retrieve) before the connection opens.
-fn resolve_mode(s: &mut Session, mode: Mode, actions: &mut Vec<String>) -> Result<Mode> {
+fn resolve_mode(s: &mut Session, id: Option<u8>, mode: Mode, actions: &mut Vec<String>) -> Result<Mode> {
     // A module that does not say is taken to be in retrieve mode, the safe reading.
     let f = s.family();
-    let current = match f.recv_mode(s)? {
+    let current = match f.recv_mode(s, id)? {
         Some(RecvMode::Direct) => Mode::Direct,
         _ => Mode::Retrieve,
     };
@@ -211,7 +211,7 @@ fn run(
     if o.count == 0 || o.size == 0 {
         return Err(Error::usage("--count and --size must be at least 1"));
     }
-    let mode = resolve_mode(s, o.mode, &mut rep.actions)?;
+    let mode = resolve_mode(s, o.connect.id, o.mode, &mut rep.actions)?;
     rep.mode = match mode {
         Mode::Direct => "direct".into(),
         _ => "retrieve".into(),

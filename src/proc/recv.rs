@@ -349,7 +349,7 @@ fn recv_inner(
     let mux = f.check_id(s, o.id)?;
     let mode = match o.mode {
         // A module that does not say is taken to be in retrieve mode, the safe reading.
-        Mode::Auto => match f.recv_mode(s)? {
+        Mode::Auto => match f.recv_mode(s, o.id)? {
             Some(RecvMode::Direct) => Mode::Direct,
             _ => Mode::Retrieve,
         },
@@ -366,7 +366,7 @@ fn recv_inner(
     // Anything that came with the last response.
     run.urcs(s);
     let now = s.now();
-    finish(run.rep_with(reason, now))
+    finish(run.rep_with(reason, now), s.family().words())
 }
 
 impl Run<'_> {
@@ -383,7 +383,7 @@ impl Run<'_> {
 /// - `closed`: success when no `--bytes` was asked, else `ConnectionLost` (9);
 /// - `pdp_deact`: `PdpContext` (7); `interrupted`: `Interrupted` (130);
 /// - `output_closed`: success (the reader chose to stop).
-pub fn finish(rep: RecvReport) -> Reported<RecvReport> {
+pub fn finish(rep: RecvReport, w: &crate::family::Words) -> Reported<RecvReport> {
     let class_msg = match rep.reason {
         // (`eof` and `duration` end transparent sessions, never a receive.)
         StopReason::Bytes | StopReason::OutputClosed | StopReason::Eof | StopReason::Duration => None,
@@ -405,10 +405,7 @@ pub fn finish(rep: RecvReport) -> Reported<RecvReport> {
         )),
         StopReason::PdpDeact => Some((
             ErrorClass::PdpContext,
-            format!(
-                "the network deactivated the context (+PDP DEACT) after {} bytes",
-                rep.bytes
-            ),
+            format!("{} after {} bytes", StopReason::PdpDeact.said(w), rep.bytes),
         )),
         StopReason::Interrupted => Some((
             ErrorClass::Interrupted,
@@ -517,6 +514,16 @@ fn retrieve(s: &mut Session, run: &mut Run) -> Reported<StopReason, RecvReport> 
         }
         if read_now || run.qirdi || run.rep.closed || run.pdp || now >= next_poll {
             let announced = read_now || run.qirdi;
+            // The timer's poll (modules forget the URC): where the family can count the unread
+            // bytes without reading them (ctx QIRD=<id>,0), nothing waiting is another wait.
+            if !announced && !run.rep.closed && !run.pdp {
+                let f = s.family();
+                if f.unread(s, id)? == Some(0) {
+                    run.urcs(s);
+                    next_poll = s.now() + run.o.poll;
+                    continue;
+                }
+            }
             let res = read(s, run, id)?;
             run.urcs(s);
             // Data found by the fallback poll, without a +QIRDI, right after a short read:

@@ -35,8 +35,14 @@ pub struct WatchReport {
 fn lost<T>(s: &mut Session, id: Option<u8>, r: Result<T>) -> Result<T> {
     let end = connection_end(s, id).or_else(|| (s.rebooted() && r.is_err()).then_some(StopReason::Rebooted));
     match end {
-        Some(StopReason::PdpDeact) => Err(Error::new(ErrorClass::PdpContext, StopReason::PdpDeact.text())),
-        Some(reason) => Err(Error::new(ErrorClass::ConnectionLost, reason.text())),
+        Some(StopReason::PdpDeact) => Err(Error::new(
+            ErrorClass::PdpContext,
+            StopReason::PdpDeact.said(s.family().words()),
+        )),
+        Some(reason) => Err(Error::new(
+            ErrorClass::ConnectionLost,
+            reason.said(s.family().words()),
+        )),
         None => r,
     }
 }
@@ -65,7 +71,7 @@ pub fn watch(s: &mut Session, o: &WatchOptions, on_sample: &mut dyn FnMut(&Sampl
         let Acked::Counters(sack) = sack else {
             return Err(Error::new(
                 ErrorClass::ConnectionLost,
-                "no open connection (QISACK answered ERROR)",
+                format!("no open connection ({} answered ERROR)", f.words().counters),
             )
             .into());
         };

@@ -554,15 +554,19 @@ pub fn transparent(
         EndReason::Closed => Error::new(
             ErrorClass::ConnectionLost,
             format!(
-                "the peer closed the connection (CLOSED); {} bytes in, {} bytes out",
-                rep.bytes_in, rep.bytes_out
+                "{}; {} bytes in, {} bytes out",
+                EndReason::Closed.said(s.family().words()),
+                rep.bytes_in,
+                rep.bytes_out
             ),
         ),
         EndReason::PdpDeact => Error::new(
             ErrorClass::PdpContext,
             format!(
-                "the network deactivated the context (+PDP DEACT); {} bytes in, {} bytes out",
-                rep.bytes_in, rep.bytes_out
+                "{}; {} bytes in, {} bytes out",
+                EndReason::PdpDeact.said(s.family().words()),
+                rep.bytes_in,
+                rep.bytes_out
             ),
         ),
     };

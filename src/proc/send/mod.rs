@@ -151,7 +151,10 @@ impl Flow {
                 Acked::NoSocket => {
                     return Err(Error::new(
                         ErrorClass::ConnectionLost,
-                        "no open connection to send on (QISACK answered ERROR)",
+                        format!(
+                            "no open connection to send on ({} answered ERROR)",
+                            f.words().counters
+                        ),
                     )
                     .with_cause(Cause::NoConnection))
                 }
@@ -231,10 +234,10 @@ impl Loss {
 }
 
 impl Stop {
-    fn ended(reason: StopReason) -> Stop {
+    fn ended(reason: StopReason, w: &crate::family::Words) -> Stop {
         Stop::Lost {
             reason: Loss::Ended(reason),
-            message: reason.text().to_string(),
+            message: reason.said(w),
         }
     }
     fn lost(reason: Loss, message: impl Into<String>) -> Stop {
@@ -251,7 +254,7 @@ fn session_stop(s: &mut Session, e: Error) -> Stop {
     if e.class == ErrorClass::Interrupted {
         Stop::lost(Loss::Interrupted, "interrupted")
     } else if s.rebooted() {
-        Stop::ended(StopReason::Rebooted)
+        Stop::ended(StopReason::Rebooted, s.family().words())
     } else {
         Stop::Fatal(e)
     }
@@ -261,7 +264,7 @@ fn session_stop(s: &mut Session, e: Error) -> Stop {
 fn ended_by_urc(s: &mut Session, id: Option<u8>) -> Option<Stop> {
     let end = connection_end(s, id)?;
     s.take_urcs();
-    Some(Stop::ended(end))
+    Some(Stop::ended(end, s.family().words()))
 }
 
 pub fn send<R: Read>(
@@ -451,8 +454,13 @@ impl<R: Read> Sender<'_, R> {
             }
             Some(_) => Ok(Turn::Again),
             // QISACK answered ERROR: the connection is gone.
-            None => Err(ended_by_urc(self.s, o.id)
-                .unwrap_or_else(|| Stop::lost(Loss::Gone, "the connection is gone (QISACK answered ERROR)"))),
+            None => Err(ended_by_urc(self.s, o.id).unwrap_or_else(|| {
+                let counters = self.s.family().words().counters;
+                Stop::lost(
+                    Loss::Gone,
+                    format!("the connection is gone ({counters} answered ERROR)"),
+                )
+            })),
         }
     }
 
@@ -671,14 +679,17 @@ fn refused(s: &mut Session, id: Option<u8>, why: String) -> Stop {
         Err(e) => session_stop(s, e),
         Ok(Status::Ended(end)) => {
             s.take_urcs();
-            Stop::ended(end)
+            Stop::ended(end, s.family().words())
         }
         Ok(Status::Unknown) => Stop::lost(Loss::Refused, why),
         Ok(Status::State(st)) => match st.state {
             SocketState::Connected => Stop::lost(Loss::Refused, why),
             SocketState::ContextLost => Stop::lost(
                 Loss::Ended(StopReason::PdpDeact),
-                format!("{why}; the context is deactivated (PDP DEACT)"),
+                format!(
+                    "{why}; the context is deactivated ({})",
+                    s.family().words().context_lost
+                ),
             ),
             // A connection that is gone is "connection lost", not "refused".
             _ => Stop::lost(
