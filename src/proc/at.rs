@@ -132,16 +132,34 @@ fn refused_extended(s: &str) -> Option<&'static str> {
              after CONNECT FAIL; use qtcp connect (or qtcp transparent)",
         ),
         "+QIRD" => Some("AT+QIRD takes received data out of the module; use qtcp recv"),
+        // ctx family (research §1.9-1.11): access mode 2 is a data phase, 1 pushes data.
+        "+QISWTMD" => Some(
+            "AT+QISWTMD switches a socket to direct push or to a transparent data phase; use qtcp \
+             connect --recv (or qtcp transparent)",
+        ),
+        "+QSSLSEND" | "+QFUPL" | "+QFWRITE" => {
+            Some("this command enters a data phase; qtcp does not drive it")
+        }
+        "+QSSLRECV" => Some("AT+QSSLRECV takes received data out of the module; qtcp does not drive TLS"),
+        // Only the set form: reading where the URCs go is harmless (qtcp probe shows it).
+        "+QURCCFG" if !s[name.len()..].trim().ends_with('?') && s[name.len()..].contains(",") => Some(
+            "AT+QURCCFG=\"urcport\",... routes +QIOPEN and +QIURC away from the port qtcp holds; \
+             qtcp probe shows where they go",
+        ),
         "+CMGS" | "+CMGW" => Some("SMS text entry is a data phase ended by Ctrl-Z; qtcp does not send SMS"),
         _ => None,
     }
 }
 
 /// The response shape of a command: QI commands with their own final results, or the usual
-/// lines then a final result code.
-fn expect_for(cmd: &str) -> Expect {
+/// lines then a final result code (every ctx command: `AT+QICLOSE` and `AT+QIDEACT` answer
+/// `OK` there [DOC AN-BG95 p.18]). `ctx`: the session speaks the ctx family.
+fn expect_for(cmd: &str, ctx: bool) -> Expect {
     let upper = cmd.trim().to_ascii_uppercase();
     if upper.contains(';') || upper.ends_with("=?") {
+        return Expect::Final;
+    }
+    if ctx {
         return Expect::Final;
     }
     if upper.starts_with("AT+QICLOSE") || upper.starts_with("AT+QIDEACT") {
@@ -158,9 +176,15 @@ fn expect_for(cmd: &str) -> Expect {
 }
 
 /// The module's maximum response time for a line the user typed, from Quectel's table (the
-/// commands the process sends have theirs in [`crate::command`]).
-fn max_response_time(cmd: &str) -> Duration {
+/// commands the process sends have theirs in [`crate::command`]); `ctx`: the ctx family's
+/// (research §1.14).
+fn max_response_time(cmd: &str, ctx: bool) -> Duration {
     let c = cmd.trim().to_ascii_uppercase();
+    if ctx {
+        if let Some(ms) = ctx_max_response_ms(&c) {
+            return Duration::from_millis(ms);
+        }
+    }
     let ms = if c.starts_with("AT+QIACT") {
         150_000
     } else if c.starts_with("AT+QIDEACT") {
@@ -177,6 +201,25 @@ fn max_response_time(cmd: &str) -> Duration {
         300
     };
     Duration::from_millis(ms)
+}
+
+/// The ctx family's maximum response times where they differ from QI's table [DOC AN-BG95,
+/// AN-BG96, AN-EC200U; research §1.14]: QICLOSE its timeout (default 10 s), QIDNSGIP 60 s,
+/// QPING 300 s, QNTP 125 s; QIGETERROR and QISTATE 300 ms.
+fn ctx_max_response_ms(c: &str) -> Option<u64> {
+    if let Some(rest) = c.strip_prefix("AT+QICLOSE=") {
+        let t = rest.split(',').nth(1).and_then(|t| t.trim().parse::<u64>().ok());
+        return Some(t.map_or(10_000, |t| t * 1000));
+    }
+    Some(if c.starts_with("AT+QIDNSGIP") {
+        60_000
+    } else if c.starts_with("AT+QPING") {
+        300_000
+    } else if c.starts_with("AT+QNTP") {
+        125_000
+    } else {
+        return None;
+    })
 }
 
 /// The failure class of a `+CME ERROR` (numeric with AT+CMEE=1, text with AT+CMEE=2), per
@@ -219,11 +262,12 @@ pub fn run(s: &mut Session, cmds: &[String], o: &AtOptions) -> Reported<AtReport
     if let Err(error) = check_all(cmds) {
         return Err(Failed::new(error, rep));
     }
+    let ctx = s.family().has_contexts();
     for cmd in cmds {
         let user = At::User {
             line: cmd,
-            shape: expect_for(cmd),
-            max_response: max_response_time(cmd),
+            shape: expect_for(cmd, ctx),
+            max_response: max_response_time(cmd, ctx),
         };
         // The table's deadline (plus slack, at least --cmd-timeout), at least DEFAULT_FLOOR.
         let timeout = o.timeout.unwrap_or_else(|| s.deadline(&user).max(DEFAULT_FLOOR));
@@ -311,6 +355,42 @@ mod tests {
             let e = check(bad).unwrap_err();
             assert_eq!(e.class, ErrorClass::Usage, "{bad:?}");
         }
+    }
+
+    /// The ctx family's data-phase and session-breaking commands are refused too; their
+    /// queries are not; deadlines and shapes follow the family.
+    #[test]
+    fn ctx_refusals_and_deadlines() {
+        for bad in [
+            "AT+QISWTMD=0,2",
+            "AT+QSSLSEND=0,5",
+            "AT+QFUPL=\"a\",10",
+            "AT+QURCCFG=\"urcport\",\"usbmodem\"",
+            "AT+QIOPEN=1,0,\"TCP\",\"1.2.3.4\",80,0,0",
+            "AT+QIRD=0,1500",
+        ] {
+            assert_eq!(check(bad).unwrap_err().class, ErrorClass::Usage, "{bad:?}");
+        }
+        for ok in [
+            "AT+QURCCFG=\"urcport\"",
+            "AT+QURCCFG?",
+            "AT+QISTATE?",
+            "AT+QIGETERROR",
+        ] {
+            assert!(check(ok).is_ok(), "{ok:?}");
+        }
+        assert_eq!(expect_for("AT+QICLOSE=0", true), Expect::Final);
+        assert_eq!(expect_for("AT+QICLOSE=0", false), Expect::QiResult);
+        assert_eq!(
+            max_response_time("AT+QICLOSE=0,30", true),
+            Duration::from_secs(30)
+        );
+        assert_eq!(max_response_time("AT+QICLOSE=0", true), Duration::from_secs(10));
+        assert_eq!(max_response_time("AT+QIACT=1", true), Duration::from_secs(150));
+        assert_eq!(
+            max_response_time("AT+QIDNSGIP=1,\"x\"", true),
+            Duration::from_secs(60)
+        );
     }
 
     #[test]
