@@ -328,6 +328,8 @@ pub struct Words {
     pub rebooted: &'static str,
     /// The acknowledgement counters' command.
     pub counters: &'static str,
+    /// A connection open already when one is opened.
+    pub already_open: &'static str,
 }
 
 /// The QI family's words.
@@ -336,6 +338,7 @@ pub static QI_WORDS: Words = Words {
     context_lost: "+PDP DEACT",
     rebooted: "RDY",
     counters: "QISACK",
+    already_open: "ALREADY CONNECT",
 };
 
 /// The ctx family's words.
@@ -344,6 +347,7 @@ pub static CTX_WORDS: Words = Words {
     context_lost: "+QIURC: \"pdpdeact\"",
     rebooted: "RDY/APP RDY",
     counters: "AT+QISEND=<id>,0",
+    already_open: "AT+QISTATE: the socket is connected already",
 };
 
 /// The words of the family named `name` (`"qi"`, `"ctx"`); QI's when none is known.

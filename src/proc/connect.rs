@@ -111,7 +111,7 @@ fn attempt(s: &mut Session, o: &ConnectOptions, rep: &mut ConnectReport, may_wai
             rep.reused = true;
             Ok(true)
         }
-        Opened::AlreadyOpen => Err(already_connected()),
+        Opened::AlreadyOpen => Err(already_connected(f.words())),
         Opened::Refused {
             module_code: Some(code),
             module_text,
@@ -136,7 +136,10 @@ fn attempt(s: &mut Session, o: &ConnectOptions, rep: &mut ConnectReport, may_wai
     }
 }
 
-fn already_connected() -> Error {
-    Error::new(ErrorClass::Connect, "ALREADY CONNECT: a connection is open")
-        .with_cause(Cause::AlreadyConnected)
+fn already_connected(w: &crate::family::Words) -> Error {
+    Error::new(
+        ErrorClass::Connect,
+        format!("{}: a connection is open", w.already_open),
+    )
+    .with_cause(Cause::AlreadyConnected)
 }

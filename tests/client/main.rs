@@ -12,6 +12,7 @@ mod cli_core;
 mod cli_echo;
 mod cli_send;
 mod cli_ux;
+mod families;
 mod flow_control;
 mod many_ports;
 mod readme;

@@ -626,3 +626,75 @@ impl Live {
         }
     }
 }
+
+/// A module family the client suites run on, by the simulator model that speaks it: each
+/// scenario is defined once and instantiated per family with [`per_family!`] (as ripgrep's
+/// `rgtest!` runs each test under both regex engines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Family {
+    /// `"qi"` or `"ctx"`, as the JSON's `dialect` says.
+    pub name: &'static str,
+    /// `qtcp sim --model`.
+    pub model: &'static str,
+}
+
+impl Family {
+    /// The M95 family (AT+QIOPEN="TCP",..., +QIRDI).
+    pub const QI: Family = Family {
+        name: "qi",
+        model: "m95",
+    };
+    /// The BG96/EC2x family (AT+QIOPEN=<cid>,<id>,..., +QIURC).
+    pub const CTX: Family = Family {
+        name: "ctx",
+        model: "bg96",
+    };
+
+    pub fn is_ctx(self) -> bool {
+        self.name == "ctx"
+    }
+
+    /// The simulator arguments of this family's model, then `extra`.
+    pub fn sim_args<'a>(self, extra: &[&'a str]) -> Vec<&'a str> {
+        let mut a = vec!["--model", self.model];
+        a.extend_from_slice(extra);
+        a
+    }
+
+    /// `qtcp sim --model <model> EXTRA`.
+    pub fn sim(self, extra: &[&str]) -> Sim {
+        Sim::start(&self.sim_args(extra))
+    }
+
+    /// The highest connection index of the family (`--id`).
+    pub fn max_id(self) -> u8 {
+        if self.is_ctx() {
+            11
+        } else {
+            5
+        }
+    }
+}
+
+/// Define a scenario once and run it on each module family: `per_family!(name, |f| { ... })`
+/// makes the tests `name::qi` and `name::ctx`, each with its own simulator (`f.sim(...)`), so
+/// they run in parallel and filter by family (`cargo test --test client ::ctx`).
+#[macro_export]
+macro_rules! per_family {
+    ($(#[$meta:meta])* $name:ident, |$f:ident| $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            fn scenario($f: $crate::support::Family) $body
+            #[test]
+            fn qi() {
+                scenario($crate::support::Family::QI)
+            }
+            #[test]
+            fn ctx() {
+                scenario($crate::support::Family::CTX)
+            }
+        }
+    };
+}
