@@ -103,13 +103,24 @@ pub struct UsbPort {
 }
 
 impl UsbPort {
-    /// The name `AT+QURCCFG="urcport"` gives this interface, where the research establishes it:
-    /// if2 the AT port (`usbat`), if3 the modem port (`usbmodem`) on the 2c7c modules
-    /// (research usb-ports §1.1, §1.4).
+    /// The name `AT+QURCCFG="urcport"` gives this interface, where the driver tables establish
+    /// it (research usb-ports §1.1, §4a: EC2x/EG9x/BG96/RM500Q and UC20 if2 AT, if3 modem;
+    /// BG95 if2 AT, if4 modem; EC200A if3 AT, if4 modem); `None` elsewhere.
     pub fn urc_port_name(&self) -> Option<&'static str> {
-        match self.interface? {
-            2 => Some("usbat"),
-            3 => Some("usbmodem"),
+        let n = self.interface?;
+        match (self.vid_pid.as_str(), n) {
+            (
+                "2c7c:0121" | "2c7c:0125" | "2c7c:0191" | "2c7c:0195" | "2c7c:0296" | "2c7c:0800"
+                | "05c6:9003",
+                2,
+            ) => Some("usbat"),
+            (
+                "2c7c:0121" | "2c7c:0125" | "2c7c:0191" | "2c7c:0195" | "2c7c:0296" | "2c7c:0800"
+                | "05c6:9003",
+                3,
+            ) => Some("usbmodem"),
+            ("2c7c:0700", 2) | ("2c7c:6005", 3) => Some("usbat"),
+            ("2c7c:0700", 4) | ("2c7c:6005", 4) => Some("usbmodem"),
             _ => None,
         }
     }
@@ -497,6 +508,28 @@ mod tests {
         assert_eq!(f.error.class, ErrorClass::Sim);
         assert_eq!(f.partial.as_deref().map(String::as_str), Some("NOT INSERTED"));
         assert_eq!(events, 0);
+    }
+
+    #[test]
+    fn urcs_elsewhere_by_interface() {
+        let bg96 = |n| UsbPort {
+            vid_pid: "2c7c:0296".into(),
+            interface: Some(n),
+        };
+        assert_eq!(urcs_elsewhere(Some("usbat"), Some(&bg96(2))), Some(false));
+        assert_eq!(urcs_elsewhere(Some("usbmodem"), Some(&bg96(2))), Some(true));
+        assert_eq!(urcs_elsewhere(Some("uart1"), Some(&bg96(2))), Some(true));
+        assert_eq!(urcs_elsewhere(Some("all"), Some(&bg96(3))), Some(false));
+        assert_eq!(urcs_elsewhere(Some("usbmodem"), Some(&bg96(3))), Some(false));
+        // An interface the tables do not place, no USB, or no answer: cannot be told.
+        assert_eq!(urcs_elsewhere(Some("usbat"), Some(&bg96(0))), None);
+        assert_eq!(urcs_elsewhere(Some("usbat"), None), None);
+        assert_eq!(urcs_elsewhere(None, Some(&bg96(2))), None);
+        let unknown = UsbPort {
+            vid_pid: "1a86:7523".into(),
+            interface: Some(2),
+        };
+        assert_eq!(urcs_elsewhere(Some("usbat"), Some(&unknown)), None);
     }
 
     #[test]
