@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_qtcp_global_optspecs
-    string join \n p/port= b/baud= flow-control= dialect= trace= v/verbose json q/quiet cmd-timeout= reset-cmd= state-dir= h/help V/version
+    string join \n p/port= b/baud= flow-control= dialect= trace= v/verbose json q/quiet cmd-timeout= reset-cmd= context= state-dir= h/help V/version
 end
 
 function __fish_qtcp_needs_command
@@ -35,6 +35,7 @@ ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,...,
 complete -c qtcp -n "__fish_qtcp_needs_command" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_needs_command" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_needs_command" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_needs_command" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_needs_command" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_needs_command" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_needs_command" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
@@ -69,6 +70,7 @@ ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,...,
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l save-baud -d 'After synchronising, fix and save the baud rate with AT+IPR=<baud>&W'
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
@@ -83,6 +85,10 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l register-timeout -d
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l sim-timeout -d 'How long to wait for a SIM that is still starting (busy or not ready, as for a few seconds after power-on) before giving up with exit 5; an absent or locked SIM fails at once' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l recv -d 'Receive mode: retrieve (QINDI=1, data waits in the module) or direct (QINDI=0)' -r -f -a "retrieve\t'Data waits in the module (QINDI=1) and is read with AT+QIRD: the right mode for scripts'
 direct\t'Data is pushed to the serial port as it arrives (QINDI=0)'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l auth -d 'Authentication of the context (ctx family: QICSGP\'s <authentication>) [default: none without --user/--password, pap-or-chap with them]; the QI family has no choice' -r -f -a "none\t''
+pap\t''
+chap\t''
+pap-or-chap\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
@@ -94,6 +100,7 @@ ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,...,
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l headers -d 'Direct mode: prefix received data with IPD<len>, source address and protocol'
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l activate -d 'Also activate the context (QIREGAPP, QIACT, QILOCIP) and report the local IP'
@@ -102,8 +109,10 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l json -d 'Print one 
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s V -l version -d 'Print version'
-complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l id -d 'Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l timeout -d 'How long to wait for CONNECT OK (the module gives up at 75 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l id -d 'Connection index: 0..5 on the QI family in multi-connection mode (QIMUX=1), 0..11 on the ctx family (socket 0 when not given)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l timeout -d 'How long to wait for the open\'s result [default: the module\'s own limit: 75 s for CONNECT OK on the QI family, 150 s for +QIOPEN on the ctx family]' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l recv -d 'How received data reaches the host: retrieve (it waits in the module for qtcp recv) or direct (pushed to the serial line). The QI family sets it for the module (QINDI, as attach --recv); the ctx family opens the socket in that access mode (buffer or direct push). Not given: unchanged (QI), buffer access (ctx)' -r -f -a "retrieve\t'Data waits in the module (QINDI=1) and is read with AT+QIRD: the right mode for scripts'
+direct\t'Data is pushed to the serial port as it arrives (QINDI=0)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
@@ -115,6 +124,7 @@ ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,...,
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l udp -d 'UDP instead of TCP'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reuse -d 'An open connection (ALREADY CONNECT) counts as success'
@@ -128,7 +138,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s d -l data -d 'Send TE
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l offset -d 'Skip the first N bytes of the data (resume after a failure at acknowledged offset N)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l reconnect -d 'After SEND FAIL, CLOSED or a stall, reopen HOST:PORT and resend from the first unacknowledged byte' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l max-reconnects -d 'Most reconnects before giving up' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l id -d 'Connection index (QIMUX=1)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l id -d 'Connection index: 0..5 on the QI family in multi-connection mode (QIMUX=1), 0..11 on the ctx family (socket 0 when not given)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l recv-out -d 'Direct mode: write what the server sends during the send to FILE instead of discarding it (the module pushes it onto the serial line whether or not recv runs)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l window -d 'Fixed window of unacknowledged bytes [default: the whole --send-buffer]' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l send-buffer -d 'The module\'s socket send buffer (7300 on M95-family firmware)' -r
@@ -147,6 +157,7 @@ ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,...,
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l wait-ack -d 'Finish only when every byte is acknowledged (exit 11 otherwise)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l udp -d 'The connection is UDP (no acknowledgements)'
@@ -158,7 +169,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s V -l version -d 'Prin
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l mode -d 'Receive mode; auto asks the module (AT+QINDI?)' -r -f -a "auto\t'Ask the module (AT+QINDI?): 1 or 2 is retrieve, 0 is direct'
 retrieve\t'Data waits in the module; read with AT+QIRD (QINDI=1/2)'
 direct\t'Data is pushed by the module as it arrives (QINDI=0)'"
-complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l id -d 'Connection index (QIMUX=1): the socket read with AT+QIRD' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l id -d 'Connection index: 0..5 on the QI family in multi-connection mode (QIMUX=1), 0..11 on the ctx family (socket 0 when not given)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l chunk -d 'Largest AT+QIRD read' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l bytes -d 'Stop after N bytes' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l idle -d 'Stop after this long without data' -r
@@ -176,6 +187,7 @@ ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,...,
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l headers -d 'Direct mode: switch on IPD<len> framing (QIHEAD=1, QISHOWRA=1, QISHOWPT=1) and use it'
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
@@ -186,7 +198,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s V -l version -d 'Prin
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l interval -d 'Time between polls' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l max-polls -d 'Give up after this many polls (24 × 5 s = the document\'s 2 minutes)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l heartbeat -d 'Send this heartbeat first (the document\'s keep-alive)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l id -d 'Connection index (QIMUX=1)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l id -d 'Connection index: 0..5 on the QI family in multi-connection mode (QIMUX=1), 0..11 on the ctx family (socket 0 when not given)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
@@ -198,13 +210,14 @@ ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,...,
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s V -l version -d 'Print version'
-complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l id -d 'Connection index (QIMUX=1)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l id -d 'Connection index: 0..5 on the QI family in multi-connection mode (QIMUX=1), 0..11 on the ctx family (socket 0 when not given)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s b -l baud -d 'Baud rate of the serial line' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
@@ -216,6 +229,7 @@ ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,...,
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l deact -d 'Also deactivate the PDP context (QIDEACT, up to 40 s)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
@@ -223,8 +237,8 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l json -d 'Print one J
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s V -l version -d 'Print version'
-complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l id -d 'Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l timeout -d 'How long to wait for CONNECT OK (the module gives up at 75 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l id -d 'Connection index: 0..5 on the QI family in multi-connection mode (QIMUX=1), 0..11 on the ctx family (socket 0 when not given)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l timeout -d 'How long to wait for the open\'s result [default: the module\'s own limit: 75 s for CONNECT OK on the QI family, 150 s for +QIOPEN on the ctx family]' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l apn -d 'Access point name; without it the module\'s configured context is used' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l user -d 'APN user name' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l password -d 'APN password (redacted in traces)' -r
@@ -246,6 +260,7 @@ ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,...,
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l udp -d 'UDP instead of TCP'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l reconnect -d 'Reconnect and resume from the first unacknowledged byte after SEND FAIL, CLOSED or a stall'
@@ -255,7 +270,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l json -d 'Print one JS
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s V -l version -d 'Print version'
-complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l timeout -d 'How long to wait for CONNECT (the module gives up at 75 s)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l timeout -d 'How long to wait for CONNECT [default: the module\'s own limit: 75 s on the QI family, 150 s on the ctx family]' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l wait -d 'The module sends a partial packet after this long without input (QITCFG WaitTm, 100 ms units, 100ms..1s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l packet-size -d 'The module sends at once when this many bytes collected (QITCFG SendSz)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l guard -d 'Silence before and after +++ (the module needs 1 s before, 0.5-1 s after)' -r
@@ -272,6 +287,7 @@ ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,...,
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l udp -d 'UDP instead of TCP'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l close -d 'After leaving data mode, close the connection and restore QIMODE=0'
@@ -291,6 +307,7 @@ ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,...,
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l timeout -d 'Deadline of each command [default: the module\'s maximum response time for it plus 1 s, at least 5 s]' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
@@ -309,13 +326,14 @@ ctx\t'BG96, BG95, BG77, EC2x, EG2x/EG9x, EC200x, UG96 (AT+QIOPEN=<cid>,<id>,...,
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l trace -d 'Write every byte in both directions to FILE as JSON Lines (passwords redacted)' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l cmd-timeout -d 'Shortest deadline for any command (the table\'s values are the module\'s maximum response times plus 1 s)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l reset-cmd -d 'Command that power-cycles the module (run with sh -c) when it fails to synchronise; consecutive resets back off as the recommended process says (3 quick, then 10 min, 30 min, 1 h), remembered per port in --state-dir' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l count -d 'Number of probes' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l size -d 'Bytes per probe' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l pattern -d 'Probe bytes: this text repeated to --size [default: pseudo-random bytes, every value]' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l seed -d 'Seed of the pseudo-random probe bytes (a failure can be reproduced with it)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l timeout -d 'How long each echo may take to come back (TCP: and to be acknowledged)' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l id -d 'Connection index 0..5 when the module is in multi-connection mode (QIMUX=1)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l id -d 'Connection index: 0..5 on the QI family in multi-connection mode (QIMUX=1), 0..11 on the ctx family (socket 0 when not given)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l mode -d 'How the echo is read: auto asks the module (AT+QINDI?); retrieve or direct set it' -r -f -a "auto\t'Ask the module (AT+QINDI?): 1 or 2 is retrieve, 0 is direct'
 retrieve\t'Data waits in the module; read with AT+QIRD (QINDI=1/2)'
 direct\t'Data is pushed by the module as it arrives (QINDI=0)'"
