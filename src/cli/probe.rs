@@ -216,8 +216,8 @@ pub fn human(i: &ModuleInfo) -> String {
         _ => String::new(),
     };
     let family = match super::common::dialect() {
-        Some("qi") => "qi (M95 family: AT+QIOPEN=\"TCP\",..., +QIRDI)".to_string(),
-        Some("ctx") => "ctx (BG96/EC2x family: AT+QIOPEN=<cid>,<id>,..., +QIURC)".to_string(),
+        Some("qi") => "qi (M95 family)".to_string(),
+        Some("ctx") => "ctx (BG96/BG95/EC2x family)".to_string(),
         Some(other) => other.to_string(),
         None => String::new(),
     };
