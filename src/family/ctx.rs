@@ -525,8 +525,11 @@ impl Family for CtxFamily {
         })
     }
 
+    /// Synthesised from the contexts and the sockets, as probe does (research §6.2).
     fn ip_state(&self, s: &mut Session) -> Result<String> {
-        Ok(self.context(s)?.ip_state)
+        let mut info = crate::proc::probe::ModuleInfo::default();
+        self.probe_sockets(s, &mut info)?;
+        Ok(info.ip_state.unwrap_or_else(|| "IP INITIAL".into()))
     }
 
     /// The access mode is per socket: the open socket's (`QISTATE`), else the one sockets are

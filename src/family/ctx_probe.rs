@@ -103,6 +103,13 @@ impl CtxFamily {
             .and_then(|l| l.into_iter().find(|x| !x.is_empty()))
             .map(|x| x.trim_start_matches("+QGMR:").trim().to_string());
         info.eps_registration = Some(registration(reg_stat(s, &At::EpsRegistration, "+CEREG:")?));
+        self.probe_sockets(s, info)?;
+        info.urc_port = lines(s, &At::UrcPort)?.and_then(|l| l.iter().find_map(|x| parse_urc_port(x)));
+        Ok(())
+    }
+
+    /// The contexts, the sockets and the `ip_state` synthesised from them.
+    pub(super) fn probe_sockets(&self, s: &mut Session, info: &mut ModuleInfo) -> Result<()> {
         let contexts = lines(s, &At::Contexts)?.map(|l| parse_qiact_all(&l));
         let sockets: Option<Vec<SocketEntry>> =
             lines(s, &At::AllSockets)?.map(|l| l.iter().filter_map(|x| parse_socket(x)).collect());
@@ -111,7 +118,6 @@ impl CtxFamily {
         }
         info.contexts = contexts;
         info.sockets = sockets;
-        info.urc_port = lines(s, &At::UrcPort)?.and_then(|l| l.iter().find_map(|x| parse_urc_port(x)));
         Ok(())
     }
 }

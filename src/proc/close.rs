@@ -22,7 +22,15 @@ pub fn close(s: &mut Session, id: Option<u8>, deactivate: bool) -> Result<CloseR
     };
     let id = if multi { id } else { None };
     let mut rep = CloseReport::default();
+    // A family whose close answers OK on an idle socket (ctx [LOG EWF#20]) is asked first, so
+    // "nothing was open" reads the same on every family.
+    let idle = f.has_contexts()
+        && matches!(
+            f.socket_state(s, id)?.map(|st| st.state),
+            Some(SocketState::NotOpen)
+        );
     match f.close(s, id)? {
+        Closed::Closed if idle => rep.note = Some("no connection was open".into()),
         Closed::Closed => rep.closed = true,
         Closed::Refused { command, answer } => {
             // Refused: nothing was open, unless the socket's state says otherwise.
@@ -42,7 +50,7 @@ pub fn close(s: &mut Session, id: Option<u8>, deactivate: bool) -> Result<CloseR
             .map_err(|e| Error::new(ErrorClass::PdpContext, e.message))?;
         rep.deactivated = true;
     }
-    rep.ip_state = if multi {
+    rep.ip_state = if multi && !f.has_contexts() {
         String::new()
     } else {
         f.ip_state(s).unwrap_or_default()

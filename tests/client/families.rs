@@ -75,6 +75,9 @@ per_family!(
         schema_check("close", &v);
         assert_eq!(v["closed"], true);
         let v = sim.qtcp(&["--json", "close", "--deact"]).assert_code(0).json();
+        schema_check("close", &v);
+        assert_eq!(v["closed"], false, "{v}");
+        assert!(v["note"].is_string(), "{v}");
         assert_eq!(v["deactivated"], true);
         assert_eq!(v["ip_state"], "IP INITIAL");
     }
