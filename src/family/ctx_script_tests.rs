@@ -358,3 +358,110 @@ fn eps_registration_counts_on_the_ctx_family() {
     drop(s);
     m.join().unwrap();
 }
+
+/// `connect --recv direct` on ctx: the socket is opened in access mode 1 (direct push), and the
+/// report says so, with the context.
+#[test]
+fn direct_push_is_the_sockets_access_mode() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            NO_SOCKET,
+            (
+                b"AT+QIOPEN=1,0,\"TCP\",\"10.0.0.1\",7,0,1\r",
+                b"\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n",
+            ),
+        ],
+    );
+    let f = s.family();
+    let done = f
+        .set_recv_mode(&mut s, crate::proc::attach::RecvMode::Direct)
+        .unwrap();
+    assert!(done.is_some());
+    let rep = connect(&mut s, &to("10.0.0.1:7", false)).unwrap();
+    assert_eq!((rep.context_id, rep.access_mode), (Some(1), Some(1)));
+    drop(s);
+    m.join().unwrap();
+}
+
+/// A refused open carries the module's code and the manual's words for it, and the class
+/// of the code (566: connect, 8).
+#[test]
+fn a_refused_open_carries_the_module_code_and_text() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            NO_SOCKET,
+            (OPEN, b"\r\nOK\r\n\r\n+QIOPEN: 0,566\r\n"),
+            (b"AT+QICLOSE=0\r", b"\r\nOK\r\n"),
+        ],
+    );
+    let e = connect(&mut s, &to("10.0.0.1:7", false)).unwrap_err();
+    assert_eq!(e.class, ErrorClass::Connect);
+    assert_eq!(e.module_code, Some(566));
+    assert_eq!(e.module_text.as_deref(), Some("socket connect failed"));
+    drop(s);
+    m.join().unwrap();
+}
+
+/// probe's ctx part: QGMR, CEREG, the contexts and sockets, the URC port, and the synthesised
+/// `ip_state`; mux and the module-wide receive mode are null.
+#[test]
+fn probe_reads_contexts_sockets_and_the_urc_port() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            (b"AT+QGMR\r", b"\r\nBG96MAR02A07M1G_01.016.01.016\r\n\r\nOK\r\n"),
+            (b"AT+CEREG?\r", b"\r\n+CEREG: 0,1\r\n\r\nOK\r\n"),
+            (b"AT+QIACT?\r", b"\r\n+QIACT: 1,1,1,\"10.7.157.1\"\r\n\r\nOK\r\n"),
+            (
+                b"AT+QISTATE?\r",
+                b"\r\n+QISTATE: 0,\"TCP\",\"1.2.3.4\",80,4000,2,1,0,1,\"usbat\"\r\n\r\nOK\r\n",
+            ),
+            (
+                b"AT+QURCCFG=\"urcport\"\r",
+                b"\r\n+QURCCFG: \"urcport\",\"usbmodem\"\r\n\r\nOK\r\n",
+            ),
+        ],
+    );
+    let mut info = crate::proc::probe::ModuleInfo {
+        mux: Some(true),
+        ..Default::default()
+    };
+    let f = s.family();
+    f.probe_state(&mut s, &mut info).unwrap();
+    assert_eq!(info.mux, None);
+    assert_eq!(info.recv_mode, None);
+    assert_eq!(
+        info.revision_extended.as_deref(),
+        Some("BG96MAR02A07M1G_01.016.01.016")
+    );
+    assert!(info.eps_registration.as_ref().unwrap().registered);
+    assert_eq!(info.contexts.as_ref().unwrap()[0].ip, "10.7.157.1");
+    assert_eq!(info.sockets.as_ref().unwrap()[0].access_mode, Some(1));
+    assert_eq!(info.ip_state.as_deref(), Some("CONNECT OK"));
+    assert_eq!(info.urc_port.as_deref(), Some("usbmodem"));
+    drop(s);
+    m.join().unwrap();
+}
+
+/// Closing an idle socket: QICLOSE answers OK there, so the state is read first and the
+/// report says nothing was open, as on QI.
+#[test]
+fn closing_an_idle_socket_says_nothing_was_open() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            NO_SOCKET,
+            (b"AT+QICLOSE=0\r", b"\r\nOK\r\n"),
+            (b"AT+QIACT?\r", b"\r\nOK\r\n"),
+            (b"AT+QISTATE?\r", b"\r\nOK\r\n"),
+        ],
+    );
+    let rep = crate::proc::close::close(&mut s, None, false).unwrap();
+    assert!(!rep.closed);
+    assert!(rep.note.is_some());
+    assert_eq!(rep.ip_state, "IP INITIAL");
+    drop(s);
+    m.join().unwrap();
+}
