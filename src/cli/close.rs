@@ -21,7 +21,7 @@ pub struct CloseCmd {
 pub fn run(port: &PortArgs, cmd: CloseCmd) -> ExitCode {
     let job = |spec: &_| -> Reported<_, ()> {
         let (mut s, _) = port.open_port(spec, &crate::proc::common::SyncOptions::default())?;
-        port.check_id(&s, cmd.id)?;
+        port.check_open_id(&mut s, cmd.id)?;
         let spinner = Spinner::new(port.spinner_visible());
         s.set_on_wait(spinner.hook());
         let report = close(&mut s, cmd.id, cmd.deact)?;

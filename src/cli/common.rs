@@ -310,6 +310,18 @@ impl PortArgs {
         }
     }
 
+    /// [`Self::check_id`] for a command on an open socket; on ctx, then read the socket's
+    /// access mode (`AT+QISTATE=1,<id>`), so data a direct-push socket pushes during the
+    /// command is framed whichever process opened it.
+    pub fn check_open_id(&self, s: &mut Session, id: Option<u8>) -> Result<(), Error> {
+        self.check_id(s, id)?;
+        let f = s.family();
+        if f.has_contexts() {
+            f.recv_mode(s, id)?;
+        }
+        Ok(())
+    }
+
     /// Whether progress may be drawn on stderr: a terminal, no --quiet, no --json.
     pub fn progress_visible(&self) -> bool {
         !self.quiet && !self.json && std::io::stderr().is_terminal()

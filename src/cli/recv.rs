@@ -212,7 +212,7 @@ pub fn run(port: &PortArgs, cmd: RecvCmd) -> ExitCode {
             offset: 0,
         };
         let mut s = port.open()?;
-        port.check_id(&s, o.id)?;
+        port.check_open_id(&mut s, o.id)?;
         recv(&mut s, &o, &mut sink)
     })();
     if port.json {

@@ -50,7 +50,7 @@ pub fn run(port: &PortArgs, cmd: SackWatchCmd) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(port, e),
     };
-    if let Err(e) = port.check_id(&s, cmd.id) {
+    if let Err(e) = port.check_open_id(&mut s, cmd.id) {
         return fail(port, e);
     }
     if let Some(hb) = &cmd.heartbeat {

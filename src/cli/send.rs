@@ -297,7 +297,7 @@ pub fn run(port: &PortArgs, cmd: SendCmd) -> ExitCode {
         let (src, len) = open_source(cmd.file.as_ref(), cmd.data.as_deref(), cmd.offset)?;
         o.total = len;
         let s = session.insert(port.open()?);
-        port.check_id(s, cmd.id)?;
+        port.check_open_id(s, cmd.id)?;
         run_send(s, port.progress_visible(), &o, src)
     })();
     // What the server sent meanwhile (direct mode): kept with --recv-out, else counted and
