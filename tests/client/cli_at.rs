@@ -55,7 +55,7 @@ fn every_command_ok_prints_the_responses_and_exits_0() {
     // The JSON keeps its designed order: ok and command first.
     let text = String::from_utf8_lossy(&sim.qtcp(&["--json", "at", "AT"]).stdout).into_owned();
     assert!(
-        text.starts_with("{\"ok\":true,\"command\":\"at\",\"results\":["),
+        text.starts_with("{\"ok\":true,\"command\":\"at\",\"dialect\":\"qi\",\"results\":["),
         "{text}"
     );
 }

@@ -65,6 +65,7 @@ fn probe_text_is_pinned_for_a_healthy_module() {
         text(&r),
         format!(
             "Module     Quectel M95, revision M95FAR02A08, IMEI 867451020123456\n\
+             Family     qi (M95 family)\n\
              SIM        {sim_line}\n\
              Network    {network}\n\
              Signal     -71 dBm (rssi 21/31, ber 0): good\n\
@@ -423,6 +424,7 @@ fn probe_text_with_full_identity() {
     assert_eq!(
         text(&r),
         "Module     Quectel M95, revision M95FAR02A08, IMEI 867451020123456\n\
+         Family     qi (M95 family)\n\
          SIM        ready, ICCID 89860012345678901234, IMSI 460001234567890\n\
          Network    registered (home) on CHINA MOBILE (46000); GPRS attached\n\
          Signal     -71 dBm (rssi 21/31, ber 0): good\n\
