@@ -1210,7 +1210,8 @@ fn bad_values_exit_2_and_send_nothing() {
         table.push(v(&["push", "Cargo.toml", d]));
         table.push(v(&["send", "--data", "x", "--reconnect", d]));
     }
-    for id in ["6", "-1", "x", "256"] {
+    // (An index the family lacks, 6 on QI, is refused once the family is known: below.)
+    for id in ["12", "-1", "x", "256"] {
         table.push(v(&["connect", "127.0.0.1:9", "--id", id]));
         table.push(v(&["send", "--data", "x", "--id", id]));
         table.push(v(&["close", "--id", id]));
@@ -1262,6 +1263,30 @@ fn bad_values_exit_2_and_send_nothing() {
     assert!(failures.is_empty(), "not usage errors:\n{}", failures.join("\n"));
     assert!(logged.is_empty(), "the module received: {logged}");
     eprintln!("{} bad values, none reached the module", table.len());
+
+    // --id 6 is a socket on the ctx family, not on QI: refused with 2 after identification
+    // (AT, ATI), before any command about a connection.
+    for args in [
+        &["connect", "127.0.0.1:9", "--id", "6"][..],
+        &["send", "--data", "x", "--id", "6"],
+        &["close", "--id", "6"],
+        &["sack-watch", "--id", "6"],
+        &["push", "Cargo.toml", "127.0.0.1:9", "--id", "6"],
+        &["recv", "--id", "6"],
+    ] {
+        let mut full: Vec<&str> = vec!["--json"];
+        full.extend_from_slice(args);
+        let r = run(&s, Duration::from_secs(10), &full);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+    }
+    let logged = std::fs::read_to_string(log.path()).unwrap();
+    for l in logged.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        assert!(
+            matches!(v["line"].as_str(), Some("AT" | "ATI")),
+            "the module received more than identification: {logged}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
