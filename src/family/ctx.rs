@@ -407,6 +407,19 @@ impl Family for CtxFamily {
                 rep.actions.push(format!("QICLOSE={id} (state was {})", st.text));
             }
         }
+        // QIOPEN on an inactive context fails (561) where QI's QIOPEN activates its own: bring
+        // the context up first, after the network if the module has just booted, so connect
+        // works from whatever state the module is in on both families.
+        let ctxst = self.context(s)?;
+        if !ctxst.active {
+            crate::proc::common::await_network(
+                s,
+                crate::proc::connect::ATTACH_WAIT,
+                std::time::Duration::from_millis(500),
+            )
+            .map_err(|f| f.error)?;
+            self.activate(s, &ctxst, &mut rep.actions)?;
+        }
         let mode = if o.transparent {
             2
         } else if s.push_on_open() {

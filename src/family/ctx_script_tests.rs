@@ -26,6 +26,8 @@ fn to(dest: &str, reuse: bool) -> ConnectOptions {
 }
 
 const NO_SOCKET: (&[u8], &[u8]) = (b"AT+QISTATE=1,0\r", b"\r\nOK\r\n");
+/// The context is active already (what connect asks before QIOPEN).
+const ACTIVE: (&[u8], &[u8]) = (b"AT+QIACT?\r", b"\r\n+QIACT: 1,1,1,\"10.7.157.1\"\r\n\r\nOK\r\n");
 const OPEN: &[u8] = b"AT+QIOPEN=1,0,\"TCP\",\"10.0.0.1\",7,0,0\r";
 
 #[test]
@@ -100,7 +102,7 @@ fn nb_iot_is_refused_unless_forced() {
 fn connect_opens_after_reading_the_socket_state() {
     let (mut s, m) = scripted(
         &CTX_FAMILY,
-        vec![NO_SOCKET, (OPEN, b"\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n")],
+        vec![NO_SOCKET, ACTIVE, (OPEN, b"\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n")],
     );
     let rep = connect(&mut s, &to("10.0.0.1:7", false)).unwrap();
     assert!(!rep.reused);
@@ -136,6 +138,7 @@ fn a_claimed_id_is_closed_and_the_open_retried_once() {
                 b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,1,4,1,0,0,\"uart1\"\r\n\r\nOK\r\n",
             ),
             (b"AT+QICLOSE=0\r", b"\r\nOK\r\n"),
+            ACTIVE,
             (OPEN, b"\r\nOK\r\n\r\n+QIOPEN: 0,563\r\n"),
             (b"AT+QICLOSE=0\r", b"\r\nOK\r\n"),
             (OPEN, b"\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n"),
@@ -154,7 +157,12 @@ fn open_failures_carry_their_module_code_and_class() {
         let answer = format!("\r\nOK\r\n\r\n+QIOPEN: 0,{code}\r\n").into_bytes().leak();
         let (mut s, m) = scripted(
             &CTX_FAMILY,
-            vec![NO_SOCKET, (OPEN, answer), (b"AT+QICLOSE=0\r", b"\r\nOK\r\n")],
+            vec![
+                NO_SOCKET,
+                ACTIVE,
+                (OPEN, answer),
+                (b"AT+QICLOSE=0\r", b"\r\nOK\r\n"),
+            ],
         );
         let e = connect(&mut s, &to("10.0.0.1:7", false)).unwrap_err();
         assert_eq!((e.class, e.module_code), (class, Some(code)), "{}", e.message);
@@ -166,6 +174,7 @@ fn open_failures_carry_their_module_code_and_class() {
         &CTX_FAMILY,
         vec![
             NO_SOCKET,
+            ACTIVE,
             (OPEN, b"\r\nERROR\r\n"),
             (
                 b"AT+QIGETERROR\r",
@@ -367,6 +376,7 @@ fn direct_push_is_the_sockets_access_mode() {
         &CTX_FAMILY,
         vec![
             NO_SOCKET,
+            ACTIVE,
             (
                 b"AT+QIOPEN=1,0,\"TCP\",\"10.0.0.1\",7,0,1\r",
                 b"\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n",
@@ -384,6 +394,28 @@ fn direct_push_is_the_sockets_access_mode() {
     m.join().unwrap();
 }
 
+/// From a fresh boot (no context): the network is awaited and the context activated before
+/// QIOPEN, as QI's QIOPEN does by itself.
+#[test]
+fn connect_activates_an_inactive_context_first() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            NO_SOCKET,
+            (b"AT+QIACT?\r", b"\r\nOK\r\n"),
+            (b"AT+CREG?\r", b"\r\n+CREG: 0,1\r\n\r\nOK\r\n"),
+            (b"AT+CGATT?\r", b"\r\n+CGATT: 1\r\n\r\nOK\r\n"),
+            (b"AT+QIACT=1\r", b"\r\nOK\r\n"),
+            ACTIVE,
+            (OPEN, b"\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n"),
+        ],
+    );
+    let rep = connect(&mut s, &to("10.0.0.1:7", false)).unwrap();
+    assert!(rep.actions.iter().any(|a| a == "QIACT=1"), "{:?}", rep.actions);
+    drop(s);
+    m.join().unwrap();
+}
+
 /// A refused open carries the module's code and the manual's words for it, and the class
 /// of the code (566: connect, 8).
 #[test]
@@ -392,6 +424,7 @@ fn a_refused_open_carries_the_module_code_and_text() {
         &CTX_FAMILY,
         vec![
             NO_SOCKET,
+            ACTIVE,
             (OPEN, b"\r\nOK\r\n\r\n+QIOPEN: 0,566\r\n"),
             (b"AT+QICLOSE=0\r", b"\r\nOK\r\n"),
         ],
