@@ -175,6 +175,28 @@ flavours! {
     fault_urc_noise_before_every_block: ["--fault", "urc-noise=1", "--seed", "7"];
     // A SIM still busy when attach starts: the client waits for it (issue 11, client part).
     knob_slow_boot_sim: ["--sim-busy", "3s", "--call-ready-delay", "500ms"];
+    // Issue 20: the ctx family (BG96 and its kin), every preset, and each ctx knob flipped
+    // from BG96's default, with the same script flow.
+    model_bg96: ["--model", "bg96"];
+    model_bg95: ["--model", "bg95"];
+    model_bg77: ["--model", "bg77"];
+    model_ec21: ["--model", "ec21"];
+    model_ec25: ["--model", "ec25"];
+    model_eg25: ["--model", "eg25"];
+    model_ec200u: ["--model", "ec200u"];
+    model_ug96: ["--model", "ug96"];
+    ctx_knob_qiact_when_active_ok: ["--model", "bg96", "--qiact-when-active", "ok"];
+    ctx_knob_failed_open_keeps_id_off: ["--model", "bg96", "--failed-open-keeps-id", "off"];
+    ctx_knob_connected_state_2: ["--model", "bg96", "--connected-state", "2"];
+    ctx_knob_recv_urc_len: ["--model", "bg96", "--recv-urc-len"];
+    ctx_knob_qird_trailer_none: ["--model", "bg96", "--qird-trailer", "none"];
+    ctx_knob_echo_off: ["--model", "bg96", "--echo", "off"];
+    ctx_knob_cmee_2: ["--model", "bg96", "--cmee", "2"];
+    ctx_knob_qird_max_512: ["--model", "bg96", "--qird-max", "512"];
+    ctx_knob_qisend_max_512: ["--model", "bg96", "--qisend-max", "512"];
+    // Modules that forget the recv URC: recv's timer poll (AT+QIRD=<id>,0) finds the data.
+    ctx_fault_drop_recv_urc: ["--model", "bg96", "--fault", "drop-recv-urc"];
+    ctx_fault_urc_noise: ["--model", "bg96", "--fault", "urc-noise=0.3"];
 }
 
 #[test]
