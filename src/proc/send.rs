@@ -1033,10 +1033,16 @@ mod tests {
         data[9] = b'\n';
         let mut out = Outbox::new(0, 100);
         out.fill(&mut std::io::Cursor::new(data), 10).unwrap();
-        assert_eq!(out.lf_safe_len(10), 8, "bytes 9 and 10 are LF: the next chunk starts at 8");
+        assert_eq!(
+            out.lf_safe_len(10),
+            8,
+            "bytes 9 and 10 are LF: the next chunk starts at 8"
+        );
         assert_eq!(out.lf_safe_len(5), 5);
         let mut all_lf = Outbox::new(0, 100);
-        all_lf.fill(&mut std::io::Cursor::new(vec![b'\n'; 20]), 10).unwrap();
+        all_lf
+            .fill(&mut std::io::Cursor::new(vec![b'\n'; 20]), 10)
+            .unwrap();
         assert_eq!(all_lf.lf_safe_len(10), 10, "nothing better exists");
     }
 }

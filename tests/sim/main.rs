@@ -7,6 +7,9 @@ mod support;
 
 mod boot;
 mod crlf;
+mod ctx;
+mod ctx_data;
+mod ctx_host;
 mod faults;
 mod golden;
 mod knobs;

@@ -229,6 +229,7 @@ impl Engine {
                 buf: Vec::new(),
             },
             None => Mode::SendVar {
+                slot,
                 gen,
                 buf: Vec::new(),
                 overflow: false,
