@@ -9,6 +9,7 @@ mod boot;
 mod crlf;
 mod ctx;
 mod ctx_data;
+mod ctx_faults;
 mod ctx_host;
 mod faults;
 mod golden;

@@ -60,11 +60,15 @@ pub(super) struct CtxState {
     /// AT+QURCCFG="urcport".
     pub(super) urc_port: UrcPort,
     pub(super) cereg_n: u8,
+    /// The last power-on (the EC21's SIM says "not inserted" for the first half of its busy
+    /// window).
+    pub(super) powered_at: Instant,
 }
 
 impl CtxState {
-    pub(super) fn new(cfg: &EngineConfig) -> CtxState {
+    pub(super) fn new(cfg: &EngineConfig, now: Instant) -> CtxState {
         CtxState {
+            powered_at: now,
             contexts: vec![Context::default(); cfg.model.max_cid() as usize],
             app_ready: true,
             last_error: 0,
@@ -80,8 +84,8 @@ impl CtxState {
     /// A power-on: everything volatile starts over. The URC port is kept: Quectel saves
     /// AT+QURCCFG at once [INF: the usual rule for QURCCFG, not re-read].
     pub(super) fn reset(&mut self, cfg: &EngineConfig) {
-        let port = self.urc_port;
-        *self = CtxState::new(cfg);
+        let (port, at) = (self.urc_port, self.powered_at);
+        *self = CtxState::new(cfg, at);
         self.urc_port = port;
     }
 
@@ -193,6 +197,9 @@ impl Engine {
                 R::Ok
             }
             "+CEREG" => self.cmd_cereg(kind, params),
+            // An EC21 starting its SIM says "not inserted" (10) before "busy" (14) [issue 19,
+            // from field reports; INF where the switch falls: half the busy window]
+            "+CPIN" | "+CIMI" | "+QCCID" if m == Model::Ec21 && self.ec21_sim_not_yet() => R::Cme(10),
             // with its prefix, unlike the M95's bare number [INF: BG96/EC2x AT manuals' layout,
             // not re-read]
             "+QCCID" => match (kind, self.sim_gate()) {
@@ -265,6 +272,16 @@ impl Engine {
     pub(super) fn ctx_fail(&mut self, code: u16) -> R {
         self.ctxd.last_error = code;
         R::Err
+    }
+
+    fn ec21_sim_not_yet(&self) -> bool {
+        match self.injected.sim_ready_at {
+            Some(end) if self.now < end && self.sim_fault() == Some(SimFault::Busy) => {
+                let start = self.ctxd.powered_at;
+                self.now < start + end.saturating_duration_since(start) / 2
+            }
+            _ => false,
+        }
     }
 
     /// The context a command names, if it is one of this model's.

@@ -624,7 +624,7 @@ impl Engine {
                 ..Injected::default()
             },
             everyday: everyday::Everyday::new(now),
-            ctxd: ctx::CtxState::new(&cfg),
+            ctxd: ctx::CtxState::new(&cfg, now),
             cfg,
         };
         for f in e.cfg.faults.clone() {

@@ -233,6 +233,7 @@ impl Engine {
         self.radio.power = Power::Booting;
         self.radio.net_up = false;
         self.ctxd.app_ready = false;
+        self.ctxd.powered_at = self.now;
         let d = self.cfg.delays;
         let rdy = self.now + d.rdy;
         self.timers.push((rdy, Timer::BootRdy));
