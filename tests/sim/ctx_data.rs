@@ -323,3 +323,51 @@ fn own_host_moves_1mib_up_and_256kib_down_in_transparent_mode() {
     assert!(got_up == up, "uplink differs");
     sim.shutdown();
 }
+
+#[test]
+fn direct_push_loses_what_a_host_that_does_not_read_cannot_take() {
+    let (sim, mut p, mut s) = ctx_connected("", 1);
+    let sent: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    s.write_all(&sent).unwrap();
+    // the host is busy elsewhere: the module does not hold the server back
+    std::thread::sleep(Duration::from_millis(500));
+    p.send(b"AT+QIRD=0,0\r");
+    let mut got = 0;
+    let mut pieces = 0;
+    loop {
+        let head = p.read_until(b"\r\n");
+        if head == b"\r\n" {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&head).into_owned();
+        if let Some(n) = text.trim().strip_prefix("+QIURC: \"recv\",0,") {
+            let n: usize = n.parse().unwrap();
+            assert!((1..=1500).contains(&n));
+            let d = p.read_n(n);
+            // each piece is whole and in order inside
+            assert!(d.windows(2).all(|w| w[1] == ((w[0] as u32 + 1) % 251) as u8));
+            got += n;
+            pieces += 1;
+            continue;
+        }
+        // the module took all of it from the network
+        assert_eq!(text.trim(), "+QIRD: 300000,300000,0");
+        break;
+    }
+    assert!(pieces > 0 && got < sent.len(), "got {got} of {}", sent.len());
+    sim.shutdown();
+}
+
+#[test]
+fn transparent_open_that_fails_is_error_with_the_code_in_qigeterror() {
+    let (l, port) = listener();
+    drop(l);
+    let (sim, mut p) = ctx_start(&format!("--map 1.2.3.4:80=127.0.0.1:{port}"));
+    ctx_activate(&mut p);
+    p.cmd("AT+QIOPEN=1,0,\"TCP\",\"1.2.3.4\",80,0,2\r", b"\r\nERROR\r\n");
+    p.cmd(
+        "AT+QIGETERROR\r",
+        b"\r\n+QIGETERROR: 566,socket connect failed\r\n\r\nOK\r\n",
+    );
+    sim.shutdown();
+}
