@@ -487,6 +487,15 @@ impl Family for CtxFamily {
             .ok_or_else(|| Error::protocol(format!("{}: cannot parse {v:?}", s.line(&cmd))))
     }
 
+    /// `AT+QISTATE=1,<id>`'s service type (`UDP`, `UDP SERVICE`).
+    fn is_udp(&self, s: &mut Session, id: Option<u8>) -> Result<Option<bool>> {
+        let r = s.run_ok(&At::SocketState(sock(id)), ErrorClass::Protocol)?;
+        Ok(r.lines
+            .iter()
+            .find_map(|l| super::ctx_probe::parse_socket(l).filter(|e| e.id == sock(id)))
+            .map(|e| e.protocol.starts_with("UDP")))
+    }
+
     /// `AT+QIRD=<id>,0` → `+QIRD: <total>,<read>,<unread>` [DOC AN-BG96 p.21]; an `ERROR` (no
     /// such socket) or an answer without counters says nothing: the caller reads.
     fn unread(&self, s: &mut Session, id: Option<u8>) -> Result<Option<u64>> {

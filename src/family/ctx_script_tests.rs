@@ -204,9 +204,19 @@ fn recv_reads_counted_records() {
     let (mut s, m) = scripted(
         &CTX_FAMILY,
         vec![
+            // Which service: a TCP socket (a UDP one's short reads end datagrams).
+            (
+                b"AT+QISTATE=1,0\r",
+                b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,22742,3,1,0,0,\"uart1\"\r\n\r\nOK\r\n",
+            ),
             (b"AT+QIRD=0,8\r", b"\r\n+QIRD: 5\r\nhe\r\nO\r\n\r\nOK\r\n"),
             // The timer's poll counts before it reads (modules forget the URC).
             (b"AT+QIRD=0,0\r", b"\r\n+QIRD: 5,5,0\r\n\r\nOK\r\n"),
+            // Nothing unread: the socket's state says it is still connected.
+            (
+                b"AT+QISTATE=1,0\r",
+                b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,22742,3,1,0,0,\"uart1\"\r\n\r\nOK\r\n",
+            ),
             (b"AT+QIRD=0,0\r", b"\r\n+QIRD: 8,5,3\r\n\r\nOK\r\n"),
             (b"AT+QIRD=0,3\r", b"\r\n+QIRD: 3\r\nK\r\n\r\n\r\nOK\r\n"),
         ],

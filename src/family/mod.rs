@@ -471,6 +471,11 @@ pub trait Family: Sync {
     fn unread(&self, _s: &mut Session, _id: Option<u8>) -> Result<Option<u64>> {
         Ok(None)
     }
+    /// Whether socket `id` is a UDP one, when its reads do not say so themselves (ctx: a UDP
+    /// client's `+QIRD: <n>` carries no protocol; `AT+QISTATE` does); `None`: the records say.
+    fn is_udp(&self, _s: &mut Session, _id: Option<u8>) -> Result<Option<bool>> {
+        Ok(None)
+    }
     /// Read at most `len` bytes of the socket's buffer (retrieve mode).
     fn read(&self, s: &mut Session, id: Option<u8>, len: usize) -> Result<ReadOutcome>;
     /// Close the socket.

@@ -170,6 +170,9 @@ struct Run<'a> {
     rebooted: bool,
     /// The most one AT+QIRD returns on this firmware, once learnt (see `retrieve`).
     qird_cap: Option<usize>,
+    /// The socket is a UDP one (where the family says so apart from its records): a short
+    /// read ends a datagram, not the buffer.
+    udp: bool,
 }
 
 impl Run<'_> {
@@ -196,7 +199,8 @@ impl Run<'_> {
             PayloadKind::Qird { addr, proto } => (Some(addr.as_str()), Some(proto.as_str()), None),
             PayloadKind::Ipd { proto } => (from, proto.as_deref(), None),
             PayloadKind::Receive { index } => (from, None, Some(*index)),
-            PayloadKind::Read { peer } => (peer.as_deref().or(from), None, None),
+            // ctx: the protocol is the socket's (read from its state when it is UDP).
+            PayloadKind::Read { peer } => (peer.as_deref().or(from), self.udp.then_some("UDP"), None),
             PayloadKind::Push { id, peer } => (peer.as_deref().or(from), None, Some(*id)),
         };
         self.last_data = now;
@@ -344,6 +348,7 @@ fn recv_inner(
         qirdi: false,
         rebooted: false,
         qird_cap: None,
+        udp: false,
     };
     let f = s.family();
     let mux = f.check_id(s, o.id)?;
@@ -466,7 +471,7 @@ fn read(s: &mut Session, run: &mut Run, id: Option<u8>) -> Result<Read> {
         ReadOutcome::Data(records) => {
             let mut ok = true;
             let mut got = 0;
-            let mut udp = false;
+            let mut udp = run.udp;
             for (kind, data) in &records {
                 got += data.len();
                 udp |= matches!(kind, PayloadKind::Qird { proto, .. } if proto.eq_ignore_ascii_case("UDP"));
@@ -496,6 +501,8 @@ fn read(s: &mut Session, run: &mut Run, id: Option<u8>) -> Result<Read> {
 
 fn retrieve(s: &mut Session, run: &mut Run) -> Reported<StopReason, RecvReport> {
     let id = run.o.id;
+    let f = s.family();
+    run.udp = f.is_udp(s, id)?.unwrap_or(false);
     run.sink.event(&RecvEvent::Ready {
         mode: Mode::Retrieve,
         actions: Vec::new(),
@@ -519,6 +526,15 @@ fn retrieve(s: &mut Session, run: &mut Run) -> Reported<StopReason, RecvReport> 
             if !announced && !run.rep.closed && !run.pdp {
                 let f = s.family();
                 if f.unread(s, id)? == Some(0) {
+                    run.urcs(s);
+                    // Nothing waits: is the socket still there? A peer's close whose URC
+                    // went to an earlier process (or was forgotten) shows only in its state.
+                    match f.socket_state(s, id)?.map(|st| st.state) {
+                        Some(SocketState::PeerClosed) => run.rep.closed = true,
+                        Some(SocketState::ContextLost) => run.pdp = true,
+                        Some(SocketState::NotOpen) => return Ok(gone(s, run)?),
+                        _ => {}
+                    }
                     run.urcs(s);
                     next_poll = s.now() + run.o.poll;
                     continue;
