@@ -532,7 +532,10 @@ fn retrieve(s: &mut Session, run: &mut Run) -> Reported<StopReason, RecvReport> 
                     match f.socket_state(s, id)?.map(|st| st.state) {
                         Some(SocketState::PeerClosed) => run.rep.closed = true,
                         Some(SocketState::ContextLost) => run.pdp = true,
-                        Some(SocketState::NotOpen) => return Ok(gone(s, run)?),
+                        Some(SocketState::NotOpen) => match gone(s, run)? {
+                            Gone::Ended(reason) => return Ok(reason),
+                            Gone::ReadLess => {}
+                        },
                         _ => {}
                     }
                     run.urcs(s);
@@ -574,7 +577,10 @@ fn retrieve(s: &mut Session, run: &mut Run) -> Reported<StopReason, RecvReport> 
                         return Ok(StopReason::Closed);
                     }
                 }
-                Read::Gone => return Ok(gone(s, run)?),
+                Read::Gone => match gone(s, run)? {
+                    Gone::Ended(reason) => return Ok(reason),
+                    Gone::ReadLess => read_now = true,
+                },
                 Read::OutputClosed => return Ok(StopReason::OutputClosed),
             }
         }
@@ -584,9 +590,38 @@ fn retrieve(s: &mut Session, run: &mut Run) -> Reported<StopReason, RecvReport> 
     }
 }
 
+/// What a refused read means.
+enum Gone {
+    /// The receive ends, for this reason.
+    Ended(StopReason),
+    /// The socket is open and the family refuses reads that long (a ctx firmware whose QIRD
+    /// maximum is below 1500 answers ERROR, 552): read again, asking for less.
+    ReadLess,
+}
+
+/// The smallest read asked for before a refusal counts as one.
+const MIN_READ: usize = 64;
+
 /// QIRD answered ERROR: the socket is drained and gone. Say why from what we saw and the
 /// module's state.
-fn gone(s: &mut Session, run: &mut Run) -> Result<StopReason> {
+fn gone(s: &mut Session, run: &mut Run) -> Result<Gone> {
+    Ok(match gone_reason(s, run) {
+        Err(e) if e.cause == Cause::NotRetrieveMode && s.family().has_contexts() => {
+            // The next power of two below what was asked (1024, 512, ...): a firmware's maximum
+            // is one, and a UDP read shorter than its datagram would cut it.
+            let asked = run.qird_cap.unwrap_or(run.o.chunk);
+            if asked <= MIN_READ {
+                return Err(e);
+            }
+            let less = 1usize << (usize::BITS - 1 - (asked - 1).leading_zeros());
+            run.qird_cap = Some(less.max(MIN_READ));
+            Gone::ReadLess
+        }
+        r => Gone::Ended(r?),
+    })
+}
+
+fn gone_reason(s: &mut Session, run: &mut Run) -> Result<StopReason> {
     if run.pdp {
         return Ok(StopReason::PdpDeact);
     }
