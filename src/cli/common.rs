@@ -285,6 +285,7 @@ impl PortArgs {
         // Once per run: the family every later step speaks.
         crate::family::detect::detect(&mut s, self.dialect.into())?;
         set_dialect(Some(s.family().name()));
+        s.family().await_ready(&mut s)?;
         if self.context != 1 && !s.family().has_contexts() {
             return Err(Error::usage(format!(
                 "--context {}: the {} module family has one context (1)",

@@ -20,6 +20,9 @@ use crate::tokenizer::{PayloadKind, QiResult};
 /// Sockets of the family: 0-11 [DOC AN-BG96 p.15].
 pub const MAX_SOCKET: u8 = 11;
 
+/// How long a module that has just started may take to say `APP RDY` (TinyGSM waits 10 s).
+pub const APP_READY_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// The ctx family.
 pub struct CtxFamily;
 
@@ -252,6 +255,34 @@ impl Family for CtxFamily {
 
     fn probe_state(&self, s: &mut Session, info: &mut crate::proc::probe::ModuleInfo) -> Result<()> {
         self.probe_ctx(s, info)
+    }
+
+    /// `AT+QIGETERROR` (a `+Q` command, 300 ms) answers `OK` once the application layer is up;
+    /// until then (between `RDY` and `APP RDY`, a few seconds after power-on) every `+Q`
+    /// command answers `ERROR` [CODE TG-BG96 restartImpl waits 10 s for APP RDY; research
+    /// §1.2]: ask again every 500 ms, or at `APP RDY`, for at most [`APP_READY_WAIT`].
+    fn await_ready(&self, s: &mut Session) -> Result<()> {
+        let deadline = s.now() + APP_READY_WAIT;
+        let app_rdy = |s: &Session| {
+            s.urcs()
+                .filter(|u| matches!(u, crate::tokenizer::Urc::AppRdy))
+                .count()
+        };
+        loop {
+            if s.run(&At::LastError)?.is_ok() {
+                return Ok(());
+            }
+            if s.now() >= deadline {
+                return Err(Error::silent(format!(
+                    "the module answers ERROR to its +Q commands {} after identification (no APP RDY)",
+                    humantime::format_duration(APP_READY_WAIT)
+                )));
+            }
+            // (The URC stays queued: probe --expect ready reads it too.)
+            let seen = app_rdy(s);
+            let until = deadline.min(s.now() + std::time::Duration::from_millis(500));
+            while app_rdy(s) == seen && s.pump(until)? {}
+        }
     }
 
     fn has_contexts(&self) -> bool {

@@ -376,6 +376,12 @@ pub trait Family: Sync {
         false
     }
 
+    /// Right after identification: wait until the module takes the family's commands (ctx:
+    /// after `RDY` its `+Q` commands answer `ERROR` until `APP RDY`).
+    fn await_ready(&self, _s: &mut Session) -> Result<()> {
+        Ok(())
+    }
+
     /// probe: the family's part of the report (connection mode, contexts, sockets, the
     /// `ip_state`, the receive mode). Errors there leave fields null.
     fn probe_state(&self, s: &mut Session, info: &mut crate::proc::probe::ModuleInfo) -> Result<()> {

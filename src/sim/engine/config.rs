@@ -337,6 +337,14 @@ impl Model {
                 qicsgp_read: QicsgpRead::Mode,
                 ..m95
             },
+            // The issue 18 captures (numeric errors from power-on, type-ahead dropped) are of
+            // QI modules; the context-dialect models keep the V.250 defaults they were built on
+            // (AT+CMEE=0 at power-on, a line typed ahead queued) [INF; merge of ctx-sim].
+            m if m.is_ctx() => Preset {
+                cmee: 0,
+                type_ahead: TypeAhead::Queue,
+                ..m95
+            },
             _ => m95,
         }
     }
