@@ -50,7 +50,8 @@ struct Refusal {
 
 /// A module refusal in words, with its code when `AT+QIGETERROR` gives one.
 fn refusal(s: &mut Session, what: &str, answer: &str) -> Refusal {
-    match last_error(s) {
+    // Code 0 is "operation successful": it names no cause.
+    match last_error(s).filter(|(code, _)| *code != 0) {
         Some((code, text)) => Refusal {
             code: Some(code),
             message: format!("{what}: {answer} ({code}, {text})"),
@@ -140,23 +141,32 @@ impl CtxFamily {
     /// `AT+QISTATE=1,<id>`: the socket's state and its access mode when it has one.
     fn state_and_access(&self, s: &mut Session, id: u8) -> Result<(SocketStatus, Option<u8>)> {
         let r = s.run_ok(&At::SocketState(id), ErrorClass::Protocol)?;
-        let (n, access) = r
+        let entry = r
             .lines
             .iter()
-            .find_map(|l| parse_qistate(l, id))
-            .unwrap_or((0, None));
+            .find_map(|l| super::ctx_probe::parse_socket(l).filter(|e| e.id == id));
+        let (n, access) = entry.as_ref().map_or((0, None), |e| (e.state, e.access_mode));
         if let Some(a) = access {
             // What the socket's `+QIURC: "recv"` lines carry, from the module's own word.
             s.set_push_socket(id, a == 1);
         }
         // 2 is connected by the manual, 3 on a real BG96 client [LOG TG#475].
-        let state = match n {
+        let mut state = match n {
             0 => SocketState::NotOpen,
             1 => SocketState::Opening,
             2 | 3 => SocketState::Connected,
             4 => SocketState::PeerClosed,
             _ => SocketState::Other,
         };
+        if state == SocketState::PeerClosed {
+            // Closed because its context went (`+QIURC: "pdpdeact"`, perhaps to an earlier
+            // process): the context is no longer active.
+            let cid = entry.and_then(|e| e.context_id).unwrap_or(s.context_id());
+            let r = s.run_ok(&At::Contexts, ErrorClass::Protocol)?;
+            if !parse_qiact(&r.lines, cid).is_some_and(|(active, _)| active) {
+                state = SocketState::ContextLost;
+            }
+        }
         let status = SocketStatus {
             state,
             text: synthesised(state, true).into(),
@@ -327,8 +337,18 @@ impl Family for CtxFamily {
             return self.local_ip(s);
         }
         let cid = s.context_id();
-        let r = s.run(&At::ActivateContext(cid))?;
-        let now = self.context(s)?;
+        let mut r = s.run(&At::ActivateContext(cid))?;
+        let mut now = self.context(s)?;
+        if !now.active {
+            // A context the network dropped stays broken until the host deactivates it
+            // [DOC AN-EC200U; research §1.15]; Quectel's process deactivates after failed
+            // activations [DOC AN-EC200U, CSDN-EC2x]: once, then activate again.
+            if s.run(&At::DeactivateContext(cid))?.is_ok() {
+                actions.push(format!("QIDEACT={cid} (the context would not activate)"));
+                r = s.run(&At::ActivateContext(cid))?;
+                now = self.context(s)?;
+            }
+        }
         if now.active {
             actions.push(format!("QIACT={cid}"));
             return Ok(now.local_ip.unwrap_or_default());

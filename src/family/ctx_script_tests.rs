@@ -137,6 +137,8 @@ fn a_claimed_id_is_closed_and_the_open_retried_once() {
                 b"AT+QISTATE=1,0\r",
                 b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,1,4,1,0,0,\"uart1\"\r\n\r\nOK\r\n",
             ),
+            // State 4: closed by the peer, or with its context? The context is active.
+            ACTIVE,
             (b"AT+QICLOSE=0\r", b"\r\nOK\r\n"),
             ACTIVE,
             (OPEN, b"\r\nOK\r\n\r\n+QIOPEN: 0,563\r\n"),

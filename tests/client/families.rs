@@ -329,3 +329,49 @@ per_family!(
         }
     }
 );
+
+per_family!(
+    /// The network drops the context mid-send: exit 7 with the acknowledged offset; a connect
+    /// afterwards brings the context back (ctx: QIDEACT then QIACT of the broken context).
+    context_lost_mid_send_is_7_and_connect_recovers,
+    |f| {
+        let sim = f.sim(&[FAST, "--fault", "pdp-deact-after-bytes=20000"]);
+        let sink = Sink::start();
+        let data = random_bytes(100_000, 81);
+        let file = write_file(sim.dir.path(), "d", &data);
+        sim.qtcp(&["--json", "connect", &sink.addr]).assert_code(0);
+        let r = sim.qtcp(&["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack"]);
+        r.assert_code(7);
+        let v = r.json();
+        schema_check("send", &v);
+        assert_eq!(v["error"]["class"], "pdp_context");
+        let acked = v["acked_offset"].as_u64().unwrap();
+        assert!(acked > 0 && acked < 100_000, "{v}");
+        let sink2 = Sink::start();
+        sim.qtcp(&["--json", "connect", &sink2.addr]).assert_code(0);
+        sim.qtcp(&["--json", "send", "--data", "again", "--wait-ack"])
+            .assert_code(0);
+        sink2.wait_total(5, Duration::from_secs(10));
+    }
+);
+
+per_family!(
+    /// The peer closes mid-send: exit 9 with the acknowledged offset, said in the family's
+    /// words.
+    peer_close_mid_send_is_9,
+    |f| {
+        let sim = f.sim(&[FAST, "--fault", "peer-close-after-bytes=30000"]);
+        let sink = Sink::start();
+        let data = random_bytes(100_000, 82);
+        let file = write_file(sim.dir.path(), "d", &data);
+        sim.qtcp(&["--json", "connect", &sink.addr]).assert_code(0);
+        let r = sim.qtcp(&["--json", "send", "--file", file.to_str().unwrap(), "--wait-ack"]);
+        r.assert_code(9);
+        let acked = r.json()["acked_offset"].as_u64().unwrap();
+        assert!(acked > 0 && acked < 100_000, "{}", r.json());
+        let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+        if f.is_ctx() {
+            assert!(!msg.contains("CLOSED") && !msg.contains("QISACK"), "{msg}");
+        }
+    }
+);
