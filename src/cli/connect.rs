@@ -88,6 +88,15 @@ pub fn human(r: &ConnectReport) -> String {
     if let Some(id) = r.id {
         open.push_str(&format!(", connection {id}"));
     }
+    if let Some(cid) = r.context_id {
+        open.push_str(&format!(", context {cid}"));
+    }
+    match r.access_mode {
+        Some(0) => open.push_str(", buffer access (qtcp recv reads)"),
+        Some(1) => open.push_str(", direct push"),
+        Some(2) => open.push_str(", transparent"),
+        _ => {}
+    }
     if r.reused {
         open.push_str(" (was already open: reused)");
     }

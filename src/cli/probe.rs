@@ -167,10 +167,9 @@ pub fn human(i: &ModuleInfo) -> String {
             .filter(|c| c.active)
             .map(|c| format!("{} ({})", c.context_id, c.ip))
             .collect();
-        tcpip.push_str(&match active.len() {
-            0 => ", no context active".to_string(),
-            _ => format!(", context {} active", active.join(", ")),
-        });
+        if !active.is_empty() {
+            tcpip.push_str(&format!(", context {} active", active.join(", ")));
+        }
     }
     if let Some(k) = &i.sockets {
         for so in k {

@@ -447,6 +447,8 @@ impl Family for CtxFamily {
         let (st, access) = self.state_and_access(s, id)?;
         rep.state_before = st.text.clone();
         rep.context_id = Some(s.context_id());
+        // Every ctx socket is numbered: the report names the one used.
+        rep.id = Some(id);
         match st.state {
             SocketState::Connected => {
                 rep.access_mode = access;
@@ -462,6 +464,9 @@ impl Family for CtxFamily {
         // the context up first, after the network if the module has just booted, so connect
         // works from whatever state the module is in on both families.
         let ctxst = self.context(s)?;
+        if st.state == SocketState::NotOpen {
+            rep.state_before = ctxst.ip_state.clone();
+        }
         if !ctxst.active {
             crate::proc::common::await_network(
                 s,
@@ -626,10 +631,11 @@ impl Family for CtxFamily {
             return Ok(None);
         }
         s.set_push_on_open(push);
-        Ok(Some(format!(
-            "access mode {} for sockets opened from now on",
-            u8::from(push)
-        )))
+        Ok(Some(if push {
+            "direct push (access mode 1) for the sockets this run opens".to_string()
+        } else {
+            "buffer access (access mode 0) for the sockets this run opens".to_string()
+        }))
     }
 
     /// Direct push is always framed (`+QIURC: "recv",<id>,<len>`).
