@@ -375,3 +375,24 @@ per_family!(
         }
     }
 );
+
+/// ctx only: a module whose URCs go to another port (AT+QURCCFG="urcport") is reported by
+/// probe, and an open whose +QIOPEN never arrives here is exit 8 at the deadline, cleaned up.
+#[test]
+fn urcs_routed_elsewhere_show_in_probe_and_an_open_is_8() {
+    let sim = Family::CTX.sim(&[FAST, "--urc-port", "usbmodem"]);
+    let v = sim.qtcp(&["--json", "probe"]).assert_code(0).json();
+    schema_check("probe", &v);
+    assert_eq!(v["urc_port"], "usbmodem");
+    // A pty is no USB port: which port qtcp holds cannot be told.
+    assert!(v["usb"].is_null() && v["urcs_elsewhere"].is_null(), "{v}");
+    let sink = Sink::start();
+    let r = sim.qtcp(&["--json", "connect", &sink.addr, "--timeout", "1s"]);
+    r.assert_code(8);
+    let v = sim.qtcp(&["--json", "probe"]).assert_code(0).json();
+    assert_eq!(
+        v["sockets"],
+        serde_json::json!([]),
+        "the failed open was closed: {v}"
+    );
+}
