@@ -52,7 +52,7 @@ Module model: what ATI, AT+GMR and AT+CGMM report, and the firmware knobs where 
 
 Evidence: the m95 close URC and ALREADY CONNECT answer, the gc65 UDP records (no CR LF between them) and compact mux results, the mc60 `+QICSGP: 1`, numeric errors before any AT+CMEE (m35, m95) and type-ahead dropped (mc60) are from captures of real modules; the m95 revision is from a driver; the rest follows the M95 and the manual (inferred, not captured).
 
-The LTE-era models speak the context dialect (AT+QIOPEN=<cid>,<id>,..., +QIURC: \"recv\", QIRD, QISTATE with ten fields), with 12 sockets; ATI says Quectel / CGMM / Revision: CGMR, and commands starting +Q answer ERROR until APP RDY. The --qiact-when-active, --failed-open-keeps-id, --connected-state, --recv-urc-len, --qird-trailer and --urc-port knobs apply to them.
+The LTE-era models speak the context dialect (AT+QIOPEN=<cid>,<id>,..., +QIURC: \"recv\", QIRD, QISTATE with ten fields), with 12 sockets; ATI says Quectel / CGMM / Revision: CGMR, and commands starting +Q answer ERROR until APP RDY. The --qiact-when-active, --failed-open-keeps-id, --connected-state, --recv-urc-len, --qird-trailer, --urc-port and --qigeterror-space knobs apply to them (ug96 sets --qigeterror-space on).
 
   ctx-model CGMM     CGMR                contexts
   bg96      BG96     BG96MAR02A07M1G     1-16
@@ -508,6 +508,10 @@ pub struct SimArgs {
     /// serves uart1: with another port no URC reaches the host
     #[arg(long, value_enum, default_value = "uart1")]
     pub urc_port: UrcPort,
+    /// Context dialect: a space after the comma of +QIGETERROR (`552, invalid parameters`)
+    /// [default: from --model; on for ug96 (captured), off for the others (captured on BG9x)]
+    #[arg(long, value_enum, value_name = "on|off")]
+    pub qigeterror_space: Option<OnOff>,
 }
 
 #[derive(clap::Parser, Debug)]
@@ -580,6 +584,9 @@ impl SimArgs {
             recv_urc_len: self.recv_urc_len,
             qird_trailer: self.qird_trailer,
             urc_port: self.urc_port,
+            qigeterror_space: self
+                .qigeterror_space
+                .map_or(self.model == Model::Ug96, |v| v == OnOff::On),
         }
     }
 

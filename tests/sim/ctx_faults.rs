@@ -13,6 +13,24 @@ fn qistate(p: &mut Port, id: usize) -> String {
 }
 
 #[test]
+fn qigeterror_spacing_by_model_and_by_flag() {
+    for (flags, want) in [
+        ("--model ug96", &b"552, invalid parameters"[..]),
+        ("--model ug96 --qigeterror-space off", b"552,invalid parameters"),
+        ("--model bg96", b"552,invalid parameters"),
+        ("--model bg96 --qigeterror-space on", b"552, invalid parameters"),
+    ] {
+        let (sim, mut p) = start(&format!("--delays fast --echo off {flags}"));
+        p.cmd("AT+QIACT=0\r", b"\r\nERROR\r\n");
+        let mut w = b"\r\n+QIGETERROR: ".to_vec();
+        w.extend_from_slice(want);
+        w.extend_from_slice(b"\r\n\r\nOK\r\n");
+        p.cmd("AT+QIGETERROR\r", &w);
+        sim.shutdown();
+    }
+}
+
+#[test]
 fn qiact_when_active_ok() {
     let (sim, mut p) = ctx_start("--qiact-when-active ok");
     ctx_activate(&mut p);

@@ -526,6 +526,9 @@ pub struct EngineConfig {
     /// Context dialect: the URC port at power-on (AT+QURCCFG="urcport"); the simulator serves
     /// `uart1`.
     pub urc_port: UrcPort,
+    /// Context dialect: `+QIGETERROR: 552, invalid parameters` (a space after the comma, as a
+    /// UG96 said \[LOG OT#72\]) instead of `552,invalid parameters` (BG9x/EC2x \[LOG SIX#14\]).
+    pub qigeterror_space: bool,
 }
 
 impl Default for EngineConfig {
@@ -573,6 +576,7 @@ impl Default for EngineConfig {
             recv_urc_len: false,
             qird_trailer: QirdTrailer::Crlf,
             urc_port: UrcPort::Uart1,
+            qigeterror_space: false,
         }
     }
 }

@@ -231,8 +231,9 @@ impl Engine {
             "+QIGETERROR" => match kind {
                 Kind::Exec => {
                     let c = self.ctxd.last_error;
-                    // `552,invalid parameters` [LOG SIX#14] (UG96 adds a space [LOG OT#72])
-                    self.info(&format!("+QIGETERROR: {c},{}", error_text(c)));
+                    // `552,invalid parameters` [LOG SIX#14]; a UG96 adds a space [LOG OT#72]
+                    let sep = if self.cfg.qigeterror_space { ", " } else { "," };
+                    self.info(&format!("+QIGETERROR: {c}{sep}{}", error_text(c)));
                     R::Ok
                 }
                 Kind::Test => R::Ok,
