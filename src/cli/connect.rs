@@ -38,6 +38,21 @@ impl DestArgs {
     }
 }
 
+/// The long description's second paragraph for connect, send and push (`--help` and their man
+/// pages): what they do in headerless direct mode (issue 18).
+macro_rules! direct_mode_help {
+    () => {
+        "Direct mode: the module's default receive mode (AT+QINDI=0) writes what the server sends \
+onto the serial line between responses, and without headers (AT+QIHEAD=0) those bytes cannot be \
+told from the module's answers (a server replying OK would be read as one). So when the module \
+is in direct mode without headers, connect, send and push switch them on first (AT+QIHEAD=1, \
+AT+QISHOWRA=1, AT+QISHOWPT=1) and say so in the report's actions; the server's bytes are then \
+counted and discarded (bytes_discarded) or, with send --recv-out, kept. Retrieve mode (attach \
+--recv retrieve) keeps them in the module for recv."
+    };
+}
+pub(crate) use direct_mode_help;
+
 #[derive(clap::Args, Debug)]
 pub struct ConnectCmd {
     #[command(flatten)]

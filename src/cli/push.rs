@@ -163,9 +163,15 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
         if cmd.reconnect {
             o.reconnect = Some(copts.clone());
         }
+        // What connect did to the module (headers switched on in direct mode) comes first.
+        let with_connect = |mut r: SendReport| {
+            r.actions.splice(0..0, conn.actions.iter().cloned());
+            r
+        };
         let sent = match run_send(&mut s, progress, &o, src) {
-            Ok(v) => v,
+            Ok(v) => with_connect(v),
             Err(f) => {
+                let f = f.map(with_connect);
                 discard_inbound(port, "push", &mut s);
                 // A one-shot push leaves no connection behind: the next push must find the
                 // module ready (it would answer ALREADY CONNECT otherwise).

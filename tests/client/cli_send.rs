@@ -423,3 +423,34 @@ fn push_bad_destination_is_2() {
     );
     r.assert_code(2);
 }
+
+/// Issue 18 point 1: the module's default receive mode is direct without headers (QINDI=0,
+/// QIHEAD=0), where a server's bytes reach the serial line unframed; a server that replies
+/// with text (`OK` lines) broke a push ("AT+QISEND=1460: unexpected OK", exit 12). connect
+/// and send switch the headers on first and say so in `actions`; the reply is then counted.
+#[test]
+fn a_server_replying_ok_lines_in_headerless_direct_mode_breaks_nothing() {
+    // Paced, so the echo of the first chunks comes back while the rest is sent.
+    let sim = Sim::start(&[FAST, "--uplink", "20KB/s", "--rtt", "100ms"]);
+    let data = b"OK\r\n".repeat(5000);
+    let file = write_file(sim.dir.path(), "ok.txt", &data);
+    let r = sim.qtcp(&["--json", "push", file.to_str().unwrap(), "220.180.239.212:8063"]);
+    r.assert_code(0);
+    let v = r.json();
+    assert_eq!(v["bytes_acked"], 20_000, "{v}");
+    let actions = v["actions"].as_array().expect("actions");
+    assert!(
+        actions
+            .iter()
+            .any(|a| a.as_str().unwrap().starts_with("headers on")),
+        "{v}"
+    );
+    let discarded = v["bytes_discarded"].as_u64().unwrap();
+    assert!(discarded > 0 && discarded <= 20_000, "{v}");
+    // The headers stay on: a second run has nothing to switch.
+    let v = sim
+        .qtcp(&["--json", "push", file.to_str().unwrap(), "220.180.239.212:8063"])
+        .assert_code(0)
+        .json();
+    assert!(v.get("actions").is_none(), "{v}");
+}

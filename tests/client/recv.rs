@@ -250,6 +250,9 @@ fn direct_mode_raw_output_and_peer_close() {
 #[test]
 fn direct_mode_without_headers_is_refused_with_the_reason() {
     let (sim, _server) = connected(&[], &["--recv", "direct"]);
+    // connect switched the headers on (issue 18): off again, as another program may leave them.
+    sim.qtcp(&["at", "AT+QIHEAD=0", "AT+QISHOWRA=0", "AT+QISHOWPT=0"])
+        .assert_code(0);
     let r = sim.qtcp(&["recv", "--timeout", "5s"]);
     r.assert_code(2);
     assert!(r.stderr.contains("retrieve"), "{}", r.stderr);
