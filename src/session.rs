@@ -542,8 +542,9 @@ impl Session {
                         r.outcome = Some(Outcome::Qi { index, result });
                         return Ok(r);
                     }
-                    // A QI result that is not ours (e.g. a late CONNECT OK): keep it as a line.
-                    r.lines.push(format!("{result:?}"));
+                    // A QI result that is not ours (a late CONNECT OK, CLOSE OK): a URC, never a
+                    // line of this response (it was kept as a Rust Debug name; issue 18).
+                    self.urcs.push_back(Urc::Late { index, result });
                 }
                 Token::Prompt => {
                     if expect == Expect::Prompt {
@@ -619,6 +620,7 @@ impl Session {
                     self.inbound.push_back(Inbound { kind, from, data });
                 }
                 Some(Token::RecvFrom(a)) => self.recv_from = Some(a),
+                Some(Token::Qi { index, result }) => self.urcs.push_back(Urc::Late { index, result }),
                 Some(_) => {}
             }
         }
@@ -655,11 +657,9 @@ impl Session {
                     }
                     Token::RecvFrom(a) => self.recv_from = Some(a),
                     Token::Raw(b) => self.raw.extend_from_slice(&b),
-                    Token::Qi { index, result } => {
-                        // CONNECT/CLOSED-like results outside a command are reported as URCs by
-                        // the caller's logic; keep CONNECT FAIL etc. visible.
-                        let _ = (index, result);
-                    }
+                    // A QI result outside any command (a late CONNECT OK, CLOSE OK): kept as a
+                    // URC, as in a response (it was dropped; issue 18).
+                    Token::Qi { index, result } => self.urcs.push_back(Urc::Late { index, result }),
                     _ => {}
                 }
                 Ok((self.urcs.len(), self.inbound.len(), self.raw.len()) != before)
@@ -837,6 +837,50 @@ mod tests {
             .await_response("AT+CPIN?", Expect::Final, Duration::from_millis(300))
             .unwrap();
         assert_eq!(r.outcome(), &Outcome::CmeError("14".into()));
+    }
+
+    /// Issue 18: a QI result outside its command (a `CONNECT OK` after QIOPEN's deadline) was
+    /// kept in the next response's lines as a Rust Debug name (`ConnectOk`), and dropped when
+    /// it came between commands; it is a URC with its wire text, whatever the split.
+    #[test]
+    fn a_late_qi_result_is_a_urc_never_a_response_line() {
+        let bytes: &[u8] = b"\r\nCONNECT OK\r\n\r\n+QILOCIP: x\r\n\r\nOK\r\n";
+        for cut in 0..=bytes.len() {
+            let (mut s, _peer) = quiet_session();
+            s.feed(&bytes[..cut]);
+            s.feed(&bytes[cut..]);
+            let r = s
+                .await_response("AT+QILOCIP", Expect::Final, Duration::from_millis(300))
+                .unwrap();
+            assert_eq!(r.lines, vec!["+QILOCIP: x".to_string()], "cut {cut}");
+            let late = s.take_urcs();
+            assert_eq!(
+                late,
+                vec![Urc::Late {
+                    index: None,
+                    result: QiResult::ConnectOk
+                }],
+                "cut {cut}"
+            );
+            assert_eq!(
+                describe(&Outcome::Qi {
+                    index: None,
+                    result: QiResult::ConnectOk
+                }),
+                "CONNECT OK"
+            );
+        }
+        // Between commands (pump), with the index of multi-connection mode.
+        let (mut s, _peer) = quiet_session();
+        s.feed(b"\r\n1, CLOSE OK\r\n");
+        assert!(s.pump(s.now() + Duration::from_millis(50)).unwrap());
+        assert_eq!(
+            s.take_urcs(),
+            vec![Urc::Late {
+                index: Some(1),
+                result: QiResult::CloseOk
+            }]
+        );
     }
 
     #[test]

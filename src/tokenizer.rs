@@ -111,6 +111,14 @@ pub enum Urc {
     /// `RING`, `+CRING:`, `+CLIP:` (the whole line). Recognised so that it is never taken for
     /// a command's information line (issue 18).
     Network(String),
+    /// A QI result outside the command it answers (a `CONNECT OK` after QIOPEN's deadline, a
+    /// `CLOSE OK` after QICLOSE's): the session makes it a URC instead of dropping it or taking
+    /// it for a response line (issue 18). Not from [`classify_urc`]: results are their own
+    /// tokens.
+    Late {
+        index: Option<u8>,
+        result: QiResult,
+    },
 }
 
 /// Recognise a URC by its text. Lines such as `+CREG: 0,1` are also the information response
