@@ -90,12 +90,37 @@ pub struct Inbound {
     pub data: Vec<u8>,
 }
 
+/// What becomes of the data the module pushes on its own (direct mode).
+pub enum InboundPolicy {
+    /// Kept in order for [`Session::take_inbound`] (recv and echo deliver it as it comes).
+    Keep,
+    /// Counted and dropped as it arrives: commands that do not deliver it hold none of it, so
+    /// memory stays bounded however much the server sends (issue 18: a 40 MB echo during a
+    /// push was held to the end only to be counted).
+    Discard,
+    /// Written through as it arrives (`send --recv-out`); after a write error the rest is
+    /// counted and dropped.
+    WriteTo(Box<dyn std::io::Write + Send>),
+}
+
+/// What became of pushed data under [`InboundPolicy::Discard`] and [`InboundPolicy::WriteTo`].
+#[derive(Debug, Default)]
+pub struct InboundCounts {
+    pub discarded: u64,
+    pub written: u64,
+    /// The first write error ([`InboundPolicy::WriteTo`]).
+    pub write_error: Option<String>,
+}
+
 pub struct Session {
     port: Transport,
     tok: Tokenizer,
     tokens: VecDeque<Token>,
     urcs: VecDeque<Urc>,
     inbound: VecDeque<Inbound>,
+    /// What becomes of pushed data ([`InboundPolicy`]), and what became of it.
+    inbound_policy: InboundPolicy,
+    inbound_counts: InboundCounts,
     recv_from: Option<String>,
     raw: Vec<u8>,
     echo_seen: bool,
@@ -165,6 +190,8 @@ impl Session {
             tokens: VecDeque::new(),
             urcs: VecDeque::new(),
             inbound: VecDeque::new(),
+            inbound_policy: InboundPolicy::Keep,
+            inbound_counts: InboundCounts::default(),
             recv_from: None,
             raw: Vec::new(),
             echo_seen: false,
@@ -270,6 +297,51 @@ impl Session {
 
     pub fn take_inbound(&mut self) -> Option<Inbound> {
         self.inbound.pop_front()
+    }
+
+    /// From now on, what becomes of data the module pushes ([`InboundPolicy`]). Records kept so
+    /// far stay for [`Self::take_inbound`].
+    pub fn set_inbound_policy(&mut self, p: InboundPolicy) {
+        self.inbound_policy = p;
+    }
+
+    /// What became of pushed data not kept ([`InboundPolicy`]) since the last call.
+    pub fn take_inbound_counts(&mut self) -> InboundCounts {
+        std::mem::take(&mut self.inbound_counts)
+    }
+
+    fn push_inbound(&mut self, kind: PayloadKind, data: Vec<u8>) {
+        let n = data.len() as u64;
+        match &mut self.inbound_policy {
+            InboundPolicy::Keep => {
+                let from = self.recv_from.take();
+                self.inbound.push_back(Inbound { kind, from, data });
+            }
+            InboundPolicy::Discard => {
+                self.recv_from = None;
+                self.inbound_counts.discarded += n;
+            }
+            InboundPolicy::WriteTo(w) => {
+                self.recv_from = None;
+                match w.write_all(&data) {
+                    Ok(()) => self.inbound_counts.written += n,
+                    Err(e) => {
+                        self.inbound_counts.write_error = Some(e.to_string());
+                        self.inbound_counts.discarded += n;
+                        self.inbound_policy = InboundPolicy::Discard;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Flush what [`InboundPolicy::WriteTo`] wrote (an error is recorded like a write's).
+    pub fn flush_inbound(&mut self) {
+        if let InboundPolicy::WriteTo(w) = &mut self.inbound_policy {
+            if let Err(e) = w.flush() {
+                self.inbound_counts.write_error = Some(e.to_string());
+            }
+        }
     }
 
     /// Bytes the module sent outside any framing (transparent data mode).
@@ -555,10 +627,7 @@ impl Session {
                 Token::RecvFrom(addr) => self.recv_from = Some(addr),
                 Token::Payload { kind, data } => match kind {
                     PayloadKind::Qird { .. } => r.payloads.push((kind, data)),
-                    _ => {
-                        let from = self.recv_from.take();
-                        self.inbound.push_back(Inbound { kind, from, data });
-                    }
+                    _ => self.push_inbound(kind, data),
                 },
                 Token::Raw(bytes) => self.raw.extend_from_slice(&bytes),
             }
@@ -615,10 +684,7 @@ impl Session {
                         self.urcs.push_back(urc);
                     }
                 }
-                Some(Token::Payload { kind, data }) => {
-                    let from = self.recv_from.take();
-                    self.inbound.push_back(Inbound { kind, from, data });
-                }
+                Some(Token::Payload { kind, data }) => self.push_inbound(kind, data),
                 Some(Token::RecvFrom(a)) => self.recv_from = Some(a),
                 Some(Token::Qi { index, result }) => self.urcs.push_back(Urc::Late { index, result }),
                 Some(_) => {}
@@ -638,7 +704,7 @@ impl Session {
     /// Wait for anything unsolicited (URC, pushed data, raw bytes) until `deadline`. Returns
     /// false when the deadline passed with nothing new.
     pub fn pump(&mut self, deadline: Instant) -> Result<bool> {
-        let before = (self.urcs.len(), self.inbound.len(), self.raw.len());
+        let before = self.news();
         match self.next_token(deadline)? {
             None => Ok(false),
             Some(tok) => {
@@ -651,10 +717,7 @@ impl Session {
                             self.urcs.push_back(urc);
                         }
                     }
-                    Token::Payload { kind, data } => {
-                        let from = self.recv_from.take();
-                        self.inbound.push_back(Inbound { kind, from, data });
-                    }
+                    Token::Payload { kind, data } => self.push_inbound(kind, data),
                     Token::RecvFrom(a) => self.recv_from = Some(a),
                     Token::Raw(b) => self.raw.extend_from_slice(&b),
                     // A QI result outside any command (a late CONNECT OK, CLOSE OK): kept as a
@@ -662,9 +725,20 @@ impl Session {
                     Token::Qi { index, result } => self.urcs.push_back(Urc::Late { index, result }),
                     _ => {}
                 }
-                Ok((self.urcs.len(), self.inbound.len(), self.raw.len()) != before)
+                Ok(self.news() != before)
             }
         }
+    }
+
+    /// What [`Self::pump`] compares to tell whether anything new arrived.
+    fn news(&self) -> (usize, usize, usize, u64) {
+        let c = &self.inbound_counts;
+        (
+            self.urcs.len(),
+            self.inbound.len(),
+            self.raw.len(),
+            c.discarded.wrapping_add(c.written),
+        )
     }
 
     fn next_token(&mut self, deadline: Instant) -> Result<Option<Token>> {

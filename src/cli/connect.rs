@@ -1,7 +1,8 @@
 //! `qtcp connect HOST:PORT`: open a TCP (or UDP) connection and leave it open for the next step.
 
 use super::common::{
-    discard_inbound, duration, emit, ip_state_text, rows, Origin, PortArgs, Spinner, WithInbound,
+    discard_as_it_arrives, discard_inbound, duration, emit, ip_state_text, rows, Origin, PortArgs, Spinner,
+    WithInbound,
 };
 use crate::error::Reported;
 use crate::proc::connect::{connect, ConnectOptions, ConnectReport};
@@ -72,6 +73,7 @@ pub fn run(port: &PortArgs, cmd: ConnectCmd) -> ExitCode {
         .and_then(|(mut s, o)| {
             let spinner = Spinner::new(port.spinner_visible());
             s.set_on_wait(spinner.hook());
+            discard_as_it_arrives(&mut s);
             let report = connect(&mut s, &o)?;
             let bytes_discarded = discard_inbound(port, "connect", &mut s);
             Ok(WithInbound {

@@ -2,7 +2,8 @@
 //! `--apn`), connect, send with every byte acknowledged, close.
 
 use super::common::{
-    count, discard_inbound, fail, rate, run_ports, seconds, PortArgs, SimWaitArgs, Spinner, Text,
+    count, discard_as_it_arrives, discard_inbound, fail, rate, run_ports, seconds, PortArgs, SimWaitArgs,
+    Spinner, Text,
 };
 use super::connect::DestArgs;
 use super::send::{human_partial, open_source, resume_offset, run_send, FlowArgs};
@@ -136,6 +137,7 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
         let (mut s, tries) = port
             .open_port(spec, &SyncOptions::default())
             .map_err(before_send)?;
+        discard_as_it_arrives(&mut s);
         // On a terminal: a spinner while waiting, and one line per phase as it completes.
         let spinner = Spinner::new(port.spinner_visible());
         s.set_on_wait(spinner.hook());

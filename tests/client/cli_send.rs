@@ -454,3 +454,37 @@ fn a_server_replying_ok_lines_in_headerless_direct_mode_breaks_nothing() {
         .json();
     assert!(v.get("actions").is_none(), "{v}");
 }
+
+/// Issue 18 point 2: everything the server pushed in direct mode during a push was held to the
+/// end only to be counted (40 MB echoed: 89 MB RSS). It is counted and dropped as it arrives:
+/// the process's peak RSS stays far below what came back.
+#[test]
+fn a_large_echoed_push_in_direct_mode_holds_none_of_the_echo() {
+    const MIB: usize = 1 << 20;
+    let sim = Sim::start(&[FAST]);
+    sim.qtcp(&["attach", "--apn", "CMNET", "--recv", "direct", "--headers"])
+        .assert_code(0);
+    let file = write_file(sim.dir.path(), "big.bin", &random_bytes(24 * MIB, 19));
+    let (code, stdout, rss) = qtcp_peak_rss(
+        &[
+            "--port",
+            &sim.port,
+            "--json",
+            "push",
+            file.to_str().unwrap(),
+            "220.180.239.212:8063",
+        ],
+        Duration::from_secs(120),
+    );
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&stdout));
+    let v: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+    let discarded = v["bytes_discarded"].as_u64().unwrap();
+    assert!(
+        discarded > 12 * MIB as u64,
+        "most of the echo arrives during the push: {v}"
+    );
+    assert!(
+        rss < 16 * 1024,
+        "peak RSS {rss} KiB with {discarded} bytes echoed"
+    );
+}
