@@ -1,7 +1,7 @@
 //! The procedures against the simulator's engine in virtual time: no pty, no threads, no
 //! sockets, no sleeping. A fault that fires "1.5 s into a 4 s QIACT" fires exactly there on
 //! every run, so the outcome of every timed fault is deterministic, and the whole file runs in
-//! milliseconds. The real-binary fault matrix (tests/fault_matrix.rs) stays the end-to-end layer.
+//! milliseconds. The real-binary fault matrix (tests/fault_matrix/) stays the end-to-end layer.
 
 use crate::support::random_bytes;
 use qtcp::error::ErrorClass;
