@@ -581,3 +581,39 @@ fn transparent_sees_pdp_deact_in_data_mode() {
     assert_eq!(rep.bytes_out, 10);
     assert!(took < Duration::from_secs(20), "{took:?}");
 }
+
+/// Issue 18 point 2: transparent took every input chunk the moment it was there and queued it
+/// without bound (a large stdin was held whole). It takes input only while less than 64 KiB
+/// wait for the module: of 8 MiB ready at once, a 200 ms session holds a bounded part, the
+/// rest stays with the reader.
+#[test]
+fn transparent_takes_input_only_as_fast_as_the_module_takes_it() {
+    use qtcp::proc::transparent::{transparent, TransparentOptions};
+    let (mut s, link) = module("--echo off --delays fast");
+    link.module().peer(SINK, Peer::Sink);
+    attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
+    let o = TransparentOptions {
+        dest: qtcp::validate::destination(SINK).unwrap(),
+        udp: false,
+        connect_timeout: Duration::from_secs(75),
+        wait: Duration::from_millis(200),
+        packet_size: 512,
+        guard: Duration::from_millis(1000),
+        close: true,
+        duration: Some(Duration::from_millis(200)),
+        linger: Duration::from_secs(1),
+    };
+    // An unbounded channel full from the start: only the bridge's own bound holds it back.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let chunk = vec![0x5a; 16 * 1024];
+    for _ in 0..512 {
+        tx.send(chunk.clone()).unwrap();
+    }
+    let rep = transparent(&mut s, &o, &rx, &mut Bridged::default()).unwrap();
+    let left: usize = rx.try_iter().map(|c| c.len()).sum();
+    let taken = rep.bytes_out + rep.bytes_unsent;
+    assert!(rep.bytes_unsent <= 80 * 1024, "{} bytes queued", rep.bytes_unsent);
+    assert_eq!(taken as usize + left, 512 * 16 * 1024);
+    assert!(left > 4 << 20, "{taken} taken of 8 MiB in a 200 ms session");
+    drop(tx);
+}
