@@ -14,7 +14,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use super::inbound::{discard_inbound, take_inbound, warn_discarded, WithInbound};
+pub use super::inbound::{discard_as_it_arrives, discard_inbound, take_inbound, warn_discarded, WithInbound};
 pub use super::spinner::{SimSpinner, Spinner};
 pub use super::text::{count, ip_state_text, rate, rows, seconds};
 

@@ -1,8 +1,8 @@
 //! `qtcp sack-watch`: poll QISACK until everything is acknowledged (chapter 6).
 
 use super::common::{
-    count, discard_inbound, duration, hint, json_line, message, out, NoEvent, PortArgs, StreamLine, Summary,
-    WithInbound,
+    count, discard_as_it_arrives, discard_inbound, duration, hint, json_line, message, out, NoEvent,
+    PortArgs, StreamLine, Summary, WithInbound,
 };
 use crate::error::{Error, Reported};
 use crate::proc::sack::{watch, Sample, WatchOptions, WatchReport};
@@ -49,6 +49,7 @@ pub fn run(port: &PortArgs, cmd: SackWatchCmd) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(port, e),
     };
+    discard_as_it_arrives(&mut s);
     if let Some(hb) = &cmd.heartbeat {
         let o = SendOptions {
             id: cmd.id,
