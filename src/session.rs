@@ -148,8 +148,10 @@ pub struct Session {
     /// firmware that dropped one of them), so any byte written now would complete that payload
     /// shifted. Nothing more is written in this session.
     counting_payload: Option<String>,
-    /// When the bytes of raw writes will have left the serial line (at `line_rate`).
+    /// When the bytes of raw writes will have left the serial line (at `line_rate`), when the
+    /// line is paced ([`SessionOptions::line_paced`]).
     line_free_at: Instant,
+    line_paced: bool,
     /// Chapter 9's recovery: how to reset a hung module, if the user gave a way.
     pub reset: Option<crate::recovery::ResetPolicy>,
     /// Resets done in this session.
@@ -165,6 +167,11 @@ pub struct SessionOptions {
     pub min_timeout: Duration,
     /// Bytes per second of the serial line (baud / 10), to stretch deadlines of long responses.
     pub line_rate: u32,
+    /// The user named the line's rate (`--baud`): raw writes are taken to leave at `line_rate`
+    /// after a buffer the host cannot see took them (a pty behind a paced line), and the guard
+    /// before `+++` waits for that. Otherwise what the port's own drain reports is the truth (a
+    /// USB module has no baud rate at all).
+    pub line_paced: bool,
     /// The module family: its per-step operations, and the command set it speaks.
     pub family: &'static dyn crate::family::Family,
     /// SIGINT/SIGTERM: long waits end early with [`ErrorClass::Interrupted`].
@@ -178,6 +185,7 @@ impl Default for SessionOptions {
         SessionOptions {
             min_timeout: Duration::ZERO,
             line_rate: 11_520,
+            line_paced: false,
             family: &crate::family::qi::QI_FAMILY,
             interrupt: None,
             reset: None,
@@ -206,6 +214,7 @@ impl Session {
             sent: VecDeque::new(),
             min_timeout: opts.min_timeout,
             line_rate: opts.line_rate.max(1),
+            line_paced: opts.line_paced,
             dialect: opts.family.dialect(),
             family: opts.family,
             context_id: 1,
@@ -423,7 +432,9 @@ impl Session {
         // is slower than the serial line), or `--cmd-timeout` if longer.
         let line_time = Duration::from_secs_f64(bytes.len() as f64 / self.line_rate as f64);
         let now = self.now();
-        self.line_free_at = self.line_free_at.max(now) + line_time;
+        if self.line_paced {
+            self.line_free_at = self.line_free_at.max(now) + line_time;
+        }
         let deadline = now + RAW_WRITE_HOLD.max(self.min_timeout) + line_time;
         self.port.write(bytes, None, deadline)?;
         // Raw writes (`+++`) are timed by the caller: they must have left when this returns.
