@@ -1135,7 +1135,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__sim)
-            opts="-h -V --link --listen --replay --replay-timing --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --sim-busy --connect-timeout --send-buffer --uplink --downlink --rtt --mss --recv-buffer --line-baud --model --close-urc --already-connect --mux-index --type-ahead --qird-gap --qicsgp-read --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qird-udp --qisend-max --lf-after-cr --guard-before --guard-after --seed --host-log --fault --flow-control --help --version"
+            opts="-h -V --link --listen --replay --replay-timing --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --sim-busy --connect-timeout --send-buffer --uplink --downlink --rtt --mss --recv-buffer --line-baud --model --close-urc --already-connect --mux-index --type-ahead --qird-gap --qicsgp-read --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qird-udp --qisend-max --lf-after-cr --guard-before --guard-after --seed --host-log --fault --qiact-when-active --failed-open-keeps-id --connected-state --recv-urc-len --qird-trailer --urc-port --qigeterror-space --flow-control --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1234,7 +1234,7 @@ _qtcp() {
                     return 0
                     ;;
                 --model)
-                    COMPREPLY=($(compgen -W "m95 m66 mc60 m26 m35 gc65" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "m95 m66 mc60 m26 m35 gc65 bg96 bg95 bg77 ec21 ec25 eg25 ec200u ug96" -- "${cur}"))
                     return 0
                     ;;
                 --close-urc)
@@ -1307,6 +1307,30 @@ _qtcp() {
                     ;;
                 --fault)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qiact-when-active)
+                    COMPREPLY=($(compgen -W "ok error" -- "${cur}"))
+                    return 0
+                    ;;
+                --failed-open-keeps-id)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --connected-state)
+                    COMPREPLY=($(compgen -W "2 3" -- "${cur}"))
+                    return 0
+                    ;;
+                --qird-trailer)
+                    COMPREPLY=($(compgen -W "crlf none" -- "${cur}"))
+                    return 0
+                    ;;
+                --urc-port)
+                    COMPREPLY=($(compgen -W "usbat usbmodem uart1" -- "${cur}"))
+                    return 0
+                    ;;
+                --qigeterror-space)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
                     return 0
                     ;;
                 --flow-control)

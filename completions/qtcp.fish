@@ -356,7 +356,15 @@ m66\t''
 mc60\t''
 m26\t''
 m35\t''
-gc65\t''"
+gc65\t''
+bg96\t''
+bg95\t''
+bg77\t''
+ec21\t''
+ec25\t''
+eg25\t''
+ec200u\t''
+ug96\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l close-urc -d 'Single-mode peer-close URC: indexed (`0, CLOSED`) or plain (`CLOSED`) [default: from --model; indexed]' -r -f -a "plain\t'`CLOSED`'
 indexed\t'`0, CLOSED`'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l already-connect -d 'Answer to QIOPEN on an open connection [default: from --model; with-error]' -r -f -a "plain\t'`ALREADY CONNECT`'
@@ -387,13 +395,27 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-before -d 'Silen
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l guard-after -d 'Silence required after `+++`' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l seed -d 'Seed of the random generator (noise)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l host-log -d 'Append one JSON line per host command line ({"t_ms":N,"line":ESCAPED}, every byte kept: printable ASCII as is, \\\\ \\r \\n \\t \\xNN for the rest) or data phase ({"t_ms":N,"data_len":N}) to FILE' -r -F
-complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l fault -d 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy|busy:DUR, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, urc-noise=P, fragment=SIZE/DUR, vanish-after=DUR' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l fault -d 'Inject a fault (repeatable): peer-close-after-bytes=N, pdp-deact-after=DUR, pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail, sim=absent|pin|busy|busy:DUR, no-register, no-attach, qiact-fail, silent=PREFIX|*, sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, urc-noise=P, fragment=SIZE/DUR, vanish-after=DUR; context-dialect models also drop-recv-urc (buffer-mode data comes unannounced) and qiopen-no-urc (QIOPEN\'s +QIOPEN: URC never comes)' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qiact-when-active -d 'Context dialect: QIACT on an already active context answers ERROR or OK (not documented; ERROR is the cautious reading)' -r -f -a "ok\t''
+error\t''"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l failed-open-keeps-id -d 'Context dialect: a failed QIOPEN keeps its id claimed (+QIOPEN: <id>,563 on the next open) until AT+QICLOSE (seen in the field)' -r -f -a "on\t''
+off\t''"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l connected-state -d 'Context dialect: socket_state of a connected client in AT+QISTATE: 3 (a real BG96) or 2 (the manual)' -r -f -a "2\t'2, as the manual says'
+3\t'3, as a real BG96 said'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qird-trailer -d 'Context dialect: what follows the data of +QIRD: <n> before OK' -r -f -a "crlf\t'`<data>\\r\\n\\r\\nOK\\r\\n` (the manual\'s layout)'
+none\t'`<data>\\r\\nOK\\r\\n`'"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l urc-port -d 'Context dialect: the port URCs go to at power-on (AT+QURCCFG="urcport"). The simulator serves uart1: with another port no URC reaches the host' -r -f -a "usbat\t''
+usbmodem\t''
+uart1\t''"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qigeterror-space -d 'Context dialect: a space after the comma of +QIGETERROR (`552, invalid parameters`) [default: from --model; on for ug96 (captured), off for the others (captured on BG9x)]' -r -f -a "on\t''
+off\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l flow-control -d 'The host\'s flow control, accepted so one set of flags serves both sides: a pty has no RTS/CTS lines, so hardware changes nothing; XON/XOFF is applied by the host\'s kernel on its end of the pty' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l replay-timing -d 'With --replay: reproduce the recorded delays between a command and each answer (default: answer at once)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l boot -d 'Emit the power-on URC sequence when the simulator starts (default: already booted)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l no-implicit-activation -d 'QIOPEN (and QIACT) in IP INITIAL answer ERROR instead of activating implicitly'
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l recv-urc-len -d 'Context dialect: buffer-mode recv URCs carry the length (+QIURC: "recv",<id>,<len>) from power-on, as after AT+QICFG="recvind",1'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand help; and not __fish_seen_subcommand_from probe attach connect send recv sack-watch close push transparent at echo sim help" -f -a "probe" -d 'Synchronise with the module and report identity, SIM, signal, registration, TCP/IP state'

@@ -714,6 +714,7 @@ mod tests {
         PortArgs {
             port: ports.iter().map(|p| p.to_string()).collect(),
             baud: 115_200,
+            baud_given: false,
             flow_control: Default::default(),
             dialect: Default::default(),
             trace: None,

@@ -23,8 +23,9 @@ pub enum DelayPreset {
 }
 
 pub use super::engine::config::{
-    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, LfAfterCr, MapEntry, Model, MuxIndex, OkError,
-    Preset, QiactFailState, QicsgpRead, QirdGap, QirdUdp, QirdiMode, Rate, SimFault, TypeAhead,
+    AlreadyConnect, CloseUrc, ConnectedState, Delays, EngineConfig, Fault, LfAfterCr, MapEntry, Model,
+    MuxIndex, OkError, Preset, QiactFailState, QicsgpRead, QirdGap, QirdTrailer, QirdUdp, QirdiMode, Rate,
+    SimFault, TypeAhead, UrcPort,
 };
 pub use crate::units::parse_duration;
 
@@ -49,7 +50,21 @@ Module model: what ATI, AT+GMR and AT+CGMM report, and the firmware knobs where 
   m35   1    drop       crlf     full
   gc65  1    drop       none     full
 
-Evidence: the m95 close URC and ALREADY CONNECT answer, the gc65 UDP records (no CR LF between them) and compact mux results, the mc60 `+QICSGP: 1`, numeric errors before any AT+CMEE (m35, m95) and type-ahead dropped (mc60) are from captures of real modules; the m95 revision is from a driver; the rest follows the M95 and the manual (inferred, not captured).";
+Evidence: the m95 close URC and ALREADY CONNECT answer, the gc65 UDP records (no CR LF between them) and compact mux results, the mc60 `+QICSGP: 1`, numeric errors before any AT+CMEE (m35, m95) and type-ahead dropped (mc60) are from captures of real modules; the m95 revision is from a driver; the rest follows the M95 and the manual (inferred, not captured).
+
+The LTE-era models speak the context dialect (AT+QIOPEN=<cid>,<id>,..., +QIURC: \"recv\", QIRD, QISTATE with ten fields), with 12 sockets; ATI says Quectel / CGMM / Revision: CGMR, and commands starting +Q answer ERROR until APP RDY. The --qiact-when-active, --failed-open-keeps-id, --connected-state, --recv-urc-len, --qird-trailer, --urc-port and --qigeterror-space knobs apply to them (ug96 sets --qigeterror-space on).
+
+  ctx-model CGMM     CGMR                contexts
+  bg96      BG96     BG96MAR02A07M1G     1-16
+  bg95      BG95-M3  BG95M3LAR02A03      1-16
+  bg77      BG77     BG77LAR02A04        1-16
+  ec21      EC21     EC21EFAR06A01M4G    1-16
+  ec25      EC25     EC25EFAR06A01M4G    1-16
+  eg25      EG25     EG25GGBR07A08M2G    1-16
+  ec200u    EC200U   EC200UCNAAR02A01M08 1-7
+  ug96      UG96     UG96LNAR02A06E1G    1-16
+
+Evidence: the BG96 ATI is from a capture; the BG95, EC25 and UG96 revisions from drivers; the rest is inferred. AT+QGMR adds _01.204.01.204 (BG95, captured) or _01.001.01.001 (inferred).";
 
 /// The engine's knob enums as flag values: the engine itself knows nothing of clap.
 macro_rules! value_enum {
@@ -88,6 +103,27 @@ value_enum!(Model {
     Model::M26 => "m26",
     Model::M35 => "m35",
     Model::Gc65 => "gc65",
+    Model::Bg96 => "bg96",
+    Model::Bg95 => "bg95",
+    Model::Bg77 => "bg77",
+    Model::Ec21 => "ec21",
+    Model::Ec25 => "ec25",
+    Model::Eg25 => "eg25",
+    Model::Ec200u => "ec200u",
+    Model::Ug96 => "ug96",
+});
+value_enum!(ConnectedState {
+    ConnectedState::Two => "2": "2, as the manual says",
+    ConnectedState::Three => "3": "3, as a real BG96 said",
+});
+value_enum!(QirdTrailer {
+    QirdTrailer::Crlf => "crlf": "`<data>\\r\\n\\r\\nOK\\r\\n` (the manual's layout)",
+    QirdTrailer::None => "none": "`<data>\\r\\nOK\\r\\n`",
+});
+value_enum!(UrcPort {
+    UrcPort::Usbat => "usbat",
+    UrcPort::Usbmodem => "usbmodem",
+    UrcPort::Uart1 => "uart1",
 });
 value_enum!(OkError {
     OkError::Ok => "ok",
@@ -201,12 +237,14 @@ pub fn parse_fault(s: &str) -> Result<Fault, String> {
             Fault::Fragment(size, dur(b)?)
         }
         "vanish-after" => Fault::VanishAfter(dur(need()?)?),
+        "drop-recv-urc" => Fault::DropRecvUrc,
+        "qiopen-no-urc" => Fault::QiopenNoUrc,
         _ => {
             return Err(format!(
                 "unknown fault `{k}` (known: peer-close-after-bytes, pdp-deact-after, \
                  pdp-deact-after-bytes, ack-stall-after-bytes, connect-fail, dns-fail, sim, \
                  no-register, no-attach, qiact-fail, silent, sync-after, reboot-after, \
-                 reboot-after-bytes, noise, urc-noise, fragment, vanish-after)"
+                 reboot-after-bytes, noise, urc-noise, fragment, vanish-after, drop-recv-urc, qiopen-no-urc)"
             ))
         }
     })
@@ -439,9 +477,41 @@ pub struct SimArgs {
     /// pdp-deact-after-bytes=N, ack-stall-after-bytes=N, connect-fail=N, dns-fail,
     /// sim=absent|pin|busy|busy:DUR, no-register, no-attach, qiact-fail, silent=PREFIX|*,
     /// sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, urc-noise=P,
-    /// fragment=SIZE/DUR, vanish-after=DUR
+    /// fragment=SIZE/DUR, vanish-after=DUR; context-dialect models also drop-recv-urc
+    /// (buffer-mode data comes unannounced) and qiopen-no-urc (QIOPEN's +QIOPEN: URC never
+    /// comes)
     #[arg(long = "fault", value_name = "SPEC", value_parser = parse_fault)]
     pub faults: Vec<Fault>,
+
+    // The context dialect's knobs (--model bg96 ...): where the sources leave a byte open
+    // (research new-dialect.md §6.6), each reading is a value.
+    /// Context dialect: QIACT on an already active context answers ERROR or OK (not documented;
+    /// ERROR is the cautious reading)
+    #[arg(long, value_enum, default_value = "error")]
+    pub qiact_when_active: OkError,
+    /// Context dialect: a failed QIOPEN keeps its id claimed (+QIOPEN: <id>,563 on the next
+    /// open) until AT+QICLOSE (seen in the field)
+    #[arg(long, value_enum, default_value = "on", value_name = "on|off")]
+    pub failed_open_keeps_id: OnOff,
+    /// Context dialect: socket_state of a connected client in AT+QISTATE: 3 (a real BG96) or 2
+    /// (the manual)
+    #[arg(long, value_enum, default_value = "3")]
+    pub connected_state: ConnectedState,
+    /// Context dialect: buffer-mode recv URCs carry the length (+QIURC: "recv",<id>,<len>) from
+    /// power-on, as after AT+QICFG="recvind",1
+    #[arg(long)]
+    pub recv_urc_len: bool,
+    /// Context dialect: what follows the data of +QIRD: <n> before OK
+    #[arg(long, value_enum, default_value = "crlf")]
+    pub qird_trailer: QirdTrailer,
+    /// Context dialect: the port URCs go to at power-on (AT+QURCCFG="urcport"). The simulator
+    /// serves uart1: with another port no URC reaches the host
+    #[arg(long, value_enum, default_value = "uart1")]
+    pub urc_port: UrcPort,
+    /// Context dialect: a space after the comma of +QIGETERROR (`552, invalid parameters`)
+    /// [default: from --model; on for ug96 (captured), off for the others (captured on BG9x)]
+    #[arg(long, value_enum, value_name = "on|off")]
+    pub qigeterror_space: Option<OnOff>,
 }
 
 #[derive(clap::Parser, Debug)]
@@ -508,6 +578,15 @@ impl SimArgs {
             }),
             host_log: self.host_log.is_some(),
             faults: self.faults.clone(),
+            qiact_when_active: self.qiact_when_active,
+            failed_open_keeps_id: self.failed_open_keeps_id == OnOff::On,
+            connected_state: self.connected_state,
+            recv_urc_len: self.recv_urc_len,
+            qird_trailer: self.qird_trailer,
+            urc_port: self.urc_port,
+            qigeterror_space: self
+                .qigeterror_space
+                .map_or(self.model == Model::Ug96, |v| v == OnOff::On),
         }
     }
 

@@ -20,7 +20,7 @@ pub mod virtual_port;
 
 pub use args::SimArgs;
 
-use engine::{Action, Engine, NetEvent};
+use engine::{Action, ConnectError, Engine, NetEvent};
 use serialport::{SerialPort, TTYPort};
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 pub enum Ev {
     Host(Instant, Vec<u8>),
     Net(NetEvent),
-    Stream(usize, u64, Option<net::Stream>),
+    Stream(usize, u64, Result<net::Stream, ConnectError>),
     /// The line towards the host has drained ([`line::Backlog`]): look at the link again.
     Wake,
     Stop,
@@ -336,12 +336,12 @@ struct Lines<'a> {
 fn network(engine: &mut dyn Module, net: &mut net::Net, ev: Ev) {
     match ev {
         Ev::Net(e) => engine.net_event(Instant::now(), e),
-        Ev::Stream(slot, gen, s) => {
-            let ok = match s {
-                Some(s) => net.register(slot, gen, s),
-                None => false,
-            };
+        Ev::Stream(slot, gen, Ok(s)) => {
+            let ok = net.register(slot, gen, s);
             engine.net_event(Instant::now(), NetEvent::Connected { slot, gen, ok });
+        }
+        Ev::Stream(slot, gen, Err(why)) => {
+            engine.net_event(Instant::now(), NetEvent::ConnectFailed { slot, gen, why });
         }
         Ev::Host(..) | Ev::Wake | Ev::Stop => {}
     }
@@ -454,6 +454,10 @@ fn direct_loop(
         }
         let now = Instant::now();
         if drained || engine.next_deadline().is_some_and(|d| d <= now) {
+            // the backlog as it is now: the engine read it before the output drained, and a
+            // tick with the old value left the receive window shut until the next event (a
+            // download stalled for good when the host took the last bytes)
+            engine.host_backlog(lines.backlog.get());
             engine.tick(now);
         }
     }

@@ -1,7 +1,7 @@
 //! Real sockets behind the simulated TCP/IP stack: one connect thread per QIOPEN, one reader and
 //! one writer thread per connection, and the built-in echo service.
 
-use super::engine::{NetEvent, Target};
+use super::engine::{ConnectError, NetEvent, Target};
 use super::{Ev, EvTx};
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -165,15 +165,15 @@ impl Net {
     /// Start a connect in the background; the result comes back as `Ev::Stream`.
     pub fn connect(&mut self, slot: usize, gen: u64, target: Target, udp: bool, timeout: Duration) {
         let tx = self.tx.clone();
-        let addr: Result<String, ()> = match target {
+        let addr: Result<String, ConnectError> = match target {
             Target::HostPort(s) => Ok(s),
             Target::Echo => match self.echo_addrs() {
                 Ok((t, u)) => Ok(if udp { u } else { t }.to_string()),
-                Err(_) => Err(()),
+                Err(_) => Err(ConnectError::Refused),
             },
         };
         let _ = thread::Builder::new().name("sim-connect".into()).spawn(move || {
-            let res = addr.ok().and_then(|a| open(&a, udp, timeout).ok());
+            let res = addr.and_then(|a| open(&a, udp, timeout));
             let _ = tx.send(Ev::Stream(slot, gen, res));
         });
     }
@@ -339,21 +339,32 @@ fn send_now(s: &TcpStream, data: &[u8]) -> usize {
     r.max(0) as usize
 }
 
-fn open(addr: &str, udp: bool, timeout: Duration) -> std::io::Result<Stream> {
-    let addrs: Vec<SocketAddr> = addr.to_socket_addrs()?.collect();
-    let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, "no address");
+/// Connect to `addr` (resolved here: a name that does not resolve is [`ConnectError::Dns`]).
+fn open(addr: &str, udp: bool, timeout: Duration) -> Result<Stream, ConnectError> {
+    let addrs: Vec<SocketAddr> = match addr.to_socket_addrs() {
+        Ok(a) => a.collect(),
+        Err(_) => return Err(ConnectError::Dns),
+    };
+    if addrs.is_empty() {
+        return Err(ConnectError::Dns);
+    }
+    let why = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => ConnectError::Timeout,
+        _ => ConnectError::Refused,
+    };
+    let mut last = ConnectError::Refused;
     for a in addrs {
         if udp {
             let bind = if a.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
-            let u = UdpSocket::bind(bind)?;
+            let u = UdpSocket::bind(bind).map_err(why)?;
             match u.connect(a) {
                 Ok(()) => return Ok(Stream::Udp(u)),
-                Err(e) => last = e,
+                Err(e) => last = why(e),
             }
         } else {
             match TcpStream::connect_timeout(&a, timeout.max(Duration::from_millis(1))) {
                 Ok(s) => return Ok(Stream::Tcp(s)),
-                Err(e) => last = e,
+                Err(e) => last = why(e),
             }
         }
     }

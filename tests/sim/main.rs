@@ -7,6 +7,10 @@ mod support;
 
 mod boot;
 mod crlf;
+mod ctx;
+mod ctx_data;
+mod ctx_faults;
+mod ctx_host;
 mod faults;
 mod golden;
 mod knobs;

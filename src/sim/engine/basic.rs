@@ -59,6 +59,9 @@ impl Engine {
     }
 
     pub(super) fn ctx_active(&self) -> bool {
+        if self.cfg.model.is_ctx() {
+            return self.ctxd.any_active();
+        }
         matches!(self.ctx, Ctx::GprsAct | Ctx::Status)
     }
 
@@ -91,6 +94,11 @@ impl Engine {
             ($field:expr, $label:expr, $max:expr) => {
                 numeric_setting!(self, &kind, one_int(&kind), $field, $label, $max)
             };
+        }
+        if self.cfg.model.is_ctx() {
+            if let Some(r) = self.dispatch_ctx(name, &kind) {
+                return r;
+            }
         }
         if let Some(r) = self.sms_boot_gate(name, &kind) {
             return r;

@@ -125,6 +125,48 @@ pub enum QicsgpRead {
     Mode,
 }
 
+/// The context dialect's socket state for a connected client in AT+QISTATE: a real BG96 said
+/// 3 \[LOG TG#475\], the manual says 2 \[DOC AN-BG96 p=18\].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConnectedState {
+    Two,
+    #[default]
+    Three,
+}
+
+/// What follows the payload of a context-dialect `+QIRD: <n>` before the final result: the
+/// manual's layout has the data on its own line, so CR LF then `\r\nOK\r\n` \[DOC AN-BG96
+/// p=22\]; one capture reads as the data then `\r\nOK\r\n` directly \[LOG AZS#381, as
+/// transcribed\] (new-dialect.md §6.6 question 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QirdTrailer {
+    /// `<data>\r\n\r\nOK\r\n`
+    #[default]
+    Crlf,
+    /// `<data>\r\nOK\r\n`
+    None,
+}
+
+/// The AT port a context-dialect module sends URCs to (AT+QURCCFG="urcport"), and the one the
+/// simulator serves: URCs reach the host only when the two are the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UrcPort {
+    Usbat,
+    Usbmodem,
+    #[default]
+    Uart1,
+}
+
+impl UrcPort {
+    pub fn name(self) -> &'static str {
+        match self {
+            UrcPort::Usbat => "usbat",
+            UrcPort::Usbmodem => "usbmodem",
+            UrcPort::Uart1 => "uart1",
+        }
+    }
+}
+
 /// A module model: what it says it is, and the firmware knobs where real modules differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Model {
@@ -135,6 +177,15 @@ pub enum Model {
     M26,
     M35,
     Gc65,
+    // The LTE-era modules: the context dialect (`AT+QIOPEN=<cid>,<id>,...`, `+QIURC: "recv"`).
+    Bg96,
+    Bg95,
+    Bg77,
+    Ec21,
+    Ec25,
+    Eg25,
+    Ec200u,
+    Ug96,
 }
 
 /// The knob values a model sets (an explicit flag overrides each).
@@ -153,6 +204,7 @@ pub struct Preset {
 }
 
 impl Model {
+    /// The QI-dialect (M95 family) presets.
     pub const ALL: [Model; 6] = [
         Model::M95,
         Model::M66,
@@ -161,6 +213,40 @@ impl Model {
         Model::M35,
         Model::Gc65,
     ];
+
+    /// The context-dialect (LTE-era) presets.
+    pub const CTX: [Model; 8] = [
+        Model::Bg96,
+        Model::Bg95,
+        Model::Bg77,
+        Model::Ec21,
+        Model::Ec25,
+        Model::Eg25,
+        Model::Ec200u,
+        Model::Ug96,
+    ];
+
+    /// The model speaks the context dialect (research new-dialect.md §3.1).
+    pub fn is_ctx(self) -> bool {
+        Model::CTX.contains(&self)
+    }
+
+    /// The highest context id: 16, and 7 on EC200U \[DOC AN-BG96 p=15; AN-EC200U\].
+    pub fn max_cid(self) -> u8 {
+        match self {
+            Model::Ec200u => 7,
+            _ => 16,
+        }
+    }
+
+    /// What AT+QGMR adds to the revision. BG95's `_01.204.01.204` is from a capture \[LOG Zephyr
+    /// PR #93068\]; the others follow its pattern \[INF\].
+    pub fn qgmr_suffix(self) -> &'static str {
+        match self {
+            Model::Bg95 => "_01.204.01.204",
+            _ => "_01.001.01.001",
+        }
+    }
 
     /// The `--model` value.
     pub fn name(self) -> &'static str {
@@ -171,6 +257,14 @@ impl Model {
             Model::M26 => "m26",
             Model::M35 => "m35",
             Model::Gc65 => "gc65",
+            Model::Bg96 => "bg96",
+            Model::Bg95 => "bg95",
+            Model::Bg77 => "bg77",
+            Model::Ec21 => "ec21",
+            Model::Ec25 => "ec25",
+            Model::Eg25 => "eg25",
+            Model::Ec200u => "ec200u",
+            Model::Ug96 => "ug96",
         }
     }
 
@@ -183,6 +277,15 @@ impl Model {
             Model::M26 => "Quectel_M26",
             Model::M35 => "Quectel_M35",
             Model::Gc65 => "Quectel_GC65",
+            // [LOG TG#157 BG96; CODE BG95-M3, UG96; CODE OFONO EC21; the rest INF]
+            Model::Bg96 => "BG96",
+            Model::Bg95 => "BG95-M3",
+            Model::Bg77 => "BG77",
+            Model::Ec21 => "EC21",
+            Model::Ec25 => "EC25",
+            Model::Eg25 => "EG25",
+            Model::Ec200u => "EC200U",
+            Model::Ug96 => "UG96",
         }
     }
 
@@ -196,6 +299,15 @@ impl Model {
             Model::M26 => "M26FBR03A01",
             Model::M35 => "M35FAR01A08",
             Model::Gc65 => "GC65R01A03V01",
+            // [LOG TG#157 BG96; CODE BG95, EC25, UG96 (new-dialect.md §1.2); the rest INF]
+            Model::Bg96 => "BG96MAR02A07M1G",
+            Model::Bg95 => "BG95M3LAR02A03",
+            Model::Bg77 => "BG77LAR02A04",
+            Model::Ec21 => "EC21EFAR06A01M4G",
+            Model::Ec25 => "EC25EFAR06A01M4G",
+            Model::Eg25 => "EG25GGBR07A08M2G",
+            Model::Ec200u => "EC200UCNAAR02A01M08",
+            Model::Ug96 => "UG96LNAR02A06E1G",
         }
     }
 
@@ -265,6 +377,11 @@ pub enum Fault {
     UrcNoise(f64),
     Fragment(usize, Duration),
     VanishAfter(Duration),
+    /// Context dialect: data arrives in buffer mode without its `+QIURC: "recv"` (drivers in
+    /// the field poll QIRD because modules "forget" to announce data \[CODE TG-BG96\]).
+    DropRecvUrc,
+    /// Context dialect: QIOPEN answers OK and the `+QIOPEN:` URC never comes (the 150-s path).
+    QiopenNoUrc,
 }
 
 /// Bytes per second; `None` = unlimited.
@@ -389,6 +506,21 @@ pub struct EngineConfig {
     /// Produce [`super::Action::Log`] lines for a host log.
     pub host_log: bool,
     pub faults: Vec<Fault>,
+    /// Context dialect: QIACT on an active context.
+    pub qiact_when_active: OkError,
+    /// Context dialect: a failed QIOPEN keeps its id claimed until QICLOSE (563 meanwhile).
+    pub failed_open_keeps_id: bool,
+    pub connected_state: ConnectedState,
+    /// Context dialect: `+QIURC: "recv",<id>,<len>` in buffer mode from power-on, as after
+    /// AT+QICFG="recvind",1.
+    pub recv_urc_len: bool,
+    pub qird_trailer: QirdTrailer,
+    /// Context dialect: the URC port at power-on (AT+QURCCFG="urcport"); the simulator serves
+    /// `uart1`.
+    pub urc_port: UrcPort,
+    /// Context dialect: `+QIGETERROR: 552, invalid parameters` (a space after the comma, as a
+    /// UG96 said \[LOG OT#72\]) instead of `552,invalid parameters` (BG9x/EC2x \[LOG SIX#14\]).
+    pub qigeterror_space: bool,
 }
 
 impl Default for EngineConfig {
@@ -430,6 +562,13 @@ impl Default for EngineConfig {
             line_byte_time: Duration::ZERO,
             host_log: false,
             faults: Vec::new(),
+            qiact_when_active: OkError::Error,
+            failed_open_keeps_id: true,
+            connected_state: ConnectedState::Three,
+            recv_urc_len: false,
+            qird_trailer: QirdTrailer::Crlf,
+            urc_port: UrcPort::Uart1,
+            qigeterror_space: false,
         }
     }
 }

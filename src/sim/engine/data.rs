@@ -70,7 +70,9 @@ impl Engine {
         if let Mode::SendVar { buf, overflow, .. } = &mut self.mode {
             match b {
                 0x1a => {
-                    if let Mode::SendVar { gen, buf, .. } = std::mem::replace(&mut self.mode, Mode::Command) {
+                    if let Mode::SendVar { slot, gen, buf, .. } =
+                        std::mem::replace(&mut self.mode, Mode::Command)
+                    {
                         if echo {
                             self.emit(vec![b]);
                         }
@@ -79,7 +81,7 @@ impl Engine {
                             let e = self.result_bytes("ERROR", 4);
                             self.emit_block(e);
                         } else {
-                            self.finish_send(0, gen, buf);
+                            self.finish_send(slot, gen, buf);
                         }
                     }
                 }
@@ -184,7 +186,7 @@ impl Engine {
             let n = self.tdata.buf.len().min(size);
             let chunk: Vec<u8> = self.tdata.buf.drain(..n).collect();
             self.log_data(chunk.len());
-            if let Some(s) = self.socks[0].as_mut() {
+            if let Some(s) = self.socks[self.tdata.slot].as_mut() {
                 if s.status == SockStatus::Connected {
                     s.sent += chunk.len() as u64;
                     s.txq.extend(chunk);

@@ -142,7 +142,7 @@ impl Engine {
             self.link.down_free_at = p.done;
             self.deliver(p.slot, chunk);
         }
-        for slot in 0..6 {
+        for slot in 0..self.socks.len() {
             if let Some(s) = self.socks[slot].as_ref() {
                 let fin_here = s.eof_at.is_none_or(|t| t <= now);
                 if s.peer_eof && fin_here && s.down_q.is_empty() && s.status == SockStatus::Connected {
@@ -157,12 +157,20 @@ impl Engine {
     /// frees room in the receive buffer.
     fn open_windows(&mut self) {
         let limit = self.cfg.recv_buffer;
-        let line = self.link.host_backlog as u64;
+        let ctx = self.cfg.model.is_ctx();
         for (slot, s) in self.socks.iter_mut().enumerate() {
             let Some(s) = s else { continue };
             if s.status != SockStatus::Connected || s.udp {
                 continue;
             }
+            // A context-dialect socket in direct push mode has no flow control towards the
+            // host: what the line cannot take is lost, it does not hold the server back
+            // [LOG at_device#181; DOC AN-BG96 p.9].
+            let line = if ctx && s.access == 1 {
+                0
+            } else {
+                self.link.host_backlog as u64
+            };
             let held: u64 = s.down_q.iter().map(|c| c.1.len() as u64).sum::<u64>() + s.rx_len as u64 + line;
             let allowed = s.from_net.saturating_sub(held) + limit;
             // Like a TCP receiver avoiding silly windows (RFC 1122 4.2.3.3), the window opens

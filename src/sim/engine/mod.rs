@@ -13,14 +13,18 @@
 //! - `data`: the QISEND data phase and transparent mode;
 //! - `sockets` and `link`: connections, and the radio link model (rates, RTT, byte faults);
 //! - `timers`: delayed answers, boot and power;
-//! - `config`: the plain [`EngineConfig`] (knobs, delays, faults, `--model` presets).
+//! - `config`: the plain [`EngineConfig`] (knobs, delays, faults, `--model` presets);
+//! - `ctx`, `ctxsock` and `ctxdata`: the context dialect of the LTE-era models (`--model bg96`
+//!   ...): its commands, its sockets' signals, its data modes. The model decides the dialect;
+//!   both share the line, the link model, the sockets, the timers and the faults.
 
 pub mod config;
 mod grammar;
 
 pub use config::{
-    AlreadyConnect, CloseUrc, Delays, EngineConfig, Fault, MapEntry, Model, MuxIndex, OkError, Preset,
-    QiactFailState, QicsgpRead, QirdGap, QirdUdp, QirdiMode, Rate, SimFault, TypeAhead,
+    AlreadyConnect, CloseUrc, ConnectedState, Delays, EngineConfig, Fault, MapEntry, Model, MuxIndex,
+    OkError, Preset, QiactFailState, QicsgpRead, QirdGap, QirdTrailer, QirdUdp, QirdiMode, Rate, SimFault,
+    TypeAhead, UrcPort,
 };
 
 use std::collections::VecDeque;
@@ -84,12 +88,40 @@ impl Action {
     }
 }
 
+/// Why a real connect failed (the context dialect reports each with its own code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectError {
+    /// Refused, unreachable, or anything else (566).
+    Refused,
+    /// No answer within the connect timeout (569).
+    Timeout,
+    /// The name did not resolve on this machine (565).
+    Dns,
+}
+
 /// Socket events from the network layer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NetEvent {
-    Connected { slot: usize, gen: u64, ok: bool },
-    Data { slot: usize, gen: u64, data: Vec<u8> },
-    Eof { slot: usize, gen: u64 },
+    Connected {
+        slot: usize,
+        gen: u64,
+        ok: bool,
+    },
+    /// A connect failed, and why (`Connected { ok: false }` without the reason).
+    ConnectFailed {
+        slot: usize,
+        gen: u64,
+        why: ConnectError,
+    },
+    Data {
+        slot: usize,
+        gen: u64,
+        data: Vec<u8>,
+    },
+    Eof {
+        slot: usize,
+        gen: u64,
+    },
 }
 
 /// The PDP context, as AT+QISTAT reports it.
@@ -150,6 +182,17 @@ struct Sock {
     /// The peer closed while data was unread (retrieve mode): the close URC waits until the
     /// host has read the last byte, and until then the host is told the connection is up.
     close_held: bool,
+    /// Context dialect: the socket's context, access mode (0 buffer, 1 direct push, 2
+    /// transparent), local port (as QISTATE shows it), received and read byte counts (QIRD
+    /// `<id>,0`), the code a failed open reports, and whether the open failed (the id stays
+    /// claimed until QICLOSE).
+    cid: u8,
+    access: u8,
+    lport: u16,
+    rx_total: u64,
+    rx_read: u64,
+    open_err: u16,
+    failed: bool,
 }
 
 impl Sock {
@@ -186,6 +229,13 @@ impl Sock {
             from_net: 0,
             window_sent: 0,
             close_held: false,
+            cid: 1,
+            access: 0,
+            lport: 0,
+            rx_total: 0,
+            rx_read: 0,
+            open_err: 566,
+            failed: false,
         }
     }
 }
@@ -210,6 +260,7 @@ enum Mode {
     },
     /// `AT+QISEND`: until Ctrl-Z (send) or ESC (cancel).
     SendVar {
+        slot: usize,
         gen: u64,
         buf: Vec<u8>,
         overflow: bool,
@@ -238,6 +289,10 @@ enum Timer {
     GuardAfter(u64),
     /// The end of the SIM's busy window: `+CPIN: READY` (or what the SIM faults say) as a URC.
     SimReady,
+    /// Context dialect: QIACT / QIDEACT of a context done; a QIDNSGIP lookup done.
+    CtxActDone(u8),
+    CtxDeactDone(u8),
+    DnsGip(Option<String>),
 }
 
 /// How a command ended: the final result code to add, or `Done` when the command wrote its own
@@ -411,6 +466,8 @@ struct TransparentState {
     plus_seq: u64,
     /// Left with `+++`: ATO may resume.
     suspended: bool,
+    /// The connection in transparent mode (always 0 in the QI dialect).
+    slot: usize,
 }
 
 /// The state of injected faults.
@@ -454,7 +511,8 @@ pub struct Engine {
     timers: Vec<(Instant, Timer)>,
     ctx: Ctx,
     qi: QiConfig,
-    socks: [Option<Sock>; 6],
+    /// Six connections in the QI dialect, twelve in the context dialect.
+    socks: [Option<Sock>; 12],
     /// Connection generation: events of an older connection on a slot are ignored.
     gen: u64,
     /// Names given synthetic addresses by QIDNSGIP (index = address).
@@ -464,6 +522,8 @@ pub struct Engine {
     tdata: TransparentState,
     injected: Injected,
     everyday: everyday::Everyday,
+    /// The context dialect's state (unused by the QI models).
+    ctxd: ctx::CtxState,
 }
 
 /// A numeric setting command (`AT+X?`, `AT+X=?`, `AT+X=<0..max>`): read, test and write forms
@@ -493,6 +553,9 @@ macro_rules! numeric_setting {
 }
 
 mod basic;
+mod ctx;
+mod ctxdata;
+mod ctxsock;
 mod data;
 mod everyday;
 mod input;
@@ -564,12 +627,14 @@ impl Engine {
                 plus_first: now,
                 plus_seq: 0,
                 suspended: false,
+                slot: 0,
             },
             injected: Injected {
                 fired: vec![false; cfg.faults.len()],
                 ..Injected::default()
             },
             everyday: everyday::Everyday::new(now),
+            ctxd: ctx::CtxState::new(&cfg, now),
             cfg,
         };
         for f in e.cfg.faults.clone() {
@@ -623,6 +688,16 @@ impl Engine {
         self.set_now(now);
         match ev {
             NetEvent::Connected { slot, gen, ok } => self.on_connected(slot, gen, ok),
+            NetEvent::ConnectFailed { slot, gen, why } => {
+                if let Some(s) = self.sock_gen(slot, gen) {
+                    s.open_err = match why {
+                        ConnectError::Refused => 566,
+                        ConnectError::Timeout => 569,
+                        ConnectError::Dns => 565,
+                    };
+                }
+                self.on_connected(slot, gen, false)
+            }
             NetEvent::Data { slot, gen, data } => {
                 // [INF] the server's bytes cross the link in half a round trip
                 let at = now + self.cfg.rtt / 2;

@@ -120,7 +120,7 @@ impl Engine {
     }
 
     pub(super) fn urc_bytes(&mut self, bytes: Vec<u8>) {
-        if self.radio.power != Power::On {
+        if self.radio.power != Power::On || self.ctx_urcs_lost() {
             return;
         }
         if self.can_emit_urc() {

@@ -232,6 +232,7 @@ impl Engine {
                 buf: Vec::new(),
             },
             None => Mode::SendVar {
+                slot,
                 gen,
                 buf: Vec::new(),
                 overflow: false,

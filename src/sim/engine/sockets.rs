@@ -12,6 +12,9 @@ impl Engine {
     }
 
     pub(super) fn on_connected(&mut self, slot: usize, gen: u64, ok: bool) {
+        if self.cfg.model.is_ctx() {
+            return self.ctx_on_connected(slot, gen, ok);
+        }
         let mux = self.qi.mux;
         let transparent = self.qi.transparent;
         let Some(s) = self.sock_gen(slot, gen) else {
@@ -61,7 +64,7 @@ impl Engine {
     }
 
     pub(super) fn close_all_sockets(&mut self) {
-        for i in 0..6 {
+        for i in 0..self.socks.len() {
             self.close_sock(i);
             self.socks[i] = None;
         }
@@ -75,6 +78,7 @@ impl Engine {
     pub(super) fn drop_tcpip(&mut self, _urcs: bool) {
         self.close_all_sockets();
         self.ctx = Ctx::Initial;
+        self.ctxd.deactivate_all();
     }
 
     pub(super) fn closed_urc_text(&self, slot: usize) -> String {
@@ -88,6 +92,9 @@ impl Engine {
     /// The connection ended under the host: the peer closed it, or (`hold` false) the context
     /// went away with it.
     pub(super) fn peer_closed(&mut self, slot: usize, hold: bool) {
+        if self.cfg.model.is_ctx() {
+            return self.ctx_peer_closed(slot);
+        }
         let Some(s) = self.socks[slot].as_mut() else {
             return;
         };
@@ -120,6 +127,9 @@ impl Engine {
     }
 
     pub(super) fn pdp_deact(&mut self) {
+        if self.cfg.model.is_ctx() {
+            return self.ctx_pdp_deact();
+        }
         for i in 0..6 {
             let open = matches!(&self.socks[i], Some(s) if s.status != SockStatus::Closed);
             if open {
@@ -134,6 +144,9 @@ impl Engine {
 
     /// Data from the server reaches the module.
     pub(super) fn deliver(&mut self, slot: usize, chunk: Vec<u8>) {
+        if self.cfg.model.is_ctx() {
+            return self.ctx_deliver(slot, chunk);
+        }
         if matches!(self.mode, Mode::Data) && slot == 0 {
             self.emit(chunk);
             return;

@@ -132,6 +132,71 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    /// The context dialect under random host bytes, commands and network events.
+    #[test]
+    fn never_panics_in_the_context_dialect(
+        chunks in proptest::collection::vec(
+            prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..40),
+                proptest::sample::select(vec![
+                    b"AT+QICSGP=1,1,\"a\",\"\",\"\",1\r".to_vec(), b"AT+QIACT=1\r".to_vec(),
+                    b"AT+QIACT=16\r".to_vec(), b"AT+QIACT?\r".to_vec(), b"AT+QIDEACT=1\r".to_vec(),
+                    b"AT+QIOPEN=1,0,\"TCP\",\"1.2.3.4\",80,0,0\r".to_vec(),
+                    b"AT+QIOPEN=1,11,\"UDP\",\"localhost\",9,0,1\r".to_vec(),
+                    b"AT+QIOPEN=1,3,\"TCP\",\"x.example\",80,0,2\r".to_vec(),
+                    b"AT+QISEND=0,3\r".to_vec(), b"AT+QISEND=11\r".to_vec(), b"AT+QISEND=0,0\r".to_vec(),
+                    b"AT+QIRD=0,1500\r".to_vec(), b"AT+QIRD=11,0\r".to_vec(), b"AT+QIRD=3\r".to_vec(),
+                    b"AT+QICLOSE=0\r".to_vec(), b"AT+QISTATE?\r".to_vec(), b"AT+QISTATE=0,1\r".to_vec(),
+                    b"AT+QISWTMD=0,2\r".to_vec(), b"AT+QISWTMD=11,1\r".to_vec(), b"+++".to_vec(),
+                    b"ATO\r".to_vec(), b"AT+QICFG=\"recvind\",1\r".to_vec(),
+                    b"AT+QICFG=\"transpktsize\",1\r".to_vec(), b"AT+QIDNSGIP=1,\"x\"\r".to_vec(),
+                    b"AT+QURCCFG=\"urcport\",\"usbat\"\r".to_vec(), b"AT+QIGETERROR\r".to_vec(),
+                    b"AT+CFUN=1,1\r".to_vec(), b"AT+QPOWD\r".to_vec(), b"ATV0\r".to_vec(),
+                    b"\x1a".to_vec(), b"\x1b".to_vec(),
+                ]),
+            ],
+            0..40,
+        ),
+        net in proptest::collection::vec((0usize..13, 0u64..4, 0u8..4, 0u64..50), 0..20),
+        flags in proptest::sample::select(vec![
+            "--model bg96 --delays fast",
+            "--model ec200u --delays fast --echo off --recv-urc-len --connected-state 2",
+            "--model bg95 --delays fast --uplink 100 --downlink 50 --rtt 10ms --fault drop-recv-urc",
+            "--model ug96 --delays fast --fault noise=0.5 --fault qiopen-no-urc --failed-open-keeps-id off",
+            "--model ec21 --delays fast --fault peer-close-after-bytes=1 --fault reboot-after-bytes=5",
+            "--model eg25 --delays fast --fault pdp-deact-after=20ms --qird-trailer none",
+        ]),
+    ) {
+        let (mut e, t0) = eng(flags);
+        let mut t = t0;
+        for (i, c) in chunks.iter().enumerate() {
+            t += Duration::from_millis(3);
+            e.host_bytes(t, c);
+            if let Some(&(slot, gen, k, adv)) = net.get(i) {
+                t += Duration::from_millis(adv);
+                let slot = slot.min(11);
+                let ev = match k {
+                    0 => NetEvent::Connected { slot, gen, ok: adv % 2 == 0 },
+                    1 => NetEvent::Data { slot, gen, data: c.clone() },
+                    2 => NetEvent::ConnectFailed { slot, gen, why: ConnectError::Timeout },
+                    _ => NetEvent::Eof { slot, gen },
+                };
+                e.net_event(t, ev);
+            }
+            for a in e.take_actions() {
+                if let Action::Connect { slot, gen, .. } = a {
+                    e.net_event(t, NetEvent::Connected { slot, gen, ok: gen % 3 != 0 });
+                }
+            }
+            t += Duration::from_millis(5);
+            e.tick(t);
+            let _ = e.next_deadline();
+        }
+    }
+}
+
 /// The counted QISEND payload is taken in runs (`send_fixed_run`), not byte by byte: whatever
 /// way the host's bytes are split, with echo and QISDE on or off, the module says and sends the
 /// same as when every byte arrives alone. The payload holds CR LF, `AT`, Ctrl-Z and ESC, and

@@ -131,11 +131,14 @@ impl Engine {
             Timer::BootCallReady => {
                 let (oc, og) = (self.creg_stat(), self.cgreg_stat());
                 self.radio.net_up = true;
-                if self.radio.power == Power::On && self.settings.qiurc {
+                if self.cfg.model.is_ctx() {
+                    // no Call Ready in the context dialect [INF]
+                } else if self.radio.power == Power::On && self.settings.qiurc {
                     self.urc("Call Ready");
                 }
                 self.reg_changed(oc, og);
             }
+            Timer::BootSmsReady if self.cfg.model.is_ctx() => self.ctx_app_ready(),
             Timer::BootSmsReady => {
                 if self.radio.power == Power::On {
                     self.urc("SMS Ready");
@@ -162,6 +165,9 @@ impl Engine {
                 self.reg_changed(oc, og);
             }
             Timer::VanishFault => self.actions.push(Action::Vanish),
+            Timer::CtxActDone(cid) => self.ctx_act_done(cid),
+            Timer::CtxDeactDone(cid) => self.ctx_deact_done(cid),
+            Timer::DnsGip(r) => self.ctx_dnsgip_done(r),
             Timer::GuardAfter(seq) => {
                 if seq == self.tdata.plus_seq
                     && self.tdata.plus_count == 3
@@ -172,6 +178,9 @@ impl Engine {
                     self.transparent_flush(true);
                     self.mode = Mode::Command;
                     self.tdata.suspended = true;
+                    if self.cfg.model.is_ctx() {
+                        self.ctx_after_escape();
+                    }
                     let ok = self.result_bytes("OK", 0);
                     self.emit_data_end(ok);
                 }
@@ -206,6 +215,9 @@ impl Engine {
     }
 
     pub(super) fn reboot(&mut self) {
+        if self.cfg.model.is_ctx() {
+            self.ctx_before_reset();
+        }
         self.close_all_sockets();
         self.power_off();
         self.boot(true);
@@ -221,11 +233,14 @@ impl Engine {
             self.qi = QiConfig::default();
             self.everyday.cmgf = 0;
             self.pending_targets.clear();
+            self.ctxd.reset(&self.cfg);
             self.input.cr_at = None;
         }
         self.radio.power = Power::Booting;
         self.radio.net_up = false;
         self.radio.autobaud_held = (self.settings.ipr == 0).then(Vec::new);
+        self.ctxd.app_ready = false;
+        self.ctxd.powered_at = self.now;
         let d = self.cfg.delays;
         let rdy = self.now + d.rdy;
         self.timers.push((rdy, Timer::BootRdy));
