@@ -5,7 +5,8 @@
 //!    with the recommended process's literal rule (`--window 3000 --poll-min 5s --poll-max 5s`);
 //! 2. receive goodput (retrieve mode, `qtcp recv` after `attach --recv retrieve` and `connect`)
 //!    the same way, against the downlink or the line with its QIRD framing; the received
-//!    bytes' SHA-256 is checked;
+//!    bytes' SHA-256 is checked; 1b and 2b: the same for a BG96-family module (`--model bg96`,
+//!    the context dialect's framing in the bottleneck);
 //! 3. unpaced throughput and CPU (qtcp and the simulator separately) of push and of recv, with a
 //!    pty ping-pong floor;
 //! 4. peak RSS for small and large pushes;
@@ -13,7 +14,7 @@
 //! 6. many modules on one host: N simulators and one `qtcp push` over a glob of them.
 //!
 //! Environment: `QTCP_BENCH_QUICK=1` scales every size down (a smoke run of about a minute;
-//! BENCHMARKS.md is then not written), `QTCP_BENCH_ONLY=push,recv,unpaced,memory,startup,many` picks
+//! BENCHMARKS.md is then not written), `QTCP_BENCH_ONLY=push,recv,ctx,unpaced,memory,startup,many` picks
 //! sections, `QTCP_BENCH_MANY=1,16,64` sets the module counts of the many-modules section, `QTCP_BENCH_BIG=N` sets the large push of the memory section in MiB (default 1024),
 //! `QTCP_BENCH_OUT=FILE` writes the table elsewhere.
 
@@ -142,7 +143,7 @@ impl Bench {
         (size as f64 / u.wall, v, u, su)
     }
 
-    fn section_push(&mut self) {
+    fn section_push(&mut self, f: &Framing, heading: &str) {
         let target_s = if self.quick { 3.0 } else { 15.0 };
         let base_bytes: u64 = if self.quick { 3000 } else { 8192 };
         let mut t = String::new();
@@ -153,13 +154,14 @@ impl Bench {
         );
         let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for p in profiles() {
-            let (bn, what) = p.push_bottleneck();
+            let (bn, what) = p.push_bottleneck(f);
             let size = ((bn * target_s) as u64 / 1024).max(2) * 1024;
             let file = random_file(self.dir.path(), size);
-            let (g, v, qu, su) = self.push(p.flags, p.baud, &file, &[]);
+            let flags = format!("{} {}", f.model, p.flags);
+            let (g, v, qu, su) = self.push(&flags, p.baud, &file, &[]);
             let bfile = random_file(self.dir.path(), base_bytes);
             let (bg, _, _, _) = self.push(
-                p.flags,
+                &flags,
                 p.baud,
                 &bfile,
                 &["--window", "3000", "--poll-min", "5s", "--poll-max", "5s"],
@@ -167,7 +169,7 @@ impl Bench {
             let row = format!(
                 "| {} | `{}` | {} KiB | {} | {} | {} | **{:.2}** | {} | {} | {} | {} B | {} | {:.2} |",
                 p.name,
-                p.flags,
+                flags.trim(),
                 size / 1024,
                 fmt_rate(bn),
                 what,
@@ -183,7 +185,7 @@ impl Bench {
             println!("{row}");
             let _ = writeln!(t, "{row}");
         }
-        self.md.push_str("## 1. Push goodput against the bottleneck\n\n");
+        let _ = writeln!(self.md, "## {heading}: {}\n", f.name);
         self.md.push_str(&t);
         self.md.push('\n');
     }
@@ -258,8 +260,8 @@ impl Bench {
         (bytes as f64 / u.wall, chunks, u, su)
     }
 
-    fn section_recv(&mut self) {
-        self.md.push_str("## 2. Receive goodput (retrieve mode)\n\n");
+    fn section_recv(&mut self, f: &Framing, heading: &str) {
+        let _ = writeln!(self.md, "## {heading}: {}\n", f.name);
         if !self.recv_available() {
             println!("recv: `qtcp recv` does not exist in this build: skipped");
             self.md
@@ -275,13 +277,14 @@ impl Bench {
         );
         let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for p in profiles() {
-            let (bn, what) = p.recv_bottleneck();
+            let (bn, what) = p.recv_bottleneck(f);
             let size = ((bn * target_s) as u64 / 1024).max(2) * 1024;
-            let (g, chunks, qu, su) = self.recv(p.recv_flags, p.baud, size);
+            let flags = format!("{} {}", f.model, p.recv_flags);
+            let (g, chunks, qu, su) = self.recv(&flags, p.baud, size);
             let row = format!(
                 "| {} | `{}` | {} KiB | {} | {} | {} | **{:.2}** | {} ({:.0} B) | {:.2} s | {:.2} s | {} | {} | match |",
                 p.name,
-                p.recv_flags,
+                flags.trim(),
                 size / 1024,
                 fmt_rate(bn),
                 what,
@@ -299,6 +302,10 @@ impl Bench {
         }
         self.md.push_str(&t);
         self.md.push('\n');
+        if !f.model.is_empty() {
+            // Section 3's unpaced row is the M95 family's.
+            return;
+        }
 
         // unpaced
         let size: u64 = if self.quick { 4 << 20 } else { 64 << 20 };
@@ -450,7 +457,7 @@ impl Bench {
             .into_iter()
             .find(|p| p.name == "GPRS-like")
             .expect("GPRS-like profile");
-        let (bn, what) = p.push_bottleneck();
+        let (bn, what) = p.push_bottleneck(&QI);
         let mut t = String::new();
         let _ = writeln!(
             t,
@@ -598,10 +605,14 @@ fn main() {
     let load_before = loadavg();
     println!("qtcp benchmarks on {}; load average {load_before}", machine());
     if want("push") {
-        b.section_push();
+        b.section_push(&QI, "1. Push goodput against the bottleneck");
     }
     if want("recv") {
-        b.section_recv();
+        b.section_recv(&QI, "2. Receive goodput (retrieve mode)");
+    }
+    if want("ctx") {
+        b.section_push(&CTX, "1b. Push goodput against the bottleneck");
+        b.section_recv(&CTX, "2b. Receive goodput (buffer access mode)");
     }
     if want("unpaced") {
         b.section_unpaced();

@@ -13,11 +13,44 @@ pub struct Profile {
     pub rtt: f64,
 }
 
-/// Bytes on the host-to-module line per full chunk, counting the time the host must wait for
-/// the module's answers: `AT+QISEND=1460\r` (15), the payload (1460), the prompt `\r\n> ` (4) and
+/// How a module family frames one chunk on the serial line, for the bottleneck formulas.
+#[derive(Clone, Copy)]
+pub struct Framing {
+    /// The section's name for it.
+    pub name: &'static str,
+    /// Simulator flags that pick the family (a `--model`).
+    pub model: &'static str,
+    /// Bytes on the host-to-module line per full 1460-byte chunk, counting the time the host
+    /// waits for the module's answers.
+    pub push_per_chunk: f64,
+    /// The read command, and the bytes around the data of one full 1500-byte read.
+    pub read_cmd: f64,
+    pub read_around: f64,
+}
+
+/// The M95 family: `AT+QISEND=1460\r` (15), the payload (1460), the prompt `\r\n> ` (4) and
 /// `\r\nSEND OK\r\n` (11) the host waits for, and one `AT+QISACK\r` poll (10) with its ~35-byte
-/// answer per 7300-byte window (9 per chunk).
-pub const PUSH_LINE_PER_CHUNK: f64 = 15.0 + 1460.0 + 4.0 + 11.0 + 9.0;
+/// answer per 7300-byte window (9 per chunk). A read: `AT+QIRD=0,1,0,1500\r` (19), then
+/// `\r\n+QIRD: 1.2.3.4:80,TCP,1500\r\n` (30) and `\r\nOK\r\n` (6) around the data.
+pub const QI: Framing = Framing {
+    name: "M95 family (QI)",
+    model: "",
+    push_per_chunk: 15.0 + 1460.0 + 4.0 + 11.0 + 9.0,
+    read_cmd: 19.0,
+    read_around: 30.0 + 6.0,
+};
+
+/// The BG96 family: `AT+QISEND=0,1460\r` (17), the payload, the prompt (4), `SEND OK` (11),
+/// and one `AT+QISEND=0,0\r` poll (14) with its ~36-byte answer per window (10 per chunk). A
+/// read: `AT+QIRD=0,1500\r` (15), then `\r\n+QIRD: 1500\r\n` (16), the data's `\r\n` (2)
+/// and `\r\nOK\r\n` (6).
+pub const CTX: Framing = Framing {
+    name: "BG96 family (ctx)",
+    model: "--model bg96",
+    push_per_chunk: 17.0 + 1460.0 + 4.0 + 11.0 + 10.0,
+    read_cmd: 15.0,
+    read_around: 16.0 + 2.0 + 6.0,
+};
 
 impl Profile {
     pub fn line_rate(&self) -> Option<f64> {
@@ -25,11 +58,12 @@ impl Profile {
     }
 
     /// The push bottleneck (payload bytes per second) and what sets it.
-    pub fn push_bottleneck(&self) -> (f64, String) {
+    pub fn push_bottleneck(&self, f: &Framing) -> (f64, String) {
         let mut best = (f64::INFINITY, String::from("none"));
         if let Some(l) = self.line_rate() {
-            let r = l * 1460.0 / PUSH_LINE_PER_CHUNK;
-            best = (r, format!("line {:.0} B/s × 1460/{PUSH_LINE_PER_CHUNK:.0}", l));
+            let per = f.push_per_chunk;
+            let r = l * 1460.0 / per;
+            best = (r, format!("line {l:.0} B/s × 1460/{per:.0}"));
         }
         if let Some(u) = self.uplink {
             if u < best.0 {
@@ -62,10 +96,10 @@ impl Profile {
     /// at 115200, so the whole command; 1 at 9600), since a batch is echoed when its last byte
     /// arrived; `\r\n+QIRD: 1.2.3.4:80,TCP,1500\r\n` (30); the data (1500); `\r\nOK\r\n` (6).
     /// The host sends the next command only after `OK`, so the directions alternate.
-    pub fn recv_bottleneck(&self) -> (f64, String) {
+    pub fn recv_bottleneck(&self, f: &Framing) -> (f64, String) {
         let mut best = (f64::INFINITY, String::from("none"));
         if let Some(l) = self.line_rate() {
-            let per = recv_line_per_chunk(l);
+            let per = recv_line_per_chunk(l, f);
             let r = l * 1500.0 / per;
             best = (r, format!("line {l:.0} B/s × 1500/{per:.0}"));
         }
@@ -79,11 +113,11 @@ impl Profile {
 }
 
 /// Byte times of one full QIRD read on a line of `rate` bytes/s (see
-/// [`Profile::recv_bottleneck`]): command 19, echo lag min(19, the simulator's 2-ms batch),
-/// header 30, data 1500, `OK` 6.
-pub fn recv_line_per_chunk(rate: f64) -> f64 {
+/// [`Profile::recv_bottleneck`]): the command, its echo lag min(command, the simulator's 2-ms
+/// batch), the framing around the data, the data (1500).
+pub fn recv_line_per_chunk(rate: f64, f: &Framing) -> f64 {
     let batch = ((rate * 0.002) as usize).max(1) as f64;
-    19.0 + batch.min(19.0) + 30.0 + 1500.0 + 6.0
+    f.read_cmd + batch.min(f.read_cmd) + f.read_around + 1500.0
 }
 
 pub fn profiles() -> Vec<Profile> {
