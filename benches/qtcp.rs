@@ -5,7 +5,8 @@
 //!    with the recommended process's literal rule (`--window 3000 --poll-min 5s --poll-max 5s`);
 //! 2. receive goodput (retrieve mode, `qtcp recv` after `attach --recv retrieve` and `connect`)
 //!    the same way, against the downlink or the line with its QIRD framing; the received
-//!    bytes' SHA-256 is checked;
+//!    bytes' SHA-256 is checked; 1b and 2b: the same for a BG96-family module (`--model bg96`,
+//!    the context dialect's framing in the bottleneck);
 //! 3. unpaced throughput and CPU (qtcp and the simulator separately) of push and of recv, with a
 //!    pty ping-pong floor;
 //! 4. peak RSS for small and large pushes;
@@ -13,7 +14,7 @@
 //! 6. many modules on one host: N simulators and one `qtcp push` over a glob of them.
 //!
 //! Environment: `QTCP_BENCH_QUICK=1` scales every size down (a smoke run of about a minute;
-//! BENCHMARKS.md is then not written), `QTCP_BENCH_ONLY=push,recv,unpaced,memory,startup,many` picks
+//! BENCHMARKS.md is then not written), `QTCP_BENCH_ONLY=push,recv,ctx,unpaced,memory,startup,many` picks
 //! sections, `QTCP_BENCH_MANY=1,16,64` sets the module counts of the many-modules section, `QTCP_BENCH_BIG=N` sets the large push of the memory section in MiB (default 1024),
 //! `QTCP_BENCH_OUT=FILE` writes the table elsewhere.
 
@@ -31,6 +32,17 @@ use std::time::{Duration, Instant};
 mod support;
 
 use support::{Rng, Sim, Usage};
+
+#[path = "qtcp/fixtures.rs"]
+mod fixtures;
+#[path = "qtcp/floor.rs"]
+mod floor;
+#[path = "qtcp/profiles.rs"]
+mod profiles;
+
+use fixtures::*;
+use floor::*;
+use profiles::*;
 
 const MIB: f64 = 1024.0 * 1024.0;
 
@@ -55,285 +67,6 @@ fn qtcp_raw(args: &[String]) -> (String, String, Usage) {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let r = support::qtcp(&args, None, Duration::from_secs(24 * 3600));
     (String::from_utf8_lossy(&r.stdout).into_owned(), r.stderr, r.usage)
-}
-
-/// Loopback TCP server: counts what each connection delivers (sink), or writes a given number of
-/// bytes to each connection and closes it (source, for receive benchmarks).
-struct Server {
-    port: u16,
-    received: Arc<AtomicU64>,
-}
-
-impl Server {
-    fn sink() -> Server {
-        let l = TcpListener::bind("127.0.0.1:0").expect("bind sink");
-        let port = l.local_addr().unwrap().port();
-        let received = Arc::new(AtomicU64::new(0));
-        let r2 = received.clone();
-        thread::spawn(move || {
-            for s in l.incoming() {
-                let Ok(mut s) = s else { continue };
-                let r = r2.clone();
-                thread::spawn(move || {
-                    let mut buf = vec![0u8; 65536];
-                    while let Ok(n) = s.read(&mut buf) {
-                        if n == 0 {
-                            break;
-                        }
-                        r.fetch_add(n as u64, Ordering::Relaxed);
-                    }
-                });
-            }
-        });
-        Server { port, received }
-    }
-
-    fn take(&self) -> u64 {
-        self.received.swap(0, Ordering::Relaxed)
-    }
-}
-
-/// Loopback TCP source for the receive runs: each connection gets `bytes` of the seeded random
-/// stream ([`stream_hash`]), written as fast as the simulator takes them, from the moment
-/// [`Source::go`] is called (so nothing piles up in the module before `qtcp recv` starts).
-struct Source {
-    port: u16,
-    /// (bytes for the next connection, go)
-    state: Arc<(Mutex<(u64, bool)>, std::sync::Condvar)>,
-}
-
-impl Source {
-    fn start() -> Source {
-        let l = TcpListener::bind("127.0.0.1:0").expect("bind source");
-        let port = l.local_addr().unwrap().port();
-        let state = Arc::new((Mutex::new((0u64, false)), std::sync::Condvar::new()));
-        let st = state.clone();
-        thread::spawn(move || {
-            for s in l.incoming() {
-                let Ok(mut s) = s else { continue };
-                let st = st.clone();
-                thread::spawn(move || {
-                    let n = {
-                        let (m, cv) = &*st;
-                        let mut g = m.lock().unwrap();
-                        while !g.1 {
-                            g = cv.wait(g).unwrap();
-                        }
-                        g.0
-                    };
-                    let mut rng = Rng::new(n ^ 0x9e37_79b9_7f4a_7c15);
-                    let mut buf = vec![0u8; 16384];
-                    let mut left = n;
-                    while left > 0 {
-                        let k = (left as usize).min(buf.len());
-                        rng.fill(&mut buf[..k]);
-                        if s.write_all(&buf[..k]).is_err() {
-                            return;
-                        }
-                        left -= k as u64;
-                    }
-                    // keep the connection open until the reader closes it
-                    let _ = s.set_read_timeout(Some(Duration::from_secs(600)));
-                    let mut b = [0u8; 64];
-                    let _ = s.read(&mut b);
-                });
-            }
-        });
-        Source { port, state }
-    }
-
-    /// The next connection will carry `n` bytes, once [`Source::go`] is called.
-    fn arm(&self, n: u64) {
-        *self.state.0.lock().unwrap() = (n, false);
-    }
-
-    fn go(&self) {
-        self.state.0.lock().unwrap().1 = true;
-        self.state.1.notify_all();
-    }
-}
-
-/// SHA-256 of the first `n` bytes of the source's stream for an `n`-byte connection.
-fn stream_hash(n: u64) -> String {
-    use sha2::Digest;
-    let mut h = sha2::Sha256::new();
-    let mut rng = Rng::new(n ^ 0x9e37_79b9_7f4a_7c15);
-    let mut buf = vec![0u8; 16384];
-    let mut left = n;
-    while left > 0 {
-        let k = (left as usize).min(buf.len());
-        rng.fill(&mut buf[..k]);
-        h.update(&buf[..k]);
-        left -= k as u64;
-    }
-    support::hex(&h.finalize())
-}
-
-fn file_hash(p: &Path) -> String {
-    use sha2::Digest;
-    let mut h = sha2::Sha256::new();
-    let mut f = std::fs::File::open(p).expect("open received file");
-    let mut buf = vec![0u8; 65536];
-    loop {
-        let n = f.read(&mut buf).expect("read received file");
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    support::hex(&h.finalize())
-}
-
-fn random_file(dir: &Path, bytes: u64) -> PathBuf {
-    let p = dir.join(format!("random-{bytes}"));
-    if p.exists() {
-        return p;
-    }
-    let mut f = std::io::BufWriter::new(std::fs::File::create(&p).unwrap());
-    let mut rng = Rng::new(bytes ^ 0x1234_5678);
-    let mut buf = vec![0u8; 65536];
-    let mut left = bytes;
-    while left > 0 {
-        let k = (left as usize).min(buf.len());
-        rng.fill(&mut buf[..k]);
-        f.write_all(&buf[..k]).unwrap();
-        left -= k as u64;
-    }
-    f.flush().unwrap();
-    p
-}
-
-fn sparse_file(dir: &Path, bytes: u64) -> PathBuf {
-    let p = dir.join(format!("sparse-{bytes}"));
-    std::fs::File::create(&p).unwrap().set_len(bytes).unwrap();
-    p
-}
-
-/// A link profile of the simulator.
-struct Profile {
-    name: &'static str,
-    flags: &'static str,
-    /// Line speed (baud) when paced; qtcp gets the same `--baud`.
-    baud: Option<u32>,
-    uplink: Option<f64>,
-    /// Simulator flags of the receive run (the radio limit is on the downlink).
-    recv_flags: &'static str,
-    downlink: Option<f64>,
-    rtt: f64,
-}
-
-/// Bytes on the host-to-module line per full chunk, counting the time the host must wait for
-/// the module's answers: `AT+QISEND=1460\r` (15), the payload (1460), the prompt `\r\n> ` (4) and
-/// `\r\nSEND OK\r\n` (11) the host waits for, and one `AT+QISACK\r` poll (10) with its ~35-byte
-/// answer per 7300-byte window (9 per chunk).
-const PUSH_LINE_PER_CHUNK: f64 = 15.0 + 1460.0 + 4.0 + 11.0 + 9.0;
-
-impl Profile {
-    fn line_rate(&self) -> Option<f64> {
-        self.baud.map(|b| b as f64 / 10.0)
-    }
-
-    /// The push bottleneck (payload bytes per second) and what sets it.
-    fn push_bottleneck(&self) -> (f64, String) {
-        let mut best = (f64::INFINITY, String::from("none"));
-        if let Some(l) = self.line_rate() {
-            let r = l * 1460.0 / PUSH_LINE_PER_CHUNK;
-            best = (r, format!("line {:.0} B/s × 1460/{PUSH_LINE_PER_CHUNK:.0}", l));
-        }
-        if let Some(u) = self.uplink {
-            if u < best.0 {
-                best = (u, format!("uplink {u:.0} B/s"));
-            }
-        }
-        // The simulator's link carries 1460-byte segments, each acknowledged a round trip
-        // after its last byte left: a byte of the send buffer is held for the rtt plus a
-        // segment's time on the air.
-        if self.rtt > 0.0 {
-            let seg = self.uplink.map_or(0.0, |u| 1460.0 / u);
-            let w = 7300.0 / (self.rtt + seg);
-            if w < best.0 {
-                best = (
-                    w,
-                    format!(
-                        "send buffer 7300 B / (rtt {:.1} s + one segment {:.3} s)",
-                        self.rtt, seg
-                    ),
-                );
-            }
-        }
-        best
-    }
-
-    /// The receive bottleneck (payload bytes per second) and what sets it. On a serial line,
-    /// per full 1500-byte read (the module is in ATE1, which attach and connect leave as it is):
-    /// the command `AT+QIRD=0,1,0,1500\r` (19 bytes up); its echo, which overlaps the command
-    /// except for the last batch the simulator's line reader takes at once (2 ms of bytes: 23
-    /// at 115200, so the whole command; 1 at 9600), since a batch is echoed when its last byte
-    /// arrived; `\r\n+QIRD: 1.2.3.4:80,TCP,1500\r\n` (30); the data (1500); `\r\nOK\r\n` (6).
-    /// The host sends the next command only after `OK`, so the directions alternate.
-    fn recv_bottleneck(&self) -> (f64, String) {
-        let mut best = (f64::INFINITY, String::from("none"));
-        if let Some(l) = self.line_rate() {
-            let per = recv_line_per_chunk(l);
-            let r = l * 1500.0 / per;
-            best = (r, format!("line {l:.0} B/s × 1500/{per:.0}"));
-        }
-        if let Some(d) = self.downlink {
-            if d < best.0 {
-                best = (d, format!("downlink {d:.0} B/s"));
-            }
-        }
-        best
-    }
-}
-
-/// Byte times of one full QIRD read on a line of `rate` bytes/s (see
-/// [`Profile::recv_bottleneck`]): command 19, echo lag min(19, the simulator's 2-ms batch),
-/// header 30, data 1500, `OK` 6.
-fn recv_line_per_chunk(rate: f64) -> f64 {
-    let batch = ((rate * 0.002) as usize).max(1) as f64;
-    19.0 + batch.min(19.0) + 30.0 + 1500.0 + 6.0
-}
-
-fn profiles() -> Vec<Profile> {
-    vec![
-        Profile {
-            name: "serial-bound",
-            flags: "--line-baud 115200",
-            baud: Some(115200),
-            uplink: None,
-            recv_flags: "--line-baud 115200",
-            downlink: None,
-            rtt: 0.0,
-        },
-        Profile {
-            name: "GPRS-like",
-            flags: "--line-baud 115200 --uplink 4KB/s --rtt 600ms",
-            baud: Some(115200),
-            uplink: Some(4000.0),
-            recv_flags: "--line-baud 115200 --downlink 4KB/s --rtt 600ms",
-            downlink: Some(4000.0),
-            rtt: 0.6,
-        },
-        Profile {
-            name: "EDGE-like",
-            flags: "--uplink 20KB/s --rtt 300ms",
-            baud: None,
-            uplink: Some(20000.0),
-            recv_flags: "--downlink 20KB/s --rtt 300ms",
-            downlink: Some(20000.0),
-            rtt: 0.3,
-        },
-        Profile {
-            name: "slow line",
-            flags: "--line-baud 9600",
-            baud: Some(9600),
-            uplink: None,
-            recv_flags: "--line-baud 9600",
-            downlink: None,
-            rtt: 0.0,
-        },
-    ]
 }
 
 struct Bench {
@@ -410,7 +143,7 @@ impl Bench {
         (size as f64 / u.wall, v, u, su)
     }
 
-    fn section_push(&mut self) {
+    fn section_push(&mut self, f: &Framing, heading: &str) {
         let target_s = if self.quick { 3.0 } else { 15.0 };
         let base_bytes: u64 = if self.quick { 3000 } else { 8192 };
         let mut t = String::new();
@@ -421,13 +154,14 @@ impl Bench {
         );
         let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for p in profiles() {
-            let (bn, what) = p.push_bottleneck();
+            let (bn, what) = p.push_bottleneck(f);
             let size = ((bn * target_s) as u64 / 1024).max(2) * 1024;
             let file = random_file(self.dir.path(), size);
-            let (g, v, qu, su) = self.push(p.flags, p.baud, &file, &[]);
+            let flags = format!("{} {}", f.model, p.flags);
+            let (g, v, qu, su) = self.push(&flags, p.baud, &file, &[]);
             let bfile = random_file(self.dir.path(), base_bytes);
             let (bg, _, _, _) = self.push(
-                p.flags,
+                &flags,
                 p.baud,
                 &bfile,
                 &["--window", "3000", "--poll-min", "5s", "--poll-max", "5s"],
@@ -435,7 +169,7 @@ impl Bench {
             let row = format!(
                 "| {} | `{}` | {} KiB | {} | {} | {} | **{:.2}** | {} | {} | {} | {} B | {} | {:.2} |",
                 p.name,
-                p.flags,
+                flags.trim(),
                 size / 1024,
                 fmt_rate(bn),
                 what,
@@ -451,7 +185,7 @@ impl Bench {
             println!("{row}");
             let _ = writeln!(t, "{row}");
         }
-        self.md.push_str("## 1. Push goodput against the bottleneck\n\n");
+        let _ = writeln!(self.md, "## {heading}: {}\n", f.name);
         self.md.push_str(&t);
         self.md.push('\n');
     }
@@ -526,8 +260,8 @@ impl Bench {
         (bytes as f64 / u.wall, chunks, u, su)
     }
 
-    fn section_recv(&mut self) {
-        self.md.push_str("## 2. Receive goodput (retrieve mode)\n\n");
+    fn section_recv(&mut self, f: &Framing, heading: &str) {
+        let _ = writeln!(self.md, "## {heading}: {}\n", f.name);
         if !self.recv_available() {
             println!("recv: `qtcp recv` does not exist in this build: skipped");
             self.md
@@ -543,13 +277,14 @@ impl Bench {
         );
         let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for p in profiles() {
-            let (bn, what) = p.recv_bottleneck();
+            let (bn, what) = p.recv_bottleneck(f);
             let size = ((bn * target_s) as u64 / 1024).max(2) * 1024;
-            let (g, chunks, qu, su) = self.recv(p.recv_flags, p.baud, size);
+            let flags = format!("{} {}", f.model, p.recv_flags);
+            let (g, chunks, qu, su) = self.recv(&flags, p.baud, size);
             let row = format!(
                 "| {} | `{}` | {} KiB | {} | {} | {} | **{:.2}** | {} ({:.0} B) | {:.2} s | {:.2} s | {} | {} | match |",
                 p.name,
-                p.recv_flags,
+                flags.trim(),
                 size / 1024,
                 fmt_rate(bn),
                 what,
@@ -567,6 +302,10 @@ impl Bench {
         }
         self.md.push_str(&t);
         self.md.push('\n');
+        if !f.model.is_empty() {
+            // Section 3's unpaced row is the M95 family's.
+            return;
+        }
 
         // unpaced
         let size: u64 = if self.quick { 4 << 20 } else { 64 << 20 };
@@ -718,7 +457,7 @@ impl Bench {
             .into_iter()
             .find(|p| p.name == "GPRS-like")
             .expect("GPRS-like profile");
-        let (bn, what) = p.push_bottleneck();
+        let (bn, what) = p.push_bottleneck(&QI);
         let mut t = String::new();
         let _ = writeln!(
             t,
@@ -819,171 +558,6 @@ impl Bench {
     }
 }
 
-/// The floor of the push exchange on this machine: a forked child plays the module
-/// (`AT+QISEND=1460\r` -> `\r\n> `, 1460 bytes -> `\r\nSEND OK\r\n`), the parent the host, over
-/// a pty, with plain blocking reads and writes: two single-threaded processes, like a C
-/// ping-pong. Run before any other thread exists (fork). Returns (bytes, seconds, CPU seconds of
-/// the host side).
-fn pingpong(chunks: usize) -> (f64, f64, f64) {
-    use std::os::fd::AsRawFd;
-    let (master, slave) = serialport::TTYPort::pair().expect("pty pair");
-    let (m, h) = (master.as_raw_fd(), slave.as_raw_fd());
-    // SAFETY: the child only does read/write/_exit on stack buffers.
-    let pid = unsafe { libc::fork() };
-    assert!(pid >= 0, "fork");
-    if pid == 0 {
-        let mut buf = [0u8; 4096];
-        let rd = |buf: &mut [u8]| unsafe { libc::read(m, buf.as_mut_ptr().cast(), buf.len()) };
-        let wr = |b: &[u8]| unsafe { libc::write(m, b.as_ptr().cast(), b.len()) };
-        for _ in 0..chunks {
-            loop {
-                let n = rd(&mut buf);
-                if n <= 0 || buf[n as usize - 1] == b'\r' {
-                    break;
-                }
-            }
-            wr(b"\r\n> ");
-            let mut got = 0;
-            while got < 1460 {
-                let n = rd(&mut buf[..1460 - got]);
-                if n <= 0 {
-                    break;
-                }
-                got += n as usize;
-            }
-            wr(b"\r\nSEND OK\r\n");
-        }
-        rd(&mut buf); // the host's last byte: it has read everything
-        unsafe { libc::_exit(0) };
-    }
-    let rd = |buf: &mut [u8]| unsafe { libc::read(h, buf.as_mut_ptr().cast(), buf.len()) };
-    let wr = |b: &[u8]| unsafe { libc::write(h, b.as_ptr().cast(), b.len()) };
-    let data = [0x55u8; 1460];
-    let mut buf = [0u8; 4096];
-    let t0 = Instant::now();
-    let c0 = thread_cpu();
-    for _ in 0..chunks {
-        wr(b"AT+QISEND=1460\r");
-        let mut have = 0;
-        while have < 19 {
-            // echo off: `\r\n> `
-            let n = rd(&mut buf);
-            assert!(n > 0);
-            have += n as usize;
-            if buf[n as usize - 1] == b' ' {
-                break;
-            }
-        }
-        wr(&data);
-        loop {
-            let n = rd(&mut buf);
-            assert!(n > 0);
-            if buf[n as usize - 1] == b'\n' {
-                break;
-            }
-        }
-    }
-    let el = t0.elapsed().as_secs_f64();
-    let cpu = thread_cpu() - c0;
-    wr(b"Q");
-    let mut st = 0;
-    unsafe { libc::waitpid(pid, &mut st, 0) };
-    drop((master, slave));
-    ((chunks * 1460) as f64, el, cpu)
-}
-
-/// The same push exchange as qtcp's, by a bare host against the simulator: one thread, raw
-/// poll(2)/read/write on the pty, no session, no tokenizer, no file. `AT+QISDE=0`, `AT+QIOPEN`,
-/// then per 1460 bytes `AT+QISEND=1460` CR LF -> prompt -> data -> `SEND OK`, and `AT+QISACK`
-/// after every fifth chunk (qtcp's window of 7300 bytes holds five), then `AT+QICLOSE`. It separates what
-/// the exchange costs against this simulator on this machine (QISACK round trips, the
-/// simulator's TCP send, the sink's wake-ups) from what qtcp adds. Returns (bytes, seconds,
-/// CPU seconds of the host side), or None when the simulator did not connect.
-fn bare_host(port: &str, chunks: usize) -> Option<(f64, f64, f64)> {
-    use std::os::fd::AsRawFd;
-    let tty = serialport::new(port, 115_200)
-        .timeout(Duration::from_secs(5))
-        .open_native()
-        .ok()?;
-    let fd = tty.as_raw_fd();
-    let wr = |b: &[u8]| {
-        // SAFETY: writes from a live slice to the open port.
-        let n = unsafe { libc::write(fd, b.as_ptr().cast(), b.len()) };
-        assert_eq!(n, b.len() as isize, "bare host: short write");
-    };
-    let mut acc: Vec<u8> = Vec::with_capacity(8192);
-    let mut buf = [0u8; 4096];
-    // Wait for `end` at the end of what arrived since the last match (answers come whole or in
-    // pieces; nothing else is sent while the host waits).
-    let mut wait_for = |end: &[u8]| -> bool {
-        loop {
-            if acc.windows(end.len()).any(|w| w == end) {
-                acc.clear();
-                return true;
-            }
-            let mut p = libc::pollfd {
-                fd,
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            // SAFETY: one live pollfd.
-            if unsafe { libc::poll(&mut p, 1, 5000) } <= 0 {
-                return false;
-            }
-            // SAFETY: reads into a live buffer from the open port.
-            let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-            if n <= 0 {
-                return false;
-            }
-            acc.extend_from_slice(&buf[..n as usize]);
-        }
-    };
-    wr(b"AT\r");
-    if !wait_for(b"OK\r\n") {
-        return None;
-    }
-    // As qtcp's send does: no payload echo (the simulator starts with QISDE=1, and the echo of
-    // every chunk would be read and scanned here).
-    wr(b"AT+QISDE=0\r");
-    if !wait_for(b"OK\r\n") {
-        return None;
-    }
-    wr(b"AT+QIOPEN=\"TCP\",\"1.2.3.4\",80\r\n");
-    if !wait_for(b"CONNECT OK\r\n") {
-        return None;
-    }
-    let data = [0x55u8; 1460];
-    let t0 = Instant::now();
-    let c0 = thread_cpu();
-    for i in 0..chunks {
-        wr(b"AT+QISEND=1460\r\n");
-        assert!(wait_for(b"> "), "bare host: no prompt");
-        wr(&data);
-        assert!(wait_for(b"SEND OK\r\n"), "bare host: no SEND OK");
-        if i % 5 == 4 {
-            wr(b"AT+QISACK\r");
-            assert!(wait_for(b"OK\r\n"), "bare host: no QISACK answer");
-        }
-    }
-    let el = t0.elapsed().as_secs_f64();
-    let cpu = thread_cpu() - c0;
-    // No wait for acknowledgements before the close (which drops what the module still
-    // holds): on this unpaced simulator with no --rtt or --uplink every SEND OK'd byte is already
-    // on the socket, and the sink's count is checked by the caller.
-    wr(b"AT+QICLOSE\r");
-    wait_for(b"CLOSE OK\r\n");
-    Some(((chunks * 1460) as f64, el, cpu))
-}
-
-/// CPU seconds of the calling thread.
-fn thread_cpu() -> f64 {
-    // SAFETY: getrusage fills a plain struct.
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut ru) };
-    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
-    tv(ru.ru_utime) + tv(ru.ru_stime)
-}
-
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -1031,10 +605,14 @@ fn main() {
     let load_before = loadavg();
     println!("qtcp benchmarks on {}; load average {load_before}", machine());
     if want("push") {
-        b.section_push();
+        b.section_push(&QI, "1. Push goodput against the bottleneck");
     }
     if want("recv") {
-        b.section_recv();
+        b.section_recv(&QI, "2. Receive goodput (retrieve mode)");
+    }
+    if want("ctx") {
+        b.section_push(&CTX, "1b. Push goodput against the bottleneck");
+        b.section_recv(&CTX, "2b. Receive goodput (buffer access mode)");
     }
     if want("unpaced") {
         b.section_unpaced();

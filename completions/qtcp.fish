@@ -25,7 +25,7 @@ function __fish_qtcp_using_subcommand
 end
 
 complete -c qtcp -n "__fish_qtcp_needs_command" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
-complete -c qtcp -n "__fish_qtcp_needs_command" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_needs_command" -s b -l baud -d 'Baud rate of the serial line (given, it also paces the guard time before `+++` in transparent mode: a pty or adapter may hold bytes the line has not carried yet)' -r
 complete -c qtcp -n "__fish_qtcp_needs_command" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
@@ -60,7 +60,7 @@ ready\t'Also require SIM ready (else 5), CS registration and GPRS attach (else 6
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l sim-timeout -d 'With --expect ready: how long to wait for a SIM that is still starting (busy or not ready, as for a few seconds after power-on) before giving up with exit 5' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l sync-attempts -d 'Synchronisation attempts (AT, 500 ms apart)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -s b -l baud -d 'Baud rate of the serial line (given, it also paces the guard time before `+++` in transparent mode: a pty or adapter may hold bytes the line has not carried yet)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand probe" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
@@ -90,7 +90,7 @@ pap\t''
 chap\t''
 pap-or-chap\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -s b -l baud -d 'Baud rate of the serial line (given, it also paces the guard time before `+++` in transparent mode: a pty or adapter may hold bytes the line has not carried yet)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand attach" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
@@ -114,7 +114,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l timeout -d 'How lo
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l recv -d 'How received data reaches the host: retrieve (it waits in the module for qtcp recv) or direct (pushed to the serial line). The QI family sets it for the module (QINDI, as attach --recv); the ctx family opens the socket in that access mode (buffer or direct push). Not given: unchanged (QI), buffer access (ctx)' -r -f -a "retrieve\t'Data waits in the module (QINDI=1) and is read with AT+QIRD: the right mode for scripts'
 direct\t'Data is pushed to the serial port as it arrives (QINDI=0)'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s b -l baud -d 'Baud rate of the serial line (given, it also paces the guard time before `+++` in transparent mode: a pty or adapter may hold bytes the line has not carried yet)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
@@ -147,7 +147,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l poll-max -d 'Longest 
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l poll-min -d 'Shortest interval between QISACK polls; with --poll-max 5s --poll-min 5s --window 3000 this is the document\'s literal rule' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l chunk -d 'Largest QISEND chunk (at most 1460)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand send" -s b -l baud -d 'Baud rate of the serial line (given, it also paces the guard time before `+++` in transparent mode: a pty or adapter may hold bytes the line has not carried yet)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand send" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
@@ -177,7 +177,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l timeout -d 'Stop afte
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s o -l out -d 'Write the data to FILE instead of stdout' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l poll -d 'Read (retrieve) or check the connection (direct) at least this often without a URC' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -s b -l baud -d 'Baud rate of the serial line (given, it also paces the guard time before `+++` in transparent mode: a pty or adapter may hold bytes the line has not carried yet)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand recv" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
@@ -200,7 +200,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l max-polls -d 'G
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l heartbeat -d 'Send this heartbeat first (the document\'s keep-alive)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l id -d 'Connection index: 0..5 on the QI family in multi-connection mode (QIMUX=1), 0..11 on the ctx family (socket 0 when not given)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s b -l baud -d 'Baud rate of the serial line (given, it also paces the guard time before `+++` in transparent mode: a pty or adapter may hold bytes the line has not carried yet)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
@@ -219,7 +219,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s h -l help -d 'P
 complete -c qtcp -n "__fish_qtcp_using_subcommand sack-watch" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l id -d 'Connection index: 0..5 on the QI family in multi-connection mode (QIMUX=1), 0..11 on the ctx family (socket 0 when not given)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand close" -s b -l baud -d 'Baud rate of the serial line (given, it also paces the guard time before `+++` in transparent mode: a pty or adapter may hold bytes the line has not carried yet)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand close" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
@@ -250,7 +250,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l poll-max -d 'Longest 
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l poll-min -d 'Shortest interval between QISACK polls; with --poll-max 5s --poll-min 5s --window 3000 this is the document\'s literal rule' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l chunk -d 'Largest QISEND chunk (at most 1460)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand push" -s b -l baud -d 'Baud rate of the serial line (given, it also paces the guard time before `+++` in transparent mode: a pty or adapter may hold bytes the line has not carried yet)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand push" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
@@ -277,7 +277,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l guard -d 'Sile
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l duration -d 'End the session after this long' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l linger -d 'After stdin EOF, keep receiving until nothing arrived for this long' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s b -l baud -d 'Baud rate of the serial line (given, it also paces the guard time before `+++` in transparent mode: a pty or adapter may hold bytes the line has not carried yet)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
@@ -297,7 +297,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s q -l quiet -d 
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s b -l baud -d 'Baud rate of the serial line (given, it also paces the guard time before `+++` in transparent mode: a pty or adapter may hold bytes the line has not carried yet)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"
@@ -316,7 +316,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s q -l quiet -d 'No progr
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c qtcp -n "__fish_qtcp_using_subcommand at" -s V -l version -d 'Print version'
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s p -l port -d 'Serial device (/dev/ttyUSB0), `tcp://HOST:PORT` for a serial server, `sim` for the built-in simulator, or `sim:ARGS` to pass it simulator flags (e.g. `sim:--uplink 4KB/s`). probe, attach, push and close take several (repeat --port, or a glob such as \'/dev/serial/by-id/*Quectel*\') and drive them concurrently' -r
-complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s b -l baud -d 'Baud rate of the serial line' -r
+complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -s b -l baud -d 'Baud rate of the serial line (given, it also paces the guard time before `+++` in transparent mode: a pty or adapter may hold bytes the line has not carried yet)' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand echo" -l flow-control -d 'Flow control of the serial device; must match the module\'s AT+IFC (hardware: AT+IFC=2,2; software is XON/XOFF and not binary-safe)' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"

@@ -90,12 +90,37 @@ pub struct Inbound {
     pub data: Vec<u8>,
 }
 
+/// What becomes of the data the module pushes on its own (direct mode).
+pub enum InboundPolicy {
+    /// Kept in order for [`Session::take_inbound`] (recv and echo deliver it as it comes).
+    Keep,
+    /// Counted and dropped as it arrives: commands that do not deliver it hold none of it, so
+    /// memory stays bounded however much the server sends (issue 18: a 40 MB echo during a
+    /// push was held to the end only to be counted).
+    Discard,
+    /// Written through as it arrives (`send --recv-out`); after a write error the rest is
+    /// counted and dropped.
+    WriteTo(Box<dyn std::io::Write + Send>),
+}
+
+/// What became of pushed data under [`InboundPolicy::Discard`] and [`InboundPolicy::WriteTo`].
+#[derive(Debug, Default)]
+pub struct InboundCounts {
+    pub discarded: u64,
+    pub written: u64,
+    /// The first write error ([`InboundPolicy::WriteTo`]).
+    pub write_error: Option<String>,
+}
+
 pub struct Session {
     port: Transport,
     tok: Tokenizer,
     tokens: VecDeque<Token>,
     urcs: VecDeque<Urc>,
     inbound: VecDeque<Inbound>,
+    /// What becomes of pushed data ([`InboundPolicy`]), and what became of it.
+    inbound_policy: InboundPolicy,
+    inbound_counts: InboundCounts,
     recv_from: Option<String>,
     raw: Vec<u8>,
     echo_seen: bool,
@@ -123,8 +148,10 @@ pub struct Session {
     /// firmware that dropped one of them), so any byte written now would complete that payload
     /// shifted. Nothing more is written in this session.
     counting_payload: Option<String>,
-    /// When the bytes of raw writes will have left the serial line (at `line_rate`).
+    /// When the bytes of raw writes will have left the serial line (at `line_rate`), when the
+    /// line is paced ([`SessionOptions::line_paced`]).
     line_free_at: Instant,
+    line_paced: bool,
     /// Chapter 9's recovery: how to reset a hung module, if the user gave a way.
     pub reset: Option<crate::recovery::ResetPolicy>,
     /// Resets done in this session.
@@ -140,6 +167,11 @@ pub struct SessionOptions {
     pub min_timeout: Duration,
     /// Bytes per second of the serial line (baud / 10), to stretch deadlines of long responses.
     pub line_rate: u32,
+    /// The user named the line's rate (`--baud`): raw writes are taken to leave at `line_rate`
+    /// after a buffer the host cannot see took them (a pty behind a paced line), and the guard
+    /// before `+++` waits for that. Otherwise what the port's own drain reports is the truth (a
+    /// USB module has no baud rate at all).
+    pub line_paced: bool,
     /// The module family: its per-step operations, and the command set it speaks.
     pub family: &'static dyn crate::family::Family,
     /// SIGINT/SIGTERM: long waits end early with [`ErrorClass::Interrupted`].
@@ -153,6 +185,7 @@ impl Default for SessionOptions {
         SessionOptions {
             min_timeout: Duration::ZERO,
             line_rate: 11_520,
+            line_paced: false,
             family: &crate::family::qi::QI_FAMILY,
             interrupt: None,
             reset: None,
@@ -169,6 +202,8 @@ impl Session {
             tokens: VecDeque::new(),
             urcs: VecDeque::new(),
             inbound: VecDeque::new(),
+            inbound_policy: InboundPolicy::Keep,
+            inbound_counts: InboundCounts::default(),
             recv_from: None,
             raw: Vec::new(),
             echo_seen: false,
@@ -179,6 +214,7 @@ impl Session {
             sent: VecDeque::new(),
             min_timeout: opts.min_timeout,
             line_rate: opts.line_rate.max(1),
+            line_paced: opts.line_paced,
             dialect: opts.family.dialect(),
             family: opts.family,
             context_id: 1,
@@ -302,6 +338,51 @@ impl Session {
         self.inbound.pop_front()
     }
 
+    /// From now on, what becomes of data the module pushes ([`InboundPolicy`]). Records kept so
+    /// far stay for [`Self::take_inbound`].
+    pub fn set_inbound_policy(&mut self, p: InboundPolicy) {
+        self.inbound_policy = p;
+    }
+
+    /// What became of pushed data not kept ([`InboundPolicy`]) since the last call.
+    pub fn take_inbound_counts(&mut self) -> InboundCounts {
+        std::mem::take(&mut self.inbound_counts)
+    }
+
+    fn push_inbound(&mut self, kind: PayloadKind, data: Vec<u8>) {
+        let n = data.len() as u64;
+        match &mut self.inbound_policy {
+            InboundPolicy::Keep => {
+                let from = self.recv_from.take();
+                self.inbound.push_back(Inbound { kind, from, data });
+            }
+            InboundPolicy::Discard => {
+                self.recv_from = None;
+                self.inbound_counts.discarded += n;
+            }
+            InboundPolicy::WriteTo(w) => {
+                self.recv_from = None;
+                match w.write_all(&data) {
+                    Ok(()) => self.inbound_counts.written += n,
+                    Err(e) => {
+                        self.inbound_counts.write_error = Some(e.to_string());
+                        self.inbound_counts.discarded += n;
+                        self.inbound_policy = InboundPolicy::Discard;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Flush what [`InboundPolicy::WriteTo`] wrote (an error is recorded like a write's).
+    pub fn flush_inbound(&mut self) {
+        if let InboundPolicy::WriteTo(w) = &mut self.inbound_policy {
+            if let Err(e) = w.flush() {
+                self.inbound_counts.write_error = Some(e.to_string());
+            }
+        }
+    }
+
     /// Bytes the module sent outside any framing (transparent data mode).
     pub fn take_raw(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.raw)
@@ -351,7 +432,9 @@ impl Session {
         // is slower than the serial line), or `--cmd-timeout` if longer.
         let line_time = Duration::from_secs_f64(bytes.len() as f64 / self.line_rate as f64);
         let now = self.now();
-        self.line_free_at = self.line_free_at.max(now) + line_time;
+        if self.line_paced {
+            self.line_free_at = self.line_free_at.max(now) + line_time;
+        }
         let deadline = now + RAW_WRITE_HOLD.max(self.min_timeout) + line_time;
         self.port.write(bytes, None, deadline)?;
         // Raw writes (`+++`) are timed by the caller: they must have left when this returns.
@@ -597,8 +680,9 @@ impl Session {
                         r.outcome = Some(Outcome::Qi { index, result });
                         return Ok(r);
                     }
-                    // A QI result that is not ours (e.g. a late CONNECT OK): keep it as a line.
-                    r.lines.push(format!("{result:?}"));
+                    // A QI result that is not ours (a late CONNECT OK, CLOSE OK): a URC, never a
+                    // line of this response (it was kept as a Rust Debug name; issue 18).
+                    self.urcs.push_back(Urc::Late { index, result });
                 }
                 Token::Prompt => {
                     if expect == Expect::Prompt {
@@ -609,10 +693,7 @@ impl Session {
                 Token::RecvFrom(addr) => self.recv_from = Some(addr),
                 Token::Payload { kind, data } => match kind {
                     PayloadKind::Qird { .. } | PayloadKind::Read { .. } => r.payloads.push((kind, data)),
-                    _ => {
-                        let from = self.recv_from.take();
-                        self.inbound.push_back(Inbound { kind, from, data });
-                    }
+                    _ => self.push_inbound(kind, data),
                 },
                 Token::Raw(bytes) => self.raw.extend_from_slice(&bytes),
             }
@@ -669,11 +750,9 @@ impl Session {
                         self.urcs.push_back(urc);
                     }
                 }
-                Some(Token::Payload { kind, data }) => {
-                    let from = self.recv_from.take();
-                    self.inbound.push_back(Inbound { kind, from, data });
-                }
+                Some(Token::Payload { kind, data }) => self.push_inbound(kind, data),
                 Some(Token::RecvFrom(a)) => self.recv_from = Some(a),
+                Some(Token::Qi { index, result }) => self.urcs.push_back(Urc::Late { index, result }),
                 Some(_) => {}
             }
         }
@@ -691,7 +770,7 @@ impl Session {
     /// Wait for anything unsolicited (URC, pushed data, raw bytes) until `deadline`. Returns
     /// false when the deadline passed with nothing new.
     pub fn pump(&mut self, deadline: Instant) -> Result<bool> {
-        let before = (self.urcs.len(), self.inbound.len(), self.raw.len());
+        let before = self.news();
         match self.next_token(deadline)? {
             None => Ok(false),
             Some(tok) => {
@@ -705,22 +784,28 @@ impl Session {
                             self.urcs.push_back(urc);
                         }
                     }
-                    Token::Payload { kind, data } => {
-                        let from = self.recv_from.take();
-                        self.inbound.push_back(Inbound { kind, from, data });
-                    }
+                    Token::Payload { kind, data } => self.push_inbound(kind, data),
                     Token::RecvFrom(a) => self.recv_from = Some(a),
                     Token::Raw(b) => self.raw.extend_from_slice(&b),
-                    Token::Qi { index, result } => {
-                        // CONNECT/CLOSED-like results outside a command are reported as URCs by
-                        // the caller's logic; keep CONNECT FAIL etc. visible.
-                        let _ = (index, result);
-                    }
+                    // A QI result outside any command (a late CONNECT OK, CLOSE OK): kept as a
+                    // URC, as in a response (it was dropped; issue 18).
+                    Token::Qi { index, result } => self.urcs.push_back(Urc::Late { index, result }),
                     _ => {}
                 }
-                Ok((self.urcs.len(), self.inbound.len(), self.raw.len()) != before)
+                Ok(self.news() != before)
             }
         }
+    }
+
+    /// What [`Self::pump`] compares to tell whether anything new arrived.
+    fn news(&self) -> (usize, usize, usize, u64) {
+        let c = &self.inbound_counts;
+        (
+            self.urcs.len(),
+            self.inbound.len(),
+            self.raw.len(),
+            c.discarded.wrapping_add(c.written),
+        )
     }
 
     fn next_token(&mut self, deadline: Instant) -> Result<Option<Token>> {
@@ -841,64 +926,4 @@ pub fn qi_text(r: QiResult) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A session on a loopback TCP "serial server" that stays silent: the test feeds what the
-    /// module says itself.
-    fn quiet_session() -> (Session, std::net::TcpStream) {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = l.local_addr().unwrap().to_string();
-        let tracer = crate::trace::Tracer::new(None, false).unwrap();
-        let t = Transport::open_tcp(&addr, tracer).unwrap();
-        let (peer, _) = l.accept().unwrap();
-        (Session::new(t, SessionOptions::default()), peer)
-    }
-
-    /// Boot URCs that arrive just before the answer to `AT+CREG?` (a module powered on a moment
-    /// ago) are URCs, never the response, however the bytes are split.
-    #[test]
-    fn boot_urcs_before_a_creg_answer_are_not_the_response() {
-        let bytes: &[u8] = b"\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n\r\nCall Ready\r\n\r\nSMS Ready\r\n\
-                             \r\n+CREG: 0,1\r\n\r\nOK\r\n";
-        for cut in 0..=bytes.len() {
-            let (mut s, _peer) = quiet_session();
-            s.feed(&bytes[..cut]);
-            s.feed(&bytes[cut..]);
-            let r = s
-                .await_response("AT+CREG?", Expect::Final, Duration::from_millis(300))
-                .unwrap();
-            assert_eq!(r.outcome(), &Outcome::Ok, "cut {cut}");
-            assert_eq!(r.lines, vec!["+CREG: 0,1".to_string()], "cut {cut}");
-            assert_eq!(
-                s.take_urcs(),
-                vec![
-                    Urc::Cfun("1".into()),
-                    Urc::Cpin("READY".into()),
-                    Urc::CallReady,
-                    Urc::SmsReady
-                ],
-                "cut {cut}"
-            );
-        }
-    }
-
-    /// A `+CPIN: READY` URC before the answer to `AT+CPIN?` of a SIM still busy: the final
-    /// result decides, the URC line is not taken for a READY answer.
-    #[test]
-    fn a_cpin_urc_before_a_busy_answer_does_not_make_it_ready() {
-        let (mut s, _peer) = quiet_session();
-        s.feed(b"\r\n+CPIN: READY\r\n\r\n+CME ERROR: 14\r\n");
-        let r = s
-            .await_response("AT+CPIN?", Expect::Final, Duration::from_millis(300))
-            .unwrap();
-        assert_eq!(r.outcome(), &Outcome::CmeError("14".into()));
-    }
-
-    #[test]
-    fn info_prefixes() {
-        assert_eq!(info_prefix("AT+CREG?").as_deref(), Some("+CREG:"));
-        assert_eq!(info_prefix("AT+QISACK=1").as_deref(), Some("+QISACK:"));
-        assert_eq!(info_prefix("ATI"), None);
-    }
-}
+mod tests;

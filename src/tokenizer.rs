@@ -141,6 +141,14 @@ pub enum Urc {
     AppRdy,
     /// `+CEREG: ...` (the raw text after the colon).
     Cereg(String),
+    /// A QI result outside the command it answers (a `CONNECT OK` after QIOPEN's deadline, a
+    /// `CLOSE OK` after QICLOSE's): the session makes it a URC instead of dropping it or taking
+    /// it for a response line (issue 18). Not from [`classify_urc`]: results are their own
+    /// tokens.
+    Late {
+        index: Option<u8>,
+        result: QiResult,
+    },
 }
 
 /// Recognise a URC by its text. Lines such as `+CREG: 0,1` are also the information response

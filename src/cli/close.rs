@@ -1,6 +1,9 @@
 //! `qtcp close`: QICLOSE, and with `--deact` also QIDEACT.
 
-use super::common::{discard_inbound, ip_state_text, rows, run_ports, PortArgs, Spinner, Text, WithInbound};
+use super::common::{
+    discard_as_it_arrives, discard_inbound, ip_state_text, rows, run_ports, PortArgs, Spinner, Text,
+    WithInbound,
+};
 use crate::error::Reported;
 use crate::proc::close::{close, CloseReport};
 use std::process::ExitCode;
@@ -21,6 +24,7 @@ pub struct CloseCmd {
 pub fn run(port: &PortArgs, cmd: CloseCmd) -> ExitCode {
     let job = |spec: &_| -> Reported<_, ()> {
         let (mut s, _) = port.open_port(spec, &crate::proc::common::SyncOptions::default())?;
+        discard_as_it_arrives(&mut s);
         port.check_open_id(&mut s, cmd.id)?;
         let spinner = Spinner::new(port.spinner_visible());
         s.set_on_wait(spinner.hook());

@@ -14,7 +14,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use super::inbound::{discard_inbound, take_inbound, warn_discarded, WithInbound};
+pub use super::inbound::{discard_as_it_arrives, discard_inbound, take_inbound, warn_discarded, WithInbound};
 pub use super::spinner::{SimSpinner, Spinner};
 pub use super::text::{count, ip_state_text, rate, rows, seconds};
 
@@ -82,9 +82,14 @@ pub struct PortArgs {
     #[arg(short, long, env = "QTCP_PORT", value_name = "PORT", action = clap::ArgAction::Append)]
     pub port: Vec<String>,
 
-    /// Baud rate of the serial line
+    /// Baud rate of the serial line (given, it also paces the guard time before `+++` in
+    /// transparent mode: a pty or adapter may hold bytes the line has not carried yet)
     #[arg(short, long, env = "QTCP_BAUD", default_value_t = 115200)]
     pub baud: u32,
+
+    /// Whether --baud (or QTCP_BAUD) was given rather than defaulted.
+    #[arg(skip)]
+    pub baud_given: bool,
 
     /// Flow control of the serial device; must match the module's AT+IFC (hardware: AT+IFC=2,2;
     /// software is XON/XOFF and not binary-safe)
@@ -167,6 +172,11 @@ impl PortArgs {
         if from_top("baud") {
             m.baud = top.baud;
         }
+        let given = |mm: &clap::ArgMatches| {
+            use clap::parser::ValueSource::EnvVariable;
+            matches!(mm.value_source("baud"), Some(CommandLine | EnvVariable))
+        };
+        m.baud_given = given(top_m) || given(sub_m);
         if from_top("flow_control") {
             m.flow_control = top.flow_control;
         }
@@ -276,6 +286,7 @@ impl PortArgs {
         let opts = SessionOptions {
             min_timeout: self.cmd_timeout.unwrap_or_default(),
             line_rate: (self.baud / 10).max(1),
+            line_paced: self.baud_given,
             interrupt: Some(interrupt_flag()),
             reset,
             ..SessionOptions::default()
@@ -785,6 +796,7 @@ mod tests {
         PortArgs {
             port: ports.iter().map(|p| p.to_string()).collect(),
             baud: 115_200,
+            baud_given: false,
             flow_control: Default::default(),
             dialect: Default::default(),
             trace: None,

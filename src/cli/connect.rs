@@ -1,7 +1,8 @@
 //! `qtcp connect HOST:PORT`: open a TCP (or UDP) connection and leave it open for the next step.
 
 use super::common::{
-    discard_inbound, duration, emit, ip_state_text, rows, Origin, PortArgs, Spinner, WithInbound,
+    discard_as_it_arrives, discard_inbound, duration, emit, ip_state_text, rows, Origin, PortArgs, Spinner,
+    WithInbound,
 };
 use crate::error::Reported;
 use crate::proc::connect::{connect, ConnectOptions, ConnectReport};
@@ -40,6 +41,21 @@ impl DestArgs {
     }
 }
 
+/// The long description's second paragraph for connect, send and push (`--help` and their man
+/// pages): what they do in headerless direct mode (issue 18).
+macro_rules! direct_mode_help {
+    () => {
+        "Direct mode: the module's default receive mode (AT+QINDI=0) writes what the server sends \
+onto the serial line between responses, and without headers (AT+QIHEAD=0) those bytes cannot be \
+told from the module's answers (a server replying OK would be read as one). So when the module \
+is in direct mode without headers, connect, send and push switch them on first (AT+QIHEAD=1, \
+AT+QISHOWRA=1, AT+QISHOWPT=1) and say so in the report's actions; the server's bytes are then \
+counted and discarded (bytes_discarded) or, with send --recv-out, kept. Retrieve mode (attach \
+--recv retrieve) keeps them in the module for recv."
+    };
+}
+pub(crate) use direct_mode_help;
+
 #[derive(clap::Args, Debug)]
 pub struct ConnectCmd {
     #[command(flatten)]
@@ -66,6 +82,7 @@ pub fn run(port: &PortArgs, cmd: ConnectCmd) -> ExitCode {
             port.check_id(&s, o.id)?;
             let spinner = Spinner::new(port.spinner_visible());
             s.set_on_wait(spinner.hook());
+            discard_as_it_arrives(&mut s);
             let mut set_mode = None;
             if let Some(mode) = cmd.recv {
                 set_mode = s.family().set_recv_mode(&mut s, mode.into())?;

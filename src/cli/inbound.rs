@@ -3,7 +3,7 @@
 
 use super::common::PortArgs;
 use super::text::count;
-use crate::session::Session;
+use crate::session::{InboundPolicy, Session};
 use serde::Serialize;
 
 /// A report with the count of server bytes the command took off the serial line without
@@ -16,20 +16,29 @@ pub struct WithInbound<T> {
     pub bytes_discarded: u64,
 }
 
-/// Every received byte the module pushed during the command and the session kept aside:
-/// (bytes, the data in arrival order).
-pub fn take_inbound(s: &mut Session) -> (u64, Vec<u8>) {
-    let mut data = Vec::new();
+/// From now on, count and drop what the module pushes as it arrives (commands that do not
+/// deliver it): none of it is held, whatever the server sends (issue 18).
+pub fn discard_as_it_arrives(s: &mut Session) {
+    s.set_inbound_policy(InboundPolicy::Discard);
+}
+
+/// Received bytes the module pushed and the command did not deliver since the last call: those
+/// counted as they arrived ([`discard_as_it_arrives`]) and any still kept. Returns (discarded,
+/// written through by [`InboundPolicy::WriteTo`], the first write error).
+pub fn take_inbound(s: &mut Session) -> (u64, u64, Option<String>) {
+    s.flush_inbound();
+    let c = s.take_inbound_counts();
+    let mut discarded = c.discarded;
     while let Some(i) = s.take_inbound() {
-        data.extend_from_slice(&i.data);
+        discarded += i.data.len() as u64;
     }
-    (data.len() as u64, data)
+    (discarded, c.written, c.write_error)
 }
 
 /// Count (and drop) what the module pushed and the command does not deliver, and say so on
 /// stderr (not with --quiet): no server byte disappears without a word.
 pub fn discard_inbound(args: &PortArgs, command: &str, s: &mut Session) -> u64 {
-    let (n, _) = take_inbound(s);
+    let (n, _, _) = take_inbound(s);
     warn_discarded(args, command, n, false);
     n
 }

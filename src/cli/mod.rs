@@ -55,8 +55,10 @@ pub enum Command {
     /// Check SIM and registration, set the APN and receive mode; --activate brings the context up
     Attach(attach::AttachCmd),
     /// Open a TCP or UDP connection and leave it open
+    #[command(long_about = concat!("Open a TCP or UDP connection and leave it open\n\n", connect::direct_mode_help!()))]
     Connect(connect::ConnectCmd),
     /// Send data on the open connection with acknowledgement flow control
+    #[command(long_about = concat!("Send data on the open connection with acknowledgement flow control\n\n", connect::direct_mode_help!()))]
     Send(send::SendCmd),
     /// Receive data from the open connection (retrieve or direct mode) to stdout, a file or JSON
     Recv(recv::RecvCmd),
@@ -65,6 +67,7 @@ pub enum Command {
     /// Close the connection (and with --deact the PDP context)
     Close(close::CloseCmd),
     /// Push one file: probe, attach, connect, send with every byte acknowledged, close
+    #[command(long_about = concat!("Push one file: probe, attach, connect, send with every byte acknowledged, close\n\n", connect::direct_mode_help!()))]
     Push(push::PushCmd),
     /// Bridge stdin/stdout to a connection in transparent mode (QIMODE=1), byte-exact
     Transparent(transparent::TransparentCmd),

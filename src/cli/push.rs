@@ -2,7 +2,8 @@
 //! `--apn`), connect, send with every byte acknowledged, close.
 
 use super::common::{
-    count, discard_inbound, fail, rate, run_ports, seconds, PortArgs, SimWaitArgs, Spinner, Text,
+    count, discard_as_it_arrives, discard_inbound, fail, rate, run_ports, seconds, PortArgs, SimWaitArgs,
+    Spinner, Text,
 };
 use super::connect::DestArgs;
 use super::send::{human_partial, open_source, resume_offset, run_send, FlowArgs};
@@ -138,6 +139,7 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
             .open_port(spec, &SyncOptions::default())
             .map_err(before_send)?;
         port.check_id(&s, cmd.dest.id).map_err(before_send)?;
+        discard_as_it_arrives(&mut s);
         // On a terminal: a spinner while waiting, and one line per phase as it completes.
         let spinner = Spinner::new(port.spinner_visible());
         s.set_on_wait(spinner.hook());
@@ -165,9 +167,15 @@ pub fn run(port: &PortArgs, cmd: PushCmd) -> ExitCode {
         if cmd.reconnect {
             o.reconnect = Some(copts.clone());
         }
+        // What connect did to the module (headers switched on in direct mode) comes first.
+        let with_connect = |mut r: SendReport| {
+            r.actions.splice(0..0, conn.actions.iter().cloned());
+            r
+        };
         let sent = match run_send(&mut s, progress, &o, src) {
-            Ok(v) => v,
+            Ok(v) => with_connect(v),
             Err(f) => {
+                let f = f.map(with_connect);
                 discard_inbound(port, "push", &mut s);
                 // A one-shot push leaves no connection behind: the next push must find the
                 // module ready (it would answer ALREADY CONNECT otherwise).

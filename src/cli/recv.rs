@@ -184,6 +184,12 @@ fn human_summary(r: &RecvReport) -> String {
             count(r.bytes_dropped, "byte")
         ));
     }
+    if r.bytes_other_connections > 0 {
+        line.push_str(&format!(
+            "\nqtcp recv: warning: {} pushed by the module for other connections than --id were discarded (direct mode delivers every connection's data on the one serial line; retrieve mode keeps each in the module)",
+            count(r.bytes_other_connections, "byte")
+        ));
+    }
     line
 }
 

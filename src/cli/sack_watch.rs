@@ -1,8 +1,8 @@
 //! `qtcp sack-watch`: poll QISACK until everything is acknowledged (chapter 6).
 
 use super::common::{
-    count, discard_inbound, duration, hint, json_line, message, out, NoEvent, PortArgs, StreamLine, Summary,
-    WithInbound,
+    count, discard_as_it_arrives, discard_inbound, duration, hint, json_line, message, out, NoEvent,
+    PortArgs, StreamLine, Summary, WithInbound,
 };
 use crate::error::{Error, Reported};
 use crate::proc::sack::{watch, Sample, WatchOptions, WatchReport};
@@ -50,6 +50,7 @@ pub fn run(port: &PortArgs, cmd: SackWatchCmd) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(port, e),
     };
+    discard_as_it_arrives(&mut s);
     if let Err(e) = port.check_open_id(&mut s, cmd.id) {
         return fail(port, e);
     }

@@ -2,15 +2,17 @@
 //! optional reconnects. Also the send options and progress bar `push` reuses.
 
 use super::common::{
-    count, duration, emit_text, fail, rate, seconds, take_inbound, warn_discarded, Origin, PortArgs, Text,
+    count, discard_as_it_arrives, duration, emit_text, fail, rate, seconds, take_inbound, warn_discarded,
+    Origin, PortArgs, Text,
 };
 use super::connect::DestArgs;
 use crate::error::{Cause, Error, Failed, Reported};
 use crate::proc::send::{send, Reconnect, SendEvents, SendOptions, SendProgress, SendReport};
+use crate::session::InboundPolicy;
 use crate::session::Session;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -297,22 +299,22 @@ pub fn run(port: &PortArgs, cmd: SendCmd) -> ExitCode {
         let (src, len) = open_source(cmd.file.as_ref(), cmd.data.as_deref(), cmd.offset)?;
         o.total = len;
         let s = session.insert(port.open()?);
+        // What the server sends meanwhile (direct mode) is written through or counted as it
+        // arrives, never held (issue 18).
+        match keep.take() {
+            Some(f) => s.set_inbound_policy(InboundPolicy::WriteTo(Box::new(f))),
+            None => discard_as_it_arrives(s),
+        }
         port.check_open_id(s, cmd.id)?;
         run_send(s, port.progress_visible(), &o, src)
     })();
-    // What the server sent meanwhile (direct mode): kept with --recv-out, else counted and
-    // reported as discarded.
-    let (arrived, data) = session.as_mut().map(take_inbound).unwrap_or_default();
-    let (discarded, kept) = match keep.as_mut() {
-        Some(f) => match f.write_all(&data).and_then(|()| f.flush()) {
-            Ok(()) => (0, Some(arrived)),
-            Err(e) => {
-                eprintln!("qtcp send: error: --recv-out: {e}");
-                (arrived, Some(0))
-            }
-        },
-        None => (arrived, None),
-    };
+    // What the server sent meanwhile (direct mode): written to --recv-out as it arrived, else
+    // counted and reported as discarded.
+    let (discarded, written, error) = session.as_mut().map(take_inbound).unwrap_or_default();
+    if let Some(e) = &error {
+        eprintln!("qtcp send: error: --recv-out: {e}");
+    }
+    let kept = cmd.recv_out.is_some().then_some(written);
     warn_discarded(port, "send", discarded, true);
     let wrap = |send: SendReport| SendOutput {
         send,

@@ -129,9 +129,11 @@ impl Drop for RawMode {
     }
 }
 
-/// stdin in chunks on a channel; the sender is dropped at EOF (or a read error).
+/// stdin in chunks on a channel; the sender is dropped at EOF (or a read error). The channel
+/// is bounded: the reader waits while the bridge has not taken what it read, so stdin is read
+/// only as fast as the module takes it and memory stays bounded (issue 18).
 fn stdin_channel() -> mpsc::Receiver<Vec<u8>> {
-    let (tx, rx) = mpsc::channel();
+    let (tx, rx) = mpsc::sync_channel(4);
     std::thread::Builder::new()
         .name("qtcp-stdin".into())
         .spawn(move || {

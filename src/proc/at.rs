@@ -247,6 +247,18 @@ pub fn cme_class(code: &str) -> ErrorClass {
     }
 }
 
+/// The class of a `+CMS ERROR: <n>` (3GPP TS 27.005 §3.2.5): the SIM codes (310 not inserted,
+/// 311/312/316/317/318 PIN or PUK required, 313 failure, 314 busy, 315 wrong) are the SIM's, as
+/// their `+CME ERROR` twins are; 331/332 (no network service, network timeout) the network's. An
+/// SMS command answered 314 while the module boots was "protocol" (12) (issue 18).
+pub fn cms_class(code: &str) -> ErrorClass {
+    match code.trim().parse::<u32>() {
+        Ok(310..=318) => ErrorClass::Sim,
+        Ok(331 | 332) => ErrorClass::Network,
+        _ => ErrorClass::Protocol,
+    }
+}
+
 /// Check every line (nothing may be sent when one is bad).
 pub fn check_all(cmds: &[String]) -> Result<()> {
     if cmds.is_empty() {
@@ -305,6 +317,7 @@ pub fn run(s: &mut Session, cmds: &[String], o: &AtOptions) -> Reported<AtReport
             } => None,
             Outcome::Error => Some(ErrorClass::Protocol),
             Outcome::CmeError(code) => Some(cme_class(&code.to_string())),
+            Outcome::CmsError(code) => Some(cms_class(code)),
             _ => Some(ErrorClass::Protocol),
         };
         result.final_result = Some(describe(r.outcome()));
@@ -403,5 +416,15 @@ mod tests {
         assert_eq!(cme_class("149"), ErrorClass::PdpContext);
         assert_eq!(cme_class("3"), ErrorClass::Protocol);
         assert_eq!(cme_class("operation not allowed"), ErrorClass::Protocol);
+    }
+
+    #[test]
+    fn cms_classes() {
+        assert_eq!(cms_class("314"), ErrorClass::Sim);
+        assert_eq!(cms_class("310"), ErrorClass::Sim);
+        assert_eq!(cms_class("311"), ErrorClass::Sim);
+        assert_eq!(cms_class("331"), ErrorClass::Network);
+        assert_eq!(cms_class("302"), ErrorClass::Protocol);
+        assert_eq!(cms_class("x"), ErrorClass::Protocol);
     }
 }

@@ -237,3 +237,22 @@ pub fn connection_end(s: &mut Session, id: Option<u8>) -> Option<StopReason> {
         _ => None,
     }
 }
+
+/// Direct mode (the module's default receive mode) writes what the server sends to the serial
+/// line between responses; without framing those bytes cannot be told from the module's
+/// answers, and a server that replies with text (`OK`) broke a push (issue 18). Before a
+/// connection is opened or data sent, switch the framing on where the module is in direct mode
+/// without it; returns the words of what was done (for the report's `actions`).
+pub fn frame_direct_mode(s: &mut Session) -> Result<Option<String>> {
+    let f = s.family();
+    // (ctx: direct push is always framed, `+QIURC: "recv",<id>,<len>`.)
+    if f.has_contexts() || f.recv_mode(s, None)? != Some(crate::proc::attach::RecvMode::Direct) {
+        return Ok(None);
+    }
+    let multi = f.multi(s)?;
+    match f.direct_framing(s, multi, false) {
+        Ok(_) => Ok(None),
+        Err(e) if e.cause == Cause::UnframedDirectMode => f.direct_framing(s, multi, true),
+        Err(e) => Err(e),
+    }
+}

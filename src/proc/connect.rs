@@ -5,7 +5,7 @@
 
 use crate::error::{Cause, Error, ErrorClass, Result};
 use crate::family::Opened;
-use crate::proc::common::await_network;
+use crate::proc::common::{await_network, frame_direct_mode};
 use crate::session::Session;
 use crate::validate::Destination;
 use std::time::Duration;
@@ -68,7 +68,14 @@ pub const ATTACH_WAIT: Duration = Duration::from_secs(30);
 /// [`ATTACH_WAIT`]) and tried once more.
 pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
     let f = s.family();
+    // Framed before the connection can push a byte (issue 18); transparent mode has no framing.
+    let framed = if o.transparent {
+        None
+    } else {
+        frame_direct_mode(s)?
+    };
     let mut rep = report(o);
+    rep.actions.extend(framed.clone());
     if attempt(s, o, &mut rep, true)? {
         return Ok(rep);
     }
@@ -78,7 +85,8 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
             format!("QIOPEN refused in IP INITIAL: {}", f.error.message),
         )
     })?;
-    let mut done = vec!["waited for GPRS attach".to_string()];
+    let mut done: Vec<String> = framed.into_iter().collect();
+    done.push("waited for GPRS attach".to_string());
     f.activate_for_open(s, &mut done)?;
     let mut rep = report(o);
     if attempt(s, o, &mut rep, false)? {

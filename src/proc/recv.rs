@@ -118,6 +118,10 @@ pub struct RecvReport {
     pub chunks: u64,
     /// Direct mode: bytes pushed after `--bytes` was reached (they cannot be left in the module).
     pub bytes_dropped: u64,
+    /// Multi-connection direct mode with `--id`: bytes pushed for the other connections
+    /// (`+RECEIVE: <other id>`), counted and discarded (they were dropped without a word;
+    /// issue 18).
+    pub bytes_other_connections: u64,
     /// `CLOSED` was seen (or the module reported the socket gone).
     pub closed: bool,
     pub duration_s: f64,
@@ -154,6 +158,13 @@ pub fn urc_event(u: &Urc) -> (&'static str, String) {
         Urc::OpenResult { id, err } => ("open", format!("+QIOPEN: {id},{err}")),
         Urc::AppRdy => ("app_rdy", "APP RDY".into()),
         Urc::Cereg(s) => ("cereg", format!("+CEREG: {s}")),
+        Urc::Late { index, result } => (
+            "late_result",
+            crate::session::describe(&crate::session::Outcome::Qi {
+                index: *index,
+                result: *result,
+            }),
+        ),
     }
 }
 
@@ -340,6 +351,7 @@ fn recv_inner(
             bytes_requested: o.bytes,
             chunks: 0,
             bytes_dropped: 0,
+            bytes_other_connections: 0,
             closed: false,
             duration_s: 0.0,
             actions: Vec::new(),
@@ -691,6 +703,7 @@ fn direct(s: &mut Session, run: &mut Run, mux: bool) -> Reported<StopReason, Rec
         while let Some(inb) = s.take_inbound() {
             if let PayloadKind::Receive { index } | PayloadKind::Push { id: index, .. } = inb.kind {
                 if run.o.id.is_some_and(|id| id != index) {
+                    run.rep.bytes_other_connections += inb.data.len() as u64;
                     continue;
                 }
             }

@@ -42,6 +42,9 @@ const ESC_OK: &[u8] = b"\r\nOK\r\n";
 /// new bytes: the module writes its report in one go.
 const PREFIX_HOLD: Duration = Duration::from_millis(200);
 
+/// At most this many input bytes are taken from the input channel ahead of the module.
+const INPUT_HELD: usize = 64 * 1024;
+
 #[derive(Debug, Clone)]
 pub struct TransparentOptions {
     pub dest: Destination,
@@ -288,8 +291,11 @@ impl Bridge<'_> {
         }
     }
 
+    /// Take input chunks while less than [`INPUT_HELD`] bytes wait to be written: stdin is read
+    /// only as fast as the module takes it (the reader blocks on a bounded channel), so memory
+    /// stays bounded whatever the input size (issue 18).
     fn take_input(&mut self) {
-        loop {
+        while self.queue.iter().map(Vec::len).sum::<usize>() < INPUT_HELD {
             match self.input.try_recv() {
                 Ok(d) => self.queue.push_back(d),
                 Err(TryRecvError::Empty) => break,
@@ -305,7 +311,7 @@ impl Bridge<'_> {
     fn read(&mut self, until: Instant) -> Result<()> {
         self.s.pump(until)?;
         let raw = self.s.take_raw();
-        let now = Instant::now();
+        let now = self.s.now();
         if !raw.is_empty() {
             self.last_rx = now;
             let out = self.hold.push(&raw, now);
@@ -332,8 +338,8 @@ impl Bridge<'_> {
         }
         if self.eof
             && self.queue.is_empty()
-            && self.last_rx.elapsed() >= self.o.linger
-            && self.last_write.elapsed() >= self.o.linger
+            && self.s.now().saturating_duration_since(self.last_rx) >= self.o.linger
+            && self.s.now().saturating_duration_since(self.last_write) >= self.o.linger
         {
             return Some(EndReason::Eof);
         }
@@ -345,7 +351,7 @@ impl Bridge<'_> {
         // Silence before: nothing written for `guard`. Keep reading meanwhile: more data after a
         // complete marker proves the marker was data.
         loop {
-            let now = Instant::now();
+            let now = self.s.now();
             let end = self.last_write + self.o.guard;
             if now >= end {
                 break;
@@ -358,7 +364,7 @@ impl Bridge<'_> {
         }
         let names = self.hold.names();
         self.s.write_raw(b"+++")?;
-        let sent = Instant::now();
+        let sent = self.s.now();
         self.last_write = sent;
         // The module answers OK `guard` after the last '+' (it may use a shorter guard): wait
         // for a stream that ends with OK and stays quiet, up to guard + slack.
@@ -366,7 +372,7 @@ impl Bridge<'_> {
         let mut post: Vec<u8> = Vec::new();
         let mut ok_at: Option<Instant> = None;
         loop {
-            let now = Instant::now();
+            let now = self.s.now();
             if let Some(t) = ok_at {
                 if now >= t + Duration::from_millis(100) {
                     break;
@@ -380,14 +386,14 @@ impl Bridge<'_> {
             let raw = self.s.take_raw();
             if !raw.is_empty() {
                 post.extend_from_slice(&raw);
-                ok_at = post.ends_with(ESC_OK).then(Instant::now);
+                ok_at = post.ends_with(ESC_OK).then(|| self.s.now());
             }
         }
         self.s.set_data_mode(false);
         if ok_at.is_some() {
             // Still in data mode until now: everything before OK is the server's.
             let data_len = post.len() - ESC_OK.len();
-            let out = self.hold.push(&post[..data_len], Instant::now());
+            let out = self.hold.push(&post[..data_len], self.s.now());
             self.output(&out);
             let out = self.hold.release();
             self.output(&out);
@@ -494,7 +500,7 @@ pub fn transparent(
     // From here every exchange is finished whatever happens; the user's flag is watched.
     let user_flag = s.interrupt_flag();
     s.set_interrupt(Arc::new(AtomicBool::new(false)));
-    let now = Instant::now();
+    let now = s.now();
     let markers = s.family().data_mode_markers();
     let mut b = Bridge {
         s,
@@ -613,7 +619,7 @@ fn bridge(b: &mut Bridge, started: Instant) -> Result<EndReason> {
                             }
                             b.s.set_data_mode(true);
                             b.rep.resumed += 1;
-                            b.last_write = Instant::now();
+                            b.last_write = b.s.now();
                             b.io.event(&TransparentEvent::Connected { resumed: true });
                             continue;
                         }
@@ -631,9 +637,9 @@ fn bridge(b: &mut Bridge, started: Instant) -> Result<EndReason> {
             b.rep.bytes_out += d.len() as u64;
             // The guard before `+++` counts from when the bytes have left the serial line, not
             // from when a pty or driver buffer took them (a slow line holds seconds of them).
-            b.last_write = Instant::now() + b.s.line_busy_for();
+            b.last_write = b.s.now() + b.s.line_busy_for();
         }
-        let now = Instant::now();
+        let now = b.s.now();
         b.read(now + Duration::from_millis(10))?;
     }
 }

@@ -244,8 +244,7 @@ pub fn parse_fault(s: &str) -> Result<Fault, String> {
                 "unknown fault `{k}` (known: peer-close-after-bytes, pdp-deact-after, \
                  pdp-deact-after-bytes, ack-stall-after-bytes, connect-fail, dns-fail, sim, \
                  no-register, no-attach, qiact-fail, silent, sync-after, reboot-after, \
-                 reboot-after-bytes, noise, urc-noise, fragment, vanish-after, drop-recv-urc, \
-                 qiopen-no-urc)"
+                 reboot-after-bytes, noise, urc-noise, fragment, vanish-after, drop-recv-urc, qiopen-no-urc)"
             ))
         }
     })
@@ -479,7 +478,8 @@ pub struct SimArgs {
     /// sim=absent|pin|busy|busy:DUR, no-register, no-attach, qiact-fail, silent=PREFIX|*,
     /// sync-after=N, reboot-after=DUR, reboot-after-bytes=N, noise=P, urc-noise=P,
     /// fragment=SIZE/DUR, vanish-after=DUR; context-dialect models also drop-recv-urc
-    /// (buffer-mode data comes unannounced) and qiopen-no-urc (QIOPEN's +QIOPEN: URC never comes)
+    /// (buffer-mode data comes unannounced) and qiopen-no-urc (QIOPEN's +QIOPEN: URC never
+    /// comes)
     #[arg(long = "fault", value_name = "SPEC", value_parser = parse_fault)]
     pub faults: Vec<Fault>,
 

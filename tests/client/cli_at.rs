@@ -176,3 +176,15 @@ fn the_trace_records_the_conversation() {
     );
     assert!(text.contains("+CSQ: 21,0"), "{text}");
 }
+
+/// Issue 18: an SMS command answered `+CMS ERROR: 314` (SIM busy) while the module boots was
+/// "protocol" (12); it is the SIM's class (5), as `+CME ERROR: 14` is.
+#[test]
+fn cms_sim_busy_is_the_sim_class() {
+    let sim = Sim::start(&[FAST, "--boot", "--sim-busy", "60s"]);
+    let r = sim.qtcp(&["--json", "at", "AT+CMGF=1"]);
+    r.assert_code(5);
+    let v = r.json();
+    assert_eq!(v["error"]["class"], "sim");
+    assert_eq!(v["results"][0]["final"], "+CMS ERROR: 314", "{v}");
+}

@@ -423,3 +423,68 @@ fn push_bad_destination_is_2() {
     );
     r.assert_code(2);
 }
+
+/// Issue 18 point 1: the module's default receive mode is direct without headers (QINDI=0,
+/// QIHEAD=0), where a server's bytes reach the serial line unframed; a server that replies
+/// with text (`OK` lines) broke a push ("AT+QISEND=1460: unexpected OK", exit 12). connect
+/// and send switch the headers on first and say so in `actions`; the reply is then counted.
+#[test]
+fn a_server_replying_ok_lines_in_headerless_direct_mode_breaks_nothing() {
+    // Paced, so the echo of the first chunks comes back while the rest is sent.
+    let sim = Sim::start(&[FAST, "--uplink", "20KB/s", "--rtt", "100ms"]);
+    let data = b"OK\r\n".repeat(5000);
+    let file = write_file(sim.dir.path(), "ok.txt", &data);
+    let r = sim.qtcp(&["--json", "push", file.to_str().unwrap(), "220.180.239.212:8063"]);
+    r.assert_code(0);
+    let v = r.json();
+    assert_eq!(v["bytes_acked"], 20_000, "{v}");
+    let actions = v["actions"].as_array().expect("actions");
+    assert!(
+        actions
+            .iter()
+            .any(|a| a.as_str().unwrap().starts_with("headers on")),
+        "{v}"
+    );
+    let discarded = v["bytes_discarded"].as_u64().unwrap();
+    assert!(discarded > 0 && discarded <= 20_000, "{v}");
+    // The headers stay on: a second run has nothing to switch.
+    let v = sim
+        .qtcp(&["--json", "push", file.to_str().unwrap(), "220.180.239.212:8063"])
+        .assert_code(0)
+        .json();
+    assert!(v.get("actions").is_none(), "{v}");
+}
+
+/// Issue 18 point 2: everything the server pushed in direct mode during a push was held to the
+/// end only to be counted (40 MB echoed: 89 MB RSS). It is counted and dropped as it arrives:
+/// the process's peak RSS stays far below what came back.
+#[test]
+fn a_large_echoed_push_in_direct_mode_holds_none_of_the_echo() {
+    const MIB: usize = 1 << 20;
+    let sim = Sim::start(&[FAST]);
+    sim.qtcp(&["attach", "--apn", "CMNET", "--recv", "direct", "--headers"])
+        .assert_code(0);
+    let file = write_file(sim.dir.path(), "big.bin", &random_bytes(24 * MIB, 19));
+    let (code, stdout, rss) = qtcp_peak_rss(
+        &[
+            "--port",
+            &sim.port,
+            "--json",
+            "push",
+            file.to_str().unwrap(),
+            "220.180.239.212:8063",
+        ],
+        Duration::from_secs(120),
+    );
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&stdout));
+    let v: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+    let discarded = v["bytes_discarded"].as_u64().unwrap();
+    assert!(
+        discarded > 12 * MIB as u64,
+        "most of the echo arrives during the push: {v}"
+    );
+    assert!(
+        rss < 16 * 1024,
+        "peak RSS {rss} KiB with {discarded} bytes echoed"
+    );
+}

@@ -1,6 +1,6 @@
 //! The `qtcp` binary end to end against `qtcp sim`: each command, its exit codes and JSON
 //! (checked against schemas/), several ports, replay, seeded chaos runs, recovery of a dead
-//! module, and the README's examples. (The fault matrix is its own binary: tests/fault_matrix.rs.)
+//! module, and the README's examples. (The fault matrix is its own binary: tests/fault_matrix/.)
 //! One binary for the group, so `cargo test` builds and links less.
 
 #[path = "../support/mod.rs"]

@@ -250,6 +250,9 @@ fn direct_mode_raw_output_and_peer_close() {
 #[test]
 fn direct_mode_without_headers_is_refused_with_the_reason() {
     let (sim, _server) = connected(&[], &["--recv", "direct"]);
+    // connect switched the headers on (issue 18): off again, as another program may leave them.
+    sim.qtcp(&["at", "AT+QIHEAD=0", "AT+QISHOWRA=0", "AT+QISHOWPT=0"])
+        .assert_code(0);
     let r = sim.qtcp(&["recv", "--timeout", "5s"]);
     r.assert_code(2);
     assert!(r.stderr.contains("retrieve"), "{}", r.stderr);
@@ -298,4 +301,34 @@ fn id_needs_mux_mode() {
     let sim = Sim::start(&[FAST]);
     let r = sim.qtcp(&["recv", "--id", "0", "--timeout", "1s"]);
     r.assert_code(2);
+}
+
+/// Issue 18 point 4: in multi-connection direct mode `recv --id 0` dropped the `+RECEIVE` data
+/// of the other connections without a word; it counts them (`bytes_other_connections`; the
+/// text summary warns).
+#[test]
+fn multi_connection_direct_recv_counts_the_other_connections_bytes() {
+    let sim = Sim::start(&[FAST]);
+    let (zero, one) = (Server::start(), Server::start());
+    attach(&sim, &["--recv", "direct"]);
+    sim.qtcp(&["at", "AT+QIMUX=1"]).assert_code(0);
+    for (id, s) in [("0", &zero), ("1", &one)] {
+        sim.qtcp(&["--json", "connect", "--id", id, &s.addr])
+            .assert_code(0);
+    }
+    let live = Live::spawn(&sim, &["--json", "recv", "--id", "0", "--timeout", "30s"]);
+    live.wait_json(Duration::from_secs(20), |v| v["event"] == "ready");
+    let (for_zero, for_one) = (random_bytes(3000, 71), random_bytes(5000, 72));
+    one.send(&for_one);
+    one.close();
+    // The module writes a connection's data before its CLOSED: once `1, CLOSED` is reported,
+    // every byte for connection 1 has been taken off the line.
+    live.wait_json(Duration::from_secs(20), |v| v["text"] == "1, CLOSED");
+    zero.send(&for_zero);
+    zero.close();
+    let r = live.finish(Duration::from_secs(40));
+    r.assert_code(0);
+    let (got, _, summary) = decode(&r);
+    assert_eq!(got, for_zero);
+    assert_eq!(summary["bytes_other_connections"], 5000, "{summary}");
 }

@@ -131,7 +131,7 @@ fn the_readme_shows_the_same_table() {
         .filter(|l| l.starts_with("  ") && !l.trim().is_empty())
         .map(str::trim)
         .collect();
-    // three tables, each with its header row: the QI models twice, the ctx models
+    // the QI tables (two, each with its header row) and the ctx table with its header row
     assert_eq!(rows.len(), 2 * (1 + Model::ALL.len()) + 1 + Model::CTX.len());
     for r in rows {
         assert!(readme.lines().any(|l| l == r), "README.md lacks the row {r:?}");

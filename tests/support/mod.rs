@@ -627,6 +627,48 @@ impl Live {
     }
 }
 
+/// Run the binary to its end (killed past `deadline`) and sample its peak resident set
+/// (`VmHWM` of /proc/<pid>/status) while it runs: exit code, stdout, peak KiB. wait4's
+/// `ru_maxrss` cannot tell: a child spawned with vfork keeps the high-water mark of the test
+/// process's own pages (the data it wrote, other tests' memory) across exec.
+pub fn qtcp_peak_rss(args: &[&str], deadline: Duration) -> (i32, Vec<u8>, u64) {
+    let start = Instant::now();
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn qtcp");
+    let mut out = child.stdout.take().unwrap();
+    let t_out = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out.read_to_end(&mut v);
+        v
+    });
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0u64;
+    let code = loop {
+        if let Some(hwm) = std::fs::read_to_string(&status).ok().and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        }) {
+            peak = peak.max(hwm);
+        }
+        if let Some(st) = child.try_wait().unwrap() {
+            break st.code().unwrap_or(-1);
+        }
+        if start.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("qtcp {args:?} did not finish within {deadline:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (code, t_out.join().unwrap(), peak)
+}
+
 /// A module family the client suites run on, by the simulator model that speaks it: each
 /// scenario is defined once and instantiated per family with [`per_family!`] (as ripgrep's
 /// `rgtest!` runs each test under both regex engines).

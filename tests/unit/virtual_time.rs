@@ -1,7 +1,7 @@
 //! The procedures against the simulator's engine in virtual time: no pty, no threads, no
 //! sockets, no sleeping. A fault that fires "1.5 s into a 4 s QIACT" fires exactly there on
 //! every run, so the outcome of every timed fault is deterministic, and the whole file runs in
-//! milliseconds. The real-binary fault matrix (tests/fault_matrix.rs) stays the end-to-end layer.
+//! milliseconds. The real-binary fault matrix (tests/fault_matrix/) stays the end-to-end layer.
 
 use crate::support::random_bytes;
 use qtcp::error::ErrorClass;
@@ -34,9 +34,20 @@ fn module_with(
     flags: &str,
     tweak: impl FnOnce(&mut qtcp::sim::engine::EngineConfig),
 ) -> (Session, VirtualLink) {
+    module_from(flags, tweak, Instant::now())
+}
+
+/// [`module_with`], the session's clock starting at `start`: an hour from now makes every
+/// reading of the wall clock a moment of the session's past, so a procedure that mixes the two
+/// clocks misses every deadline.
+fn module_from(
+    flags: &str,
+    tweak: impl FnOnce(&mut qtcp::sim::engine::EngineConfig),
+    start: Instant,
+) -> (Session, VirtualLink) {
     let mut cfg = SimArgs::parse_inline(flags).unwrap().engine_config();
     tweak(&mut cfg);
-    let link = VirtualLink::new(VirtualModule::new(cfg, Instant::now()));
+    let link = VirtualLink::new(VirtualModule::new(cfg, start));
     let t = Transport::from_link(
         "virtual".into(),
         Box::new(link.clone()),
@@ -452,4 +463,158 @@ fn a_device_vanishing_during_probe_is_13() {
     let (mut s, _link) = module("--echo off --fault silent=AT+CGMR --fault vanish-after=500ms");
     let r = probe_plain(&mut s);
     assert_eq!(r.err().map(|e| e.class), Some(ErrorClass::Io));
+}
+
+// ---------------------------------------------------------------------- transparent mode
+
+/// The bridge's output, and what it was told.
+#[derive(Default)]
+struct Bridged {
+    data: Vec<u8>,
+    events: Vec<qtcp::proc::transparent::TransparentEvent>,
+}
+impl qtcp::proc::transparent::TransparentIo for Bridged {
+    fn data(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.data.extend_from_slice(bytes);
+        Ok(())
+    }
+    fn event(&mut self, e: &qtcp::proc::transparent::TransparentEvent) {
+        self.events.push(e.clone());
+    }
+}
+
+/// A transparent session to `dest` on a module configured by `flags`, with `input` written and
+/// then EOF (`eof`) or the input kept open. Returns the outcome, what the server sent back and
+/// how long the session took in the session's (virtual) time.
+fn transparent_to(
+    flags: &str,
+    dest: &str,
+    peer: Peer,
+    input: &[u8],
+    eof: bool,
+) -> (
+    qtcp::error::Reported<qtcp::proc::transparent::TransparentReport>,
+    Bridged,
+    Duration,
+) {
+    use qtcp::proc::transparent::{transparent, TransparentOptions};
+    // The session's clock an hour ahead of the wall clock: transparent takes time from the
+    // session only (issue 18: it mixed in Instant::now()).
+    let (mut s, link) = module_from(flags, |_| {}, Instant::now() + Duration::from_secs(3600));
+    link.module().peer(dest, peer);
+    attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
+    let o = TransparentOptions {
+        dest: qtcp::validate::destination(dest).unwrap(),
+        udp: false,
+        connect_timeout: Some(Duration::from_secs(75)),
+        wait: Duration::from_millis(200),
+        packet_size: 512,
+        guard: Duration::from_millis(1000),
+        close: true,
+        duration: None,
+        linger: Duration::from_secs(2),
+    };
+    let (tx, rx) = std::sync::mpsc::sync_channel(4);
+    for c in input.chunks(1000) {
+        tx.send(c.to_vec()).unwrap();
+    }
+    // Kept open (no EOF) unless asked: the session then ends only by what the module says.
+    let kept = (!eof).then_some(tx);
+    let mut io = Bridged::default();
+    let t0 = s.now();
+    let r = transparent(&mut s, &o, &rx, &mut io);
+    let took = elapsed(&s, t0);
+    drop(kept);
+    (r, io, took)
+}
+
+#[test]
+fn transparent_ends_cleanly_with_plus_plus_plus_after_input_eof() {
+    let data = random_bytes(3000, 31);
+    let (r, io, took) = transparent_to("--echo off --delays fast", SERVER, Peer::Echo, &data, true);
+    let rep = r.unwrap();
+    assert_eq!(rep.reason, Some(qtcp::proc::common::StopReason::Eof));
+    assert_eq!(rep.bytes_out, 3000);
+    assert_eq!(io.data, data, "the echo, whole and in order");
+    assert!(rep.marker_checks.is_empty());
+    assert!(!rep.connection_open);
+    assert!(rep.qimode_restored, "{:?}", rep.actions);
+    // Linger (2 s of quiet after the echo) and the module's guard after +++, in session time.
+    assert!(took >= Duration::from_millis(2500), "{took:?}");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn transparent_sees_the_peer_close_in_data_mode() {
+    let (r, io, took) = transparent_to(
+        "--echo off --delays fast",
+        SERVER,
+        Peer::Source {
+            data: b"bye".to_vec(),
+            close: true,
+        },
+        b"",
+        false,
+    );
+    let f = r.unwrap_err();
+    assert_eq!(f.error.class, ErrorClass::ConnectionLost, "{}", f.error.message);
+    let rep = f.partial.expect("report");
+    assert_eq!(rep.reason, Some(qtcp::proc::common::StopReason::Closed));
+    assert_eq!(io.data, b"bye");
+    assert_eq!(rep.marker_checks.len(), 1);
+    assert_eq!(rep.marker_checks[0].verdict, "module");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn transparent_sees_pdp_deact_in_data_mode() {
+    let (r, _io, took) = transparent_to(
+        "--echo off --delays fast --fault pdp-deact-after=3s",
+        SINK,
+        Peer::Sink,
+        b"some bytes",
+        false,
+    );
+    let f = r.unwrap_err();
+    assert_eq!(f.error.class, ErrorClass::PdpContext, "{}", f.error.message);
+    let rep = f.partial.expect("report");
+    assert_eq!(rep.reason, Some(qtcp::proc::common::StopReason::PdpDeact));
+    assert_eq!(rep.bytes_out, 10);
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+/// Issue 18 point 2: transparent took every input chunk the moment it was there and queued it
+/// without bound (a large stdin was held whole). It takes input only while less than 64 KiB
+/// wait for the module: of 8 MiB ready at once, a 200 ms session holds a bounded part, the
+/// rest stays with the reader.
+#[test]
+fn transparent_takes_input_only_as_fast_as_the_module_takes_it() {
+    use qtcp::proc::transparent::{transparent, TransparentOptions};
+    let (mut s, link) = module("--echo off --delays fast");
+    link.module().peer(SINK, Peer::Sink);
+    attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
+    let o = TransparentOptions {
+        dest: qtcp::validate::destination(SINK).unwrap(),
+        udp: false,
+        connect_timeout: Some(Duration::from_secs(75)),
+        wait: Duration::from_millis(200),
+        packet_size: 512,
+        guard: Duration::from_millis(1000),
+        close: true,
+        duration: Some(Duration::from_millis(200)),
+        linger: Duration::from_secs(1),
+    };
+    // An unbounded channel full from the start: only the bridge's own bound holds it back.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let chunk = vec![0x5a; 16 * 1024];
+    for _ in 0..512 {
+        tx.send(chunk.clone()).unwrap();
+    }
+    let rep = transparent(&mut s, &o, &rx, &mut Bridged::default()).unwrap();
+    let left: usize = rx.try_iter().map(|c| c.len()).sum();
+    let taken = rep.bytes_out + rep.bytes_unsent;
+    assert!(rep.bytes_unsent <= 80 * 1024, "{} bytes queued", rep.bytes_unsent);
+    assert_eq!(taken as usize + left, 512 * 16 * 1024);
+    assert!(left > 4 << 20, "{taken} taken of 8 MiB in a 200 ms session");
+    drop(tx);
 }

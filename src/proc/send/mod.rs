@@ -20,7 +20,7 @@ mod pacer;
 use crate::error::{Cause, Error, ErrorClass, Failed, Reported, Result};
 use crate::family::{connection_status, Acked, Sent, SocketState, Status};
 use crate::proc::common::{
-    await_network, close_quiet, connection_end, sync, urc_end, StopReason, SyncOptions,
+    await_network, close_quiet, connection_end, frame_direct_mode, sync, urc_end, StopReason, SyncOptions,
 };
 use crate::proc::connect::{connect, ConnectOptions};
 use crate::proc::state::Sack;
@@ -108,6 +108,9 @@ pub struct SendReport {
     pub duration_s: f64,
     /// Acknowledged (TCP) or sent (UDP) bytes per second.
     pub goodput_bps: f64,
+    /// What was done to the module's settings (headers switched on in direct mode).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
 }
 
 /// What a progress bar needs.
@@ -280,6 +283,7 @@ pub fn send<R: Read>(
     // by count.
     let f = s.family();
     let echoed = f.prepare_send(s)?;
+    let framed = frame_direct_mode(s)?;
     let flow = Flow::open(s, o, o.offset).map_err(|e| {
         // Nothing was sent: the report says so (resume from where this run started).
         let nothing = SendReport {
@@ -288,6 +292,7 @@ pub fn send<R: Read>(
             acked_offset: (!o.udp).then_some(o.offset),
             bytes_acked: (!o.udp).then_some(0),
             bytes_unacked: (!o.udp).then_some(0),
+            actions: framed.iter().cloned().collect(),
             ..Default::default()
         };
         Failed::new(e, nothing)
@@ -306,6 +311,7 @@ pub fn send<R: Read>(
         flow,
         rep: SendReport {
             offset: o.offset,
+            actions: framed.into_iter().collect(),
             ..Default::default()
         },
         fixed_window,
@@ -706,6 +712,8 @@ fn after_reboot(s: &mut Session) -> Result<()> {
     sync(s, &SyncOptions::default())?;
     let f = s.family();
     f.prepare_send(s)?;
+    // Framing switched on before the reboot may be gone with it.
+    frame_direct_mode(s)?;
     await_network(s, Duration::from_secs(60), Duration::from_millis(200))
         .map(|_| ())
         .map_err(|f| Error::new(f.error.class, format!("{} after the reboot", f.error.message)))

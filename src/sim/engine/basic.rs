@@ -95,13 +95,13 @@ impl Engine {
                 numeric_setting!(self, &kind, one_int(&kind), $field, $label, $max)
             };
         }
-        if let Some(r) = self.sms_boot_gate(name, &kind) {
-            return r;
-        }
         if self.cfg.model.is_ctx() {
             if let Some(r) = self.dispatch_ctx(name, &kind) {
                 return r;
             }
+        }
+        if let Some(r) = self.sms_boot_gate(name, &kind) {
+            return r;
         }
         match name {
             "" => R::Ok,

@@ -337,9 +337,11 @@ impl Model {
                 qicsgp_read: QicsgpRead::Mode,
                 ..m95
             },
-            // The issue 18 captures (numeric errors from power-on, type-ahead dropped) are of
-            // QI modules; the context-dialect models keep the V.250 defaults they were built on
-            // (AT+CMEE=0 at power-on, a line typed ahead queued) [INF; merge of ctx-sim].
+            // The LTE-era models: the captures of numeric errors and dropped type-ahead are of
+            // M95-family modules; a BG95 answers a plain `ERROR` between RDY and APP RDY
+            // [LOG, issue 20] and TCP/IP commands answer plain `ERROR` even with CMEE=1
+            // [LOG EWF#20], so these start with CMEE=0, and a line typed ahead is queued (the
+            // V.250 DCE's buffer) [INF]. The knobs give the other readings.
             m if m.is_ctx() => Preset {
                 cmee: 0,
                 type_ahead: TypeAhead::Queue,
