@@ -639,7 +639,7 @@ fn transparent_setup(
         }
         Err(e) => {
             s.set_data_mode_on_connect(false);
-            rep.qimode_restored = f.leave_transparent(s, &mut rep.actions);
+            rep.qimode_restored = Some(f.leave_transparent(s, &mut rep.actions));
             Err(e)
         }
     }

@@ -103,8 +103,9 @@ pub struct TransparentReport {
     pub resumed: u32,
     /// The connection is still open (command mode, QIMODE=1) at the end.
     pub connection_open: bool,
-    /// QIMODE is back to 0.
-    pub qimode_restored: bool,
+    /// QIMODE is back to 0 (QI); null on ctx, where transparent mode is the socket's access
+    /// mode and the socket is in buffer access after `+++`.
+    pub qimode_restored: Option<bool>,
     /// Everything done to the module's settings and state, in order.
     pub actions: Vec<String>,
     pub duration_s: f64,
@@ -464,9 +465,12 @@ fn split_report(all: &[u8], markers: Markers) -> (&[u8], Vec<String>) {
 }
 
 /// Put the module back in non-transparent mode ([`crate::family::Family::leave_transparent`]).
-fn restore(s: &mut Session, actions: &mut Vec<String>) -> bool {
+/// QI: whether QIMODE=0 is back; ctx: null (the mode is the socket's, in buffer access after
+/// `+++`, and the actions say so).
+fn restore(s: &mut Session, actions: &mut Vec<String>) -> Option<bool> {
     let f = s.family();
-    f.leave_transparent(s, actions)
+    let back = f.leave_transparent(s, actions);
+    (!f.has_contexts()).then_some(back)
 }
 
 /// Run a transparent session: setup, bridge `input` (chunks; a disconnected channel is EOF)
@@ -484,6 +488,8 @@ pub fn transparent(
         host: o.dest.host.clone(),
         port: o.dest.port,
         protocol: if o.udp { "UDP" } else { "TCP" }.into(),
+        // QI: not restored until it is; ctx: null (see the field).
+        qimode_restored: (!s.family().has_contexts()).then_some(false),
         ..Default::default()
     };
     // A failed setup reports what it did (and whether QIMODE was restored).

@@ -259,6 +259,7 @@ per_family!(
         let actions = summary["actions"].to_string();
         if f.is_ctx() {
             assert!(actions.contains("transpktsize"), "{actions}");
+            assert!(summary["qimode_restored"].is_null(), "{summary}");
         } else {
             assert!(actions.contains("QIMODE=1"), "{actions}");
         }

@@ -538,7 +538,7 @@ fn transparent_ends_cleanly_with_plus_plus_plus_after_input_eof() {
     assert_eq!(io.data, data, "the echo, whole and in order");
     assert!(rep.marker_checks.is_empty());
     assert!(!rep.connection_open);
-    assert!(rep.qimode_restored, "{:?}", rep.actions);
+    assert_eq!(rep.qimode_restored, Some(true), "{:?}", rep.actions);
     // Linger (2 s of quiet after the echo) and the module's guard after +++, in session time.
     assert!(took >= Duration::from_millis(2500), "{took:?}");
     assert!(took < Duration::from_secs(20), "{took:?}");
