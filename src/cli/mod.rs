@@ -36,7 +36,7 @@ pub fn exit_status_text() -> String {
     name = "qtcp",
     version,
     propagate_version = true,
-    about = "Drive the TCP/IP stack of Quectel GSM modules (M95, M66, MC60...) over a serial port",
+    about = "Drive the TCP/IP stack of Quectel cellular modules (M95 family, BG96/EC2x family) over a serial port",
     after_long_help = exit_status_text()
 )]
 pub struct Cli {
