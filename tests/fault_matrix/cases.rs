@@ -341,7 +341,8 @@ pub fn cases() -> Vec<Case> {
             &["push", "Cargo.toml", "127.0.0.1:9"]
         )),
         case!("silent (AT+QISEND)", "send", 4, 10, |c| {
-            let s = c.sim(&["--fault", "silent=AT+QISEND"]);
+            // The data command of a 5-byte send: ctx's counters are AT+QISEND=0,0 (answered).
+            let s = c.sim(&["--fault", c.pick("silent=AT+QISEND", "silent=AT+QISEND=0,5")]);
             let sink = Sink::start();
             connect(&s, &sink.addr);
             c.op(&s, &["--json", "send", "--data", "hello"]);
@@ -355,7 +356,8 @@ pub fn cases() -> Vec<Case> {
             c.op(&s, &["--json", "connect", &sink.addr, "--timeout", "1s"]);
             c.then(&s, &["--json", "probe"], 0);
         }),
-        case!("silent (AT+QICLOSE)", "close", 4, 10, |c| {
+        // (ctx: QICLOSE's own deadline is its 10 s timeout plus a second, research §1.10.)
+        case!("silent (AT+QICLOSE)", "close", 4, 15, |c| {
             let s = c.sim(&["--fault", "silent=AT+QICLOSE"]);
             let sink = Sink::start();
             connect(&s, &sink.addr);

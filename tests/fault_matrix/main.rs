@@ -48,6 +48,15 @@ impl Ctx {
         self.family.sim(&f)
     }
 
+    /// `qi` on the QI family, `ctx` on the ctx family: a command's line where they differ.
+    fn pick<'a>(&self, qi: &'a str, ctx: &'a str) -> &'a str {
+        if self.family.is_ctx() {
+            ctx
+        } else {
+            qi
+        }
+    }
+
     /// What probe's `model` says on the family's simulator model.
     fn model(&self) -> &'static str {
         if self.family.is_ctx() {
