@@ -705,6 +705,27 @@ impl Family for CtxFamily {
     }
 }
 
+/// [`CtxFamily::data_mode_markers`]: `NO CARRIER`, and the context loss of each context id.
+static CTX_DATA_MODE_MARKERS: &[&[u8]] = &[
+    b"\r\nNO CARRIER\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",1\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",2\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",3\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",4\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",5\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",6\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",7\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",8\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",9\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",10\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",11\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",12\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",13\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",14\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",15\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",16\r\n",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -732,24 +753,3 @@ mod tests {
         );
     }
 }
-
-/// [`CtxFamily::data_mode_markers`]: `NO CARRIER`, and the context loss of each context id.
-static CTX_DATA_MODE_MARKERS: &[&[u8]] = &[
-    b"\r\nNO CARRIER\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",1\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",2\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",3\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",4\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",5\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",6\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",7\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",8\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",9\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",10\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",11\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",12\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",13\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",14\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",15\r\n",
-    b"\r\n+QIURC: \"pdpdeact\",16\r\n",
-];
