@@ -680,9 +680,11 @@ impl Family for CtxFamily {
         }
     }
 
-    /// The peer's close in data mode: `NO CARRIER` by the V.250 convention [INF research §1.11].
+    /// The end of data mode: `NO CARRIER` by the V.250 convention [INF research §1.11], and the
+    /// context's loss that may follow it at once (`+QIURC: "pdpdeact",<cid>`, said in command
+    /// mode but read from the data stream, where it looks like data).
     fn data_mode_markers(&self) -> crate::proc::transparent::Markers {
-        &[b"\r\nNO CARRIER\r\n"]
+        CTX_DATA_MODE_MARKERS
     }
 
     fn resume_data(&self, s: &mut Session) -> Result<DataMode> {
@@ -702,6 +704,27 @@ impl Family for CtxFamily {
         true
     }
 }
+
+/// [`CtxFamily::data_mode_markers`]: `NO CARRIER`, and the context loss of each context id.
+static CTX_DATA_MODE_MARKERS: &[&[u8]] = &[
+    b"\r\nNO CARRIER\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",1\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",2\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",3\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",4\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",5\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",6\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",7\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",8\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",9\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",10\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",11\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",12\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",13\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",14\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",15\r\n",
+    b"\r\n+QIURC: \"pdpdeact\",16\r\n",
+];
 
 #[cfg(test)]
 mod tests {

@@ -60,16 +60,23 @@ pub fn parse_socket(line: &str) -> Option<SocketEntry> {
 
 /// The `ip_state` QI's `AT+QISTAT` would give for context `cid` (research §6.2): no active
 /// context → `IP INITIAL`; a socket connected (2, 3) → `CONNECT OK`, opening (1) → `TCP
-/// CONNECTING`, closing (4) → `IP CLOSE`; active without sockets → `IP GPRSACT`.
+/// CONNECTING`, closing (4) → `IP CLOSE`; active without sockets → `IP GPRSACT`. A socket left
+/// closing (4) on a context that is no longer active lost it to the network (`+QIURC:
+/// "pdpdeact"`, perhaps said to an earlier process): `PDP DEACT`, as the socket's own state reads
+/// it (`CtxFamily::state_and_access`) and as QI says until the host deactivates.
 pub fn synthesise_ip_state(contexts: &[ContextEntry], sockets: &[SocketEntry], cid: u8) -> &'static str {
-    if !contexts.iter().any(|c| c.context_id == cid && c.active) {
-        return "IP INITIAL";
-    }
     let ours = || {
         sockets
             .iter()
             .filter(move |s| s.context_id.is_none_or(|c| c == cid))
     };
+    if !contexts.iter().any(|c| c.context_id == cid && c.active) {
+        return if ours().any(|s| s.state == 4) {
+            "PDP DEACT"
+        } else {
+            "IP INITIAL"
+        };
+    }
     if ours().any(|s| matches!(s.state, 2 | 3)) {
         "CONNECT OK"
     } else if ours().any(|s| s.state == 1) {
@@ -186,6 +193,8 @@ mod tests {
     fn ip_state_is_synthesised_as_research_6_2_says() {
         assert_eq!(synthesise_ip_state(&[], &[], 1), "IP INITIAL");
         assert_eq!(synthesise_ip_state(&ctxs(&[2]), &[], 1), "IP INITIAL");
+        assert_eq!(synthesise_ip_state(&[], &[sock(4, 1)], 1), "PDP DEACT");
+        assert_eq!(synthesise_ip_state(&[], &[sock(4, 2)], 1), "IP INITIAL");
         assert_eq!(synthesise_ip_state(&ctxs(&[1]), &[], 1), "IP GPRSACT");
         assert_eq!(synthesise_ip_state(&ctxs(&[1]), &[sock(2, 1)], 1), "CONNECT OK");
         assert_eq!(synthesise_ip_state(&ctxs(&[1]), &[sock(3, 1)], 1), "CONNECT OK");

@@ -29,6 +29,7 @@ use crate::error::{Cause, Error, ErrorClass, Result};
 use crate::proc::common::StopReason;
 use crate::session::Session;
 use crate::tokenizer::{PayloadKind, Urc};
+use std::time::Duration;
 
 /// What kind of socket is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,6 +304,9 @@ fn urc_end(s: &mut Session, id: Option<u8>) -> Option<StopReason> {
             StopReason::Rebooted => 1,
             _ => 0,
         })?;
+    if end == StopReason::PdpDeact && s.family().has_contexts() && ctx_resetting(s) {
+        return Some(StopReason::Rebooted);
+    }
     if end == StopReason::Closed && !s.rebooted() {
         let f = s.family();
         if f.closed_may_hide_context_loss(id) {
@@ -314,6 +318,23 @@ fn urc_end(s: &mut Session, id: Option<u8>) -> Option<StopReason> {
         }
     }
     Some(end)
+}
+
+/// How long a ctx module that has said `+QIURC: "pdpdeact"` has to answer a bare `AT` before
+/// it is taken to be resetting (a resetting module answers nothing until `RDY`).
+const RESET_PROBE: Duration = Duration::from_secs(1);
+
+/// Whether a ctx module's `+QIURC: "pdpdeact"` was the first word of a reset rather than the
+/// network's: a BG96 says it as it resets, before `RDY` [LOG TG#157], so the research's table
+/// (§6.3: `RDY`/`APP RDY` → 9) needs the reset told apart. It is when the module has restarted
+/// (`RDY`/`APP RDY` seen) or does not answer a bare `AT` within [`RESET_PROBE`]; a module that
+/// answers and says no `RDY` lost its context to the network.
+fn ctx_resetting(s: &mut Session) -> bool {
+    if s.rebooted() {
+        return true;
+    }
+    let answered = s.run_within(&crate::command::At::Sync, RESET_PROBE).is_ok();
+    s.rebooted() || !answered
 }
 
 /// A family's words for what messages name, so a message on one family never quotes the

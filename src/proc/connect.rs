@@ -7,6 +7,7 @@ use crate::error::{Cause, Error, ErrorClass, Result};
 use crate::family::Opened;
 use crate::proc::common::{await_network, frame_direct_mode};
 use crate::session::Session;
+use crate::tokenizer::Urc;
 use crate::validate::Destination;
 use std::time::Duration;
 
@@ -100,6 +101,15 @@ pub fn connect(s: &mut Session, o: &ConnectOptions) -> Result<ConnectReport> {
     ))
 }
 
+/// A restart the module announced before a new connection was opened did not end it: forget
+/// it, so the send or receive on that connection is not taken for lost. A ctx module ends its
+/// boot with `APP RDY` well after `RDY` [CODE TG-BG96 restartImpl], so a command run just after
+/// a reset (the next push of a script) sees it arrive while it opens its connection.
+fn forget_earlier_restart(s: &mut Session) {
+    s.clear_rebooted();
+    while s.take_urc(|u| matches!(u, Urc::Rdy | Urc::AppRdy)).is_some() {}
+}
+
 fn report(o: &ConnectOptions) -> ConnectReport {
     ConnectReport {
         host: o.dest.host.clone(),
@@ -114,7 +124,10 @@ fn report(o: &ConnectOptions) -> ConnectReport {
 fn attempt(s: &mut Session, o: &ConnectOptions, rep: &mut ConnectReport, may_wait: bool) -> Result<bool> {
     let f = s.family();
     match f.open(s, o, rep, may_wait)? {
-        Opened::Opened => Ok(true),
+        Opened::Opened => {
+            forget_earlier_restart(s);
+            Ok(true)
+        }
         Opened::AlreadyOpen if o.reuse => {
             rep.reused = true;
             Ok(true)

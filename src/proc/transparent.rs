@@ -600,7 +600,10 @@ fn bridge(b: &mut Bridge, started: Instant) -> Result<EndReason> {
             match b.escape(end.is_none())? {
                 Escape::Resolved => continue,
                 Escape::Lost(markers) => {
-                    let reason = if markers.iter().any(|m| m.contains("PDP")) {
+                    let reason = if markers
+                        .iter()
+                        .any(|m| m.contains("PDP") || m.contains("pdpdeact"))
+                    {
                         EndReason::PdpDeact
                     } else {
                         EndReason::Closed

@@ -14,7 +14,7 @@ mod support;
 mod cases;
 mod flags_and_signals;
 
-use cases::{cases, Case};
+use cases::cases;
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -33,12 +33,48 @@ struct Obs {
 }
 
 struct Ctx {
+    /// The module family the case runs on (`qtcp sim --model`).
+    family: Family,
     expect: i32,
     deadline: Duration,
     obs: Arc<Mutex<Obs>>,
 }
 
 impl Ctx {
+    /// `qtcp sim --model <family's model> --delays=fast FLAGS`.
+    fn sim(&self, flags: &[&str]) -> Sim {
+        let mut f = vec![FAST];
+        f.extend_from_slice(flags);
+        self.family.sim(&f)
+    }
+
+    /// `qi` on the QI family, `ctx` on the ctx family: a command's line where they differ.
+    fn pick<'a>(&self, qi: &'a str, ctx: &'a str) -> &'a str {
+        if self.family.is_ctx() {
+            ctx
+        } else {
+            qi
+        }
+    }
+
+    /// What probe's `model` says on the family's simulator model.
+    fn model(&self) -> &'static str {
+        if self.family.is_ctx() {
+            "BG96"
+        } else {
+            "Quectel_M95"
+        }
+    }
+
+    /// What probe's `manufacturer` says on the family's simulator model.
+    fn manufacturer(&self) -> &'static str {
+        if self.family.is_ctx() {
+            "Quectel"
+        } else {
+            "Quectel_Ltd"
+        }
+    }
+
     /// The operation under test: records code and time, asserts the code and the deadline.
     #[track_caller]
     fn op(&self, sim: &Sim, args: &[&str]) -> Run {
@@ -110,6 +146,7 @@ fn transparent_args<'a>(dest: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     a
 }
 
+/// A QI-family simulator (the tests beyond the matrix).
 fn sim(flags: &[&str]) -> Sim {
     let mut f = vec![FAST];
     f.extend_from_slice(flags);
@@ -208,12 +245,16 @@ fn await_state(sim: &Sim, state: &str) {
 // ---------------------------------------------------------------------------------------------
 // The runner
 
-/// Cases whose documented outcome is not met yet (reported in RELIABILITY.md): they are run and
-/// shown in the matrix as KNOWN BUG without failing the suite; one that starts passing fails
-/// it, so the entry is removed when the bug is fixed.
-const KNOWN_BUGS: &[(&str, &str, &str)] = &[];
+/// The families every case runs on, in the order of the matrix's rows.
+const FAMILIES: [Family; 2] = [Family::QI, Family::CTX];
+
+/// Cases whose documented outcome is not met yet (reported in RELIABILITY.md), as (family,
+/// fault, operation, why): they are run and shown in the matrix as KNOWN BUG without failing
+/// the suite; one that starts passing fails it, so the entry is removed when the bug is fixed.
+const KNOWN_BUGS: &[(&str, &str, &str, &str)] = &[];
 
 struct Row {
+    family: &'static str,
     fault: &'static str,
     op: &'static str,
     expect: i32,
@@ -226,38 +267,46 @@ struct Row {
 #[test]
 fn fault_matrix() {
     let filter = std::env::var("QTCP_MATRIX_FILTER").ok();
+    let family_filter = std::env::var("QTCP_MATRIX_FAMILY").ok();
     let all = cases();
-    let total = all.len();
-    let cases: Vec<Case> = all
-        .into_iter()
-        .filter(|c| {
+    let total = all.len() * FAMILIES.len();
+    // One job per (case, family): each case is defined once and run on both families, the
+    // ctx run against `qtcp sim --model bg96`.
+    let jobs: Vec<(usize, Family)> = all
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
             filter
                 .as_deref()
                 .is_none_or(|f| c.fault.contains(f) || c.op.contains(f))
         })
+        .flat_map(|(i, _)| FAMILIES.iter().map(move |f| (i, *f)))
+        .filter(|(_, f)| family_filter.as_deref().is_none_or(|n| n == f.name))
         .collect();
-    let cases = Arc::new(cases);
+    let (cases, jobs) = (Arc::new(all), Arc::new(jobs));
     let rows: Arc<Mutex<Vec<(usize, Row)>>> = Arc::new(Mutex::new(Vec::new()));
     let next = Arc::new(AtomicUsize::new(0));
     let workers: usize = std::env::var("QTCP_MATRIX_JOBS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(6);
+        .unwrap_or(8);
     let handles: Vec<_> = (0..workers)
         .map(|_| {
-            let (cases, rows, next) = (cases.clone(), rows.clone(), next.clone());
+            let (cases, jobs, rows, next) = (cases.clone(), jobs.clone(), rows.clone(), next.clone());
             std::thread::spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(case) = cases.get(i) else { break };
+                let j = next.fetch_add(1, Ordering::SeqCst);
+                let Some(&(i, family)) = jobs.get(j) else { break };
+                let case = &cases[i];
                 let obs = Arc::new(Mutex::new(Obs::default()));
                 let ctx = Ctx {
+                    family,
                     expect: case.expect,
                     deadline: Duration::from_secs(case.deadline_s),
                     obs: obs.clone(),
                 };
                 let f = case.f;
                 let res = std::thread::Builder::new()
-                    .name(format!("{} / {}", case.fault, case.op))
+                    .name(format!("{} / {} / {}", family.name, case.fault, case.op))
                     .spawn(move || f(&ctx))
                     .unwrap()
                     .join();
@@ -269,8 +318,9 @@ fn fault_matrix() {
                 });
                 let o = obs.lock().unwrap().clone();
                 rows.lock().unwrap().push((
-                    i,
+                    j,
                     Row {
+                        family: family.name,
                         fault: case.fault,
                         op: case.op,
                         expect: case.expect,
@@ -287,14 +337,17 @@ fn fault_matrix() {
         h.join().unwrap();
     }
     let mut rows = std::mem::take(&mut *rows.lock().unwrap());
-    rows.sort_by_key(|(i, _)| *i);
+    rows.sort_by_key(|(j, _)| *j);
     for (_, r) in rows.iter_mut() {
-        if let Some(k) = KNOWN_BUGS.iter().find(|k| k.0 == r.fault && k.1 == r.op) {
+        if let Some(k) = KNOWN_BUGS
+            .iter()
+            .find(|k| k.0 == r.family && k.1 == r.fault && k.2 == r.op)
+        {
             r.failure = match r.failure.take() {
                 Some(_) => None,
-                None => Some(format!("passes now: remove it from KNOWN_BUGS ({})", k.2)),
+                None => Some(format!("passes now: remove it from KNOWN_BUGS ({})", k.3)),
             };
-            r.next.push(format!("KNOWN BUG: {}", k.2));
+            r.next.push(format!("KNOWN BUG: {}", k.3));
         }
     }
     let failed: Vec<&Row> = rows
@@ -304,7 +357,8 @@ fn fault_matrix() {
         .collect();
     for (_, r) in &rows {
         eprintln!(
-            "{:<34} {:<40} expect {:>3} got {:>4} {:>6.2}s {}",
+            "{:<3} {:<34} {:<40} expect {:>3} got {:>4} {:>6.2}s {}",
+            r.family,
             r.fault,
             r.op,
             r.expect,
@@ -313,6 +367,21 @@ fn fault_matrix() {
             if r.failure.is_some() { "FAIL" } else { "pass" }
         );
     }
+    for fam in FAMILIES {
+        let of: Vec<&Row> = rows
+            .iter()
+            .map(|(_, r)| r)
+            .filter(|r| r.family == fam.name)
+            .collect();
+        if !of.is_empty() {
+            eprintln!(
+                "{}: {} of {} cases pass",
+                fam.name,
+                of.iter().filter(|r| r.failure.is_none()).count(),
+                of.len()
+            );
+        }
+    }
     if std::env::var("QTCP_WRITE_MATRIX").as_deref() == Ok("1") && rows.len() == total {
         write_matrix(&rows.iter().map(|(_, r)| r).collect::<Vec<_>>());
     }
@@ -320,7 +389,8 @@ fn fault_matrix() {
         let mut msg = format!("{} of {} cases failed:\n", failed.len(), rows.len());
         for r in failed {
             msg.push_str(&format!(
-                "- {} / {}: {}\n",
+                "- {} / {} / {}: {}\n",
+                r.family,
                 r.fault,
                 r.op,
                 r.failure.as_deref().unwrap_or("")
@@ -335,22 +405,27 @@ fn write_matrix(rows: &[&Row]) {
         "# Fault matrix\n\n\
          Generated by `QTCP_WRITE_MATRIX=1 cargo test --test fault_matrix` (tests/fault_matrix/): \
          the real `qtcp` binary against `qtcp sim --delays fast` with the fault injected during the \
-         operation. *expected* is the documented exit code, *observed* what the run returned, \
+         operation. Every case is defined once and run on both module families: *family* `qi` is \
+         `qtcp sim --model m95` (`AT+QIOPEN=\"TCP\",...`), `ctx` is `qtcp sim --model bg96` \
+         (`AT+QIOPEN=<cid>,<id>,...`; the simulator gives each fault the context dialect's \
+         signal: `+QIURC: \"closed\"`, `+QIURC: \"pdpdeact\"`, `+QIOPEN: <id>,566`...); the \
+         expected exit code is the same contract on both. *expected* is the documented exit code, *observed* what the run returned, \
          *s* its duration in seconds on the machine that generated the file (each case also has a \
          deadline, *limit*); *next* is the next command of the script and its exit code, run \
          against the same simulator after the fault (or what the user must do). A case passes \
          when the exit code, the deadline, the JSON (acknowledged offset true at the server, \
          whole file for successful pushes) and the next step are all as expected.\n\n\
-         | fault | operation | expected | observed | s | limit | next | result |\n\
-         |---|---|---|---|---|---|---|---|\n",
+         | fault | operation | family | expected | observed | s | limit | next | result |\n\
+         |---|---|---|---|---|---|---|---|---|\n",
     );
     let limits: std::collections::HashMap<(&str, &str), u64> =
         cases().iter().map(|c| ((c.fault, c.op), c.deadline_s)).collect();
     for r in rows {
         s.push_str(&format!(
-            "| {} | `{}` | {} | {} | {:.1} | {} | {} | {} |\n",
+            "| {} | `{}` | {} | {} | {} | {:.1} | {} | {} | {} |\n",
             r.fault,
             r.op,
+            r.family,
             r.expect,
             r.code.map_or("hang".into(), |c| c.to_string()),
             r.secs,

@@ -3,8 +3,10 @@
 //! every run, so the outcome of every timed fault is deterministic, and the whole file runs in
 //! milliseconds. The real-binary fault matrix (tests/fault_matrix/) stays the end-to-end layer.
 
-use crate::support::random_bytes;
+use crate::per_family;
+use crate::support::{random_bytes, Family};
 use qtcp::error::ErrorClass;
+use qtcp::family::detect::{detect, Choice};
 use qtcp::proc::attach::{attach, AttachOptions, RecvMode};
 use qtcp::proc::close::close;
 use qtcp::proc::common::{sync, SyncOptions};
@@ -24,28 +26,31 @@ use std::time::{Duration, Instant};
 const SINK: &str = "10.0.0.9:7000";
 const SERVER: &str = "10.0.0.9:7001";
 
-/// A session on a simulated module configured by `flags` (as `qtcp sim` takes them).
-fn module(flags: &str) -> (Session, VirtualLink) {
-    module_with(flags, |_| {})
+/// A session on family `f`'s simulated model configured by `flags` (as `qtcp sim` takes them).
+fn module(f: Family, flags: &str) -> (Session, VirtualLink) {
+    module_with(f, flags, |_| {})
 }
 
 /// [`module`], with the engine's configuration adjusted by `tweak` first.
 fn module_with(
+    f: Family,
     flags: &str,
     tweak: impl FnOnce(&mut qtcp::sim::engine::EngineConfig),
 ) -> (Session, VirtualLink) {
-    module_from(flags, tweak, Instant::now())
+    module_from(f, flags, tweak, Instant::now())
 }
 
 /// [`module_with`], the session's clock starting at `start`: an hour from now makes every
 /// reading of the wall clock a moment of the session's past, so a procedure that mixes the two
 /// clocks misses every deadline.
 fn module_from(
+    f: Family,
     flags: &str,
     tweak: impl FnOnce(&mut qtcp::sim::engine::EngineConfig),
     start: Instant,
 ) -> (Session, VirtualLink) {
-    let mut cfg = SimArgs::parse_inline(flags).unwrap().engine_config();
+    let flags = format!("--model {} {flags}", f.model);
+    let mut cfg = SimArgs::parse_inline(&flags).unwrap().engine_config();
     tweak(&mut cfg);
     let link = VirtualLink::new(VirtualModule::new(cfg, start));
     let t = Transport::from_link(
@@ -54,8 +59,12 @@ fn module_from(
         Tracer::new(None, false).unwrap(),
     );
     let mut s = Session::new(t, SessionOptions::default());
-    // As the CLI opens every port: synchronised first.
+    // As the CLI opens every port: synchronised first, then the family told from the model
+    // (and a ctx module's APP RDY awaited).
     sync(&mut s, &SyncOptions::default()).unwrap();
+    detect(&mut s, Choice::Auto).unwrap();
+    assert_eq!(s.family().name(), f.name);
+    s.family().await_ready(&mut s).unwrap();
     (s, link)
 }
 
@@ -120,9 +129,8 @@ fn probe_plain(s: &mut Session) -> qtcp::error::Result<qtcp::proc::probe::Module
 
 // ---------------------------------------------------------------------------------- healthy
 
-#[test]
-fn the_whole_flow_on_a_healthy_module() {
-    let (mut s, link) = module("--echo off");
+per_family!(the_whole_flow_on_a_healthy_module, |f| {
+    let (mut s, link) = module(f, "--echo off");
     link.module().peer(SINK, Peer::Sink);
     let t0 = s.now();
     let info = probe_plain(&mut s).unwrap();
@@ -152,11 +160,10 @@ fn the_whole_flow_on_a_healthy_module() {
     assert!(c.closed);
     // QIACT alone takes 1 s of the default delay table: virtual time moved at least that much.
     assert!(elapsed(&s, t0) >= Duration::from_secs(1));
-}
+});
 
-#[test]
-fn a_sim_busy_for_three_seconds_is_waited_for() {
-    let (mut s, _link) = module("--echo off --fault sim=busy:3s");
+per_family!(a_sim_busy_for_three_seconds_is_waited_for, |f| {
+    let (mut s, _link) = module(f, "--echo off --fault sim=busy:3s");
     let t0 = s.now();
     let mut waits = 0;
     let mut progress = |_: &qtcp::proc::probe::SimWaiting| waits += 1;
@@ -165,11 +172,10 @@ fn a_sim_busy_for_three_seconds_is_waited_for() {
     assert!(elapsed(&s, t0) >= Duration::from_secs(3));
     assert!(elapsed(&s, t0) < Duration::from_secs(5));
     assert!(waits > 0);
-}
+});
 
-#[test]
-fn a_sim_busy_past_the_timeout_is_5_at_the_deadline() {
-    let (mut s, _link) = module("--echo off --fault sim=busy");
+per_family!(a_sim_busy_past_the_timeout_is_5_at_the_deadline, |f| {
+    let (mut s, _link) = module(f, "--echo off --fault sim=busy");
     let t0 = s.now();
     let mut o = attach_opts(false);
     o.sim_timeout = Duration::from_secs(7);
@@ -177,42 +183,42 @@ fn a_sim_busy_past_the_timeout_is_5_at_the_deadline() {
     assert_eq!(e.error.class, ErrorClass::Sim);
     let t = elapsed(&s, t0);
     assert!(t >= Duration::from_secs(7) && t < Duration::from_secs(9), "{t:?}");
-}
+});
 
-#[test]
-fn never_registering_is_6_after_the_register_timeout() {
-    let (mut s, _link) = module("--echo off --fault no-register");
+per_family!(never_registering_is_6_after_the_register_timeout, |f| {
+    let (mut s, _link) = module(f, "--echo off --fault no-register");
     let t0 = s.now();
     let e = attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap_err();
     assert_eq!(e.error.class, ErrorClass::Network);
     assert!(elapsed(&s, t0) >= Duration::from_secs(60));
-}
+});
 
-#[test]
-fn send_with_reconnect_resumes_from_the_first_unacknowledged_byte() {
-    let (mut s, link) = module("--echo off --delays fast --fault peer-close-after-bytes=40000");
-    link.module().peer(SINK, Peer::Sink);
-    connect(&mut s, &connect_opts(SINK)).unwrap();
-    let data = random_bytes(120_000, 5);
-    let o = SendOptions {
-        wait_ack: true,
-        reconnect: Some(connect_opts(SINK)),
-        ..Default::default()
-    };
-    let rep = send(&mut s, &data[..], &o, &mut NoEvents).unwrap();
-    assert!(rep.complete);
-    assert!(!rep.reconnects.is_empty());
-    // The server got every byte, the ones after the reconnect from the resume offset on: the
-    // second connection's bytes are exactly the tail from that offset.
-    let got = link.module().received(SINK).to_vec();
-    let resumed = rep.reconnects[0].resume_offset as usize;
-    assert!(got.len() >= data.len());
-    assert_eq!(&got[got.len() - (data.len() - resumed)..], &data[resumed..]);
-}
+per_family!(
+    send_with_reconnect_resumes_from_the_first_unacknowledged_byte,
+    |f| {
+        let (mut s, link) = module(f, "--echo off --delays fast --fault peer-close-after-bytes=40000");
+        link.module().peer(SINK, Peer::Sink);
+        connect(&mut s, &connect_opts(SINK)).unwrap();
+        let data = random_bytes(120_000, 5);
+        let o = SendOptions {
+            wait_ack: true,
+            reconnect: Some(connect_opts(SINK)),
+            ..Default::default()
+        };
+        let rep = send(&mut s, &data[..], &o, &mut NoEvents).unwrap();
+        assert!(rep.complete);
+        assert!(!rep.reconnects.is_empty());
+        // The server got every byte, the ones after the reconnect from the resume offset on: the
+        // second connection's bytes are exactly the tail from that offset.
+        let got = link.module().received(SINK).to_vec();
+        let resumed = rep.reconnects[0].resume_offset as usize;
+        assert!(got.len() >= data.len());
+        assert_eq!(&got[got.len() - (data.len() - resumed)..], &data[resumed..]);
+    }
+);
 
-#[test]
-fn recv_reads_everything_a_server_sent_then_sees_the_close() {
-    let (mut s, link) = module("--echo off --delays fast");
+per_family!(recv_reads_everything_a_server_sent_then_sees_the_close, |f| {
+    let (mut s, link) = module(f, "--echo off --delays fast");
     let data = random_bytes(50_000, 7);
     link.module().peer(
         SERVER,
@@ -231,7 +237,7 @@ fn recv_reads_everything_a_server_sent_then_sees_the_close() {
     let rep = recv(&mut s, &o, &mut out).unwrap();
     assert_eq!(out.0, data);
     assert!(rep.closed);
-}
+});
 
 // ------------------------------------------------------------------------- timed faults
 
@@ -240,35 +246,41 @@ fn class_of<T, P>(r: Result<T, qtcp::error::Failed<P>>) -> Option<ErrorClass> {
     r.err().map(|f| f.error.class)
 }
 
-#[test]
-fn reboot_during_qiact_is_4_and_the_next_attach_works() {
-    let (mut s, _link) = module("--echo off --qiact-delay 4s --fault reboot-after=1500ms");
-    let r = attach(&mut s, &attach_opts(true), &mut |_| {});
-    assert_eq!(class_of(r), Some(ErrorClass::ModuleSilent));
-    attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
+/// What the CLI does when it opens the port for the next command of a script: synchronise, and
+/// wait until the family's module answers its own commands (a ctx module after a reset answers
+/// ERROR to `+Q...` until `APP RDY`).
+fn as_the_next_command(s: &mut Session) {
+    sync(s, &SyncOptions::default()).unwrap();
+    s.family().await_ready(s).unwrap();
 }
 
-#[test]
-fn reboot_during_qiopen_is_4_and_the_next_connect_works() {
-    let (mut s, link) = module("--echo off --qiopen-delay 4s --fault reboot-after=1500ms");
+per_family!(reboot_during_qiact_is_4_and_the_next_attach_works, |f| {
+    let (mut s, _link) = module(f, "--echo off --qiact-delay 4s --fault reboot-after=1500ms");
+    let r = attach(&mut s, &attach_opts(true), &mut |_| {});
+    assert_eq!(class_of(r), Some(ErrorClass::ModuleSilent));
+    as_the_next_command(&mut s);
+    attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
+});
+
+per_family!(reboot_during_qiopen_is_4_and_the_next_connect_works, |f| {
+    let (mut s, link) = module(f, "--echo off --qiopen-delay 4s --fault reboot-after=1500ms");
     link.module().peer(SINK, Peer::Sink);
     let r = connect(&mut s, &connect_opts(SINK));
     assert_eq!(r.err().map(|e| e.class), Some(ErrorClass::ModuleSilent));
-    sync(&mut s, &SyncOptions::default()).unwrap();
+    as_the_next_command(&mut s);
     connect(&mut s, &connect_opts(SINK)).unwrap();
-}
+});
 
-#[test]
-fn reboot_while_waiting_for_the_sim_is_survived() {
+per_family!(reboot_while_waiting_for_the_sim_is_survived, |f| {
     // The SIM is busy for 5 s after each power-on; the module reboots 1 s in: probe
     // synchronises again and waits for the new power-on's SIM.
-    let (mut s, _link) = module("--echo off --fault sim=busy:5s --fault reboot-after=1s");
+    let (mut s, _link) = module(f, "--echo off --fault sim=busy:5s --fault reboot-after=1s");
     let info = probe_waiting_for_sim(&mut s, &mut |_| {});
     assert!(info.sim_ready);
-}
+});
 
-fn stalled_watch(flags: &str) -> Option<ErrorClass> {
-    let (mut s, link) = module(flags);
+fn stalled_watch(f: Family, flags: &str) -> Option<ErrorClass> {
+    let (mut s, link) = module(f, flags);
     link.module().peer(SINK, Peer::Sink);
     connect(&mut s, &connect_opts(SINK)).unwrap();
     send(
@@ -289,58 +301,65 @@ fn stalled_watch(flags: &str) -> Option<ErrorClass> {
     ))
 }
 
-#[test]
-fn sack_watch_hit_by_a_reboot_is_9() {
-    let c =
-        stalled_watch("--echo off --delays fast --fault reboot-after=2500ms --fault ack-stall-after-bytes=1");
-    assert_eq!(c, Some(ErrorClass::ConnectionLost));
-}
-
-#[test]
-fn sack_watch_hit_by_pdp_deact_is_7() {
+per_family!(sack_watch_hit_by_a_reboot_is_9, |f| {
     let c = stalled_watch(
+        f,
+        "--echo off --delays fast --fault reboot-after=2500ms --fault ack-stall-after-bytes=1",
+    );
+    assert_eq!(c, Some(ErrorClass::ConnectionLost));
+});
+
+per_family!(sack_watch_hit_by_pdp_deact_is_7, |f| {
+    let c = stalled_watch(
+        f,
         "--echo off --delays fast --fault pdp-deact-after=2500ms --fault ack-stall-after-bytes=1",
     );
     assert_eq!(c, Some(ErrorClass::PdpContext));
-}
+});
 
-#[test]
-fn sack_watch_on_a_vanishing_device_is_13() {
-    let c = stalled_watch("--echo off --delays fast --fault vanish-after=2s --fault ack-stall-after-bytes=1");
+per_family!(sack_watch_on_a_vanishing_device_is_13, |f| {
+    let c = stalled_watch(
+        f,
+        "--echo off --delays fast --fault vanish-after=2s --fault ack-stall-after-bytes=1",
+    );
     assert_eq!(c, Some(ErrorClass::Io));
-}
+});
 
-#[test]
-fn a_device_vanishing_during_qiact_or_qiopen_is_13() {
-    let (mut s, _link) = module("--echo off --qiact-delay 4s --fault vanish-after=1500ms");
+per_family!(a_device_vanishing_during_qiact_or_qiopen_is_13, |f| {
+    let (mut s, _link) = module(f, "--echo off --qiact-delay 4s --fault vanish-after=1500ms");
     let r = attach(&mut s, &attach_opts(true), &mut |_| {});
     assert_eq!(class_of(r), Some(ErrorClass::Io));
-    let (mut s, link) = module("--echo off --qiopen-delay 4s --fault vanish-after=1500ms");
+    let (mut s, link) = module(f, "--echo off --qiopen-delay 4s --fault vanish-after=1500ms");
     link.module().peer(SINK, Peer::Sink);
     let r = connect(&mut s, &connect_opts(SINK));
     assert_eq!(r.err().map(|e| e.class), Some(ErrorClass::Io));
-}
+});
 
-#[test]
-fn a_device_vanishing_mid_send_is_13_with_a_true_acknowledged_offset() {
-    let (mut s, link) = module("--echo off --delays fast --uplink 20KB/s --fault vanish-after=2s");
-    link.module().peer(SINK, Peer::Sink);
-    connect(&mut s, &connect_opts(SINK)).unwrap();
-    let data = random_bytes(200_000, 11);
-    let o = SendOptions {
-        wait_ack: true,
-        ..Default::default()
-    };
-    let f = send(&mut s, &data[..], &o, &mut NoEvents).unwrap_err();
-    assert_eq!(f.error.class, ErrorClass::Io);
-    let rep = f.partial.expect("a partial report");
-    let acked = rep.acked_offset.expect("TCP has an acknowledged offset") as usize;
-    // 2 s at 20 KB/s: about 40 kB acknowledged, and every acknowledged byte is at the server.
-    assert!(acked > 20_000 && acked < 60_000, "{acked}");
-    let got = link.module().received(SINK).to_vec();
-    assert!(got.len() >= acked);
-    assert_eq!(&got[..acked], &data[..acked]);
-}
+per_family!(
+    a_device_vanishing_mid_send_is_13_with_a_true_acknowledged_offset,
+    |f| {
+        let (mut s, link) = module(
+            f,
+            "--echo off --delays fast --uplink 20KB/s --fault vanish-after=2s",
+        );
+        link.module().peer(SINK, Peer::Sink);
+        connect(&mut s, &connect_opts(SINK)).unwrap();
+        let data = random_bytes(200_000, 11);
+        let o = SendOptions {
+            wait_ack: true,
+            ..Default::default()
+        };
+        let f = send(&mut s, &data[..], &o, &mut NoEvents).unwrap_err();
+        assert_eq!(f.error.class, ErrorClass::Io);
+        let rep = f.partial.expect("a partial report");
+        let acked = rep.acked_offset.expect("TCP has an acknowledged offset") as usize;
+        // 2 s at 20 KB/s: about 40 kB acknowledged, and every acknowledged byte is at the server.
+        assert!(acked > 20_000 && acked < 60_000, "{acked}");
+        let got = link.module().received(SINK).to_vec();
+        assert!(got.len() >= acked);
+        assert_eq!(&got[..acked], &data[..acked]);
+    }
+);
 
 /// Attach in retrieve mode, connect to a server that sends `data` and stays open, and receive
 /// `data.len()` bytes: the outcome, what was delivered (always a true prefix of `data`) and how
@@ -375,31 +394,29 @@ fn receive_from_a_server(
     (r, out.0, elapsed(s, t0))
 }
 
-fn recv_hit_by(flags: &str) -> (Option<ErrorClass>, usize) {
-    let (mut s, link) = module(flags);
+fn recv_hit_by(f: Family, flags: &str) -> (Option<ErrorClass>, usize) {
+    let (mut s, link) = module(f, flags);
     let (r, got, _) = receive_from_a_server(&mut s, &link, &random_bytes(200_000, 13));
     (class_of(r), got.len())
 }
 
-#[test]
-fn recv_hit_by_pdp_deact_is_7_reboot_9_vanish_13() {
+per_family!(recv_hit_by_pdp_deact_is_7_reboot_9_vanish_13, |f| {
     let base = "--echo off --delays fast --downlink 20KB/s";
-    let (c, n) = recv_hit_by(&format!("{base} --fault pdp-deact-after=1500ms"));
+    let (c, n) = recv_hit_by(f, &format!("{base} --fault pdp-deact-after=1500ms"));
     assert_eq!(c, Some(ErrorClass::PdpContext));
     assert!(n > 0 && n < 200_000);
-    let (c, n) = recv_hit_by(&format!("{base} --fault reboot-after=1500ms"));
+    let (c, n) = recv_hit_by(f, &format!("{base} --fault reboot-after=1500ms"));
     assert_eq!(c, Some(ErrorClass::ConnectionLost));
     assert!(n > 0 && n < 200_000);
-    let (c, n) = recv_hit_by(&format!("{base} --fault vanish-after=1500ms"));
+    let (c, n) = recv_hit_by(f, &format!("{base} --fault vanish-after=1500ms"));
     assert_eq!(c, Some(ErrorClass::Io));
     assert!(n > 0 && n < 200_000);
-}
+});
 
 // -------------------------------------------------------------- firmware that differs
 
-#[test]
-fn a_smaller_qisend_maximum_is_learnt_from_the_refusal() {
-    let (mut s, link) = module("--echo off --delays fast --qisend-max 512");
+per_family!(a_smaller_qisend_maximum_is_learnt_from_the_refusal, |f| {
+    let (mut s, link) = module(f, "--echo off --delays fast --qisend-max 512");
     link.module().peer(SINK, Peer::Sink);
     connect(&mut s, &connect_opts(SINK)).unwrap();
     let data = random_bytes(10_000, 17);
@@ -410,33 +427,38 @@ fn a_smaller_qisend_maximum_is_learnt_from_the_refusal() {
     let rep = send(&mut s, &data[..], &o, &mut NoEvents).unwrap();
     assert!(rep.complete);
     assert_eq!(link.module().received(SINK), &data[..]);
-}
+});
 
-#[test]
-fn firmware_without_implicit_activation_gets_qiregapp_and_qiact() {
-    let (mut s, link) = module("--echo off --delays fast --no-implicit-activation");
-    link.module().peer(SINK, Peer::Sink);
-    let rep = connect(&mut s, &connect_opts(SINK)).unwrap();
-    assert!(rep.actions.iter().any(|a| a == "QIACT"), "{:?}", rep.actions);
-}
+per_family!(
+    firmware_without_implicit_activation_gets_qiregapp_and_qiact,
+    |f| {
+        let (mut s, link) = module(f, "--echo off --delays fast --no-implicit-activation");
+        link.module().peer(SINK, Peer::Sink);
+        let rep = connect(&mut s, &connect_opts(SINK)).unwrap();
+        // (A ctx module never activates implicitly: the knob is its default.)
+        let qiact = if f.is_ctx() { "QIACT=1" } else { "QIACT" };
+        assert!(rep.actions.iter().any(|a| a == qiact), "{:?}", rep.actions);
+    }
+);
 
-#[test]
-fn a_smaller_qird_maximum_is_learnt_without_stalling_every_read() {
-    let (mut s, link) = module("--echo off --delays fast --qird-max 512");
-    let data = random_bytes(100_000, 19);
-    let (r, got, took) = receive_from_a_server(&mut s, &link, &data);
-    r.unwrap();
-    assert_eq!(got, data);
-    // One fallback poll (500 ms) teaches qtcp the limit; 196 reads do not each wait for one.
-    assert!(took < Duration::from_secs(2), "{took:?}");
-}
+per_family!(
+    a_smaller_qird_maximum_is_learnt_without_stalling_every_read,
+    |f| {
+        let (mut s, link) = module(f, "--echo off --delays fast --qird-max 512");
+        let data = random_bytes(100_000, 19);
+        let (r, got, took) = receive_from_a_server(&mut s, &link, &data);
+        r.unwrap();
+        assert_eq!(got, data);
+        // One fallback poll (500 ms) teaches qtcp the limit; 196 reads do not each wait for one.
+        assert!(took < Duration::from_secs(2), "{took:?}");
+    }
+);
 
-/// Issue 13, item 3: on a downlink slower than the line, one AT+QIRD per arriving packet, not
-/// one per handful of bytes: at most 1.2 × (bytes / 1500) reads.
-#[test]
-fn receive_on_a_slow_downlink_reads_once_per_packet() {
+// Issue 13, item 3: on a downlink slower than the line, one AT+QIRD per arriving packet, not
+// one per handful of bytes: at most 1.2 × (bytes / 1500) reads.
+per_family!(receive_on_a_slow_downlink_reads_once_per_packet, |f| {
     for profile in ["--downlink 8KB/s --rtt 600ms", "--downlink 20KB/s --rtt 300ms"] {
-        let (mut s, link) = module_with(&format!("--echo off --delays fast {profile}"), |c| {
+        let (mut s, link) = module_with(f, &format!("--echo off --delays fast {profile}"), |c| {
             c.host_log = true
         });
         let data = random_bytes(300_000, 23);
@@ -455,15 +477,14 @@ fn receive_on_a_slow_downlink_reads_once_per_packet() {
             "{profile}: {reads} QIRD for 300 kB (bound {bound})"
         );
     }
-}
+});
 
-#[test]
-fn a_device_vanishing_during_probe_is_13() {
+per_family!(a_device_vanishing_during_probe_is_13, |f| {
     // AT+CGMR goes unanswered, so probe is waiting for it when the device vanishes.
-    let (mut s, _link) = module("--echo off --fault silent=AT+CGMR --fault vanish-after=500ms");
+    let (mut s, _link) = module(f, "--echo off --fault silent=AT+CGMR --fault vanish-after=500ms");
     let r = probe_plain(&mut s);
     assert_eq!(r.err().map(|e| e.class), Some(ErrorClass::Io));
-}
+});
 
 // ---------------------------------------------------------------------- transparent mode
 
@@ -487,6 +508,7 @@ impl qtcp::proc::transparent::TransparentIo for Bridged {
 /// then EOF (`eof`) or the input kept open. Returns the outcome, what the server sent back and
 /// how long the session took in the session's (virtual) time.
 fn transparent_to(
+    f: Family,
     flags: &str,
     dest: &str,
     peer: Peer,
@@ -500,7 +522,7 @@ fn transparent_to(
     use qtcp::proc::transparent::{transparent, TransparentOptions};
     // The session's clock an hour ahead of the wall clock: transparent takes time from the
     // session only (issue 18: it mixed in Instant::now()).
-    let (mut s, link) = module_from(flags, |_| {}, Instant::now() + Duration::from_secs(3600));
+    let (mut s, link) = module_from(f, flags, |_| {}, Instant::now() + Duration::from_secs(3600));
     link.module().peer(dest, peer);
     attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
     let o = TransparentOptions {
@@ -528,25 +550,29 @@ fn transparent_to(
     (r, io, took)
 }
 
-#[test]
-fn transparent_ends_cleanly_with_plus_plus_plus_after_input_eof() {
-    let data = random_bytes(3000, 31);
-    let (r, io, took) = transparent_to("--echo off --delays fast", SERVER, Peer::Echo, &data, true);
-    let rep = r.unwrap();
-    assert_eq!(rep.reason, Some(qtcp::proc::common::StopReason::Eof));
-    assert_eq!(rep.bytes_out, 3000);
-    assert_eq!(io.data, data, "the echo, whole and in order");
-    assert!(rep.marker_checks.is_empty());
-    assert!(!rep.connection_open);
-    assert_eq!(rep.qimode_restored, Some(true), "{:?}", rep.actions);
-    // Linger (2 s of quiet after the echo) and the module's guard after +++, in session time.
-    assert!(took >= Duration::from_millis(2500), "{took:?}");
-    assert!(took < Duration::from_secs(20), "{took:?}");
-}
+per_family!(
+    transparent_ends_cleanly_with_plus_plus_plus_after_input_eof,
+    |f| {
+        let data = random_bytes(3000, 31);
+        let (r, io, took) = transparent_to(f, "--echo off --delays fast", SERVER, Peer::Echo, &data, true);
+        let rep = r.unwrap();
+        assert_eq!(rep.reason, Some(qtcp::proc::common::StopReason::Eof));
+        assert_eq!(rep.bytes_out, 3000);
+        assert_eq!(io.data, data, "the echo, whole and in order");
+        assert!(rep.marker_checks.is_empty());
+        assert!(!rep.connection_open);
+        // QI: QIMODE=0 restored; ctx: nothing to restore (the socket's access mode), so null.
+        let restored = (!f.is_ctx()).then_some(true);
+        assert_eq!(rep.qimode_restored, restored, "{:?}", rep.actions);
+        // Linger (2 s of quiet after the echo) and the module's guard after +++, in session time.
+        assert!(took >= Duration::from_millis(2500), "{took:?}");
+        assert!(took < Duration::from_secs(20), "{took:?}");
+    }
+);
 
-#[test]
-fn transparent_sees_the_peer_close_in_data_mode() {
+per_family!(transparent_sees_the_peer_close_in_data_mode, |f| {
     let (r, io, took) = transparent_to(
+        f,
         "--echo off --delays fast",
         SERVER,
         Peer::Source {
@@ -564,11 +590,11 @@ fn transparent_sees_the_peer_close_in_data_mode() {
     assert_eq!(rep.marker_checks.len(), 1);
     assert_eq!(rep.marker_checks[0].verdict, "module");
     assert!(took < Duration::from_secs(20), "{took:?}");
-}
+});
 
-#[test]
-fn transparent_sees_pdp_deact_in_data_mode() {
+per_family!(transparent_sees_pdp_deact_in_data_mode, |f| {
     let (r, _io, took) = transparent_to(
+        f,
         "--echo off --delays fast --fault pdp-deact-after=3s",
         SINK,
         Peer::Sink,
@@ -581,16 +607,15 @@ fn transparent_sees_pdp_deact_in_data_mode() {
     assert_eq!(rep.reason, Some(qtcp::proc::common::StopReason::PdpDeact));
     assert_eq!(rep.bytes_out, 10);
     assert!(took < Duration::from_secs(20), "{took:?}");
-}
+});
 
-/// Issue 18 point 2: transparent took every input chunk the moment it was there and queued it
-/// without bound (a large stdin was held whole). It takes input only while less than 64 KiB
-/// wait for the module: of 8 MiB ready at once, a 200 ms session holds a bounded part, the
-/// rest stays with the reader.
-#[test]
-fn transparent_takes_input_only_as_fast_as_the_module_takes_it() {
+// Issue 18 point 2: transparent took every input chunk the moment it was there and queued it
+// without bound (a large stdin was held whole). It takes input only while less than 64 KiB
+// wait for the module: of 8 MiB ready at once, a 200 ms session holds a bounded part, the
+// rest stays with the reader.
+per_family!(transparent_takes_input_only_as_fast_as_the_module_takes_it, |f| {
     use qtcp::proc::transparent::{transparent, TransparentOptions};
-    let (mut s, link) = module("--echo off --delays fast");
+    let (mut s, link) = module(f, "--echo off --delays fast");
     link.module().peer(SINK, Peer::Sink);
     attach(&mut s, &attach_opts(false), &mut |_| {}).unwrap();
     let o = TransparentOptions {
@@ -617,4 +642,4 @@ fn transparent_takes_input_only_as_fast_as_the_module_takes_it() {
     assert_eq!(taken as usize + left, 512 * 16 * 1024);
     assert!(left > 4 << 20, "{taken} taken of 8 MiB in a 200 ms session");
     drop(tx);
-}
+});

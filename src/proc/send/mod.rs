@@ -152,14 +152,33 @@ impl Flow {
             match f.acknowledged(s, o.id)? {
                 Acked::Counters(b) => b,
                 Acked::NoSocket => {
-                    return Err(Error::new(
-                        ErrorClass::ConnectionLost,
-                        format!(
-                            "no open connection to send on ({} answered ERROR)",
-                            f.words().counters
-                        ),
-                    )
-                    .with_cause(Cause::NoConnection))
+                    let refused = format!("{} answered ERROR", f.words().counters);
+                    // Gone because the network took its context (said to an earlier process, or
+                    // to nobody): 7, as a refused chunk's reading of the state says ([`refused`]).
+                    let lost = matches!(
+                        connection_status(s, o.id, true),
+                        Ok(Status::Ended(StopReason::PdpDeact))
+                            | Ok(Status::State(crate::family::SocketStatus {
+                                state: SocketState::ContextLost,
+                                ..
+                            }))
+                    );
+                    return Err(if lost {
+                        Error::new(
+                            ErrorClass::PdpContext,
+                            format!(
+                                "no open connection to send on ({refused}): the context is deactivated ({})",
+                                f.words().context_lost
+                            ),
+                        )
+                        .with_cause(Cause::ContextLost)
+                    } else {
+                        Error::new(
+                            ErrorClass::ConnectionLost,
+                            format!("no open connection to send on ({refused})"),
+                        )
+                        .with_cause(Cause::NoConnection)
+                    });
                 }
             }
         };
