@@ -653,7 +653,7 @@ impl Session {
         if echoed {
             self.tok.expect_raw(data.len());
         }
-        let t = Duration::from_millis(300)
+        let t = self.family.payload_result_time()
             + SLACK
             + Duration::from_secs_f64(data.len() as f64 / self.line_rate.max(1) as f64);
         let deadline = self.now() + t;
@@ -668,8 +668,10 @@ impl Session {
                     let why = format!(
                         "no SEND OK within {} of the {}-byte payload: the module may still be \
                          waiting for payload bytes (a firmware that drops a LF after the prompt); \
-                         nothing more was written to it, so no shifted payload was sent; close the \
-                         connection (or reset the module) before using it again",
+                         nothing more was written to it, so no shifted payload was sent; reset \
+                         the module (power-cycle it, or --reset-cmd) before anything else is \
+                         written to it: its next byte, even a command's, would complete the \
+                         payload shifted",
                         humantime::format_duration(round_ms(t)),
                         data.len()
                     );

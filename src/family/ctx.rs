@@ -517,6 +517,12 @@ impl Family for CtxFamily {
         true
     }
 
+    /// No limit in the manual for `SEND OK` after the data; RT-Thread's EC20 driver, which runs
+    /// in the field, waits 10 s for it [CODE RTT-EC20; research §1.14].
+    fn payload_result_time(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(10)
+    }
+
     fn send_chunk(&self, s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> Result<Sent> {
         let cmd = At::Send {
             id: Some(sock(id)),

@@ -293,6 +293,35 @@ fn a_full_send_buffer_is_retried() {
     m.join().unwrap();
 }
 
+/// `+CME ERROR: <5xx>` to QISEND (some firmware, research §1.13) is a refusal read against the
+/// socket's state, its words kept: here the socket is closing, so the connection is lost (9).
+/// It was a protocol error (12) that lost the code.
+#[test]
+fn a_cme_error_to_qisend_is_a_refusal_that_keeps_its_words() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            (b"AT+QISDE=0\r", b"\r\nOK\r\n"),
+            (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 0,0,0\r\n\r\nOK\r\n"),
+            (b"AT+QISEND=0,5\r", b"\r\n+CME ERROR: 567\r\n"),
+            (
+                b"AT+QISTATE=1,0\r",
+                b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,1,4,1,0,0,\"uart1\"\r\n\r\nOK\r\n",
+            ),
+            ACTIVE,
+        ],
+    );
+    let o = SendOptions {
+        id: Some(0),
+        ..SendOptions::default()
+    };
+    let e = send(&mut s, &b"hello"[..], &o, &mut NoEvents).unwrap_err();
+    assert_eq!(e.error.class, ErrorClass::ConnectionLost, "{}", e.error.message);
+    assert!(e.error.message.contains("+CME ERROR: 567"), "{}", e.error.message);
+    drop(s);
+    m.join().unwrap();
+}
+
 /// `QIACT=<cid>` only when `QIACT?` shows the context inactive; an ERROR is looked at again.
 #[test]
 fn activation_is_checked_again_after_an_error() {

@@ -90,8 +90,10 @@ pub enum Sent {
     Sent,
     /// The module's send buffer is full or the connection is failing (`SEND FAIL`).
     BufferFull,
-    /// The module refused the command before taking any byte (`ERROR` instead of the prompt).
-    Refused,
+    /// The module refused the command before taking any byte: `ERROR` instead of the prompt, or
+    /// (with its words here) a `+CME ERROR: <n>`, which some firmware gives for TCP/IP commands
+    /// (research §1.13).
+    Refused(Option<String>),
     /// The module refused the data it was given (its answer, in words).
     DataRefused(String),
 }
@@ -487,6 +489,12 @@ pub trait Family: Sync {
     /// loop backs off and retries within its deadline) rather than a refusal.
     fn send_fail_is_transient(&self) -> bool {
         false
+    }
+    /// How long the module may take to answer a payload's last byte (`SEND OK`), before the
+    /// line time of the payload and the session's slack: the QI family answers at once (its
+    /// command table says 300 ms).
+    fn payload_result_time(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(300)
     }
     /// Hand one chunk to the module. Never interrupted half way: once the module may count
     /// bytes, the chunk is completed.

@@ -520,7 +520,8 @@ pub(super) fn qisend_phases(s: &mut Session, cmd: &At, chunk: &[u8], echoed: boo
     let r = s.run(cmd)?;
     match r.outcome() {
         Outcome::Prompt => {}
-        Outcome::Error => return Ok(Sent::Refused),
+        Outcome::Error => return Ok(Sent::Refused(None)),
+        o @ (Outcome::CmeError(_) | Outcome::CmsError(_)) => return Ok(Sent::Refused(Some(describe(o)))),
         o => {
             return Err(Error::protocol(format!(
                 "{}: unexpected {}",

@@ -114,7 +114,11 @@ fn a_module_that_drops_a_payloads_leading_lf_is_refused_without_a_shifted_byte()
     let v = r.assert_code(10).json();
     assert_eq!(v["error"]["class"], "send_refused");
     assert!(
-        v["error"]["message"].as_str().unwrap().contains("no SEND OK"),
+        v["error"]["message"].as_str().unwrap().contains("no SEND OK")
+            && v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("reset the module"),
         "{v}"
     );
     let text = std::fs::read_to_string(&trace).unwrap();

@@ -657,12 +657,13 @@ fn send_one(s: &mut Session, id: Option<u8>, chunk: &[u8], echoed: bool) -> std:
     let why = match f.send_chunk(s, id, chunk, echoed) {
         Ok(Sent::Sent) => return Ok(()),
         Err(e) => return Err(session_stop(s, e)),
-        Ok(Sent::Refused) => {
+        Ok(Sent::Refused(answer)) => {
+            let answer = answer.unwrap_or_else(|| "ERROR".into());
             let stop = held(s, |s| {
                 refused(
                     s,
                     id,
-                    "the module refused AT+QISEND (ERROR): is the connection open?".into(),
+                    format!("the module refused AT+QISEND ({answer}): is the connection open?"),
                 )
             });
             return Err(match stop {
