@@ -325,7 +325,7 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]')
             [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'UDP instead of TCP')
-            [CompletionResult]::new('--close', '--close', [CompletionResultType]::ParameterName, 'After leaving data mode, close the connection and restore QIMODE=0')
+            [CompletionResult]::new('--close', '--close', [CompletionResultType]::ParameterName, 'After leaving data mode, close the connection (QI: and restore QIMODE=0); without it the next transparent session to the same peer resumes it (QI: ATO; ctx: AT+QISWTMD)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a readable transcript of the conversation on stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a readable transcript of the conversation on stderr')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object (JSON Lines for streams) on stdout instead of text')

@@ -313,7 +313,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand --context 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1'
             cand --state-dir 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]'
             cand --udp 'UDP instead of TCP'
-            cand --close 'After leaving data mode, close the connection and restore QIMODE=0'
+            cand --close 'After leaving data mode, close the connection (QI: and restore QIMODE=0); without it the next transparent session to the same peer resumes it (QI: ATO; ctx: AT+QISWTMD)'
             cand -v 'Print a readable transcript of the conversation on stderr'
             cand --verbose 'Print a readable transcript of the conversation on stderr'
             cand --json 'Print one JSON object (JSON Lines for streams) on stdout instead of text'

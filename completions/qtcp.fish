@@ -290,7 +290,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l reset-cmd -d '
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l udp -d 'UDP instead of TCP'
-complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l close -d 'After leaving data mode, close the connection and restore QIMODE=0'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l close -d 'After leaving data mode, close the connection (QI: and restore QIMODE=0); without it the next transparent session to the same peer resumes it (QI: ATO; ctx: AT+QISWTMD)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'

@@ -5,6 +5,7 @@
 //!
 //! `None` as a socket means socket 0 (the family has no single-connection mode).
 
+use super::ctx_probe::SocketEntry;
 use super::{
     Acked, Closed, ContextStatus, DataMode, Family, Opened, ReadOutcome, Sent, SocketState, SocketStatus,
 };
@@ -16,6 +17,7 @@ use crate::proc::state::parse_sack;
 use crate::proc::transparent::{TransparentOptions, TransparentReport};
 use crate::session::{describe, Outcome, Session};
 use crate::tokenizer::{PayloadKind, QiResult};
+use crate::validate::Destination;
 
 /// Sockets of the family: 0-11 [DOC AN-BG96 p.15].
 pub const MAX_SOCKET: u8 = 11;
@@ -137,14 +139,36 @@ fn synthesised(state: SocketState, context_active: bool) -> &'static str {
     }
 }
 
+/// Whether the socket `e` is the one `connect`/`transparent` would open to `dest` (research
+/// §6.2: the same service type, IP and port). A name cannot be compared with the address
+/// `QISTATE` gives: then the type and port decide.
+fn same_peer(e: &SocketEntry, dest: &Destination, udp: bool) -> bool {
+    let proto = if udp { "UDP" } else { "TCP" };
+    let host_matches = match dest.host.parse::<std::net::IpAddr>() {
+        Ok(ip) => e.remote_ip.parse::<std::net::IpAddr>().is_ok_and(|r| r == ip),
+        Err(_) => true,
+    };
+    e.protocol == proto && e.remote_port == Some(dest.port) && host_matches
+}
+
+/// The peer of the socket `e` in words: `TCP 1.2.3.4:80`.
+fn peer_words(e: &SocketEntry) -> String {
+    let port = e.remote_port.map_or_else(|| "?".into(), |p| p.to_string());
+    format!("{} {}:{port}", e.protocol, e.remote_ip)
+}
+
 impl CtxFamily {
+    /// `AT+QISTATE=1,<id>`: the socket's line, `None` when it is not open.
+    fn socket_entry(&self, s: &mut Session, id: u8) -> Result<Option<SocketEntry>> {
+        let r = s.run_ok(&At::SocketState(id), ErrorClass::Protocol)?;
+        Ok(r.lines
+            .iter()
+            .find_map(|l| super::ctx_probe::parse_socket(l).filter(|e| e.id == id)))
+    }
+
     /// `AT+QISTATE=1,<id>`: the socket's state and its access mode when it has one.
     fn state_and_access(&self, s: &mut Session, id: u8) -> Result<(SocketStatus, Option<u8>)> {
-        let r = s.run_ok(&At::SocketState(id), ErrorClass::Protocol)?;
-        let entry = r
-            .lines
-            .iter()
-            .find_map(|l| super::ctx_probe::parse_socket(l).filter(|e| e.id == id));
+        let entry = self.socket_entry(s, id)?;
         let (n, access) = entry.as_ref().map_or((0, None), |e| (e.state, e.access_mode));
         if let Some(a) = access {
             // What the socket's `+QIURC: "recv"` lines carry, from the module's own word.
@@ -643,13 +667,28 @@ impl Family for CtxFamily {
         Ok(None)
     }
 
-    /// `QICFG="transpktsize"/"transwaittm"`, then `QIOPEN` with access mode 2 → `CONNECT`.
+    /// `QISTATE=1,0` first: a socket connected to this peer (left by an earlier session's `+++`,
+    /// or opened by connect) is switched back with `QISWTMD=0,2` → `CONNECT` [DOC AN-EC200U;
+    /// research §1.11], one to another peer is exit 8. Then `QICFG="transpktsize"/"transwaittm"`
+    /// and, unless resumed, `QIOPEN` with access mode 2 → `CONNECT`.
     fn enter_transparent(
         &self,
         s: &mut Session,
         o: &TransparentOptions,
         rep: &mut TransparentReport,
     ) -> Result<bool> {
+        // A socket left open to this peer (by an earlier session's `+++`, or by connect) is
+        // switched back to transparent mode; one to another peer is not ours to take.
+        let open = self.socket_entry(s, 0)?.filter(|e| matches!(e.state, 2 | 3));
+        if let Some(e) = &open {
+            if !same_peer(e, &o.dest, o.udp) {
+                return Err(Error::new(
+                    ErrorClass::Connect,
+                    format!("socket 0 is connected to {}, not {}", peer_words(e), o.dest),
+                )
+                .with_cause(crate::error::Cause::MustClose));
+            }
+        }
         for cmd in [
             At::TransparentPacket(o.packet_size),
             At::TransparentWait(o.wait_units().min(20) as u8),
@@ -659,6 +698,37 @@ impl Family for CtxFamily {
                 .push(s.line(&cmd).trim_start_matches("AT+").to_string());
         }
         s.set_data_mode_on_connect(true);
+        if open.is_some() {
+            rep.state_before = synthesised(SocketState::Connected, true).into();
+            let cmd = At::SwitchToTransparent(0);
+            let answer = match s.run(&cmd) {
+                Ok(r) => match r.outcome() {
+                    Outcome::Qi {
+                        result: QiResult::Connect,
+                        ..
+                    } => None,
+                    o => Some(describe(o)),
+                },
+                Err(e) if e.class == ErrorClass::ModuleSilent => Some("nothing".into()),
+                Err(e) => {
+                    s.set_data_mode_on_connect(false);
+                    return Err(e);
+                }
+            };
+            if let Some(answer) = answer {
+                s.set_data_mode_on_connect(false);
+                return Err(Error::new(
+                    ErrorClass::Connect,
+                    format!("socket 0 is open but {} answered {answer}", s.line(&cmd)),
+                )
+                .with_cause(crate::error::Cause::MustClose));
+            }
+            rep.actions.push(format!(
+                "{} (resumed the open socket)",
+                s.line(&cmd).trim_start_matches("AT+")
+            ));
+            return Ok(true);
+        }
         let copts = ConnectOptions {
             dest: o.dest.clone(),
             udp: o.udp,

@@ -203,21 +203,41 @@ fn pdp_deact_in_data_mode_is_7() {
     assert_eq!(summary["error"]["class"], "pdp_context");
 }
 
-#[test]
-fn leaving_the_connection_open_then_resuming_it() {
-    let sim = Sim::start(SIM_FAST);
-    let echo = Echo::start();
-    let (code, out, summary, err) = run_transparent(&sim, &args(&echo.addr, &[]), b"one");
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(out, b"one");
-    assert_eq!(summary["connection_open"], true);
-    assert_eq!(summary["qimode_restored"], false);
-    let (code, out, summary, err) = run_transparent(&sim, &args(&echo.addr, &["--close"]), b"two");
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(out, b"two");
-    assert!(summary["actions"].to_string().contains("ATO"), "{summary}");
-    assert_eq!(summary["qimode_restored"], true);
-}
+crate::per_family!(
+    /// A session left open (no --close) is resumed by the next one to the same peer (QI: ATO;
+    /// ctx: QISWTMD=0,2, where a second open would be refused); to another peer it is exit 8.
+    leaving_the_connection_open_then_resuming_it,
+    |f| {
+        let sim = f.sim(SIM_FAST);
+        let echo = Echo::start();
+        let (code, out, summary, err) = run_transparent(&sim, &args(&echo.addr, &[]), b"one");
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out, b"one");
+        assert_eq!(summary["connection_open"], true);
+        if f.is_ctx() {
+            // (QI's QISTAT names no peer: ATO resumes whatever is open.)
+            let other = Echo::start();
+            let (code, _, summary, err) = run_transparent(&sim, &args(&other.addr, &[]), b"x");
+            assert_eq!(code, 8, "{err}");
+            assert_eq!(summary["error"]["class"], "connect", "{summary}");
+            assert!(err.contains("close it first"), "{err}");
+            assert!(!err.contains("--reuse"), "{err}");
+        }
+        let (code, out, summary, err) =
+            run_transparent(&sim, &args(&echo.addr, &["--close"]), b"two");
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out, b"two");
+        assert_eq!(summary["connection_open"], false);
+        let actions = summary["actions"].to_string();
+        if f.is_ctx() {
+            assert!(actions.contains("QISWTMD=0,2"), "{summary}");
+            assert!(summary["qimode_restored"].is_null(), "{summary}");
+        } else {
+            assert!(actions.contains("ATO"), "{summary}");
+            assert_eq!(summary["qimode_restored"], true);
+        }
+    }
+);
 
 #[test]
 fn short_guard_is_not_an_escape() {
