@@ -131,7 +131,7 @@ Register-ArgumentCompleter -Native -CommandName 'qtcp' -ScriptBlock {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]')
             [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'UDP instead of TCP')
-            [CompletionResult]::new('--reuse', '--reuse', [CompletionResultType]::ParameterName, 'An open connection (ALREADY CONNECT) counts as success')
+            [CompletionResult]::new('--reuse', '--reuse', [CompletionResultType]::ParameterName, 'An open connection (ALREADY CONNECT) counts as success (ctx: only when open to this host, port and protocol; to another peer it is exit 8)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a readable transcript of the conversation on stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a readable transcript of the conversation on stderr')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object (JSON Lines for streams) on stdout instead of text')

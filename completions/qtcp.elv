@@ -125,7 +125,7 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand --context 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1'
             cand --state-dir 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]'
             cand --udp 'UDP instead of TCP'
-            cand --reuse 'An open connection (ALREADY CONNECT) counts as success'
+            cand --reuse 'An open connection (ALREADY CONNECT) counts as success (ctx: only when open to this host, port and protocol; to another peer it is exit 8)'
             cand -v 'Print a readable transcript of the conversation on stderr'
             cand --verbose 'Print a readable transcript of the conversation on stderr'
             cand --json 'Print one JSON object (JSON Lines for streams) on stdout instead of text'

@@ -127,7 +127,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reset-cmd -d 'Comm
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l udp -d 'UDP instead of TCP'
-complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reuse -d 'An open connection (ALREADY CONNECT) counts as success'
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reuse -d 'An open connection (ALREADY CONNECT) counts as success (ctx: only when open to this host, port and protocol; to another peer it is exit 8)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'

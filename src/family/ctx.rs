@@ -168,6 +168,12 @@ impl CtxFamily {
 
     /// `AT+QISTATE=1,<id>`: the socket's state and its access mode when it has one.
     fn state_and_access(&self, s: &mut Session, id: u8) -> Result<(SocketStatus, Option<u8>)> {
+        let (st, entry) = self.state_and_entry(s, id)?;
+        Ok((st, entry.and_then(|e| e.access_mode)))
+    }
+
+    /// `AT+QISTATE=1,<id>`: the socket's state and its line (`None` when it is not open).
+    fn state_and_entry(&self, s: &mut Session, id: u8) -> Result<(SocketStatus, Option<SocketEntry>)> {
         let entry = self.socket_entry(s, id)?;
         let (n, access) = entry.as_ref().map_or((0, None), |e| (e.state, e.access_mode));
         if let Some(a) = access {
@@ -185,7 +191,10 @@ impl CtxFamily {
         if state == SocketState::PeerClosed {
             // Closed because its context went (`+QIURC: "pdpdeact"`, perhaps to an earlier
             // process): the context is no longer active.
-            let cid = entry.and_then(|e| e.context_id).unwrap_or(s.context_id());
+            let cid = entry
+                .as_ref()
+                .and_then(|e| e.context_id)
+                .unwrap_or(s.context_id());
             let r = s.run_ok(&At::Contexts, ErrorClass::Protocol)?;
             if !parse_qiact(&r.lines, cid).is_some_and(|(active, _)| active) {
                 state = SocketState::ContextLost;
@@ -195,7 +204,7 @@ impl CtxFamily {
             state,
             text: synthesised(state, true).into(),
         };
-        Ok((status, access))
+        Ok((status, entry))
     }
 
     fn open_attempt(&self, s: &mut Session, o: &ConnectOptions, id: u8, mode: u8) -> Result<Opened> {
@@ -456,7 +465,8 @@ impl Family for CtxFamily {
         Ok(())
     }
 
-    /// `QISTATE=1,<id>` first (2 or 3 is connected; a socket closing or claimed is closed),
+    /// `QISTATE=1,<id>` first (2 or 3 is connected: already open when to this peer, exit 8 when
+    /// to another; a socket closing or claimed is closed),
     /// then `QIOPEN`, `OK`, `+QIOPEN: <id>,<err>`; 563 (id in use) → `QICLOSE` and one retry.
     fn open(
         &self,
@@ -468,17 +478,26 @@ impl Family for CtxFamily {
         self.check_id(s, o.id)?;
         let id = sock(o.id);
         rep.mux = true;
-        let (st, access) = self.state_and_access(s, id)?;
+        let (st, entry) = self.state_and_entry(s, id)?;
         rep.state_before = st.text.clone();
         rep.context_id = Some(s.context_id());
         // Every ctx socket is numbered: the report names the one used.
         rep.id = Some(id);
-        match st.state {
-            SocketState::Connected => {
-                rep.access_mode = access;
+        match (st.state, entry) {
+            // Reused only when it is the peer asked for (research §6.2): the report says what
+            // is in use.
+            (SocketState::Connected, Some(e)) if !same_peer(&e, &o.dest, o.udp) => {
+                return Err(Error::new(
+                    ErrorClass::Connect,
+                    format!("socket {id} is connected to {}, not {}", peer_words(&e), o.dest),
+                )
+                .with_cause(crate::error::Cause::MustClose));
+            }
+            (SocketState::Connected, e) => {
+                rep.access_mode = e.and_then(|e| e.access_mode);
                 return Ok(Opened::AlreadyOpen);
             }
-            SocketState::NotOpen => {}
+            (SocketState::NotOpen, _) => {}
             _ => {
                 self.close_quiet(s, Some(id));
                 rep.actions.push(format!("QICLOSE={id} (state was {})", st.text));

@@ -397,3 +397,35 @@ fn urcs_routed_elsewhere_show_in_probe_and_an_open_is_8() {
         "the failed open was closed: {v}"
     );
 }
+
+/// ctx only: `connect --reuse` reuses socket 0 only when it is open to the peer asked for
+/// (QISTATE's type, IP and port, research §6.2); another peer or protocol is exit 8, and the
+/// socket is left as it was.
+#[test]
+fn reuse_is_for_the_same_peer_only() {
+    let sim = Family::CTX.sim(&[FAST]);
+    let sink = Sink::start();
+    let other = Sink::start();
+    sim.qtcp(&["--json", "connect", &sink.addr]).assert_code(0);
+    let other_port = other.addr.rsplit(':').next().unwrap();
+    let udp_dest = format!("127.0.0.1:{other_port}");
+    for args in [
+        vec!["--json", "connect", "--reuse", "--udp", &udp_dest],
+        vec!["--json", "connect", "--reuse", &other.addr],
+        vec!["--json", "connect", "--reuse", "--udp", &sink.addr],
+    ] {
+        let r = sim.qtcp(&args);
+        r.assert_code(8);
+        let e = r.json();
+        schema_check("connect", &e);
+        assert_eq!(e["error"]["class"], "connect", "{e}");
+        let msg = e["error"]["message"].as_str().unwrap();
+        assert!(msg.contains("socket 0 is connected to TCP"), "{msg}");
+    }
+    let v = sim
+        .qtcp(&["--json", "connect", "--reuse", &sink.addr])
+        .assert_code(0)
+        .json();
+    assert_eq!(v["reused"], true);
+    assert_eq!(v["protocol"], "TCP");
+}
