@@ -207,6 +207,17 @@ impl CtxFamily {
         Ok((status, entry))
     }
 
+    /// `AT+QIACT=<cid>`; on `ERROR` the refusal with `AT+QIGETERROR`'s code, asked at once:
+    /// whether a later command (the `QIACT?` and `QIDEACT` that follow) clears it is open
+    /// (research §6.6 question 8), and the simulator's does.
+    fn activate_once(&self, s: &mut Session, what: &str) -> Result<Option<Refusal>> {
+        let r = s.run(&At::ActivateContext(s.context_id()))?;
+        if r.is_ok() {
+            return Ok(None);
+        }
+        Ok(Some(refusal(s, what, &describe(r.outcome()))))
+    }
+
     fn open_attempt(&self, s: &mut Session, o: &ConnectOptions, id: u8, mode: u8) -> Result<Opened> {
         let open = At::OpenSocket {
             cid: s.context_id(),
@@ -370,7 +381,8 @@ impl Family for CtxFamily {
             return self.local_ip(s);
         }
         let cid = s.context_id();
-        let mut r = s.run(&At::ActivateContext(cid))?;
+        let what = format!("context {cid} activation failed");
+        let mut refused = self.activate_once(s, &what)?;
         let mut now = self.context(s)?;
         if !now.active {
             // A context the network dropped stays broken until the host deactivates it
@@ -378,7 +390,8 @@ impl Family for CtxFamily {
             // activations [DOC AN-EC200U, CSDN-EC2x]: once, then activate again.
             if s.run(&At::DeactivateContext(cid))?.is_ok() {
                 actions.push(format!("QIDEACT={cid} (the context would not activate)"));
-                r = s.run(&At::ActivateContext(cid))?;
+                // The second answer is the one reported: never the first attempt's code.
+                refused = self.activate_once(s, &what)?;
                 now = self.context(s)?;
             }
         }
@@ -386,11 +399,11 @@ impl Family for CtxFamily {
             actions.push(format!("QIACT={cid}"));
             return Ok(now.local_ip.unwrap_or_default());
         }
-        let r = refusal(
-            s,
-            &format!("context {cid} activation failed"),
-            &describe(r.outcome()),
-        );
+        let r = refused.unwrap_or_else(|| Refusal {
+            code: None,
+            text: None,
+            message: format!("{what}: QIACT answered OK but QIACT? shows it inactive"),
+        });
         let class = r.code.map_or(ErrorClass::PdpContext, |c| {
             super::module_code_class(c, ErrorClass::PdpContext)
         });

@@ -429,3 +429,15 @@ fn reuse_is_for_the_same_peer_only() {
     assert_eq!(v["reused"], true);
     assert_eq!(v["protocol"], "TCP");
 }
+
+/// ctx only: a QIACT that answers ERROR reports the module's code (AT+QIGETERROR asked right
+/// after it, before QIACT?/QIDEACT reset the register): exit 7 with error.module_code 561.
+#[test]
+fn failed_activation_keeps_its_module_code() {
+    let sim = Family::CTX.sim(&[FAST, "--fault", "qiact-fail"]);
+    let r = sim.qtcp(&["--json", "attach", "--apn", "CMNET", "--activate"]);
+    r.assert_code(7);
+    let v = r.json();
+    schema_check("attach", &v);
+    assert_eq!(v["error"]["module_code"], 561, "{v}");
+}
