@@ -427,6 +427,8 @@ usbmodem\t''
 uart1\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qigeterror-space -d 'Context dialect: a space after the comma of +QIGETERROR (`552, invalid parameters`) [default: from --model; on for ug96 (captured), off for the others (captured on BG9x)]' -r -f -a "on\t''
 off\t''"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l transparent-close -d 'Context dialect: what a transparent-mode socket says when the peer closes, before the port returns to command mode (no source says: both readings are offered)' -r -f -a "no-carrier\t'`NO CARRIER` [INF: V.250]'
+qiurc\t'`+QIURC: "closed",<id>` [INF]'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l flow-control -d 'The host\'s flow control, accepted so one set of flags serves both sides: a pty has no RTS/CTS lines, so hardware changes nothing; XON/XOFF is applied by the host\'s kernel on its end of the pty' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"

@@ -782,7 +782,8 @@ impl Family for CtxFamily {
         }
     }
 
-    /// The end of data mode: `NO CARRIER` by the V.250 convention [INF research §1.11], and the
+    /// The end of data mode: `NO CARRIER` by the V.250 convention [INF research §1.11] or
+    /// `+QIURC: "closed",0` (unknown which: §6.6 question 6; the simulator offers both), and the
     /// context's loss that may follow it at once (`+QIURC: "pdpdeact",<cid>`, said in command
     /// mode but read from the data stream, where it looks like data).
     fn data_mode_markers(&self) -> crate::proc::transparent::Markers {
@@ -807,9 +808,12 @@ impl Family for CtxFamily {
     }
 }
 
-/// [`CtxFamily::data_mode_markers`]: `NO CARRIER`, and the context loss of each context id.
+/// [`CtxFamily::data_mode_markers`]: `NO CARRIER`, the peer's close as a firmware may say it
+/// instead (`+QIURC: "closed",0`: transparent mode is socket 0's; research §6.6 question 6),
+/// and the context loss of each context id.
 static CTX_DATA_MODE_MARKERS: &[&[u8]] = &[
     b"\r\nNO CARRIER\r\n",
+    b"\r\n+QIURC: \"closed\",0\r\n",
     b"\r\n+QIURC: \"pdpdeact\",1\r\n",
     b"\r\n+QIURC: \"pdpdeact\",2\r\n",
     b"\r\n+QIURC: \"pdpdeact\",3\r\n",

@@ -182,6 +182,28 @@ fn peer_close_in_data_mode_is_9_and_the_report_is_not_data() {
     sim.qtcp(&["--json", "connect", &sink.addr]).assert_code(0);
 }
 
+/// ctx: a peer close in data mode said either way (`--transparent-close`: `NO CARRIER` or
+/// `+QIURC: "closed",0`, research §6.6 question 6) is exit 9, and the module's words are not
+/// written to stdout as data.
+#[test]
+fn ctx_peer_close_in_data_mode_either_reading_is_9() {
+    for reading in ["no-carrier", "qiurc"] {
+        let mut sim_args = SIM_FAST.to_vec();
+        sim_args.extend(["--transparent-close", reading]);
+        let sim = Family::CTX.sim(&sim_args);
+        let server = Server::start();
+        let live = spawn_transparent(&sim, &args(&server.addr, &[]));
+        live.wait_event(Duration::from_secs(20), |v| v["event"] == "connected");
+        server.send(b"last words\r\n");
+        server.close();
+        let (code, out, summary, err) = finish(live, Duration::from_secs(30));
+        assert_eq!(code, 9, "{reading}: {err}");
+        assert_eq!(out, b"last words\r\n", "{reading}");
+        assert_eq!(summary["reason"], "closed", "{reading}");
+        assert_eq!(summary["marker_checks"][0]["verdict"], "module", "{reading}");
+    }
+}
+
 #[test]
 fn pdp_deact_in_data_mode_is_7() {
     let sim = Sim::start(&[
