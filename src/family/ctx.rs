@@ -490,7 +490,6 @@ impl Family for CtxFamily {
     ) -> Result<Opened> {
         self.check_id(s, o.id)?;
         let id = sock(o.id);
-        rep.mux = true;
         let (st, entry) = self.state_and_entry(s, id)?;
         rep.state_before = st.text.clone();
         rep.context_id = Some(s.context_id());
@@ -801,9 +800,26 @@ impl Family for CtxFamily {
         })
     }
 
-    /// After `+++` the socket is in buffer access mode [DOC AN-BG96 p.9]: nothing to restore.
-    fn leave_transparent(&self, _s: &mut Session, actions: &mut Vec<String>) -> bool {
-        actions.push("the socket is in buffer access mode now".into());
+    /// No module-wide mode to restore; a socket the end left closing (state 4 after `NO
+    /// CARRIER`, until QICLOSE [DOC AN-BG96 p.34]) is closed, so the id is free.
+    fn leave_transparent(&self, s: &mut Session, actions: &mut Vec<String>) -> bool {
+        match self.socket_entry(s, 0) {
+            Ok(Some(e)) if !matches!(e.state, 2 | 3) => {
+                self.close_quiet(s, Some(0));
+                actions.push(format!("QICLOSE=0 (the socket was left in state {})", e.state));
+            }
+            Ok(_) => {}
+            Err(e) => actions.push(format!("QISTATE failed: {}", e.message)),
+        }
+        true
+    }
+
+    /// After `+++` the socket is in buffer access mode [DOC AN-BG96 p.9, AN-BG95 p.12].
+    fn kept_open_note(&self) -> Option<&'static str> {
+        Some("the socket is in buffer access mode now (the next transparent session resumes it)")
+    }
+
+    fn recv_mode_is_per_socket(&self) -> bool {
         true
     }
 }

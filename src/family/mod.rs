@@ -522,6 +522,11 @@ pub trait Family: Sync {
     /// Set the receive mode for sockets opened from now on, unless the module is in it
     /// already; returns the words of what was done.
     fn set_recv_mode(&self, s: &mut Session, mode: crate::proc::attach::RecvMode) -> Result<Option<String>>;
+    /// The receive mode is each socket's, chosen when it opens (ctx: the access mode), so a
+    /// setting outside connect lasts only for the sockets of the same run.
+    fn recv_mode_is_per_socket(&self) -> bool {
+        false
+    }
     /// Direct mode: make pushed data framed so it can be told from responses. `switch_on`:
     /// switch the framing on (returning the words of what was done); otherwise refuse unframed
     /// data with a usage error. `multi`: sockets addressed by index ([`Family::check_id`]).
@@ -546,4 +551,9 @@ pub trait Family: Sync {
     /// After a transparent connection ended: put the module back in non-transparent mode;
     /// returns whether it is.
     fn leave_transparent(&self, s: &mut Session, actions: &mut Vec<String>) -> bool;
+    /// After a `+++` that answered `OK`, the connection kept open: what the module made of it,
+    /// when the family says (ctx: the socket is in buffer access mode [DOC AN-BG96 p.9]).
+    fn kept_open_note(&self) -> Option<&'static str> {
+        None
+    }
 }

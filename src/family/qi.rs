@@ -155,7 +155,7 @@ impl Family for QiFamily {
         may_wait: bool,
     ) -> Result<Opened> {
         let mux = self.check_id(s, o.id)?;
-        rep.mux = mux;
+        rep.mux = Some(mux);
         let st = qistat(s)?;
         rep.state_before = st.text.clone();
         if !mux && prepare_single(self, s, st.state, rep)? {

@@ -57,8 +57,11 @@ per_family!(
         if f.is_ctx() {
             assert_eq!(v["context_id"], 1);
             assert_eq!(v["access_mode"], 0);
+            // Every ctx socket is numbered: no QIMUX to report (as probe says).
+            assert!(v["mux"].is_null(), "{v}");
         } else {
             assert!(v["context_id"].is_null() && v["access_mode"].is_null(), "{v}");
+            assert!(v["mux"].is_boolean(), "{v}");
         }
         let r = sim.qtcp(&["--json", "connect", &sink.addr]);
         r.assert_code(8);
@@ -295,6 +298,16 @@ per_family!(
             .json();
         schema_check("attach", &v);
         assert!(v["local_ip"].is_string(), "{v}");
+        if f.is_ctx() {
+            // Nothing is kept for a later connect: the access mode is chosen at each open.
+            let v = sim
+                .qtcp(&["--json", "attach", "--apn", "CMNET", "--recv", "direct"])
+                .assert_code(0)
+                .json();
+            schema_check("attach", &v);
+            assert!(v["recv_mode"].is_null(), "{v}");
+            assert!(v["note"].as_str().unwrap().contains("connect"), "{v}");
+        }
         // QI says IP STATUS once the address was read (QILOCIP); ctx's synthesis has no such
         // step (research §6.2).
         let active = if f.is_ctx() { "IP GPRSACT" } else { "IP STATUS" };

@@ -201,6 +201,12 @@ fn ctx_peer_close_in_data_mode_either_reading_is_9() {
         assert_eq!(out, b"last words\r\n", "{reading}");
         assert_eq!(summary["reason"], "closed", "{reading}");
         assert_eq!(summary["marker_checks"][0]["verdict"], "module", "{reading}");
+        // The socket the close left in state 4 is closed, and nothing claims buffer mode.
+        let actions = summary["actions"].to_string();
+        assert!(actions.contains("QICLOSE=0"), "{reading}: {summary}");
+        assert!(!actions.contains("buffer access mode"), "{reading}: {summary}");
+        let v = sim.qtcp(&["--json", "probe"]).assert_code(0).json();
+        assert_eq!(v["sockets"], serde_json::json!([]), "{reading}: {v}");
     }
 }
 
@@ -237,6 +243,11 @@ crate::per_family!(
         assert_eq!(out, b"one");
         assert_eq!(summary["connection_open"], true);
         if f.is_ctx() {
+            // Said after the `+++` OK that made it so [DOC AN-BG96 p.9].
+            assert!(
+                summary["actions"].to_string().contains("buffer access mode"),
+                "{summary}"
+            );
             // (QI's QISTAT names no peer: ATO resumes whatever is open.)
             let other = Echo::start();
             let (code, _, summary, err) = run_transparent(&sim, &args(&other.addr, &[]), b"x");
@@ -253,6 +264,7 @@ crate::per_family!(
         let actions = summary["actions"].to_string();
         if f.is_ctx() {
             assert!(actions.contains("QISWTMD=0,2"), "{summary}");
+            assert!(!actions.contains("buffer access mode"), "closed: {summary}");
             assert!(summary["qimode_restored"].is_null(), "{summary}");
         } else {
             assert!(actions.contains("ATO"), "{summary}");
