@@ -114,18 +114,6 @@ pub fn parse_qiact_all(lines: &[String]) -> Vec<super::ctx_probe::ContextEntry> 
         .collect()
 }
 
-/// `+QISTATE: <id>,"<type>","<ip>",<rport>,<lport>,<state>,<cid>,<server>,<access>,"<port>"`:
-/// (socket_state, access_mode).
-pub fn parse_qistate(line: &str, id: u8) -> Option<(u8, Option<u8>)> {
-    let v = line.strip_prefix("+QISTATE:")?;
-    let f: Vec<&str> = v.split(',').map(str::trim).collect();
-    if f.first()?.parse::<u8>().ok()? != id {
-        return None;
-    }
-    let state = f.get(5)?.parse().ok()?;
-    Some((state, f.get(8).and_then(|a| a.parse().ok())))
-}
-
 /// The words QI's `AT+QISTAT` would use, so both families report an `ip_state` alike
 /// (research §6.2).
 fn synthesised(state: SocketState, context_active: bool) -> &'static str {
@@ -410,14 +398,6 @@ impl Family for CtxFamily {
         Err(r.error(class))
     }
 
-    fn activate_for_open(&self, s: &mut Session, actions: &mut Vec<String>) -> Result<()> {
-        let st = self.context(s)?;
-        if !st.active {
-            self.activate(s, &st, actions)?;
-        }
-        Ok(())
-    }
-
     fn deactivate(&self, s: &mut Session) -> Result<()> {
         let cid = s.context_id();
         let r = s.run(&At::DeactivateContext(cid))?;
@@ -460,22 +440,7 @@ impl Family for CtxFamily {
             password,
             auth,
         };
-        let echo_off = !password.is_empty() && s.echo_seen();
-        if echo_off {
-            s.run_ok(&At::Echo(false), ErrorClass::Protocol)?;
-        }
-        let r = s.run(&cmd);
-        if echo_off {
-            s.run_ok(&At::Echo(true), ErrorClass::Protocol)?;
-        }
-        let r = r?;
-        if !r.is_ok() {
-            return Err(Error::new(
-                ErrorClass::PdpContext,
-                format!("AT+QICSGP: the module answered {}", describe(r.outcome())),
-            ));
-        }
-        Ok(())
+        super::set_apn_quietly(s, &cmd, password)
     }
 
     /// `QISTATE=1,<id>` first (2 or 3 is connected: already open when to this peer, exit 8 when
@@ -861,17 +826,5 @@ mod tests {
         assert_eq!(parse_qiact(&lines, 1), Some((true, "10.7.157.1".into())));
         assert_eq!(parse_qiact(&lines, 2), Some((false, "0.0.0.0".into())));
         assert_eq!(parse_qiact(&lines, 3), None);
-    }
-
-    #[test]
-    fn qistate_lines() {
-        // A real BG96 [LOG TG#475].
-        let l = "+QISTATE: 0,\"TCP\",\"104.155.82.190\",1883,22742,3,1,0,0,\"uart1\"";
-        assert_eq!(parse_qistate(l, 0), Some((3, Some(0))));
-        assert_eq!(parse_qistate(l, 1), None);
-        assert_eq!(
-            parse_qistate("+QISTATE: 2,\"UDP\",\"1.2.3.4\",53,0,2,1,0,1,\"usbat\"", 2),
-            Some((2, Some(1)))
-        );
     }
 }

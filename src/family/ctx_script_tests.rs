@@ -362,6 +362,31 @@ fn a_failed_activation_reports_the_last_attempts_code_only() {
     m.join().unwrap();
 }
 
+/// The password's QICSGP runs with echo off; when it fails and ATE1 fails too, the QICSGP
+/// failure is the one reported (ATE1's does not mask it).
+#[test]
+fn apn_failure_is_reported_over_a_failing_echo_restore() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            (b"AT\r", b"AT\r\r\nOK\r\n"),
+            (b"ATE0\r", b"ATE0\r\r\nOK\r\n"),
+            (b"AT+QICSGP=1,1,\"apn\",\"u\",\"secret\",3\r", b"\r\nERROR\r\n"),
+            (b"ATE1\r", b"\r\nERROR\r\n"),
+        ],
+    );
+    s.run(&crate::command::At::Sync).unwrap();
+    assert!(s.echo_seen());
+    let f = s.family();
+    let e = f
+        .configure_context(&mut s, "apn", "u", "secret", None)
+        .unwrap_err();
+    assert_eq!(e.class, ErrorClass::PdpContext, "{e:?}");
+    assert!(e.message.contains("AT+QICSGP"), "{e:?}");
+    drop(s);
+    m.join().unwrap();
+}
+
 #[test]
 fn counters_and_close() {
     let (mut s, m) = scripted(
