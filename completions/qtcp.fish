@@ -127,7 +127,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reset-cmd -d 'Comm
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l udp -d 'UDP instead of TCP'
-complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reuse -d 'An open connection (ALREADY CONNECT) counts as success'
+complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l reuse -d 'An open connection (ALREADY CONNECT) counts as success (ctx: only when open to this host, port and protocol; to another peer it is exit 8)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
 complete -c qtcp -n "__fish_qtcp_using_subcommand connect" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
@@ -290,7 +290,7 @@ complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l reset-cmd -d '
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l context -d 'PDP context the ctx family configures, activates and opens sockets on (1..16); the QI family has one context and takes only 1' -r
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l state-dir -d 'Where per-port recovery state is kept [default: $XDG_STATE_HOME/qtcp]' -r -F
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l udp -d 'UDP instead of TCP'
-complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l close -d 'After leaving data mode, close the connection and restore QIMODE=0'
+complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l close -d 'After leaving data mode, close the connection (QI: and restore QIMODE=0); without it the next transparent session to the same peer resumes it (QI: ATO; ctx: AT+QISWTMD)'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s v -l verbose -d 'Print a readable transcript of the conversation on stderr'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -l json -d 'Print one JSON object (JSON Lines for streams) on stdout instead of text'
 complete -c qtcp -n "__fish_qtcp_using_subcommand transparent" -s q -l quiet -d 'No progress bars, spinners, notices or warnings on stderr (errors are still printed)'
@@ -427,6 +427,8 @@ usbmodem\t''
 uart1\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qigeterror-space -d 'Context dialect: a space after the comma of +QIGETERROR (`552, invalid parameters`) [default: from --model; on for ug96 (captured), off for the others (captured on BG9x)]' -r -f -a "on\t''
 off\t''"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l transparent-close -d 'Context dialect: what a transparent-mode socket says when the peer closes, before the port returns to command mode (no source says: both readings are offered)' -r -f -a "no-carrier\t'`NO CARRIER` [INF: V.250]'
+qiurc\t'`+QIURC: "closed",<id>` [INF]'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l flow-control -d 'The host\'s flow control, accepted so one set of flags serves both sides: a pty has no RTS/CTS lines, so hardware changes nothing; XON/XOFF is applied by the host\'s kernel on its end of the pty' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'
 hardware\t'RTS/CTS (AT+IFC=2,2 on the module)'
 software\t'XON/XOFF (AT+IFC=1,1 on the module; not binary-safe)'"

@@ -167,6 +167,8 @@ pub enum At<'a> {
     /// `AT+QICFG="transpktsize",<n>` / `AT+QICFG="transwaittm",<n>` (ctx transparent mode).
     TransparentPacket(u16),
     TransparentWait(u8),
+    /// `AT+QISWTMD=<id>,2` (ctx): an open socket's access mode to transparent → `CONNECT`.
+    SwitchToTransparent(u8),
     /// A line the user typed (`qtcp at`), with the response shape and maximum response time
     /// the caller worked out for it.
     User {
@@ -409,6 +411,8 @@ impl Dialect for Ctx {
             },
             TransparentPacket(n) => (format!("AT+QICFG=\"transpktsize\",{n}"), Expect::Final, 300),
             TransparentWait(n) => (format!("AT+QICFG=\"transwaittm\",{n}"), Expect::Final, 300),
+            // [DOC AN-EC200U; research §1.11] answered as QIOPEN mode 2 is.
+            SwitchToTransparent(id) => (format!("AT+QISWTMD={id},2"), Expect::Open, 300),
             _ => return None,
         };
         Some(spec_of(cmd, l))
@@ -551,6 +555,7 @@ mod tests {
             "AT+QICFG=\"transpktsize\",512"
         );
         assert_eq!(ctx(At::TransparentWait(2)).line, "AT+QICFG=\"transwaittm\",2");
+        assert_eq!(ctx(At::SwitchToTransparent(3)).line, "AT+QISWTMD=3,2");
     }
 
     /// A command a set lacks is `None` (the session's typed "not supported"), never another

@@ -134,7 +134,7 @@ pub fn human(r: &AttachReport) -> String {
             "direct, with IPD headers (data is written to the serial line as it arrives)".into()
         }
         Some(RecvMode::Direct) => "direct (data is written to the serial line as it arrives)".into(),
-        None => String::new(),
+        None => r.note.clone().unwrap_or_default(),
     };
     let context = match &r.local_ip {
         Some(ip) => format!("active, local IP {ip}"),

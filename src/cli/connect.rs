@@ -60,7 +60,8 @@ pub(crate) use direct_mode_help;
 pub struct ConnectCmd {
     #[command(flatten)]
     pub dest: DestArgs,
-    /// An open connection (ALREADY CONNECT) counts as success
+    /// An open connection (ALREADY CONNECT) counts as success (ctx: only when open to this
+    /// host, port and protocol; to another peer it is exit 8)
     #[arg(long)]
     pub reuse: bool,
     /// How received data reaches the host: retrieve (it waits in the module for qtcp recv)

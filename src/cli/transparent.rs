@@ -66,7 +66,8 @@ pub struct TransparentCmd {
     /// Silence before and after +++ (the module needs 1 s before, 0.5-1 s after)
     #[arg(long, value_parser = duration, default_value = "1s", value_name = "DUR")]
     pub guard: Duration,
-    /// After leaving data mode, close the connection and restore QIMODE=0
+    /// After leaving data mode, close the connection (QI: and restore QIMODE=0); without it
+    /// the next transparent session to the same peer resumes it (QI: ATO; ctx: AT+QISWTMD)
     #[arg(long)]
     pub close: bool,
     /// End the session after this long

@@ -5,6 +5,7 @@
 //!
 //! `None` as a socket means socket 0 (the family has no single-connection mode).
 
+use super::ctx_probe::SocketEntry;
 use super::{
     Acked, Closed, ContextStatus, DataMode, Family, Opened, ReadOutcome, Sent, SocketState, SocketStatus,
 };
@@ -16,6 +17,7 @@ use crate::proc::state::parse_sack;
 use crate::proc::transparent::{TransparentOptions, TransparentReport};
 use crate::session::{describe, Outcome, Session};
 use crate::tokenizer::{PayloadKind, QiResult};
+use crate::validate::Destination;
 
 /// Sockets of the family: 0-11 [DOC AN-BG96 p.15].
 pub const MAX_SOCKET: u8 = 11;
@@ -112,18 +114,6 @@ pub fn parse_qiact_all(lines: &[String]) -> Vec<super::ctx_probe::ContextEntry> 
         .collect()
 }
 
-/// `+QISTATE: <id>,"<type>","<ip>",<rport>,<lport>,<state>,<cid>,<server>,<access>,"<port>"`:
-/// (socket_state, access_mode).
-pub fn parse_qistate(line: &str, id: u8) -> Option<(u8, Option<u8>)> {
-    let v = line.strip_prefix("+QISTATE:")?;
-    let f: Vec<&str> = v.split(',').map(str::trim).collect();
-    if f.first()?.parse::<u8>().ok()? != id {
-        return None;
-    }
-    let state = f.get(5)?.parse().ok()?;
-    Some((state, f.get(8).and_then(|a| a.parse().ok())))
-}
-
 /// The words QI's `AT+QISTAT` would use, so both families report an `ip_state` alike
 /// (research §6.2).
 fn synthesised(state: SocketState, context_active: bool) -> &'static str {
@@ -137,14 +127,42 @@ fn synthesised(state: SocketState, context_active: bool) -> &'static str {
     }
 }
 
+/// Whether the socket `e` is the one `connect`/`transparent` would open to `dest` (research
+/// §6.2: the same service type, IP and port). A name cannot be compared with the address
+/// `QISTATE` gives: then the type and port decide.
+fn same_peer(e: &SocketEntry, dest: &Destination, udp: bool) -> bool {
+    let proto = if udp { "UDP" } else { "TCP" };
+    let host_matches = match dest.host.parse::<std::net::IpAddr>() {
+        Ok(ip) => e.remote_ip.parse::<std::net::IpAddr>().is_ok_and(|r| r == ip),
+        Err(_) => true,
+    };
+    e.protocol == proto && e.remote_port == Some(dest.port) && host_matches
+}
+
+/// The peer of the socket `e` in words: `TCP 1.2.3.4:80`.
+fn peer_words(e: &SocketEntry) -> String {
+    let port = e.remote_port.map_or_else(|| "?".into(), |p| p.to_string());
+    format!("{} {}:{port}", e.protocol, e.remote_ip)
+}
+
 impl CtxFamily {
+    /// `AT+QISTATE=1,<id>`: the socket's line, `None` when it is not open.
+    fn socket_entry(&self, s: &mut Session, id: u8) -> Result<Option<SocketEntry>> {
+        let r = s.run_ok(&At::SocketState(id), ErrorClass::Protocol)?;
+        Ok(r.lines
+            .iter()
+            .find_map(|l| super::ctx_probe::parse_socket(l).filter(|e| e.id == id)))
+    }
+
     /// `AT+QISTATE=1,<id>`: the socket's state and its access mode when it has one.
     fn state_and_access(&self, s: &mut Session, id: u8) -> Result<(SocketStatus, Option<u8>)> {
-        let r = s.run_ok(&At::SocketState(id), ErrorClass::Protocol)?;
-        let entry = r
-            .lines
-            .iter()
-            .find_map(|l| super::ctx_probe::parse_socket(l).filter(|e| e.id == id));
+        let (st, entry) = self.state_and_entry(s, id)?;
+        Ok((st, entry.and_then(|e| e.access_mode)))
+    }
+
+    /// `AT+QISTATE=1,<id>`: the socket's state and its line (`None` when it is not open).
+    fn state_and_entry(&self, s: &mut Session, id: u8) -> Result<(SocketStatus, Option<SocketEntry>)> {
+        let entry = self.socket_entry(s, id)?;
         let (n, access) = entry.as_ref().map_or((0, None), |e| (e.state, e.access_mode));
         if let Some(a) = access {
             // What the socket's `+QIURC: "recv"` lines carry, from the module's own word.
@@ -161,7 +179,10 @@ impl CtxFamily {
         if state == SocketState::PeerClosed {
             // Closed because its context went (`+QIURC: "pdpdeact"`, perhaps to an earlier
             // process): the context is no longer active.
-            let cid = entry.and_then(|e| e.context_id).unwrap_or(s.context_id());
+            let cid = entry
+                .as_ref()
+                .and_then(|e| e.context_id)
+                .unwrap_or(s.context_id());
             let r = s.run_ok(&At::Contexts, ErrorClass::Protocol)?;
             if !parse_qiact(&r.lines, cid).is_some_and(|(active, _)| active) {
                 state = SocketState::ContextLost;
@@ -171,7 +192,18 @@ impl CtxFamily {
             state,
             text: synthesised(state, true).into(),
         };
-        Ok((status, access))
+        Ok((status, entry))
+    }
+
+    /// `AT+QIACT=<cid>`; on `ERROR` the refusal with `AT+QIGETERROR`'s code, asked at once:
+    /// whether a later command (the `QIACT?` and `QIDEACT` that follow) clears it is open
+    /// (research §6.6 question 8), and the simulator's does.
+    fn activate_once(&self, s: &mut Session, what: &str) -> Result<Option<Refusal>> {
+        let r = s.run(&At::ActivateContext(s.context_id()))?;
+        if r.is_ok() {
+            return Ok(None);
+        }
+        Ok(Some(refusal(s, what, &describe(r.outcome()))))
     }
 
     fn open_attempt(&self, s: &mut Session, o: &ConnectOptions, id: u8, mode: u8) -> Result<Opened> {
@@ -337,7 +369,8 @@ impl Family for CtxFamily {
             return self.local_ip(s);
         }
         let cid = s.context_id();
-        let mut r = s.run(&At::ActivateContext(cid))?;
+        let what = format!("context {cid} activation failed");
+        let mut refused = self.activate_once(s, &what)?;
         let mut now = self.context(s)?;
         if !now.active {
             // A context the network dropped stays broken until the host deactivates it
@@ -345,7 +378,8 @@ impl Family for CtxFamily {
             // activations [DOC AN-EC200U, CSDN-EC2x]: once, then activate again.
             if s.run(&At::DeactivateContext(cid))?.is_ok() {
                 actions.push(format!("QIDEACT={cid} (the context would not activate)"));
-                r = s.run(&At::ActivateContext(cid))?;
+                // The second answer is the one reported: never the first attempt's code.
+                refused = self.activate_once(s, &what)?;
                 now = self.context(s)?;
             }
         }
@@ -353,23 +387,15 @@ impl Family for CtxFamily {
             actions.push(format!("QIACT={cid}"));
             return Ok(now.local_ip.unwrap_or_default());
         }
-        let r = refusal(
-            s,
-            &format!("context {cid} activation failed"),
-            &describe(r.outcome()),
-        );
+        let r = refused.unwrap_or_else(|| Refusal {
+            code: None,
+            text: None,
+            message: format!("{what}: QIACT answered OK but QIACT? shows it inactive"),
+        });
         let class = r.code.map_or(ErrorClass::PdpContext, |c| {
             super::module_code_class(c, ErrorClass::PdpContext)
         });
         Err(r.error(class))
-    }
-
-    fn activate_for_open(&self, s: &mut Session, actions: &mut Vec<String>) -> Result<()> {
-        let st = self.context(s)?;
-        if !st.active {
-            self.activate(s, &st, actions)?;
-        }
-        Ok(())
     }
 
     fn deactivate(&self, s: &mut Session) -> Result<()> {
@@ -414,25 +440,11 @@ impl Family for CtxFamily {
             password,
             auth,
         };
-        let echo_off = !password.is_empty() && s.echo_seen();
-        if echo_off {
-            s.run_ok(&At::Echo(false), ErrorClass::Protocol)?;
-        }
-        let r = s.run(&cmd);
-        if echo_off {
-            s.run_ok(&At::Echo(true), ErrorClass::Protocol)?;
-        }
-        let r = r?;
-        if !r.is_ok() {
-            return Err(Error::new(
-                ErrorClass::PdpContext,
-                format!("AT+QICSGP: the module answered {}", describe(r.outcome())),
-            ));
-        }
-        Ok(())
+        super::set_apn_quietly(s, &cmd, password)
     }
 
-    /// `QISTATE=1,<id>` first (2 or 3 is connected; a socket closing or claimed is closed),
+    /// `QISTATE=1,<id>` first (2 or 3 is connected: already open when to this peer, exit 8 when
+    /// to another; a socket closing or claimed is closed),
     /// then `QIOPEN`, `OK`, `+QIOPEN: <id>,<err>`; 563 (id in use) → `QICLOSE` and one retry.
     fn open(
         &self,
@@ -443,18 +455,26 @@ impl Family for CtxFamily {
     ) -> Result<Opened> {
         self.check_id(s, o.id)?;
         let id = sock(o.id);
-        rep.mux = true;
-        let (st, access) = self.state_and_access(s, id)?;
+        let (st, entry) = self.state_and_entry(s, id)?;
         rep.state_before = st.text.clone();
         rep.context_id = Some(s.context_id());
         // Every ctx socket is numbered: the report names the one used.
         rep.id = Some(id);
-        match st.state {
-            SocketState::Connected => {
-                rep.access_mode = access;
+        match (st.state, entry) {
+            // Reused only when it is the peer asked for (research §6.2): the report says what
+            // is in use.
+            (SocketState::Connected, Some(e)) if !same_peer(&e, &o.dest, o.udp) => {
+                return Err(Error::new(
+                    ErrorClass::Connect,
+                    format!("socket {id} is connected to {}, not {}", peer_words(&e), o.dest),
+                )
+                .with_cause(crate::error::Cause::MustClose));
+            }
+            (SocketState::Connected, e) => {
+                rep.access_mode = e.and_then(|e| e.access_mode);
                 return Ok(Opened::AlreadyOpen);
             }
-            SocketState::NotOpen => {}
+            (SocketState::NotOpen, _) => {}
             _ => {
                 self.close_quiet(s, Some(id));
                 rep.actions.push(format!("QICLOSE={id} (state was {})", st.text));
@@ -649,13 +669,28 @@ impl Family for CtxFamily {
         Ok(None)
     }
 
-    /// `QICFG="transpktsize"/"transwaittm"`, then `QIOPEN` with access mode 2 → `CONNECT`.
+    /// `QISTATE=1,0` first: a socket connected to this peer (left by an earlier session's `+++`,
+    /// or opened by connect) is switched back with `QISWTMD=0,2` → `CONNECT` [DOC AN-EC200U;
+    /// research §1.11], one to another peer is exit 8. Then `QICFG="transpktsize"/"transwaittm"`
+    /// and, unless resumed, `QIOPEN` with access mode 2 → `CONNECT`.
     fn enter_transparent(
         &self,
         s: &mut Session,
         o: &TransparentOptions,
         rep: &mut TransparentReport,
     ) -> Result<bool> {
+        // A socket left open to this peer (by an earlier session's `+++`, or by connect) is
+        // switched back to transparent mode; one to another peer is not ours to take.
+        let open = self.socket_entry(s, 0)?.filter(|e| matches!(e.state, 2 | 3));
+        if let Some(e) = &open {
+            if !same_peer(e, &o.dest, o.udp) {
+                return Err(Error::new(
+                    ErrorClass::Connect,
+                    format!("socket 0 is connected to {}, not {}", peer_words(e), o.dest),
+                )
+                .with_cause(crate::error::Cause::MustClose));
+            }
+        }
         for cmd in [
             At::TransparentPacket(o.packet_size),
             At::TransparentWait(o.wait_units().min(20) as u8),
@@ -665,6 +700,37 @@ impl Family for CtxFamily {
                 .push(s.line(&cmd).trim_start_matches("AT+").to_string());
         }
         s.set_data_mode_on_connect(true);
+        if open.is_some() {
+            rep.state_before = synthesised(SocketState::Connected, true).into();
+            let cmd = At::SwitchToTransparent(0);
+            let answer = match s.run(&cmd) {
+                Ok(r) => match r.outcome() {
+                    Outcome::Qi {
+                        result: QiResult::Connect,
+                        ..
+                    } => None,
+                    o => Some(describe(o)),
+                },
+                Err(e) if e.class == ErrorClass::ModuleSilent => Some("nothing".into()),
+                Err(e) => {
+                    s.set_data_mode_on_connect(false);
+                    return Err(e);
+                }
+            };
+            if let Some(answer) = answer {
+                s.set_data_mode_on_connect(false);
+                return Err(Error::new(
+                    ErrorClass::Connect,
+                    format!("socket 0 is open but {} answered {answer}", s.line(&cmd)),
+                )
+                .with_cause(crate::error::Cause::MustClose));
+            }
+            rep.actions.push(format!(
+                "{} (resumed the open socket)",
+                s.line(&cmd).trim_start_matches("AT+")
+            ));
+            return Ok(true);
+        }
         let copts = ConnectOptions {
             dest: o.dest.clone(),
             udp: o.udp,
@@ -686,7 +752,8 @@ impl Family for CtxFamily {
         }
     }
 
-    /// The end of data mode: `NO CARRIER` by the V.250 convention [INF research §1.11], and the
+    /// The end of data mode: `NO CARRIER` by the V.250 convention [INF research §1.11] or
+    /// `+QIURC: "closed",0` (unknown which: §6.6 question 6; the simulator offers both), and the
     /// context's loss that may follow it at once (`+QIURC: "pdpdeact",<cid>`, said in command
     /// mode but read from the data stream, where it looks like data).
     fn data_mode_markers(&self) -> crate::proc::transparent::Markers {
@@ -704,16 +771,36 @@ impl Family for CtxFamily {
         })
     }
 
-    /// After `+++` the socket is in buffer access mode [DOC AN-BG96 p.9]: nothing to restore.
-    fn leave_transparent(&self, _s: &mut Session, actions: &mut Vec<String>) -> bool {
-        actions.push("the socket is in buffer access mode now".into());
+    /// No module-wide mode to restore; a socket the end left closing (state 4 after `NO
+    /// CARRIER`, until QICLOSE [DOC AN-BG96 p.34]) is closed, so the id is free.
+    fn leave_transparent(&self, s: &mut Session, actions: &mut Vec<String>) -> bool {
+        match self.socket_entry(s, 0) {
+            Ok(Some(e)) if !matches!(e.state, 2 | 3) => {
+                self.close_quiet(s, Some(0));
+                actions.push(format!("QICLOSE=0 (the socket was left in state {})", e.state));
+            }
+            Ok(_) => {}
+            Err(e) => actions.push(format!("QISTATE failed: {}", e.message)),
+        }
+        true
+    }
+
+    /// After `+++` the socket is in buffer access mode [DOC AN-BG96 p.9, AN-BG95 p.12].
+    fn kept_open_note(&self) -> Option<&'static str> {
+        Some("the socket is in buffer access mode now (the next transparent session resumes it)")
+    }
+
+    fn recv_mode_is_per_socket(&self) -> bool {
         true
     }
 }
 
-/// [`CtxFamily::data_mode_markers`]: `NO CARRIER`, and the context loss of each context id.
+/// [`CtxFamily::data_mode_markers`]: `NO CARRIER`, the peer's close as a firmware may say it
+/// instead (`+QIURC: "closed",0`: transparent mode is socket 0's; research §6.6 question 6),
+/// and the context loss of each context id.
 static CTX_DATA_MODE_MARKERS: &[&[u8]] = &[
     b"\r\nNO CARRIER\r\n",
+    b"\r\n+QIURC: \"closed\",0\r\n",
     b"\r\n+QIURC: \"pdpdeact\",1\r\n",
     b"\r\n+QIURC: \"pdpdeact\",2\r\n",
     b"\r\n+QIURC: \"pdpdeact\",3\r\n",
@@ -745,17 +832,5 @@ mod tests {
         assert_eq!(parse_qiact(&lines, 1), Some((true, "10.7.157.1".into())));
         assert_eq!(parse_qiact(&lines, 2), Some((false, "0.0.0.0".into())));
         assert_eq!(parse_qiact(&lines, 3), None);
-    }
-
-    #[test]
-    fn qistate_lines() {
-        // A real BG96 [LOG TG#475].
-        let l = "+QISTATE: 0,\"TCP\",\"104.155.82.190\",1883,22742,3,1,0,0,\"uart1\"";
-        assert_eq!(parse_qistate(l, 0), Some((3, Some(0))));
-        assert_eq!(parse_qistate(l, 1), None);
-        assert_eq!(
-            parse_qistate("+QISTATE: 2,\"UDP\",\"1.2.3.4\",53,0,2,1,0,1,\"usbat\"", 2),
-            Some((2, Some(1)))
-        );
     }
 }

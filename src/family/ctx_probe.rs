@@ -187,6 +187,11 @@ mod tests {
         assert_eq!(s.access_mode, Some(0));
         assert_eq!(s.at_port.as_deref(), Some("uart1"));
         assert_eq!(parse_socket("+QIACT: 1,1,1,\"1.2.3.4\""), None);
+        let u = parse_socket("+QISTATE: 2,\"UDP\",\"1.2.3.4\",53,0,2,1,0,1,\"usbat\"").unwrap();
+        assert_eq!(
+            (u.id, u.protocol.as_str(), u.state, u.access_mode),
+            (2, "UDP", 2, Some(1))
+        );
     }
 
     #[test]

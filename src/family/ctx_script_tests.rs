@@ -5,7 +5,7 @@ use super::ctx::CTX_FAMILY;
 use super::detect::{detect, Choice};
 use super::qi::QI_FAMILY;
 use super::script::scripted;
-use super::{ends, event, Acked, Event};
+use super::{ends, event, Acked, ContextStatus, Event};
 use crate::error::{Cause, ErrorClass};
 use crate::proc::common::StopReason;
 use crate::proc::connect::{connect, ConnectOptions};
@@ -330,6 +330,11 @@ fn activation_is_checked_again_after_an_error() {
         vec![
             (b"AT+QIACT?\r", b"\r\nOK\r\n"),
             (b"AT+QIACT=1\r", b"\r\nERROR\r\n"),
+            // Asked at once, while it still names this ERROR's cause.
+            (
+                b"AT+QIGETERROR\r",
+                b"\r\n+QIGETERROR: 561,PDP context opening failed\r\n\r\nOK\r\n",
+            ),
             (b"AT+QIACT?\r", b"\r\n+QIACT: 1,1,1,\"10.7.157.1\"\r\n\r\nOK\r\n"),
             (b"AT+QIACT?\r", b"\r\n+QIACT: 1,1,1,\"10.7.157.1\"\r\n\r\nOK\r\n"),
         ],
@@ -342,6 +347,71 @@ fn activation_is_checked_again_after_an_error() {
     let st = f.context(&mut s).unwrap();
     assert_eq!(f.activate(&mut s, &st, &mut actions).unwrap(), "10.7.157.1");
     assert_eq!(actions, vec!["QIACT=1".to_string()]);
+    drop(s);
+    m.join().unwrap();
+}
+
+/// A failed activation reports the code of the last QIACT's own ERROR, asked right after it:
+/// the first attempt's 561 is not carried into the retry's failure, whose register says 0.
+#[test]
+fn a_failed_activation_reports_the_last_attempts_code_only() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            (b"AT+QIACT=1\r", b"\r\nERROR\r\n"),
+            (
+                b"AT+QIGETERROR\r",
+                b"\r\n+QIGETERROR: 561,PDP context opening failed\r\n\r\nOK\r\n",
+            ),
+            (b"AT+QIACT?\r", b"\r\nOK\r\n"),
+            (b"AT+QIDEACT=1\r", b"\r\nOK\r\n"),
+            (b"AT+QIACT=1\r", b"\r\nERROR\r\n"),
+            (
+                b"AT+QIGETERROR\r",
+                b"\r\n+QIGETERROR: 0,operation successful\r\n\r\nOK\r\n",
+            ),
+            (b"AT+QIACT?\r", b"\r\nOK\r\n"),
+        ],
+    );
+    let f = s.family();
+    let st = ContextStatus {
+        active: false,
+        local_ip: None,
+        ip_state: "IP INITIAL".into(),
+    };
+    let mut actions = Vec::new();
+    let e = f.activate(&mut s, &st, &mut actions).unwrap_err();
+    assert_eq!(e.class, ErrorClass::PdpContext);
+    assert_eq!(e.module_code, None, "{e:?}");
+    assert_eq!(
+        actions,
+        vec!["QIDEACT=1 (the context would not activate)".to_string()]
+    );
+    drop(s);
+    m.join().unwrap();
+}
+
+/// The password's QICSGP runs with echo off; when it fails and ATE1 fails too, the QICSGP
+/// failure is the one reported (ATE1's does not mask it).
+#[test]
+fn apn_failure_is_reported_over_a_failing_echo_restore() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            (b"AT\r", b"AT\r\r\nOK\r\n"),
+            (b"ATE0\r", b"ATE0\r\r\nOK\r\n"),
+            (b"AT+QICSGP=1,1,\"apn\",\"u\",\"secret\",3\r", b"\r\nERROR\r\n"),
+            (b"ATE1\r", b"\r\nERROR\r\n"),
+        ],
+    );
+    s.run(&crate::command::At::Sync).unwrap();
+    assert!(s.echo_seen());
+    let f = s.family();
+    let e = f
+        .configure_context(&mut s, "apn", "u", "secret", None)
+        .unwrap_err();
+    assert_eq!(e.class, ErrorClass::PdpContext, "{e:?}");
+    assert!(e.message.contains("AT+QICSGP"), "{e:?}");
     drop(s);
     m.join().unwrap();
 }

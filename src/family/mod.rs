@@ -24,7 +24,7 @@ pub mod qi;
 #[cfg(test)]
 mod script;
 
-use crate::command::Dialect;
+use crate::command::{At, Dialect};
 use crate::error::{Cause, Error, ErrorClass, Result};
 use crate::proc::common::StopReason;
 use crate::session::Session;
@@ -451,8 +451,11 @@ pub trait Family: Sync {
     /// what is missing; returns the local address. `actions` says what was done.
     fn activate(&self, s: &mut Session, from: &ContextStatus, actions: &mut Vec<String>) -> Result<String>;
     /// After an open refused for want of the network ([`Opened::NotAttached`]) and the network
-    /// is there: bring the context up where the family does not do it with the open.
-    fn activate_for_open(&self, s: &mut Session, actions: &mut Vec<String>) -> Result<()>;
+    /// is there: bring the context up where the family does not do it with the open. A family
+    /// whose open never answers `NotAttached` (ctx brings its context up itself) needs nothing.
+    fn activate_for_open(&self, _s: &mut Session, _actions: &mut Vec<String>) -> Result<()> {
+        Ok(())
+    }
     fn deactivate(&self, s: &mut Session) -> Result<()>;
     /// The local address of the active context.
     fn local_ip(&self, s: &mut Session) -> Result<String>;
@@ -530,6 +533,11 @@ pub trait Family: Sync {
     /// Set the receive mode for sockets opened from now on, unless the module is in it
     /// already; returns the words of what was done.
     fn set_recv_mode(&self, s: &mut Session, mode: crate::proc::attach::RecvMode) -> Result<Option<String>>;
+    /// The receive mode is each socket's, chosen when it opens (ctx: the access mode), so a
+    /// setting outside connect lasts only for the sockets of the same run.
+    fn recv_mode_is_per_socket(&self) -> bool {
+        false
+    }
     /// Direct mode: make pushed data framed so it can be told from responses. `switch_on`:
     /// switch the framing on (returning the words of what was done); otherwise refuse unframed
     /// data with a usage error. `multi`: sockets addressed by index ([`Family::check_id`]).
@@ -554,4 +562,37 @@ pub trait Family: Sync {
     /// After a transparent connection ended: put the module back in non-transparent mode;
     /// returns whether it is.
     fn leave_transparent(&self, s: &mut Session, actions: &mut Vec<String>) -> bool;
+    /// After a `+++` that answered `OK`, the connection kept open: what the module made of it,
+    /// when the family says (ctx: the socket is in buffer access mode [DOC AN-BG96 p.9]).
+    fn kept_open_note(&self) -> Option<&'static str> {
+        None
+    }
+}
+
+/// The APN command `cmd` (`AT+QICSGP`, which carries the password), with echo switched off
+/// around it when the module echoes, so the password does not come back over the line. The
+/// command's own failure is the one reported, whatever `ATE1` then answers; an `ATE1` that
+/// fails after a command that succeeded is reported.
+pub(crate) fn set_apn_quietly(s: &mut Session, cmd: &At, password: &str) -> Result<()> {
+    let echo_off = !password.is_empty() && s.echo_seen();
+    if echo_off {
+        s.run_ok(&At::Echo(false), ErrorClass::Protocol)?;
+    }
+    let r = s.run(cmd);
+    let restored = if echo_off {
+        s.run_ok(&At::Echo(true), ErrorClass::Protocol).map(drop)
+    } else {
+        Ok(())
+    };
+    let r = r?;
+    if !r.is_ok() {
+        return Err(Error::new(
+            ErrorClass::PdpContext,
+            format!(
+                "AT+QICSGP: the module answered {}",
+                crate::session::describe(r.outcome())
+            ),
+        ));
+    }
+    restored
 }

@@ -127,23 +127,7 @@ impl Family for QiFamily {
     ) -> Result<()> {
         s.run_ok(&At::ForegroundContext, ErrorClass::Protocol)?;
         let apn = At::Apn { apn, user, password };
-        // With echo on, the module would send the password back: switch echo off around it.
-        let echo_off = !password.is_empty() && s.echo_seen();
-        if echo_off {
-            s.run_ok(&At::Echo(false), ErrorClass::Protocol)?;
-        }
-        let r = s.run(&apn);
-        if echo_off {
-            s.run_ok(&At::Echo(true), ErrorClass::Protocol)?;
-        }
-        let r = r?;
-        if !r.is_ok() {
-            return Err(Error::new(
-                ErrorClass::PdpContext,
-                format!("AT+QICSGP: the module answered {}", describe(r.outcome())),
-            ));
-        }
-        Ok(())
+        super::set_apn_quietly(s, &apn, password)
     }
 
     /// One QIOPEN from whatever state the module is in (chapter 3).
@@ -155,7 +139,7 @@ impl Family for QiFamily {
         may_wait: bool,
     ) -> Result<Opened> {
         let mux = self.check_id(s, o.id)?;
-        rep.mux = mux;
+        rep.mux = Some(mux);
         let st = qistat(s)?;
         rep.state_before = st.text.clone();
         if !mux && prepare_single(self, s, st.state, rep)? {

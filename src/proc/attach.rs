@@ -65,12 +65,16 @@ pub struct AttachReport {
     pub apn: String,
     /// The context configured (ctx: `--context`); null on a family with one context.
     pub context_id: Option<u8>,
+    /// The receive mode set; null when none was asked for, or when it is each socket's (ctx:
+    /// `note` says so).
     pub recv_mode: Option<RecvMode>,
     pub headers: bool,
     pub ip_state: String,
     pub local_ip: Option<String>,
     /// What this run changed (empty when everything was already in place).
     pub actions: Vec<String>,
+    /// What an option did not do (ctx: `--recv` is the access mode chosen at connect).
+    pub note: Option<String>,
 }
 
 /// How far a failed attach got: the SIM state it saw, and the registration at the deadline.
@@ -131,10 +135,23 @@ pub fn attach(
     f.configure_context(s, &opts.apn, &opts.user, &opts.password, opts.auth)?;
 
     if let Some(mode) = opts.recv {
-        if let Some(done) = f.set_recv_mode(s, mode)? {
-            rep.actions.push(done);
+        if f.recv_mode_is_per_socket() {
+            // Nothing is kept in the module: each socket's access mode is chosen at its open
+            // (research §6.2); the setting lasts for the sockets this run opens (push).
+            f.set_recv_mode(s, mode)?;
+            rep.note = Some(format!(
+                "--recv {}: the receive mode is each socket's, chosen when it opens: pass --recv to qtcp connect",
+                match mode {
+                    RecvMode::Retrieve => "retrieve",
+                    RecvMode::Direct => "direct",
+                }
+            ));
+        } else {
+            if let Some(done) = f.set_recv_mode(s, mode)? {
+                rep.actions.push(done);
+            }
+            rep.recv_mode = Some(mode);
         }
-        rep.recv_mode = Some(mode);
     }
     if opts.headers {
         f.direct_framing(s, false, true)?;

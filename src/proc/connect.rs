@@ -32,7 +32,8 @@ pub struct ConnectReport {
     pub remote_port: u16,
     pub protocol: &'static str,
     pub id: Option<u8>,
-    pub mux: bool,
+    /// Multi-connection mode (QIMUX); null on ctx, where every socket is numbered.
+    pub mux: Option<bool>,
     /// The context the socket uses (ctx); null on a family with one context.
     pub context_id: Option<u8>,
     /// The socket's access mode (ctx: 0 buffer, 1 direct push, 2 transparent); null on a

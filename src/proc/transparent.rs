@@ -657,6 +657,9 @@ fn bridge(b: &mut Bridge, started: Instant) -> Result<EndReason> {
 fn finish_open(b: &mut Bridge) -> Result<()> {
     if !b.o.close {
         b.rep.connection_open = true;
+        if let Some(note) = b.s.family().kept_open_note() {
+            b.rep.actions.push(note.into());
+        }
         return Ok(());
     }
     let f = b.s.family();

@@ -25,7 +25,7 @@ pub enum DelayPreset {
 pub use super::engine::config::{
     AlreadyConnect, CloseUrc, ConnectedState, Delays, EngineConfig, Fault, LfAfterCr, MapEntry, Model,
     MuxIndex, OkError, Preset, QiactFailState, QicsgpRead, QirdGap, QirdTrailer, QirdUdp, QirdiMode, Rate,
-    SimFault, TypeAhead, UrcPort,
+    SimFault, TransparentClose, TypeAhead, UrcPort,
 };
 pub use crate::units::parse_duration;
 
@@ -128,6 +128,10 @@ value_enum!(UrcPort {
 value_enum!(OkError {
     OkError::Ok => "ok",
     OkError::Error => "error",
+});
+value_enum!(TransparentClose {
+    TransparentClose::NoCarrier => "no-carrier": "`NO CARRIER` [INF: V.250]",
+    TransparentClose::Qiurc => "qiurc": "`+QIURC: \"closed\",<id>` [INF]",
 });
 value_enum!(QiactFailState {
     QiactFailState::PdpDeact => "pdp-deact",
@@ -512,6 +516,10 @@ pub struct SimArgs {
     /// [default: from --model; on for ug96 (captured), off for the others (captured on BG9x)]
     #[arg(long, value_enum, value_name = "on|off")]
     pub qigeterror_space: Option<OnOff>,
+    /// Context dialect: what a transparent-mode socket says when the peer closes, before the
+    /// port returns to command mode (no source says: both readings are offered)
+    #[arg(long, value_enum, default_value = "no-carrier")]
+    pub transparent_close: TransparentClose,
 }
 
 #[derive(clap::Parser, Debug)]
@@ -587,6 +595,7 @@ impl SimArgs {
             qigeterror_space: self
                 .qigeterror_space
                 .map_or(self.model == Model::Ug96, |v| v == OnOff::On),
+            transparent_close: self.transparent_close,
         }
     }
 

@@ -57,8 +57,11 @@ per_family!(
         if f.is_ctx() {
             assert_eq!(v["context_id"], 1);
             assert_eq!(v["access_mode"], 0);
+            // Every ctx socket is numbered: no QIMUX to report (as probe says).
+            assert!(v["mux"].is_null(), "{v}");
         } else {
             assert!(v["context_id"].is_null() && v["access_mode"].is_null(), "{v}");
+            assert!(v["mux"].is_boolean(), "{v}");
         }
         let r = sim.qtcp(&["--json", "connect", &sink.addr]);
         r.assert_code(8);
@@ -295,6 +298,16 @@ per_family!(
             .json();
         schema_check("attach", &v);
         assert!(v["local_ip"].is_string(), "{v}");
+        if f.is_ctx() {
+            // Nothing is kept for a later connect: the access mode is chosen at each open.
+            let v = sim
+                .qtcp(&["--json", "attach", "--apn", "CMNET", "--recv", "direct"])
+                .assert_code(0)
+                .json();
+            schema_check("attach", &v);
+            assert!(v["recv_mode"].is_null(), "{v}");
+            assert!(v["note"].as_str().unwrap().contains("connect"), "{v}");
+        }
         // QI says IP STATUS once the address was read (QILOCIP); ctx's synthesis has no such
         // step (research §6.2).
         let active = if f.is_ctx() { "IP GPRSACT" } else { "IP STATUS" };
@@ -396,4 +409,48 @@ fn urcs_routed_elsewhere_show_in_probe_and_an_open_is_8() {
         serde_json::json!([]),
         "the failed open was closed: {v}"
     );
+}
+
+/// ctx only: `connect --reuse` reuses socket 0 only when it is open to the peer asked for
+/// (QISTATE's type, IP and port, research §6.2); another peer or protocol is exit 8, and the
+/// socket is left as it was.
+#[test]
+fn reuse_is_for_the_same_peer_only() {
+    let sim = Family::CTX.sim(&[FAST]);
+    let sink = Sink::start();
+    let other = Sink::start();
+    sim.qtcp(&["--json", "connect", &sink.addr]).assert_code(0);
+    let other_port = other.addr.rsplit(':').next().unwrap();
+    let udp_dest = format!("127.0.0.1:{other_port}");
+    for args in [
+        vec!["--json", "connect", "--reuse", "--udp", &udp_dest],
+        vec!["--json", "connect", "--reuse", &other.addr],
+        vec!["--json", "connect", "--reuse", "--udp", &sink.addr],
+    ] {
+        let r = sim.qtcp(&args);
+        r.assert_code(8);
+        let e = r.json();
+        schema_check("connect", &e);
+        assert_eq!(e["error"]["class"], "connect", "{e}");
+        let msg = e["error"]["message"].as_str().unwrap();
+        assert!(msg.contains("socket 0 is connected to TCP"), "{msg}");
+    }
+    let v = sim
+        .qtcp(&["--json", "connect", "--reuse", &sink.addr])
+        .assert_code(0)
+        .json();
+    assert_eq!(v["reused"], true);
+    assert_eq!(v["protocol"], "TCP");
+}
+
+/// ctx only: a QIACT that answers ERROR reports the module's code (AT+QIGETERROR asked right
+/// after it, before QIACT?/QIDEACT reset the register): exit 7 with error.module_code 561.
+#[test]
+fn failed_activation_keeps_its_module_code() {
+    let sim = Family::CTX.sim(&[FAST, "--fault", "qiact-fail"]);
+    let r = sim.qtcp(&["--json", "attach", "--apn", "CMNET", "--activate"]);
+    r.assert_code(7);
+    let v = r.json();
+    schema_check("attach", &v);
+    assert_eq!(v["error"]["module_code"], 561, "{v}");
 }

@@ -182,6 +182,34 @@ fn peer_close_in_data_mode_is_9_and_the_report_is_not_data() {
     sim.qtcp(&["--json", "connect", &sink.addr]).assert_code(0);
 }
 
+/// ctx: a peer close in data mode said either way (`--transparent-close`: `NO CARRIER` or
+/// `+QIURC: "closed",0`, research §6.6 question 6) is exit 9, and the module's words are not
+/// written to stdout as data.
+#[test]
+fn ctx_peer_close_in_data_mode_either_reading_is_9() {
+    for reading in ["no-carrier", "qiurc"] {
+        let mut sim_args = SIM_FAST.to_vec();
+        sim_args.extend(["--transparent-close", reading]);
+        let sim = Family::CTX.sim(&sim_args);
+        let server = Server::start();
+        let live = spawn_transparent(&sim, &args(&server.addr, &[]));
+        live.wait_event(Duration::from_secs(20), |v| v["event"] == "connected");
+        server.send(b"last words\r\n");
+        server.close();
+        let (code, out, summary, err) = finish(live, Duration::from_secs(30));
+        assert_eq!(code, 9, "{reading}: {err}");
+        assert_eq!(out, b"last words\r\n", "{reading}");
+        assert_eq!(summary["reason"], "closed", "{reading}");
+        assert_eq!(summary["marker_checks"][0]["verdict"], "module", "{reading}");
+        // The socket the close left in state 4 is closed, and nothing claims buffer mode.
+        let actions = summary["actions"].to_string();
+        assert!(actions.contains("QICLOSE=0"), "{reading}: {summary}");
+        assert!(!actions.contains("buffer access mode"), "{reading}: {summary}");
+        let v = sim.qtcp(&["--json", "probe"]).assert_code(0).json();
+        assert_eq!(v["sockets"], serde_json::json!([]), "{reading}: {v}");
+    }
+}
+
 #[test]
 fn pdp_deact_in_data_mode_is_7() {
     let sim = Sim::start(&[
@@ -203,21 +231,47 @@ fn pdp_deact_in_data_mode_is_7() {
     assert_eq!(summary["error"]["class"], "pdp_context");
 }
 
-#[test]
-fn leaving_the_connection_open_then_resuming_it() {
-    let sim = Sim::start(SIM_FAST);
-    let echo = Echo::start();
-    let (code, out, summary, err) = run_transparent(&sim, &args(&echo.addr, &[]), b"one");
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(out, b"one");
-    assert_eq!(summary["connection_open"], true);
-    assert_eq!(summary["qimode_restored"], false);
-    let (code, out, summary, err) = run_transparent(&sim, &args(&echo.addr, &["--close"]), b"two");
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(out, b"two");
-    assert!(summary["actions"].to_string().contains("ATO"), "{summary}");
-    assert_eq!(summary["qimode_restored"], true);
-}
+crate::per_family!(
+    /// A session left open (no --close) is resumed by the next one to the same peer (QI: ATO;
+    /// ctx: QISWTMD=0,2, where a second open would be refused); to another peer it is exit 8.
+    leaving_the_connection_open_then_resuming_it,
+    |f| {
+        let sim = f.sim(SIM_FAST);
+        let echo = Echo::start();
+        let (code, out, summary, err) = run_transparent(&sim, &args(&echo.addr, &[]), b"one");
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out, b"one");
+        assert_eq!(summary["connection_open"], true);
+        if f.is_ctx() {
+            // Said after the `+++` OK that made it so [DOC AN-BG96 p.9].
+            assert!(
+                summary["actions"].to_string().contains("buffer access mode"),
+                "{summary}"
+            );
+            // (QI's QISTAT names no peer: ATO resumes whatever is open.)
+            let other = Echo::start();
+            let (code, _, summary, err) = run_transparent(&sim, &args(&other.addr, &[]), b"x");
+            assert_eq!(code, 8, "{err}");
+            assert_eq!(summary["error"]["class"], "connect", "{summary}");
+            assert!(err.contains("close it first"), "{err}");
+            assert!(!err.contains("--reuse"), "{err}");
+        }
+        let (code, out, summary, err) =
+            run_transparent(&sim, &args(&echo.addr, &["--close"]), b"two");
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out, b"two");
+        assert_eq!(summary["connection_open"], false);
+        let actions = summary["actions"].to_string();
+        if f.is_ctx() {
+            assert!(actions.contains("QISWTMD=0,2"), "{summary}");
+            assert!(!actions.contains("buffer access mode"), "closed: {summary}");
+            assert!(summary["qimode_restored"].is_null(), "{summary}");
+        } else {
+            assert!(actions.contains("ATO"), "{summary}");
+            assert_eq!(summary["qimode_restored"], true);
+        }
+    }
+);
 
 #[test]
 fn short_guard_is_not_an_escape() {

@@ -193,6 +193,7 @@ flavours! {
     ctx_knob_echo_off: ["--model", "bg96", "--echo", "off"];
     ctx_knob_cmee_2: ["--model", "bg96", "--cmee", "2"];
     ctx_knob_qird_max_512: ["--model", "bg96", "--qird-max", "512"];
+    ctx_knob_transparent_close_qiurc: ["--model", "bg96", "--transparent-close", "qiurc"];
     ctx_knob_qisend_max_512: ["--model", "bg96", "--qisend-max", "512"];
     // Modules that forget the recv URC: recv's timer poll (AT+QIRD=<id>,0) finds the data.
     ctx_fault_drop_recv_urc: ["--model", "bg96", "--fault", "drop-recv-urc"];

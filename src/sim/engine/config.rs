@@ -167,6 +167,17 @@ impl UrcPort {
     }
 }
 
+/// Context dialect: what a socket in transparent mode says when its connection ends (research
+/// §6.6 question 6: not found in any source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TransparentClose {
+    /// `NO CARRIER`, then command mode [INF: V.250 convention, research §1.11].
+    #[default]
+    NoCarrier,
+    /// `+QIURC: "closed",<id>`, then command mode [INF: the buffer-mode URC].
+    Qiurc,
+}
+
 /// A module model: what it says it is, and the firmware knobs where real modules differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Model {
@@ -531,6 +542,8 @@ pub struct EngineConfig {
     /// Context dialect: `+QIGETERROR: 552, invalid parameters` (a space after the comma, as a
     /// UG96 said \[LOG OT#72\]) instead of `552,invalid parameters` (BG9x/EC2x \[LOG SIX#14\]).
     pub qigeterror_space: bool,
+    /// Context dialect: the words of a peer close in transparent mode.
+    pub transparent_close: TransparentClose,
 }
 
 impl Default for EngineConfig {
@@ -579,6 +592,7 @@ impl Default for EngineConfig {
             qird_trailer: QirdTrailer::Crlf,
             urc_port: UrcPort::Uart1,
             qigeterror_space: false,
+            transparent_close: TransparentClose::NoCarrier,
         }
     }
 }

@@ -444,7 +444,8 @@ impl Engine {
     }
 
     /// Transparent mode on `slot` ends because the connection did: `NO CARRIER` [INF: V.250;
-    /// §6.6 question 6]. Whether it did.
+    /// §6.6 question 6], or `+QIURC: "closed",<id>` (`--transparent-close qiurc`) [INF]. Whether
+    /// it did.
     fn ctx_left_data_mode(&mut self, slot: usize) -> bool {
         let in_data = matches!(self.mode, Mode::Data) && self.tdata.slot == slot;
         let suspended = self.tdata.suspended && self.tdata.slot == slot;
@@ -458,7 +459,10 @@ impl Engine {
         self.tdata.flush_at = None;
         self.mode = Mode::Command;
         self.tdata.suspended = false;
-        let b = self.result_bytes("NO CARRIER", 3);
+        let b = match self.cfg.transparent_close {
+            TransparentClose::NoCarrier => self.result_bytes("NO CARRIER", 3),
+            TransparentClose::Qiurc => self.framed(&format!("+QIURC: \"closed\",{slot}")),
+        };
         self.emit_block(b);
         true
     }

@@ -24,7 +24,7 @@ mod grammar;
 pub use config::{
     AlreadyConnect, CloseUrc, ConnectedState, Delays, EngineConfig, Fault, MapEntry, Model, MuxIndex,
     OkError, Preset, QiactFailState, QicsgpRead, QirdGap, QirdTrailer, QirdUdp, QirdiMode, Rate, SimFault,
-    TypeAhead, UrcPort,
+    TransparentClose, TypeAhead, UrcPort,
 };
 
 use std::collections::VecDeque;
