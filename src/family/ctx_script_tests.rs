@@ -322,6 +322,34 @@ fn a_cme_error_to_qisend_is_a_refusal_that_keeps_its_words() {
     m.join().unwrap();
 }
 
+/// `+CME ERROR` answering the payload itself is a refusal like `ERROR`, read against the
+/// socket's state: connected, so the send is refused (10). It waited out the SEND OK deadline
+/// and exited 4 (issue 18).
+#[test]
+fn a_cme_error_after_the_payload_is_a_refusal() {
+    let (mut s, m) = scripted(
+        &CTX_FAMILY,
+        vec![
+            (b"AT+QISDE=0\r", b"\r\nOK\r\n"),
+            (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 0,0,0\r\n\r\nOK\r\n"),
+            (b"AT+QISEND=0,5\r", b"\r\n> "),
+            (b"hello", b"\r\n+CME ERROR: 553\r\n"),
+            (
+                b"AT+QISTATE=1,0\r",
+                b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,1,3,1,0,0,\"uart1\"\r\n\r\nOK\r\n",
+            ),
+        ],
+    );
+    let o = SendOptions {
+        id: Some(0),
+        ..SendOptions::default()
+    };
+    let e = send(&mut s, &b"hello"[..], &o, &mut NoEvents).unwrap_err();
+    assert_eq!(e.error.class, ErrorClass::SendRefused, "{}", e.error.message);
+    drop(s);
+    m.join().unwrap();
+}
+
 /// `QIACT=<cid>` only when `QIACT?` shows the context inactive; an ERROR is looked at again.
 #[test]
 fn activation_is_checked_again_after_an_error() {

@@ -51,14 +51,22 @@ fn exit_code_is_the_worst_class_seen() {
     assert_eq!(sorted, vec![0, 5, 6]);
 }
 
+/// Both module families behind one glob: each port's family is detected on its own (an M95 and
+/// a BG96 each), and one push goes through all four.
 #[test]
 fn glob_over_linked_simulators_push() {
     let dir = tempfile::tempdir().unwrap();
     let sink = Sink::start();
     let mut sims = Vec::new();
-    for i in 0..4 {
+    for (i, model) in ["m95", "bg96", "m95", "bg96"].iter().enumerate() {
         let link = dir.path().join(format!("ttyQ{i}"));
-        sims.push(Sim::start(&["--delays=fast", "--link", link.to_str().unwrap()]));
+        sims.push(Sim::start(&[
+            "--delays=fast",
+            "--model",
+            model,
+            "--link",
+            link.to_str().unwrap(),
+        ]));
     }
     let data = random_bytes(30_000, 9);
     let file = write_file(dir.path(), "payload", &data);
@@ -80,7 +88,11 @@ fn glob_over_linked_simulators_push() {
     assert_eq!(lines.len(), 4);
     for l in &lines {
         assert_eq!(l["bytes_acked"], 30_000);
-        assert!(l["port"].as_str().unwrap().contains("ttyQ"));
+        let port = l["port"].as_str().unwrap();
+        assert!(port.contains("ttyQ"));
+        // ttyQ1 and ttyQ3 are the BG96s
+        let ctx = port.ends_with('1') || port.ends_with('3');
+        assert_eq!(l["dialect"], if ctx { "ctx" } else { "qi" }, "{l}");
     }
     sink.wait_total(4 * data.len(), Duration::from_secs(10));
     let conns = sink.received();

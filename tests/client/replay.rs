@@ -2,6 +2,7 @@
 //! `qtcp sim --replay`, and the client gets the same results (exit codes, JSON fields except
 //! timings) from the replay as from the recorded module.
 
+use crate::per_family;
 use crate::support::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -115,17 +116,22 @@ fn script(sink: &str, file: &Path) -> Vec<Step> {
     ]
 }
 
-#[test]
-fn probe_attach_connect_send_replayed_give_the_same_results() {
+// Recorded on each module family and replayed: the replay answers with the recorded bytes, so a
+// ctx session (QIOPEN and its +QIOPEN URC, QISEND=<id>,0 counters) replays like a QI one.
+per_family!(probe_attach_connect_send_replayed_give_the_same_results, |f| {
     let dir = tempfile::tempdir().unwrap();
     let sink = Sink::start();
     let data = random_bytes(10_000, 11);
     let file = write_file(dir.path(), "data.bin", &data);
     let steps = script(&sink.addr, &file);
-    let (recorded, traces) = record_then(dir.path(), &[FAST], &steps, || {
+    let (recorded, traces) = record_then(dir.path(), &f.sim_args(&[FAST]), &steps, || {
         sink.wait_total(data.len(), Duration::from_secs(10));
     });
     assert!(recorded.iter().all(|(c, _)| *c == 0), "{recorded:?}");
+    assert!(
+        recorded.iter().all(|(_, v)| v["dialect"] == f.name),
+        "{recorded:?}"
+    );
     assert_eq!(sink.received()[0], data);
     // the password never reaches the trace
     for t in &traces {
@@ -144,7 +150,7 @@ fn probe_attach_connect_send_replayed_give_the_same_results() {
     assert_eq!(st["exchanges"], st["replayed"]);
     // the replay dialled nobody
     assert_eq!(sink.received().len(), 1);
-}
+});
 
 #[test]
 fn one_concatenated_file_replays_like_several() {
