@@ -6,9 +6,7 @@
 //! `None` as a socket means socket 0 (the family has no single-connection mode).
 
 use super::ctx_probe::SocketEntry;
-use super::{
-    Acked, Closed, ContextStatus, DataMode, Family, Opened, ReadOutcome, Sent, SocketState, SocketStatus,
-};
+use super::{Acked, Closed, ContextStatus, Family, Opened, ReadOutcome, Sent, SocketState, SocketStatus};
 use crate::command::{At, Dialect, CTX};
 use crate::error::{Error, ErrorClass, Result};
 use crate::proc::attach::RecvMode;
@@ -758,17 +756,6 @@ impl Family for CtxFamily {
     /// mode but read from the data stream, where it looks like data).
     fn data_mode_markers(&self) -> crate::proc::transparent::Markers {
         CTX_DATA_MODE_MARKERS
-    }
-
-    fn resume_data(&self, s: &mut Session) -> Result<DataMode> {
-        let r = s.run(&At::ResumeData)?;
-        Ok(match r.outcome() {
-            Outcome::Qi {
-                result: QiResult::Connect,
-                ..
-            } => DataMode::Entered,
-            o => DataMode::Refused(describe(o)),
-        })
     }
 
     /// No module-wide mode to restore; a socket the end left closing (state 4 after `NO

@@ -557,8 +557,18 @@ pub trait Family: Sync {
     fn data_mode_markers(&self) -> crate::proc::transparent::Markers {
         crate::proc::transparent::MARKERS
     }
-    /// Back to data mode after a `+++` that answered OK.
-    fn resume_data(&self, s: &mut Session) -> Result<DataMode>;
+    /// Back to data mode after a `+++` that answered OK: `ATO` and its `CONNECT` on both
+    /// families.
+    fn resume_data(&self, s: &mut Session) -> Result<DataMode> {
+        let r = s.run(&crate::command::At::ResumeData)?;
+        Ok(match r.outcome() {
+            crate::session::Outcome::Qi {
+                result: crate::tokenizer::QiResult::Connect,
+                ..
+            } => DataMode::Entered,
+            o => DataMode::Refused(crate::session::describe(o)),
+        })
+    }
     /// After a transparent connection ended: put the module back in non-transparent mode;
     /// returns whether it is.
     fn leave_transparent(&self, s: &mut Session, actions: &mut Vec<String>) -> bool;

@@ -380,17 +380,6 @@ impl Family for QiFamily {
         transparent_setup(self, s, o, rep)
     }
 
-    fn resume_data(&self, s: &mut Session) -> Result<DataMode> {
-        let r = s.run(&At::ResumeData)?;
-        Ok(match r.outcome() {
-            Outcome::Qi {
-                result: QiResult::Connect,
-                ..
-            } => DataMode::Entered,
-            o => DataMode::Refused(describe(o)),
-        })
-    }
-
     /// QIDEACT then QIMODE=0 (QIMODE can only change in IP INITIAL). Returns whether QIMODE is 0.
     fn leave_transparent(&self, s: &mut Session, actions: &mut Vec<String>) -> bool {
         let state = qistat(s).map(|st| st.state).unwrap_or(IpState::Other);
