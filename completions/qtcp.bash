@@ -1187,7 +1187,7 @@ _qtcp() {
             return 0
             ;;
         qtcp__subcmd__sim)
-            opts="-h -V --link --listen --replay --replay-timing --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --sim-busy --connect-timeout --send-buffer --uplink --downlink --rtt --mss --recv-buffer --line-baud --model --close-urc --already-connect --mux-index --type-ahead --qird-gap --qicsgp-read --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qird-udp --qisend-max --lf-after-cr --guard-before --guard-after --seed --host-log --fault --qiact-when-active --failed-open-keeps-id --connected-state --recv-urc-len --qird-trailer --urc-port --qigeterror-space --transparent-close --flow-control --help --version"
+            opts="-h -V --link --listen --replay --replay-timing --echo --cmee --ipr --boot --map --delays --qiact-delay --qiopen-delay --qideact-delay --dns-delay --rdy-delay --call-ready-delay --sim-busy --connect-timeout --send-buffer --uplink --downlink --rtt --mss --recv-buffer --line-baud --model --close-urc --already-connect --mux-index --type-ahead --qird-gap --qicsgp-read --qideact-in-initial --no-implicit-activation --qiact-fail-state --qirdi --qird-max --qird-udp --qisend-max --lf-after-cr --guard-before --guard-after --seed --host-log --fault --qiact-when-active --failed-open-keeps-id --connected-state --recv-urc-len --qird-trailer --urc-port --qigeterror-space --cme-5xx --qigeterror-keep --transparent-close --flow-control --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1382,6 +1382,14 @@ _qtcp() {
                     return 0
                     ;;
                 --qigeterror-space)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cme-5xx)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --qigeterror-keep)
                     COMPREPLY=($(compgen -W "on off" -- "${cur}"))
                     return 0
                     ;;

@@ -427,6 +427,8 @@ set edit:completion:arg-completer[qtcp] = {|@words|
             cand --qird-trailer 'Context dialect: what follows the data of +QIRD: <n> before OK'
             cand --urc-port 'Context dialect: the port URCs go to at power-on (AT+QURCCFG="urcport"). The simulator serves uart1: with another port no URC reaches the host'
             cand --qigeterror-space 'Context dialect: a space after the comma of +QIGETERROR (`552, invalid parameters`) [default: from --model; on for ug96 (captured), off for the others (captured on BG9x)]'
+            cand --cme-5xx 'Context dialect: with AT+CMEE>=1, a TCP/IP command that fails answers `+CME ERROR: <5xx>`, its AT+QIGETERROR code (`+CME ERROR: 567`; with AT+CMEE=2 the code''s words) instead of `ERROR`. A capture shows plain ERROR under CMEE=1 (off); `on` is unattested'
+            cand --qigeterror-keep 'Context dialect: AT+QIGETERROR keeps the last error until another error replaces it (on), instead of each successful TCP/IP command setting it to 0 (off; no source says)'
             cand --transparent-close 'Context dialect: what a transparent-mode socket says when the peer closes, before the port returns to command mode (no source says: both readings are offered)'
             cand --flow-control 'The host''s flow control, accepted so one set of flags serves both sides: a pty has no RTS/CTS lines, so hardware changes nothing; XON/XOFF is applied by the host''s kernel on its end of the pty'
             cand --replay-timing 'With --replay: reproduce the recorded delays between a command and each answer (default: answer at once)'

@@ -427,6 +427,10 @@ usbmodem\t''
 uart1\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qigeterror-space -d 'Context dialect: a space after the comma of +QIGETERROR (`552, invalid parameters`) [default: from --model; on for ug96 (captured), off for the others (captured on BG9x)]' -r -f -a "on\t''
 off\t''"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l cme-5xx -d 'Context dialect: with AT+CMEE>=1, a TCP/IP command that fails answers `+CME ERROR: <5xx>`, its AT+QIGETERROR code (`+CME ERROR: 567`; with AT+CMEE=2 the code\'s words) instead of `ERROR`. A capture shows plain ERROR under CMEE=1 (off); `on` is unattested' -r -f -a "on\t''
+off\t''"
+complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l qigeterror-keep -d 'Context dialect: AT+QIGETERROR keeps the last error until another error replaces it (on), instead of each successful TCP/IP command setting it to 0 (off; no source says)' -r -f -a "on\t''
+off\t''"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l transparent-close -d 'Context dialect: what a transparent-mode socket says when the peer closes, before the port returns to command mode (no source says: both readings are offered)' -r -f -a "no-carrier\t'`NO CARRIER` [INF: V.250]'
 qiurc\t'`+QIURC: "closed",<id>` [INF]'"
 complete -c qtcp -n "__fish_qtcp_using_subcommand sim" -l flow-control -d 'The host\'s flow control, accepted so one set of flags serves both sides: a pty has no RTS/CTS lines, so hardware changes nothing; XON/XOFF is applied by the host\'s kernel on its end of the pty' -r -f -a "none\t'No flow control (the module\'s default, AT+IFC=0,0)'

@@ -516,6 +516,15 @@ pub struct SimArgs {
     /// [default: from --model; on for ug96 (captured), off for the others (captured on BG9x)]
     #[arg(long, value_enum, value_name = "on|off")]
     pub qigeterror_space: Option<OnOff>,
+    /// Context dialect: with AT+CMEE>=1, a TCP/IP command that fails answers `+CME ERROR:
+    /// <5xx>`, its AT+QIGETERROR code (`+CME ERROR: 567`; with AT+CMEE=2 the code's words)
+    /// instead of `ERROR`. A capture shows plain ERROR under CMEE=1 (off); `on` is unattested
+    #[arg(long, value_enum, default_value = "off", value_name = "on|off")]
+    pub cme_5xx: OnOff,
+    /// Context dialect: AT+QIGETERROR keeps the last error until another error replaces it
+    /// (on), instead of each successful TCP/IP command setting it to 0 (off; no source says)
+    #[arg(long, value_enum, default_value = "off", value_name = "on|off")]
+    pub qigeterror_keep: OnOff,
     /// Context dialect: what a transparent-mode socket says when the peer closes, before the
     /// port returns to command mode (no source says: both readings are offered)
     #[arg(long, value_enum, default_value = "no-carrier")]
@@ -595,6 +604,8 @@ impl SimArgs {
             qigeterror_space: self
                 .qigeterror_space
                 .map_or(self.model == Model::Ug96, |v| v == OnOff::On),
+            cme_5xx: self.cme_5xx == OnOff::On,
+            qigeterror_keep: self.qigeterror_keep == OnOff::On,
             transparent_close: self.transparent_close,
         }
     }

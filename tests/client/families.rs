@@ -444,13 +444,23 @@ fn reuse_is_for_the_same_peer_only() {
 }
 
 /// ctx only: a QIACT that answers ERROR reports the module's code (AT+QIGETERROR asked right
-/// after it, before QIACT?/QIDEACT reset the register): exit 7 with error.module_code 561.
+/// after it, before QIACT?/QIDEACT reset the register): exit 7 with error.module_code 561; the
+/// same when the module words it `+CME ERROR: 561` (`--cme-5xx on`, §6.6 question 7) or keeps
+/// the register through successes (`--qigeterror-keep on`, question 8).
 #[test]
 fn failed_activation_keeps_its_module_code() {
-    let sim = Family::CTX.sim(&[FAST, "--fault", "qiact-fail"]);
-    let r = sim.qtcp(&["--json", "attach", "--apn", "CMNET", "--activate"]);
-    r.assert_code(7);
-    let v = r.json();
-    schema_check("attach", &v);
-    assert_eq!(v["error"]["module_code"], 561, "{v}");
+    for knob in [
+        &[][..],
+        &["--cme-5xx", "on", "--cmee", "1"],
+        &["--qigeterror-keep", "on"],
+    ] {
+        let mut flags = vec![FAST, "--fault", "qiact-fail"];
+        flags.extend_from_slice(knob);
+        let sim = Family::CTX.sim(&flags);
+        let r = sim.qtcp(&["--json", "attach", "--apn", "CMNET", "--activate"]);
+        r.assert_code(7);
+        let v = r.json();
+        schema_check("attach", &v);
+        assert_eq!(v["error"]["module_code"], 561, "{knob:?}: {v}");
+    }
 }

@@ -250,3 +250,83 @@ fn listen_and_host_log_work_for_ctx_models() {
     drop(s);
     assert_eq!(sim.stop().code, 0);
 }
+
+/// §6.6 question 7: `--cme-5xx on` words a failing TCP/IP command as `+CME ERROR: <its
+/// QIGETERROR code>` once AT+CMEE>=1 (the words with CMEE=2), plain `ERROR` with CMEE=0; the
+/// default is plain `ERROR` whatever CMEE says [LOG EWF#20]. Immediate failures (QISEND on a
+/// socket whose connect failed, a quoted port) and a QIACT that fails later alike.
+#[test]
+fn cme_5xx_on_words_tcpip_failures_as_cme_errors() {
+    let qisend = "AT+QISEND=0,5\r";
+    let quoted_port = "AT+QIOPEN=1,1,\"TCP\",\"1.2.3.4\",\"80\",0,0\r";
+    let closed = b"\r\n+QIGETERROR: 567,socket has been closed\r\n\r\nOK\r\n";
+    // socket 0 kept, not connected, after a failed connect
+    let failed_open = |p: &mut Port| {
+        ctx_activate(p);
+        p.cmd("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9,0,0\r", b"\r\nOK\r\n");
+        p.expect(b"\r\n+QIOPEN: 0,566\r\n");
+    };
+
+    let (sim, mut p) = ctx_start("--fault connect-fail=1");
+    failed_open(&mut p);
+    p.cmd("AT+CMEE=1\r", b"\r\nOK\r\n");
+    p.cmd(qisend, b"\r\nERROR\r\n");
+    p.cmd("AT+QIGETERROR\r", closed);
+    p.cmd(quoted_port, b"\r\nERROR\r\n");
+    sim.shutdown();
+
+    let (sim, mut p) = ctx_start("--cme-5xx on --fault connect-fail=1");
+    failed_open(&mut p);
+    p.cmd("AT+CMEE=0\r", b"\r\nOK\r\n");
+    p.cmd(qisend, b"\r\nERROR\r\n");
+    p.cmd("AT+CMEE=1\r", b"\r\nOK\r\n");
+    p.cmd(qisend, b"\r\n+CME ERROR: 567\r\n");
+    p.cmd("AT+QIGETERROR\r", closed);
+    p.cmd(quoted_port, b"\r\n+CME ERROR: 552\r\n");
+    p.cmd("AT+CMEE=2\r", b"\r\nOK\r\n");
+    p.cmd(qisend, b"\r\n+CME ERROR: socket has been closed\r\n");
+    // a success is still OK
+    p.cmd("AT+QISDE?\r", b"\r\n+QISDE: 1\r\n\r\nOK\r\n");
+    sim.shutdown();
+
+    // the final result of a QIACT that fails after its activation time
+    let (sim, mut p) = ctx_start("--cme-5xx on --fault qiact-fail");
+    p.cmd("AT+CMEE=1\r", b"\r\nOK\r\n");
+    p.cmd("AT+QICSGP=1,1,\"internet\",\"\",\"\",1\r", b"\r\nOK\r\n");
+    p.cmd("AT+QIACT=1\r", b"\r\n+CME ERROR: 561\r\n");
+    sim.shutdown();
+}
+
+/// §6.6 question 8: by default a successful TCP/IP command sets QIGETERROR to 0; with
+/// `--qigeterror-keep on` the code stays (through successful commands, a successful connect's
+/// URC and AT+QIGETERROR itself) until another error replaces it.
+#[test]
+fn qigeterror_keep_on_survives_successes() {
+    let zero = b"\r\n+QIGETERROR: 0,operation successful\r\n\r\nOK\r\n";
+    let invalid = b"\r\n+QIGETERROR: 552,invalid parameters\r\n\r\nOK\r\n";
+    let used = b"\r\n+QIGETERROR: 563,socket identity has been used\r\n\r\nOK\r\n";
+
+    let (sim, mut p) = ctx_start("");
+    p.cmd("AT+QIACT=0\r", b"\r\nERROR\r\n");
+    p.cmd("AT+QISDE?\r", b"\r\n+QISDE: 1\r\n\r\nOK\r\n");
+    p.cmd("AT+QIGETERROR\r", zero);
+    sim.shutdown();
+
+    let (sim, mut p, _s) = ctx_connected("--qigeterror-keep on", 0);
+    p.cmd("AT+QIACT=0\r", b"\r\nERROR\r\n");
+    p.cmd("AT+QISDE?\r", b"\r\n+QISDE: 1\r\n\r\nOK\r\n");
+    // an open that succeeds (OK, then +QIOPEN: 1,0) does not clear it either
+    let (l, port) = listener();
+    p.cmd(
+        &format!("AT+QIOPEN=1,1,\"TCP\",\"127.0.0.1\",{port},0,0\r"),
+        b"\r\nOK\r\n",
+    );
+    let _s1 = accept(&l);
+    p.expect(b"\r\n+QIOPEN: 1,0\r\n");
+    p.cmd("AT+QIGETERROR\r", invalid);
+    p.cmd("AT+QIGETERROR\r", invalid);
+    // another error replaces it
+    p.cmd("AT+QIOPEN=1,0,\"TCP\",\"1.2.3.4\",80,0,2\r", b"\r\nERROR\r\n");
+    p.cmd("AT+QIGETERROR\r", used);
+    sim.shutdown();
+}

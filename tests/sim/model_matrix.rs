@@ -195,6 +195,10 @@ flavours! {
     ctx_knob_qird_max_512: ["--model", "bg96", "--qird-max", "512"];
     ctx_knob_transparent_close_qiurc: ["--model", "bg96", "--transparent-close", "qiurc"];
     ctx_knob_qisend_max_512: ["--model", "bg96", "--qisend-max", "512"];
+    // §6.6 questions 7 and 8: +CME ERROR: <5xx> for TCP/IP failures; a sticky QIGETERROR.
+    knob_cme_5xx_on: ["--model", "bg96", "--cme-5xx", "on", "--cmee", "1"];
+    knob_cme_5xx_on_cmee_2: ["--model", "bg96", "--cme-5xx", "on", "--cmee", "2"];
+    knob_qigeterror_keep_on: ["--model", "bg96", "--qigeterror-keep", "on"];
     // Modules that forget the recv URC: recv's timer poll (AT+QIRD=<id>,0) finds the data.
     ctx_fault_drop_recv_urc: ["--model", "bg96", "--fault", "drop-recv-urc"];
     ctx_fault_urc_noise: ["--model", "bg96", "--fault", "urc-noise=0.3"];

@@ -542,6 +542,12 @@ pub struct EngineConfig {
     /// Context dialect: `+QIGETERROR: 552, invalid parameters` (a space after the comma, as a
     /// UG96 said \[LOG OT#72\]) instead of `552,invalid parameters` (BG9x/EC2x \[LOG SIX#14\]).
     pub qigeterror_space: bool,
+    /// Context dialect: with AT+CMEE>=1 a failing TCP/IP command answers `+CME ERROR: <5xx>`
+    /// (its QIGETERROR code) instead of `ERROR` (new-dialect.md §6.6 question 7) \[INF\].
+    pub cme_5xx: bool,
+    /// Context dialect: AT+QIGETERROR keeps the last error until another error replaces it,
+    /// instead of a success setting it to 0 (§6.6 question 8) \[INF\].
+    pub qigeterror_keep: bool,
     /// Context dialect: the words of a peer close in transparent mode.
     pub transparent_close: TransparentClose,
 }
@@ -592,6 +598,8 @@ impl Default for EngineConfig {
             qird_trailer: QirdTrailer::Crlf,
             urc_port: UrcPort::Uart1,
             qigeterror_space: false,
+            cme_5xx: false,
+            qigeterror_keep: false,
             transparent_close: TransparentClose::NoCarrier,
         }
     }

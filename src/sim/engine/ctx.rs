@@ -167,7 +167,8 @@ impl Engine {
         };
         // Every TCP/IP command sets the error register; a success sets it to 0 ("the result
         // of the last TCP/IP operation" [DOC AN-BG95 p.37]; new-dialect.md §6.6 question 8).
-        if name.starts_with("+QI") && name != "+QIGETERROR" {
+        // `--qigeterror-keep on`: only the next error replaces it [INF].
+        if name.starts_with("+QI") && name != "+QIGETERROR" && !self.cfg.qigeterror_keep {
             self.ctxd.last_error = 0;
         }
         let m = self.cfg.model;
@@ -269,10 +270,36 @@ impl Engine {
     }
 
     /// A TCP/IP command failed with `code` (AT+QIGETERROR tells it): plain `ERROR`, also with
-    /// AT+CMEE=1 [LOG EWF#20].
+    /// AT+CMEE=1 [LOG EWF#20]; `--cme-5xx on`: `+CME ERROR: <code>` once AT+CMEE>=1 [INF].
     pub(super) fn ctx_fail(&mut self, code: u16) -> R {
         self.ctxd.last_error = code;
-        R::Err
+        match self.cme_5xx_line(code) {
+            Some(line) => {
+                self.info(&line);
+                R::Done
+            }
+            None => R::Err,
+        }
+    }
+
+    /// The final result of a TCP/IP command that fails after its line was answered (a QIACT
+    /// or a transparent QIOPEN that ends later), as `ctx_fail` words it.
+    pub(super) fn ctx_fail_bytes(&mut self, code: u16) -> Vec<u8> {
+        self.ctxd.last_error = code;
+        match self.cme_5xx_line(code) {
+            Some(line) => self.framed(&line),
+            None => self.result_bytes("ERROR", 4),
+        }
+    }
+
+    /// `+CME ERROR: 567` (AT+CMEE=1) or `+CME ERROR: <QIGETERROR's words>` (AT+CMEE=2) under
+    /// `--cme-5xx on`; `None` for a plain `ERROR`.
+    fn cme_5xx_line(&self, code: u16) -> Option<String> {
+        match (self.cfg.cme_5xx, self.settings.cmee) {
+            (false, _) | (true, 0) => None,
+            (true, 1) => Some(format!("+CME ERROR: {code}")),
+            (true, _) => Some(format!("+CME ERROR: {}", error_text(code))),
+        }
     }
 
     fn ec21_sim_not_yet(&self) -> bool {
@@ -437,8 +464,7 @@ impl Engine {
         let r = if ok {
             self.result_bytes("OK", 0)
         } else {
-            self.ctxd.last_error = 561;
-            self.result_bytes("ERROR", 4)
+            self.ctx_fail_bytes(561)
         };
         self.emit_block(r);
         self.end_busy();

@@ -405,8 +405,7 @@ impl Engine {
             let r = if ok {
                 self.result_bytes("CONNECT", 1)
             } else {
-                self.ctxd.last_error = err;
-                self.result_bytes("ERROR", 4)
+                self.ctx_fail_bytes(err)
             };
             self.emit_block(r);
             if ok {
@@ -417,7 +416,9 @@ impl Engine {
         }
         let code = if ok { 0 } else { err };
         // the connect is the last TCP/IP operation: QIGETERROR tells its result [INF]
-        self.ctxd.last_error = code;
+        if code != 0 || !self.cfg.qigeterror_keep {
+            self.ctxd.last_error = code;
+        }
         if self.has_fault(&Fault::QiopenNoUrc) {
             return;
         }
