@@ -19,6 +19,31 @@ impl Engine {
             .map(|i| i as usize)
     }
 
+    /// The socket and parameters of a per-socket command's write form (`AT+X=<id>,...`); its
+    /// test form answers `test` then OK; any other form, or an id outside 0-11, is ERROR with
+    /// 552 in QIGETERROR [DOC AN-BG96 §QIGETERROR; INF for the test forms' text].
+    fn ctx_sock_params(
+        &mut self,
+        kind: &Kind,
+        params: Option<Vec<Param>>,
+        test: impl FnOnce(&Self) -> String,
+    ) -> Result<(usize, Vec<Param>), R> {
+        match kind {
+            Kind::Test => {
+                let line = test(self);
+                self.info(&line);
+                return Err(R::Ok);
+            }
+            Kind::Write(_) => {}
+            _ => return Err(self.ctx_fail(552)),
+        }
+        let p = params.unwrap_or_default();
+        match Self::sock_id(p.first()) {
+            Some(id) => Ok((id, p)),
+            None => Err(self.ctx_fail(552)),
+        }
+    }
+
     /// AT+QIOPEN=<cid>,<id>,"TCP"|"UDP","<host>",<port>[,<local_port>[,<access_mode>]].
     pub(super) fn cmd_ctx_qiopen(&mut self, kind: &Kind, params: Option<Vec<Param>>) -> R {
         match kind {
@@ -221,17 +246,9 @@ impl Engine {
     /// AT+QICLOSE=<id>[,<timeout>]: `OK`, also when nothing is open [DOC AN-BG96 p=17; LOG
     /// EWF#20]. The simulated close is at once, so the timeout (0–65535 s) is only checked.
     pub(super) fn cmd_ctx_qiclose(&mut self, kind: &Kind, params: Option<Vec<Param>>) -> R {
-        match kind {
-            Kind::Test => {
-                self.info("+QICLOSE: (0-11),(0-65535)");
-                return R::Ok;
-            }
-            Kind::Write(_) => {}
-            _ => return self.ctx_fail(552),
-        }
-        let p = params.unwrap_or_default();
-        let Some(id) = Self::sock_id(p.first()) else {
-            return self.ctx_fail(552);
+        let (id, p) = match self.ctx_sock_params(kind, params, |_| "+QICLOSE: (0-11),(0-65535)".into()) {
+            Ok(v) => v,
+            Err(r) => return r,
         };
         match p.get(1).map(pint) {
             None | Some(Some(0..=65535)) if p.len() <= 2 => {}
@@ -245,17 +262,11 @@ impl Engine {
     /// AT+QISEND=<id>,<len> (fixed, up to 1460), AT+QISEND=<id> (up to Ctrl-Z, ESC cancels),
     /// AT+QISEND=<id>,0 (the counters) [DOC AN-BG96 p=19/20, AN-BG95 p.24; LOG AZS#381].
     pub(super) fn cmd_ctx_qisend(&mut self, kind: &Kind, params: Option<Vec<Param>>) -> R {
-        match kind {
-            Kind::Test => {
-                self.info(&format!("+QISEND: (0-11),(0-{})", self.cfg.qisend_max));
-                return R::Ok;
-            }
-            Kind::Write(_) => {}
-            _ => return self.ctx_fail(552),
-        }
-        let p = params.unwrap_or_default();
-        let Some(id) = Self::sock_id(p.first()) else {
-            return self.ctx_fail(552);
+        let (id, p) = match self.ctx_sock_params(kind, params, |e| {
+            format!("+QISEND: (0-11),(0-{})", e.cfg.qisend_max)
+        }) {
+            Ok(v) => v,
+            Err(r) => return r,
         };
         let len = match p.len() {
             1 => None,
@@ -312,18 +323,11 @@ impl Engine {
     /// [DOC AN-BG96 p=22; LOG AZS#381, TG#475, MB#9345]. A socket closed by the peer stays
     /// readable until QICLOSE [INF, §1.10].
     pub(super) fn cmd_ctx_qird(&mut self, kind: &Kind, params: Option<Vec<Param>>) -> R {
-        match kind {
-            Kind::Test => {
-                self.info(&format!("+QIRD: (0-11),(0-{})", self.cfg.qird_max));
-                return R::Ok;
-            }
-            Kind::Write(_) => {}
-            _ => return self.ctx_fail(552),
-        }
-        let p = params.unwrap_or_default();
-        let Some(id) = Self::sock_id(p.first()) else {
-            return self.ctx_fail(552);
-        };
+        let (id, p) =
+            match self.ctx_sock_params(kind, params, |e| format!("+QIRD: (0-11),(0-{})", e.cfg.qird_max)) {
+                Ok(v) => v,
+                Err(r) => return r,
+            };
         let max = self.cfg.qird_max.max(1);
         let len = match p.len() {
             1 => max,
