@@ -238,6 +238,27 @@ fn recv_reads_counted_records() {
     m.join().unwrap();
 }
 
+/// `send` of `hello` on socket 0 against a module that answers what the procedure writes before
+/// its first chunk (payload echo off, the counters), then `script`.
+fn send_hello(
+    script: Vec<super::script::Step>,
+) -> Result<crate::proc::send::SendReport, crate::error::Failed<crate::proc::send::SendReport>> {
+    let mut full: Vec<super::script::Step> = vec![
+        (b"AT+QISDE=0\r", b"\r\nOK\r\n"),
+        (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 0,0,0\r\n\r\nOK\r\n"),
+    ];
+    full.extend(script);
+    let (mut s, m) = scripted(&CTX_FAMILY, full);
+    let o = SendOptions {
+        id: Some(0),
+        ..SendOptions::default()
+    };
+    let r = send(&mut s, &b"hello"[..], &o, &mut NoEvents);
+    drop(s);
+    m.join().unwrap();
+    r
+}
+
 /// `QISEND=<id>,<n>`, the prompt, the bytes, `SEND OK`; counters from `QISEND=<id>,0`.
 #[test]
 fn send_hands_chunks_over_and_reads_the_counters() {
@@ -266,31 +287,20 @@ fn send_hands_chunks_over_and_reads_the_counters() {
 /// SEND FAIL with the socket connected: back off, read the counters, send the chunk again.
 #[test]
 fn a_full_send_buffer_is_retried() {
-    let (mut s, m) = scripted(
-        &CTX_FAMILY,
-        vec![
-            (b"AT+QISDE=0\r", b"\r\nOK\r\n"),
-            (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 0,0,0\r\n\r\nOK\r\n"),
-            (b"AT+QISEND=0,5\r", b"\r\n> "),
-            (b"hello", b"\r\nSEND FAIL\r\n"),
-            (
-                b"AT+QISTATE=1,0\r",
-                b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,1,2,1,0,0,\"uart1\"\r\n\r\nOK\r\n",
-            ),
-            (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 0,0,0\r\n\r\nOK\r\n"),
-            (b"AT+QISEND=0,5\r", b"\r\n> "),
-            (b"hello", b"\r\nSEND OK\r\n"),
-            (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 5,5,0\r\n\r\nOK\r\n"),
-        ],
-    );
-    let o = SendOptions {
-        id: Some(0),
-        ..SendOptions::default()
-    };
-    let rep = send(&mut s, &b"hello"[..], &o, &mut NoEvents).unwrap();
+    let rep = send_hello(vec![
+        (b"AT+QISEND=0,5\r", b"\r\n> "),
+        (b"hello", b"\r\nSEND FAIL\r\n"),
+        (
+            b"AT+QISTATE=1,0\r",
+            b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,1,2,1,0,0,\"uart1\"\r\n\r\nOK\r\n",
+        ),
+        (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 0,0,0\r\n\r\nOK\r\n"),
+        (b"AT+QISEND=0,5\r", b"\r\n> "),
+        (b"hello", b"\r\nSEND OK\r\n"),
+        (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 5,5,0\r\n\r\nOK\r\n"),
+    ])
+    .unwrap();
     assert_eq!((rep.chunks, rep.bytes_written, rep.bytes_acked), (1, 5, Some(5)));
-    drop(s);
-    m.join().unwrap();
 }
 
 /// `+CME ERROR: <5xx>` to QISEND (some firmware, research §1.13) is a refusal read against the
@@ -298,28 +308,17 @@ fn a_full_send_buffer_is_retried() {
 /// It was a protocol error (12) that lost the code.
 #[test]
 fn a_cme_error_to_qisend_is_a_refusal_that_keeps_its_words() {
-    let (mut s, m) = scripted(
-        &CTX_FAMILY,
-        vec![
-            (b"AT+QISDE=0\r", b"\r\nOK\r\n"),
-            (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 0,0,0\r\n\r\nOK\r\n"),
-            (b"AT+QISEND=0,5\r", b"\r\n+CME ERROR: 567\r\n"),
-            (
-                b"AT+QISTATE=1,0\r",
-                b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,1,4,1,0,0,\"uart1\"\r\n\r\nOK\r\n",
-            ),
-            ACTIVE,
-        ],
-    );
-    let o = SendOptions {
-        id: Some(0),
-        ..SendOptions::default()
-    };
-    let e = send(&mut s, &b"hello"[..], &o, &mut NoEvents).unwrap_err();
+    let e = send_hello(vec![
+        (b"AT+QISEND=0,5\r", b"\r\n+CME ERROR: 567\r\n"),
+        (
+            b"AT+QISTATE=1,0\r",
+            b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,1,4,1,0,0,\"uart1\"\r\n\r\nOK\r\n",
+        ),
+        ACTIVE,
+    ])
+    .unwrap_err();
     assert_eq!(e.error.class, ErrorClass::ConnectionLost, "{}", e.error.message);
     assert!(e.error.message.contains("+CME ERROR: 567"), "{}", e.error.message);
-    drop(s);
-    m.join().unwrap();
 }
 
 /// `+CME ERROR` answering the payload itself is a refusal like `ERROR`, read against the
@@ -327,27 +326,16 @@ fn a_cme_error_to_qisend_is_a_refusal_that_keeps_its_words() {
 /// and exited 4 (issue 18).
 #[test]
 fn a_cme_error_after_the_payload_is_a_refusal() {
-    let (mut s, m) = scripted(
-        &CTX_FAMILY,
-        vec![
-            (b"AT+QISDE=0\r", b"\r\nOK\r\n"),
-            (b"AT+QISEND=0,0\r", b"\r\n+QISEND: 0,0,0\r\n\r\nOK\r\n"),
-            (b"AT+QISEND=0,5\r", b"\r\n> "),
-            (b"hello", b"\r\n+CME ERROR: 553\r\n"),
-            (
-                b"AT+QISTATE=1,0\r",
-                b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,1,3,1,0,0,\"uart1\"\r\n\r\nOK\r\n",
-            ),
-        ],
-    );
-    let o = SendOptions {
-        id: Some(0),
-        ..SendOptions::default()
-    };
-    let e = send(&mut s, &b"hello"[..], &o, &mut NoEvents).unwrap_err();
+    let e = send_hello(vec![
+        (b"AT+QISEND=0,5\r", b"\r\n> "),
+        (b"hello", b"\r\n+CME ERROR: 553\r\n"),
+        (
+            b"AT+QISTATE=1,0\r",
+            b"\r\n+QISTATE: 0,\"TCP\",\"10.0.0.1\",7,1,3,1,0,0,\"uart1\"\r\n\r\nOK\r\n",
+        ),
+    ])
+    .unwrap_err();
     assert_eq!(e.error.class, ErrorClass::SendRefused, "{}", e.error.message);
-    drop(s);
-    m.join().unwrap();
 }
 
 /// `QIACT=<cid>` only when `QIACT?` shows the context inactive; an ERROR is looked at again.
