@@ -182,6 +182,8 @@ fn the_trace_records_the_conversation() {
 #[test]
 fn cms_sim_busy_is_the_sim_class() {
     let sim = Sim::start(&[FAST, "--boot", "--sim-busy", "60s"]);
+    // The module answers once it has booted; the SIM stays busy for a minute after.
+    sim.qtcp(&["--json", "at", "AT"]).assert_code(0);
     let r = sim.qtcp(&["--json", "at", "AT+CMGF=1"]);
     r.assert_code(5);
     let v = r.json();
